@@ -1,0 +1,41 @@
+"""One error shape for the whole API: a machine code, a message a person can act on, per-field details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        code = "invalid"
+        message = "The request has errors: see details."
+        details = _flatten(exc.detail)
+    elif isinstance(exc, exceptions.APIException):
+        code = exc.default_code if isinstance(exc.detail, str) else "error"
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            code = codes
+        message = str(exc.detail) if not isinstance(exc.detail, dict | list) else "The request failed."
+        details = _flatten(exc.detail) if isinstance(exc.detail, dict) else {}
+    else:
+        code, message, details = "error", "The request failed.", {}
+    if response.status_code == status.HTTP_404_NOT_FOUND:
+        # Same answer for "missing" and "not yours": the body must not tell them apart.
+        code, message, details = "not_found", "Not found.", {}
+    response.data = {"code": code, "message": message, "details": details}
+    return response

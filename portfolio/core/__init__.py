@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: health checks and the home page."""

@@ -1,0 +1,184 @@
+"""Test set-up: the real services of the machine, started or checked once per session.
+
+PostgreSQL and Redis must be running (pyproject's pytest env points at them); an S3-compatible server
+(moto's ThreadedMotoServer) is started here on a free port and reached over HTTP; a real Celery worker
+process is started on demand by the `celery_worker` fixture. A missing service stops the run with a
+message that names it and says how to start it: nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+import psycopg
+import pytest
+import redis
+from django.conf import settings
+
+from portfolio.storage import get_store
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+HOW_TO_START = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": (
+        'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no '
+        "--dir /var/lib/redis --logfile /var/log/redis/ci.log"
+    ),
+}
+
+
+def _fail_service(name: str, where: str, error: Exception) -> None:
+    pytest.exit(
+        f"{name} at {where} cannot be reached ({error.__class__.__name__}: {error}).\n"
+        f"The tests need the real {name}. Start it, e.g.: {HOW_TO_START[name]}",
+        returncode=3,
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit(
+            f"The tests run against PostgreSQL; DATABASE_URL points at {database['ENGINE']}.", returncode=3
+        )
+    where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}"
+    try:
+        psycopg.connect(
+            host=database.get("HOST") or None,
+            port=database.get("PORT") or None,
+            user=database.get("USER") or None,
+            password=database.get("PASSWORD") or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.Error as exc:
+        _fail_service("PostgreSQL", where, exc)
+    broker = settings.CELERY_BROKER_URL
+    if not broker.startswith("redis"):
+        pytest.exit(f"The tests run Celery through Redis; CELERY_BROKER_URL is {broker!r}.", returncode=3)
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        _fail_service("Redis", urlsplit(broker).netloc, exc)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {timeout}s")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def s3_server() -> Iterator[str]:
+    """moto's S3 server on a free port; the project's storage layer is pointed at it over HTTP."""
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    _wait_for_port(port)
+    endpoint = f"http://127.0.0.1:{port}"
+    settings.S3_ENDPOINT_URL = endpoint
+    os.environ["S3_ENDPOINT_URL"] = endpoint  # for worker processes started later
+    get_store.cache_clear()
+    s3_client(endpoint).create_bucket(
+        Bucket=settings.S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": settings.S3_REGION}
+    )
+    yield endpoint
+    server.stop()
+    get_store.cache_clear()
+
+
+def s3_client(endpoint: str) -> Any:
+    """A plain boto3 client, independent of the project's storage module, to check what it stored."""
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=settings.S3_REGION,
+        aws_access_key_id=settings.S3_ACCESS_KEY_ID,
+        aws_secret_access_key=settings.S3_SECRET_ACCESS_KEY,
+    )
+
+
+@pytest.fixture
+def plain_s3(s3_server: str) -> Any:
+    return s3_client(s3_server)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, django_db_blocker: object, s3_server: str
+) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on Redis, using the test database.
+
+    Tests that hand work to it must use `transactional_db` (or commit), since the worker sees only
+    committed rows, like production.
+    """
+    database = settings.DATABASES["default"]
+    test_db_url = (
+        f"postgres://{database['USER']}@{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
+        f"/{database['NAME']}"
+    )
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.flushdb()  # a previous run's leftover messages must not be consumed by this worker
+    env = {**os.environ, "DATABASE_URL": test_db_url, "S3_ENDPOINT_URL": s3_server, "DEBUG": "0"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "celery-worker.log").open("w")
+    node = f"test-{uuid.uuid4().hex[:8]}@%h"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers",
+            "worker",
+            "--pool=threads",
+            "--concurrency=4",
+            "--loglevel=INFO",
+            "-n",
+            node,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    from workers.celery import app
+
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start: see {ARTIFACTS / 'celery-worker.log'}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
