@@ -127,6 +127,20 @@ def plain_s3(s3_server: str) -> Any:
     return s3_client(s3_server)
 
 
+def subprocess_env() -> dict[str, str]:
+    """The environment for a process the tests start (a worker, a manage.py command): the test database.
+
+    Valid once pytest-django has created the test database (it renames DATABASES' NAME then).
+    """
+    database = settings.DATABASES["default"]
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
+    test_db_url = (
+        f"postgres://{credentials}@{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
+        f"/{database['NAME']}"
+    )
+    return {**os.environ, "DATABASE_URL": test_db_url}
+
+
 @pytest.fixture(scope="session")
 def celery_worker(
     django_db_setup: None, django_db_blocker: object, s3_server: str
@@ -136,14 +150,9 @@ def celery_worker(
     Tests that hand work to it must use `transactional_db` (or commit), since the worker sees only
     committed rows, like production.
     """
-    database = settings.DATABASES["default"]
-    test_db_url = (
-        f"postgres://{database['USER']}@{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
-        f"/{database['NAME']}"
-    )
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.flushdb()  # a previous run's leftover messages must not be consumed by this worker
-    env = {**os.environ, "DATABASE_URL": test_db_url, "S3_ENDPOINT_URL": s3_server, "DEBUG": "0"}
+    env = {**subprocess_env(), "DEBUG": "0"}
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "celery-worker.log").open("w")
     node = f"test-{uuid.uuid4().hex[:8]}@%h"

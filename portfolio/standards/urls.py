@@ -1,0 +1,8 @@
+from django.urls import path
+
+from portfolio.standards import views
+
+urlpatterns = [
+    path("", views.standard_list_page, name="standard-list"),
+    path("<str:reference>/<str:version>/", views.standard_detail_page, name="standard-detail"),
+]
