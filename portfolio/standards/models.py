@@ -92,7 +92,9 @@ class AssessmentOutcome(models.Model):
     title = models.CharField(max_length=500)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField()
-    statements = models.ManyToManyField(Statement, through="OutcomeStatement", related_name="outcomes")
+    statements: models.ManyToManyField[Statement, OutcomeStatement] = models.ManyToManyField(
+        Statement, through="OutcomeStatement", related_name="outcomes"
+    )
 
     class Meta:
         ordering = ["standard", "position"]
