@@ -29,7 +29,7 @@ DROP FUNCTION IF EXISTS audit_auditentry_append_only();
 def _run(sql: str):
     def apply(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # None: the % in RAISE is not a placeholder
 
     return apply
 
