@@ -117,5 +117,5 @@ class InvitationAcceptView(GenericAPIView[Invitation]):
         try:
             user = invitation_accept(request=request, **data.validated_data)
         except InvitationInvalid as exc:
-            raise serializers.ValidationError({"token": str(exc)}) from exc
+            raise serializers.ValidationError({"token": [str(exc)]}) from exc
         return Response(PersonOut(user).data)

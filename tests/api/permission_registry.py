@@ -2,7 +2,7 @@
 
 Each route (by URL name) declares, per HTTP method, one status per role, in this column order:
 
-    anonymous  apprentice_own  apprentice_other  employer_own  employer_other  tutor_own  admin_own  admin_other
+    anonymous apprentice_own apprentice_other employer_own employer_other tutor_own admin_own admin_other
 
 "own" users belong to the world the URL's object lives in, "other" users to a second, separate world.
 A route missing from here fails tests/api/test_permission_matrix.py, so a new endpoint cannot ship without

@@ -94,11 +94,10 @@ def test_permission_matrix(client: Client, name: str, method: str, role: str, ex
         client.force_login(user)
     _, body = spec.methods[method]
     payload = body(own, other) if body else {}
-    response = (
-        client.generic(method, url, data=__import__("json").dumps(payload), content_type="application/json")
-        if method != "GET"
-        else client.get(url)
-    )
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.generic(method, url, data=json.dumps(payload), content_type="application/json")
     assert response.status_code == expected, (
         f"{method} {url} as {role}: expected {expected}, got {response.status_code}: "
         f"{response.content[:300]!r}"

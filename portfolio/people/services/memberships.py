@@ -14,9 +14,8 @@ from portfolio.people.selectors import user_is_admin_of
 def membership_role_check(*, organisation: Organisation, role: str) -> None:
     if role not in Membership.roles_for(organisation.kind):
         allowed = ", ".join(sorted(Membership.roles_for(organisation.kind)))
-        raise ValidationError(
-            {"role": f"{role!r} is not a role at a {organisation.get_kind_display().lower()}: use {allowed}."}
-        )
+        where = "a training provider" if organisation.is_provider else "an employer"
+        raise ValidationError({"role": f"{role!r} is not a role at {where}: use {allowed}."})
 
 
 @transaction.atomic
