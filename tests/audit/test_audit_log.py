@@ -28,6 +28,7 @@ def _entry() -> AuditEntry:
 def test_an_entry_records_who_what_which_when_and_where() -> None:
     entry = AuditEntry.objects.get(pk=_entry().pk)
     assert entry.actor_repr.endswith("@example.org")
+    assert entry.target_type is not None
     assert entry.target_type.model == "apprenticeship"
     assert entry.target_public_id is not None
     assert entry.ip == "203.0.113.5"

@@ -58,7 +58,7 @@ def test_update_cannot_move_to_a_foreign_option_or_drop_a_required_one() -> None
         apprenticeship_update(actor=world.admin, apprenticeship=world.apprenticeship, option=foreign)
     with pytest.raises(ValidationError):
         apprenticeship_update(actor=world.admin, apprenticeship=world.apprenticeship, option=None)
-    other = world.standard.options.exclude(pk=world.apprenticeship.option_id).get()
+    other = world.standard.options.exclude(apprenticeships=world.apprenticeship).get()
     assert (
         apprenticeship_update(actor=world.admin, apprenticeship=world.apprenticeship, option=other).option
         == other
@@ -67,8 +67,10 @@ def test_update_cannot_move_to_a_foreign_option_or_drop_a_required_one() -> None
 
 def test_an_option_in_use_cannot_be_deleted_by_a_reimport() -> None:
     world = make_world()
+    option = world.apprenticeship.option
+    assert option is not None
     with pytest.raises(ProtectedError):
-        world.apprenticeship.option.delete()
+        option.delete()
 
 
 def test_create_invites_a_new_apprentice_and_writes_the_audit_log() -> None:
