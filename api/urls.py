@@ -1,11 +1,45 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api.people import apprenticeships, auth, invitations, memberships, organisations
 from api.standards import views as standards
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", auth.TokenView.as_view(), name="api-auth-token"),
+    path("auth/token/revoke/", auth.TokenRevokeView.as_view(), name="api-auth-token-revoke"),
+    path("me/", auth.MeView.as_view(), name="api-me"),
+    path("organisations/", organisations.OrganisationListView.as_view(), name="api-organisation-list"),
+    path(
+        "organisations/<uuid:public_id>/",
+        organisations.OrganisationDetailView.as_view(),
+        name="api-organisation-detail",
+    ),
+    path("memberships/", memberships.MembershipListView.as_view(), name="api-membership-list"),
+    path(
+        "memberships/<uuid:public_id>/",
+        memberships.MembershipDetailView.as_view(),
+        name="api-membership-detail",
+    ),
+    path("invitations/", invitations.InvitationListView.as_view(), name="api-invitation-list"),
+    path("invitations/accept/", invitations.InvitationAcceptView.as_view(), name="api-invitation-accept"),
+    path(
+        "invitations/<uuid:public_id>/",
+        invitations.InvitationDetailView.as_view(),
+        name="api-invitation-detail",
+    ),
+    path(
+        "invitations/<uuid:public_id>/revoke/",
+        invitations.InvitationRevokeView.as_view(),
+        name="api-invitation-revoke",
+    ),
+    path("apprenticeships/", apprenticeships.ApprenticeshipListView.as_view(), name="api-apprenticeship-list"),
+    path(
+        "apprenticeships/<uuid:public_id>/",
+        apprenticeships.ApprenticeshipDetailView.as_view(),
+        name="api-apprenticeship-detail",
+    ),
     path("standards/", standards.StandardListView.as_view(), name="api-standard-list"),
     path(
         "standards/<str:reference>/<str:version>/",

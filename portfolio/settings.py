@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "portfolio.core",
     "portfolio.standards",
+    "portfolio.people",
+    "portfolio.audit",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +138,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth, i18n -----------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "people.User"
+# Sign-in goes through portfolio.people.services.signin (lockout first); this backend refuses locked
+# accounts too, so no other path (admin login, a future form) can skip the count.
+AUTHENTICATION_BACKENDS = ["portfolio.people.backends.LockoutAwareBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "apprenticeship-list-page"
+LOGOUT_REDIRECT_URL = "login"
+SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
+SIGNIN_MAX_FAILURES_PER_IP = env_int("SIGNIN_MAX_FAILURES_PER_IP", 50)
+SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
+# Base of links in emails sent outside a request (the demo loader, tasks); pages use the request's host.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -202,9 +219,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portfolio@localhost")
 
 # --- REST framework -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous call then gets 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every endpoint needs a signed-in user unless it says otherwise.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -224,6 +242,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "portfolio.people.models.organisations.Membership.Role",
+        "InvitationRoleEnum": "portfolio.people.models.invitations.Invitation.ROLE_CHOICES",
+    },
 }
 
 # --- Security headers once served over HTTPS ------------------------------------------------------------

@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
+    path("", include("portfolio.people.urls")),
 ]

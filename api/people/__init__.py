@@ -1,0 +1,1 @@
+"""People endpoints: me, sign-in tokens, organisations, memberships, invitations, apprenticeships."""

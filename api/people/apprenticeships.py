@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.people.fields import PublicIdField
+from api.people.serializers import ApprenticeshipOut
+from api.permissions import IsProviderAdmin, ReadOnly
+from portfolio.people.models import Apprenticeship
+from portfolio.people.selectors import (
+    apprenticeship_get_for_user,
+    apprenticeship_list_for_user,
+    organisation_list_for_user,
+    user_list_for_user,
+)
+from portfolio.people.services.apprenticeships import apprenticeship_create, apprenticeship_update
+from portfolio.standards.models import Option, Standard
+
+
+def _people_field() -> PublicIdField:
+    return PublicIdField(
+        scope=lambda user: user_list_for_user(user=user), model="person", required=False, allow_null=True
+    )
+
+
+class ApprenticeshipFilter(serializers.Serializer[Any]):
+    provider = serializers.UUIDField(required=False, help_text="provider organisation id")
+    employer = serializers.UUIDField(required=False, help_text="employer organisation id")
+    standard = serializers.UUIDField(required=False, help_text="standard (version) id")
+    option = serializers.UUIDField(required=False, help_text="option id")
+    status = serializers.ChoiceField(choices=Apprenticeship.Status.choices, required=False)
+
+
+class ApprenticeshipCreateIn(serializers.Serializer[Any]):
+    provider = PublicIdField(scope=lambda user: organisation_list_for_user(user=user), model="provider")
+    employer = PublicIdField(scope=lambda user: organisation_list_for_user(user=user), model="employer")
+    apprentice_email = serializers.EmailField()
+    apprentice_first_name = serializers.CharField(required=False, default="", max_length=150)
+    apprentice_last_name = serializers.CharField(required=False, default="", max_length=150)
+    standard = PublicIdField(scope=lambda user: Standard.objects.all(), model="standard")
+    option = PublicIdField(
+        scope=lambda user: Option.objects.all(), model="option", required=False, allow_null=True, default=None
+    )
+    start_date = serializers.DateField()
+    planned_end_date = serializers.DateField()
+    tutor = _people_field()
+    assessor = _people_field()
+    line_manager = _people_field()
+    mentor = _people_field()
+
+
+class ApprenticeshipUpdateIn(serializers.Serializer[Any]):
+    option = PublicIdField(
+        scope=lambda user: Option.objects.all(), model="option", required=False, allow_null=True
+    )
+    start_date = serializers.DateField(required=False)
+    planned_end_date = serializers.DateField(required=False)
+    status = serializers.ChoiceField(choices=Apprenticeship.Status.choices, required=False)
+    tutor = _people_field()
+    assessor = _people_field()
+    line_manager = _people_field()
+    mentor = _people_field()
+
+
+class ApprenticeshipListView(GenericAPIView[Apprenticeship]):
+    """Apprenticeships the caller may see; provider admins create them here."""
+
+    permission_classes = [IsAuthenticated, ReadOnly | IsProviderAdmin]
+
+    @extend_schema(
+        operation_id="apprenticeships_list",
+        parameters=[ApprenticeshipFilter],
+        responses=ApprenticeshipOut(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        filters = ApprenticeshipFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = apprenticeship_list_for_user(user=request.user)
+        for name in ("provider", "employer", "standard", "option"):
+            if name in filters.validated_data:
+                queryset = queryset.filter(**{f"{name}__public_id": filters.validated_data[name]})
+        if "status" in filters.validated_data:
+            queryset = queryset.filter(status=filters.validated_data["status"])
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ApprenticeshipOut(page, many=True).data)
+
+    @extend_schema(
+        operation_id="apprenticeships_create",
+        request=ApprenticeshipCreateIn,
+        responses={201: ApprenticeshipOut},
+        description="Creates the apprenticeship. An apprentice without an account is emailed an invitation; "
+        "an existing account (matched by email) is linked, never duplicated.",
+    )
+    def post(self, request: Request) -> Response:
+        data = ApprenticeshipCreateIn(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        apprenticeship, _ = apprenticeship_create(actor=request.user, request=request, **data.validated_data)
+        return Response(ApprenticeshipOut(apprenticeship).data, status=status.HTTP_201_CREATED)
+
+
+class ApprenticeshipDetailView(GenericAPIView[Apprenticeship]):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="apprenticeships_retrieve", responses=ApprenticeshipOut)
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+        return Response(ApprenticeshipOut(apprenticeship).data)
+
+    @extend_schema(
+        operation_id="apprenticeships_partial_update",
+        request=ApprenticeshipUpdateIn,
+        responses=ApprenticeshipOut,
+        description="Provider admins change the option, dates, status and the people assigned. "
+        "The standard, provider, employer and apprentice are fixed.",
+    )
+    def patch(self, request: Request, public_id: uuid.UUID) -> Response:
+        # Found first (404 for anyone who cannot see it), then the service decides who may change it (403).
+        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+        data = ApprenticeshipUpdateIn(data=request.data, context={"request": request}, partial=True)
+        data.is_valid(raise_exception=True)
+        apprenticeship = apprenticeship_update(
+            actor=request.user, apprenticeship=apprenticeship, request=request, **data.validated_data
+        )
+        return Response(ApprenticeshipOut(apprenticeship).data)

@@ -1,0 +1,1 @@
+"""People: users, organisations (providers, employers), memberships, apprenticeships, invitations, sign-in."""

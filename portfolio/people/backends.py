@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from portfolio.core.client import client_ip
+from portfolio.people.services.signin import signin_failure_record, signin_is_locked, signin_success_record
+
+
+class LockoutAwareBackend(ModelBackend):
+    """Email + password, refused while the account or the client address is locked out.
+
+    Every call of `authenticate()` comes through here, whichever page or endpoint made it, so failures are
+    counted in one place.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        email = username or kwargs.get("email") or ""
+        if not email or password is None:
+            return None
+        ip = client_ip(request) if request is not None else None
+        if signin_is_locked(email=email, ip=ip):
+            # PermissionDenied stops Django trying any other backend: a locked account stays locked.
+            raise PermissionDenied("locked out")
+        user = super().authenticate(request, username=email, password=password, **kwargs)
+        if user is None:
+            signin_failure_record(email=email, ip=ip)
+        else:
+            signin_success_record(email=email)
+        return user

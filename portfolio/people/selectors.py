@@ -1,0 +1,160 @@
+"""Reads scoped to the user. Every object fetch for a person goes through here.
+
+A record the user may not see raises Http404, exactly as a missing one does: the caller cannot tell them
+apart, so neither can whoever is probing ids.
+Who sees what: an apprentice, their own apprenticeships; an employer contact, their employer's; provider
+staff, their provider's (and the employers it manages). Superusers see everything. Inactive memberships
+grant nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from portfolio.people.models import Apprenticeship, Invitation, Membership, Organisation, User
+
+
+def _organisation_ids(user: Any, roles: frozenset[str]) -> QuerySet[Membership, Any]:
+    return Membership.objects.filter(user=user, is_active=True, role__in=roles).values("organisation_id")
+
+
+def user_is_provider_admin(*, user: Any) -> bool:
+    """True for a signed-in superuser or anyone with an active provider-admin membership."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, is_active=True, role=Membership.Role.PROVIDER_ADMIN, organisation__kind="provider"
+    ).exists()
+
+
+def user_is_admin_of(*, user: Any, provider: Organisation) -> bool:
+    """True when the user may administer this provider (and the employers it manages)."""
+    if user.is_superuser:
+        return True
+    provider_id = provider.pk if provider.is_provider else provider.provider_id
+    if provider_id is None:
+        return False
+    return Membership.objects.filter(
+        user=user, is_active=True, role=Membership.Role.PROVIDER_ADMIN, organisation_id=provider_id
+    ).exists()
+
+
+def user_provider_ids(*, user: Any, roles: frozenset[str] = Membership.PROVIDER_ROLES) -> QuerySet[Any, Any]:
+    return _organisation_ids(user, roles)
+
+
+def apprenticeship_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
+    queryset = Apprenticeship.objects.select_related(
+        "apprentice",
+        "provider",
+        "employer",
+        "standard",
+        "option",
+        "tutor",
+        "assessor",
+        "line_manager",
+        "mentor",
+    )
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    # Subqueries, not joins through memberships: a person with two roles must not see rows twice.
+    return queryset.filter(
+        Q(apprentice=user)
+        | Q(employer_id__in=_organisation_ids(user, Membership.EMPLOYER_ROLES))
+        | Q(provider_id__in=_organisation_ids(user, Membership.PROVIDER_ROLES))
+    )
+
+
+def apprenticeship_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Apprenticeship:
+    return _get(apprenticeship_list_for_user(user=user), public_id)
+
+
+def organisation_list_for_user(*, user: Any) -> QuerySet[Organisation]:
+    queryset = Organisation.objects.select_related("provider")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    provider_ids = _organisation_ids(user, Membership.PROVIDER_ROLES)
+    employer_ids = _organisation_ids(user, Membership.EMPLOYER_ROLES)
+    own = Apprenticeship.objects.filter(apprentice=user)
+    return queryset.filter(
+        Q(pk__in=provider_ids)
+        | Q(provider_id__in=provider_ids)  # the employers a provider manages
+        | Q(pk__in=employer_ids)
+        | Q(employers__in=employer_ids)  # an employer contact sees the provider that manages their employer
+        | Q(pk__in=own.values("provider_id"))
+        | Q(pk__in=own.values("employer_id"))
+    ).distinct()
+
+
+def organisation_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Organisation:
+    return _get(organisation_list_for_user(user=user), public_id)
+
+
+def membership_list_for_user(*, user: Any) -> QuerySet[Membership]:
+    queryset = Membership.objects.select_related("user", "organisation")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    provider_ids = _organisation_ids(user, Membership.PROVIDER_ROLES)
+    employer_ids = _organisation_ids(user, Membership.EMPLOYER_ROLES)
+    return queryset.filter(
+        Q(user=user)
+        | Q(organisation_id__in=provider_ids)
+        | Q(organisation__provider_id__in=provider_ids)
+        | Q(organisation_id__in=employer_ids)
+    )
+
+
+def membership_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Membership:
+    return _get(membership_list_for_user(user=user), public_id)
+
+
+def invitation_list_for_user(*, user: Any) -> QuerySet[Invitation]:
+    """Invitations are managed by the admins of the provider that sent them; nobody else lists them."""
+    queryset = Invitation.objects.select_related("organisation", "apprenticeship", "provider", "created_by")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        provider_id__in=_organisation_ids(user, frozenset({Membership.Role.PROVIDER_ADMIN}))
+    )
+
+
+def invitation_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Invitation:
+    return _get(invitation_list_for_user(user=user), public_id)
+
+
+def _get(queryset: QuerySet[Any], public_id: uuid.UUID | str) -> Any:
+    try:
+        return queryset.get(public_id=public_id)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
+        # ValueError/ValidationError: not a UUID at all. Still "not found", never a 500 or another message.
+        raise Http404("Not found.") from exc
+
+
+def user_list_for_user(*, user: Any) -> QuerySet[User]:
+    """People this user may name (to assign a tutor, say): members of the organisations they see, the
+    apprentices of the apprenticeships they see, and themselves."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    organisations = organisation_list_for_user(user=user).values("pk")
+    return User.objects.filter(
+        Q(pk=user.pk)
+        | Q(pk__in=Membership.objects.filter(organisation__in=organisations).values("user_id"))
+        | Q(pk__in=apprenticeship_list_for_user(user=user).values("apprentice_id"))
+    )

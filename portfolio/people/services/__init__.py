@@ -1,0 +1,1 @@
+"""People services: every write about people, organisations and apprenticeships, each one audited."""

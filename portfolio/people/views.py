@@ -1,0 +1,55 @@
+"""Pages: sign-in is Django's views with our form and templates; the rest read through scoped selectors."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portfolio.people.forms import InvitationAcceptForm
+from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
+from portfolio.people.services.invitations import InvitationInvalid, invitation_accept, invitation_peek
+
+
+@require_GET
+@login_required
+def apprenticeship_list(request: HttpRequest) -> HttpResponse:
+    apprenticeships = apprenticeship_list_for_user(user=request.user)[:500]
+    return render(request, "people/apprenticeship_list.html", {"apprenticeships": apprenticeships})
+
+
+@require_GET
+@login_required
+def apprenticeship_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+    return render(request, "people/apprenticeship_detail.html", {"apprenticeship": apprenticeship})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = invitation_peek(token=token)
+    except InvitationInvalid as exc:
+        return render(request, "registration/invitation_invalid.html", {"reason": str(exc)}, status=400)
+    existing = invitation.user.has_usable_password()
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(request=request, token=token, **form.cleaned_data)
+        except InvitationInvalid as exc:
+            return render(request, "registration/invitation_invalid.html", {"reason": str(exc)}, status=400)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            login(request, user, backend="portfolio.people.backends.LockoutAwareBackend")
+            return redirect("apprenticeship-list-page")
+    context = {"form": form, "invitation": invitation, "existing": existing}
+    return render(request, "registration/invitation_accept.html", context)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from portfolio.audit.models import AuditEntry
+from portfolio.people.models import Apprenticeship, Membership, Organisation, User
+from tests.factories import make_standard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue() -> None:
+    make_standard(reference="ST1483", options=("Live events", "Film and TV", "Theatre"))
+    make_standard(reference="ST0792", options=("Broadcast", "Events"))
+    make_standard(reference="ST1297", options=("Lighting", "Sound", "Rigging"))
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: None) -> None:
+    settings.DEBUG = True
+    output = _run()
+    counts = (User.objects.count(), Organisation.objects.count(), Apprenticeship.objects.count())
+    entries = AuditEntry.objects.count()
+    _run()  # idempotent
+    assert (User.objects.count(), Organisation.objects.count(), Apprenticeship.objects.count()) == counts
+    assert AuditEntry.objects.count() == entries
+    assert Apprenticeship.objects.count() == 6
+    assert Organisation.objects.filter(kind="employer").count() == 2
+    assert set(Apprenticeship.objects.values_list("standard__reference", flat=True)) == {
+        "ST1483",
+        "ST0792",
+        "ST1297",
+    }
+    assert Apprenticeship.objects.values("option").distinct().count() >= 4
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
+    assert "demo-portfolio-2025" in output
+    for role in (
+        "provider admin",
+        "tutor",
+        "assessor",
+        "internal quality assurer",
+        "line manager",
+        "apprentice",
+    ):
+        assert role in output
+    apprentice = User.objects.get(email="apprentice1@demo.example.org")
+    assert apprentice.check_password("demo-portfolio-2025")
+
+
+def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        _run()
+    assert not User.objects.exists()
+    _run("--force")
+    assert Apprenticeship.objects.count() == 6
+
+
+def test_it_names_the_missing_standard(settings: Any) -> None:
+    settings.DEBUG = True
+    make_standard(reference="ST1483", options=("A",))
+    with pytest.raises(CommandError, match=r"ST0792 v2.0 .* run manage.py import_standards first"):
+        _run()
+    assert not Organisation.objects.exists()
