@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.people import apprenticeships, auth, invitations, memberships, organisations
+from api.standards import imports as standard_imports
 from api.standards import views as standards
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
         name="api-apprenticeship-detail",
     ),
     path("standards/", standards.StandardListView.as_view(), name="api-standard-list"),
+    path("standards/imports/", standard_imports.StandardImportView.as_view(), name="api-standard-import"),
     path(
         "standards/<str:reference>/<str:version>/",
         standards.StandardDetailView.as_view(),

@@ -127,9 +127,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portfolio.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
-}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite is the embedded default: WAL lets the page server read while a task writes.
@@ -211,9 +209,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portfolio@localhost")
 
@@ -245,6 +241,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "portfolio.people.models.organisations.Membership.Role",
         "InvitationRoleEnum": "portfolio.people.models.invitations.Invitation.ROLE_CHOICES",
+        "StatementKindEnum": "portfolio.standards.models.Statement.Kind",
+        "OrganisationKindEnum": "portfolio.people.models.organisations.Organisation.Kind",
+        "ApprenticeshipStatusEnum": "portfolio.people.models.apprenticeships.Apprenticeship.Status",
+        "ImportStatusEnum": "api.standards.imports.IMPORT_STATUSES",
     },
 }
 

@@ -89,9 +89,7 @@ class S3Store:
 
     def put(self, key: str, data: bytes | IO[bytes], *, content_type: str) -> None:
         try:
-            self.client.put_object(
-                Bucket=self.bucket, Key=validate_key(key), Body=data, ContentType=content_type
-            )
+            self.client.put_object(Bucket=self.bucket, Key=validate_key(key), Body=data, ContentType=content_type)
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(f"could not write {key}: {exc}") from exc
 
@@ -115,9 +113,7 @@ class S3Store:
             if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
                 raise ObjectMissing(key) from exc
             raise StorageError(f"could not inspect {key}: {exc}") from exc
-        return ObjectInfo(
-            key=key, size=response["ContentLength"], content_type=response.get("ContentType", "")
-        )
+        return ObjectInfo(key=key, size=response["ContentLength"], content_type=response.get("ContentType", ""))
 
     def exists(self, key: str) -> bool:
         try:

@@ -50,9 +50,7 @@ def _fail_service(name: str, where: str, error: Exception) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
-        pytest.exit(
-            f"The tests run against PostgreSQL; DATABASE_URL points at {database['ENGINE']}.", returncode=3
-        )
+        pytest.exit(f"The tests run against PostgreSQL; DATABASE_URL points at {database['ENGINE']}.", returncode=3)
     where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}"
     try:
         psycopg.connect(
@@ -142,9 +140,7 @@ def subprocess_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(
-    django_db_setup: None, django_db_blocker: object, s3_server: str
-) -> Iterator[subprocess.Popen]:
+def celery_worker(django_db_setup: None, django_db_blocker: object, s3_server: str) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on Redis, using the test database.
 
     Tests that hand work to it must use `transactional_db` (or commit), since the worker sees only

@@ -47,9 +47,7 @@ def make_provider(*, name: str | None = None) -> Organisation:
 
 
 def make_employer(*, provider: Organisation, name: str | None = None) -> Organisation:
-    return Organisation.objects.create(
-        kind="employer", name=name or f"Employer {next(_seq)}", provider=provider
-    )
+    return Organisation.objects.create(kind="employer", name=name or f"Employer {next(_seq)}", provider=provider)
 
 
 def make_member(*, organisation: Organisation, role: str, user: User | None = None) -> User:

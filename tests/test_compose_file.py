@@ -12,9 +12,7 @@ def test_compose_file_declares_the_whole_stack() -> None:
     services = compose["services"]
     assert set(services) >= {"postgres", "redis", "minio", "createbucket", "web", "worker", "beat"}
     images = {name: service.get("build") for name, service in services.items() if "build" in service}
-    assert set(images) == {"web", "worker", "beat"}, (
-        "web, worker and beat come from the repo's one Dockerfile"
-    )
+    assert set(images) == {"web", "worker", "beat"}, "web, worker and beat come from the repo's one Dockerfile"
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://")

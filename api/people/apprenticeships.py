@@ -57,9 +57,7 @@ class ApprenticeshipCreateIn(serializers.Serializer[Any]):
 
 
 class ApprenticeshipUpdateIn(serializers.Serializer[Any]):
-    option = PublicIdField(
-        scope=lambda user: Option.objects.all(), model="option", required=False, allow_null=True
-    )
+    option = PublicIdField(scope=lambda user: Option.objects.all(), model="option", required=False, allow_null=True)
     start_date = serializers.DateField(required=False)
     planned_end_date = serializers.DateField(required=False)
     status = serializers.ChoiceField(choices=Apprenticeship.Status.choices, required=False)

@@ -31,9 +31,7 @@ class MembershipListView(GenericAPIView[Membership]):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="memberships_list", parameters=[MembershipFilter], responses=MembershipOut(many=True)
-    )
+    @extend_schema(operation_id="memberships_list", parameters=[MembershipFilter], responses=MembershipOut(many=True))
     def get(self, request: Request) -> Response:
         filters = MembershipFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)

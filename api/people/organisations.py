@@ -76,13 +76,9 @@ class OrganisationDetailView(GenericAPIView[Organisation]):
 
     @extend_schema(operation_id="organisations_retrieve", responses=OrganisationOut)
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        return Response(
-            OrganisationOut(organisation_get_for_user(user=request.user, public_id=public_id)).data
-        )
+        return Response(OrganisationOut(organisation_get_for_user(user=request.user, public_id=public_id)).data)
 
-    @extend_schema(
-        operation_id="organisations_partial_update", request=OrganisationUpdateIn, responses=OrganisationOut
-    )
+    @extend_schema(operation_id="organisations_partial_update", request=OrganisationUpdateIn, responses=OrganisationOut)
     def patch(self, request: Request, public_id: uuid.UUID) -> Response:
         organisation = organisation_get_for_user(user=request.user, public_id=public_id)
         data = OrganisationUpdateIn(data=request.data, partial=True)

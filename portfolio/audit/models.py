@@ -33,9 +33,7 @@ class AuditEntry(models.Model):
     )
     actor_repr = models.CharField(max_length=254, blank=True, help_text="the actor's email at the time")
     action = models.CharField(max_length=64, db_index=True, help_text="e.g. apprenticeship.create")
-    target_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     target_id = models.CharField(max_length=64, blank=True)
     target_public_id = models.UUIDField(null=True, blank=True, db_index=True)
     target_repr = models.CharField(max_length=255, blank=True)

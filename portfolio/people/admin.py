@@ -19,9 +19,7 @@ from portfolio.people.models import Apprenticeship, Invitation, Membership, Orga
 class AuditedAdminMixin:
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
-        changes = {
-            name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name
-        }
+        changes = {name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name}
         label = obj._meta.model_name
         audit_record(
             actor=request.user,

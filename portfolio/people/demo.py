@@ -37,8 +37,7 @@ def _standards() -> list[Standard]:
         standard = Standard.objects.filter(reference=reference, version=version).first()
         if standard is None:
             raise DemoCatalogueMissing(
-                f"Standard {reference} v{version} is not in the catalogue: "
-                "run manage.py import_standards first."
+                f"Standard {reference} v{version} is not in the catalogue: run manage.py import_standards first."
             )
         found.append(standard)
     return found

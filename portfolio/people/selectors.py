@@ -128,9 +128,7 @@ def invitation_list_for_user(*, user: Any) -> QuerySet[Invitation]:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(
-        provider_id__in=_organisation_ids(user, frozenset({Membership.Role.PROVIDER_ADMIN}))
-    )
+    return queryset.filter(provider_id__in=_organisation_ids(user, frozenset({Membership.Role.PROVIDER_ADMIN})))
 
 
 def invitation_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Invitation:

@@ -22,9 +22,7 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path(
-        "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
-    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accounts/invitations/<str:token>/", views.invitation_accept_page, name="invitation-accept"),
     path("apprenticeships/", views.apprenticeship_list, name="apprenticeship-list-page"),
     path("apprenticeships/<uuid:public_id>/", views.apprenticeship_detail, name="apprenticeship-detail-page"),

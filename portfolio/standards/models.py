@@ -19,17 +19,13 @@ class Standard(models.Model):
     title = models.CharField(max_length=255)
     level = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=64, blank=True)
-    source_digest = models.CharField(
-        max_length=64, help_text="sha256 of what the import read; equal means unchanged"
-    )
+    source_digest = models.CharField(max_length=64, help_text="sha256 of what the import read; equal means unchanged")
     imported_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
         ordering = ["reference", "version"]
-        constraints = [
-            models.UniqueConstraint(fields=["reference", "version"], name="standard_reference_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["reference", "version"], name="standard_reference_version")]
 
     def __str__(self) -> str:
         return f"{self.reference} v{self.version} {self.title}"
@@ -123,9 +119,7 @@ class OutcomeStatement(models.Model):
 
     class Meta:
         ordering = ["outcome", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["outcome", "statement"], name="mapping_outcome_statement")
-        ]
+        constraints = [models.UniqueConstraint(fields=["outcome", "statement"], name="mapping_outcome_statement")]
 
     def __str__(self) -> str:
         return f"{self.outcome_id} -> {self.statement_id}"

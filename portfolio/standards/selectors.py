@@ -22,9 +22,7 @@ def standard_list(*, reference: str | None = None) -> QuerySet[Standard]:
 def standard_get(*, reference: str, version: str) -> Standard:
     """One standard version with everything a detail view shows, in a fixed number of queries."""
     outcomes = AssessmentOutcome.objects.select_related("option").prefetch_related(
-        Prefetch(
-            "mappings", queryset=OutcomeStatement.objects.select_related("statement").order_by("position")
-        )
+        Prefetch("mappings", queryset=OutcomeStatement.objects.select_related("statement").order_by("position"))
     )
     queryset = Standard.objects.prefetch_related(
         "options",

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from portfolio.audit.services import audit_record
 from portfolio.standards.models import (
     AssessmentMethod,
     AssessmentOutcome,
@@ -54,9 +55,7 @@ def _content(report: PlanReport, *, status: str) -> dict[str, Any]:
         "option_names": [[o.title, o.code, list(o.other_names)] for o in report.options],
         "ao_details": [[a.code, a.option, a.title, a.description] for a in report.aos],
         "methods": [list(report.assessment_methods.required), list(report.assessment_methods.additional)],
-        "descriptors": [
-            [d.category, d.pass_text, d.distinction_text] for d in report.performance_descriptors
-        ],
+        "descriptors": [[d.category, d.pass_text, d.distinction_text] for d in report.performance_descriptors],
     }
 
 
@@ -82,9 +81,7 @@ def standard_import(
     """
     report = read_plan(plan, api_document=api_document, reference=reference, version=version)
     if not report.ok or report.reference is None or report.version is None:
-        return ImportResult(
-            status="invalid", report=report, message="The plan has errors: nothing was imported."
-        )
+        return ImportResult(status="invalid", report=report, message="The plan has errors: nothing was imported.")
     if dry_run:
         return ImportResult(status="preview", report=report, message="Preview only: nothing was written.")
     status = str((api_document or {}).get("status") or "")
@@ -103,11 +100,7 @@ def _write(report: PlanReport, *, digest: str, status: str, replace: bool, actor
         raise ValueError("a plan without reference or version cannot be written")
     now = timezone.now()
     # Lock the version's row so two imports of the same version cannot interleave their writes.
-    existing = (
-        Standard.objects.select_for_update()
-        .filter(reference=report.reference, version=report.version)
-        .first()
-    )
+    existing = Standard.objects.select_for_update().filter(reference=report.reference, version=report.version).first()
     label = f"{report.reference} v{report.version}"
     if existing is not None and existing.source_digest == digest:
         return ImportResult(
@@ -211,8 +204,7 @@ def _sync_outcomes(
     standard: Standard, report: PlanReport, options: dict[str, Option]
 ) -> dict[tuple[str | None, str], AssessmentOutcome]:
     current = {
-        (ao.option.title if ao.option else None, ao.code): ao
-        for ao in standard.outcomes.select_related("option")
+        (ao.option.title if ao.option else None, ao.code): ao for ao in standard.outcomes.select_related("option")
     }
     result: dict[tuple[str | None, str], AssessmentOutcome] = {}
     for position, parsed in enumerate(report.aos, start=1):
@@ -265,9 +257,7 @@ def _in_use(removed: list[models.QuerySet[Any]]) -> list[str]:
                 )
                 referenced = queryset.filter(pk__in=referenced_ids)
             for item in referenced:
-                blocked.append(
-                    f"{model._meta.verbose_name} {item} (used by {related._meta.verbose_name_plural})"
-                )
+                blocked.append(f"{model._meta.verbose_name} {item} (used by {related._meta.verbose_name_plural})")
     return sorted(set(blocked))
 
 
@@ -278,9 +268,7 @@ def _sync_mappings(
 ) -> None:
     OutcomeStatement.objects.filter(outcome__in=list(outcomes.values())).delete()
     OutcomeStatement.objects.bulk_create(
-        OutcomeStatement(
-            outcome=outcomes[(parsed.option, parsed.code)], statement=statements[code], position=position
-        )
+        OutcomeStatement(outcome=outcomes[(parsed.option, parsed.code)], statement=statements[code], position=position)
         for parsed in report.aos
         for position, code in enumerate(parsed.statements, start=1)
     )
@@ -313,10 +301,6 @@ def _sync_rules(standard: Standard, report: PlanReport) -> None:
 
 
 def _audit(actor: Any, standard: Standard, *, created: bool) -> None:
-    try:
-        from portfolio.audit.services import audit_record
-    except ImportError:  # the audit app arrives with the people work; until then nothing to record
-        return
     audit_record(
         actor=actor,
         action="standard.imported" if created else "standard.replaced",

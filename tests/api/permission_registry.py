@@ -50,9 +50,7 @@ class Route:
     methods: dict[str, tuple[str, Body | None]] = field(default_factory=dict)
 
 
-def route(
-    kwargs: Callable[[World], dict[str, Any]] | None = None, **methods: str | tuple[str, Body]
-) -> Route:
+def route(kwargs: Callable[[World], dict[str, Any]] | None = None, **methods: str | tuple[str, Body]) -> Route:
     normalised: dict[str, tuple[str, Body | None]] = {}
     for method, spec in methods.items():
         statuses, body = (spec, None) if isinstance(spec, str) else spec
@@ -75,6 +73,10 @@ def _pending_invitation(w: World) -> dict[str, Any]:
 
 def _mentor_membership(w: World) -> dict[str, Any]:
     return {"public_id": Membership.objects.get(user=w.mentor).public_id}
+
+
+def _standard_kwargs(w: World) -> dict[str, Any]:
+    return {"reference": w.standard.reference, "version": w.standard.version}
 
 
 def _apprenticeship_body(own: World, other: World) -> dict[str, Any]:
@@ -161,10 +163,23 @@ ROUTES: dict[str, Route] = {
             lambda own, other: {"token": "forged", "password": "x" * 12},
         ),
     ),
-    # API: apprenticeships
-    "api-apprenticeship-list": route(
-        GET=SIGNED_IN_200, POST=("401 403 403 403 403 403 201 400", _apprenticeship_body)
+    # Standards catalogue: reference data every signed-in user may read; imports are for provider admins of
+    # any provider (the catalogue is shared), so "admin_other" may import too.
+    "standard-list": route(GET="302 200 200 200 200 200 200 200"),
+    "standard-detail": route(_standard_kwargs, GET="302 200 200 200 200 200 200 200"),
+    "standard-import": route(
+        GET="302 403 403 403 403 403 200 200",
+        POST=("302 403 403 403 403 403 400 400", lambda own, other: {}),
     ),
+    "api-standard-list": route(GET=SIGNED_IN_200),
+    "api-standard-detail": route(_standard_kwargs, GET=SIGNED_IN_200),
+    # A JSON body is the wrong media type for an upload: admins get past the permission check to a 415.
+    "api-standard-import": route(
+        GET="401 403 403 403 403 403 405 405",
+        POST=("401 403 403 403 403 403 415 415", lambda own, other: {}),
+    ),
+    # API: apprenticeships
+    "api-apprenticeship-list": route(GET=SIGNED_IN_200, POST=("401 403 403 403 403 403 201 400", _apprenticeship_body)),
     "api-apprenticeship-detail": route(
         lambda w: {"public_id": w.apprenticeship.public_id},
         GET="401 200 404 200 404 200 200 404",

@@ -99,6 +99,5 @@ def test_permission_matrix(client: Client, name: str, method: str, role: str, ex
     else:
         response = client.generic(method, url, data=json.dumps(payload), content_type="application/json")
     assert response.status_code == expected, (
-        f"{method} {url} as {role}: expected {expected}, got {response.status_code}: "
-        f"{response.content[:300]!r}"
+        f"{method} {url} as {role}: expected {expected}, got {response.status_code}: {response.content[:300]!r}"
     )

@@ -18,9 +18,7 @@ def st1297(db: None) -> Standard | None:
 @pytest.fixture
 def signed_in(django_user_model: Any) -> APIClient:
     client = APIClient()
-    client.force_authenticate(
-        django_user_model.objects.create_user("reader", "reader@example.org", "pw-x1y2z3w4")
-    )
+    client.force_authenticate(django_user_model.objects.create_user("reader@example.org", "pw-x1y2z3w4"))
     return client
 
 

@@ -46,9 +46,7 @@ def test_the_digest_is_sha256_of_the_canonical_json_and_detects_a_change() -> No
 
 
 def test_canonical_json_does_not_depend_on_key_order() -> None:
-    assert canonical_json({"b": 1, "a": [1, {"d": 2, "c": 3}]}) == canonical_json(
-        {"a": [1, {"c": 3, "d": 2}], "b": 1}
-    )
+    assert canonical_json({"b": 1, "a": [1, {"d": 2, "c": 3}]}) == canonical_json({"a": [1, {"c": 3, "d": 2}], "b": 1})
 
 
 def test_the_model_refuses_update_and_delete() -> None:

@@ -10,9 +10,7 @@ PROBE = "import django; django.setup(); from django.conf import settings; print(
 
 
 def _settings_value(expression: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "S3_", "SECRET_"))
-    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "S3_", "SECRET_"))}
     clean.pop("DEBUG", None)
     clean.update({"DJANGO_SETTINGS_MODULE": "portfolio.settings", "VAR_DIR": str(tmp_path), **env})
     return subprocess.run(

@@ -59,10 +59,7 @@ def test_update_cannot_move_to_a_foreign_option_or_drop_a_required_one() -> None
     with pytest.raises(ValidationError):
         apprenticeship_update(actor=world.admin, apprenticeship=world.apprenticeship, option=None)
     other = world.standard.options.exclude(apprenticeships=world.apprenticeship).get()
-    assert (
-        apprenticeship_update(actor=world.admin, apprenticeship=world.apprenticeship, option=other).option
-        == other
-    )
+    assert apprenticeship_update(actor=world.admin, apprenticeship=world.apprenticeship, option=other).option == other
 
 
 def test_an_option_in_use_cannot_be_deleted_by_a_reimport() -> None:

@@ -36,9 +36,7 @@ def test_accepting_sets_the_password_and_grants_the_membership(
     user = invitation_accept(token=issued.token, password=NEW_PASSWORD)
 
     assert user.check_password(NEW_PASSWORD)
-    assert Membership.objects.filter(
-        user=user, organisation=world.provider, role="tutor", is_active=True
-    ).exists()
+    assert Membership.objects.filter(user=user, organisation=world.provider, role="tutor", is_active=True).exists()
     assert Invitation.objects.get(pk=issued.invitation.pk).accepted_at is not None
 
 
@@ -53,9 +51,7 @@ def test_an_expired_invitation_is_refused(settings: Any) -> None:
     settings.INVITATION_EXPIRY_DAYS = 7
     issued = _invite(make_world())
     assert issued.invitation.expires_at - issued.invitation.created_at == timedelta(days=7)
-    Invitation.objects.filter(pk=issued.invitation.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1)
-    )
+    Invitation.objects.filter(pk=issued.invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(InvitationInvalid, match="expired"):
         invitation_accept(token=issued.token, password=NEW_PASSWORD)
     assert not User.objects.get(email="new.tutor@example.org").has_usable_password()
@@ -135,9 +131,7 @@ def test_create_and_accept_write_audit_entries() -> None:
     issued = _invite(make_world())
     invitation_accept(token=issued.token, password=NEW_PASSWORD)
     actions = list(
-        AuditEntry.objects.filter(target_public_id=issued.invitation.public_id).values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(target_public_id=issued.invitation.public_id).values_list("action", flat=True)
     )
     assert sorted(actions) == ["invitation.accept", "invitation.create"]
     assert AuditEntry.objects.filter(action="membership.grant", actor__email="new.tutor@example.org").exists()

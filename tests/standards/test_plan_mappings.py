@@ -85,9 +85,7 @@ def _kind_letter(kind: Any) -> str | None:
 
 
 def _all_codes(plan: Any) -> list[str]:
-    return [f"K{i}" for i in range(1, plan.knowledge_count + 1)] + [
-        f"S{i}" for i in range(1, plan.skill_count + 1)
-    ]
+    return [f"K{i}" for i in range(1, plan.knowledge_count + 1)] + [f"S{i}" for i in range(1, plan.skill_count + 1)]
 
 
 def _mandatory_codes(plan: Any) -> set[str]:
@@ -254,8 +252,7 @@ def test_option_knows_its_other_names(plan: Any, option: Any) -> None:
     reported = matches[0]
     names = {_norm_name(reported.title)} | {_norm_name(name) for name in reported.other_names}
     assert _norm_name(option.table_heading) in names, (
-        f"{plan.reference} option {option.number}: AO table heading {option.table_heading!r} "
-        f"not among {sorted(names)}"
+        f"{plan.reference} option {option.number}: AO table heading {option.table_heading!r} not among {sorted(names)}"
     )
     assert _norm_name(option.api_title) in names, (
         f"{plan.reference} option {option.number}: API title {option.api_title!r} not among {sorted(names)}"
@@ -288,9 +285,7 @@ def test_ao_title(plan: Any, ao: Any) -> None:
 def test_statements_are_the_standards_k_and_s(plan: Any) -> None:
     statements = _report_statements(plan.reference)
     assert sorted(statements) == sorted(_all_codes(plan)), f"{plan.reference}: statement codes"
-    wrong_kind = [
-        f"{code}: {st.kind!r}" for code, st in statements.items() if _kind_letter(st.kind) != code[0]
-    ]
+    wrong_kind = [f"{code}: {st.kind!r}" for code, st in statements.items() if _kind_letter(st.kind) != code[0]]
     assert wrong_kind == [], f"{plan.reference}: kind"
 
 
@@ -310,8 +305,7 @@ def test_mandatory_flags(plan: Any) -> None:
 def test_functional_skills_flags(plan: Any) -> None:
     statements = _report_statements(plan.reference)
     wrong = [
-        f"{code}: functional_skills={statements[code].functional_skills!r}, "
-        f"expected {code in plan.functional_skills}"
+        f"{code}: functional_skills={statements[code].functional_skills!r}, expected {code in plan.functional_skills}"
         for code in _all_codes(plan)
         if code in statements and bool(statements[code].functional_skills) != (code in plan.functional_skills)
     ]

@@ -75,13 +75,9 @@ def api_doc(
         "versionNumber": "",
         "title": title,
         "level": level,
-        "knowledges": [
-            {"knowledgeId": f"k-{n}", "detail": f"Knowledge {n}. "} for n in range(1, knowledge + 1)
-        ],
+        "knowledges": [{"knowledgeId": f"k-{n}", "detail": f"Knowledge {n}. "} for n in range(1, knowledge + 1)],
         "skills": [{"skillId": f"s-{n}", "detail": f"Skill  {n}."} for n in range(1, skills + 1)],
-        "behaviours": [
-            {"behaviourId": f"b-{n}", "detail": f"Behaviour {n}."} for n in range(1, behaviours + 1)
-        ],
+        "behaviours": [{"behaviourId": f"b-{n}", "detail": f"Behaviour {n}."} for n in range(1, behaviours + 1)],
         "options": [{"optionId": f"o-{n}", "title": t, "occupationCode": ""} for n, t in enumerate(options)],
         "coreAndOptions": bool(options),
     }
@@ -254,25 +250,20 @@ def test_options_numbered_differently_in_list_and_table_are_matched_by_name() ->
         "AO2": "Creative venue technician",
         "AO3": "Live event technician",
     }
-    assert "numbers option 'Creative venue technician' 1 but the list numbers it 2" in messages(
-        report.warnings
-    )
+    assert "numbers option 'Creative venue technician' 1 but the list numbers it 2" in messages(report.warnings)
 
 
 def test_option_named_differently_in_list_table_and_api_keeps_the_list_title_and_all_names() -> None:
     # ST1483 option 3 has three names.
     options = (
-        "- Option 1: Junior production manager - screen and audio\n"
-        "- Option 2: Live performance production manager\n"
+        "- Option 1: Junior production manager - screen and audio\n- Option 2: Live performance production manager\n"
     )
     body = (
         "Core Assessment Outcome\tMapping\nAO1: Core\tK1\n"
         "Option 1: Junior production manager - screen and audio\tMapping\nAO2: Screen\tK2\n"
         "<p>Option 2: Assistant live performance manager Mapping</p>\t\nAO3: Live\tK3\n"
     )
-    api = api_doc(
-        options=("Junior production manager - screen and audio", "Assistant production manager - live arts")
-    )
+    api = api_doc(options=("Junior production manager - screen and audio", "Assistant production manager - live arts"))
     source = plan(body, options=options)
     report = read_plan(source, api_document=api)
 
@@ -285,9 +276,7 @@ def test_option_named_differently_in_list_table_and_api_keeps_the_list_title_and
     ]
     assert report.aos[2].option == "Live performance production manager"
     warning = next(w for w in report.warnings if "Assistant live performance manager" in w.message)
-    assert warning.line == next(
-        n for n, text in enumerate(source.splitlines(), 1) if "Assistant live" in text
-    )
+    assert warning.line == next(n for n, text in enumerate(source.splitlines(), 1) if "Assistant live" in text)
     assert "Live performance production manager" in warning.message
 
 
@@ -315,9 +304,7 @@ def test_asterisk_flags_functional_skills_also_when_markdown_escaped() -> None:
 
 def test_html_entities_and_tags_are_decoded() -> None:
     report = read_plan(
-        only_core(
-            "<p>AO1 — Tools &amp; Technical&nbsp;Standards</p> <p>Uses&#160;tools.</p>\t<p>K1,&nbsp;S1</p>"
-        )
+        only_core("<p>AO1 — Tools &amp; Technical&nbsp;Standards</p> <p>Uses&#160;tools.</p>\t<p>K1,&nbsp;S1</p>")
     )
 
     assert report.aos[0].title == "Tools & Technical Standards"
@@ -398,9 +385,7 @@ def test_full_html_with_a_real_table() -> None:
     assert flags["K3"] == (False, True)
     assert report.assessment_methods.required == ["project"]
     assert report.assessment_methods.additional == ["Portfolio", "Presentation"]
-    assert [(d.category, d.pass_text) for d in report.performance_descriptors] == [
-        ("Applied Knowledge", "Knows.")
-    ]
+    assert [(d.category, d.pass_text) for d in report.performance_descriptors] == [("Applied Knowledge", "Knows.")]
 
 
 def test_html_error_lines_point_at_the_source_line() -> None:
@@ -699,9 +684,7 @@ def test_table_option_matching_no_listed_option_is_an_error() -> None:
 
 def test_listed_option_without_aos_is_an_error() -> None:
     options = "- Option 1: Widget assembler\n- Option 2: Widget tester\n"
-    body = (
-        "Core Assessment Outcome\tMapping\nAO1: Core\tK1\nOption 1: Widget assembler\tMapping\nAO2: A\tK2\n"
-    )
+    body = "Core Assessment Outcome\tMapping\nAO1: Core\tK1\nOption 1: Widget assembler\tMapping\nAO2: A\tK2\n"
     report = read_plan(plan(body, options=options))
 
     assert "Option 'Widget tester' is listed but has no assessment outcomes" in messages(report.errors)
@@ -806,10 +789,7 @@ def test_assessment_methods_and_descriptors() -> None:
 
 def test_descriptor_row_split_over_two_lines_is_joined() -> None:
     # ST1297 "Communication and Collaboration": the second half of the row starts with an empty cell.
-    source = (
-        only_core("AO1: A\tK1")
-        + "Communication\tParticipates and\tCommunicates and\n\n\tsupports.\tadapts.\n"
-    )
+    source = only_core("AO1: A\tK1") + "Communication\tParticipates and\tCommunicates and\n\n\tsupports.\tadapts.\n"
     report = read_plan(source)
 
     assert [(d.category, d.pass_text, d.distinction_text) for d in report.performance_descriptors][-1] == (
@@ -903,9 +883,7 @@ def test_real_st1483_spot_checks() -> None:
 def test_real_st1297_spot_checks() -> None:
     report = read_real("ST1297")
 
-    by_option = {
-        option.code: [ao.code for ao in report.aos if ao.option == option.title] for option in report.options
-    }
+    by_option = {option.code: [ao.code for ao in report.aos if ao.option == option.title] for option in report.options}
     assert by_option == {"LET": ["AO7", "AO8"], "CVT": ["AO5", "AO6"], "SLT": ["AO9", "AO10"]}
     assert all(s.mandatory for s in report.statements if s.kind in "KS")
     assert sorted(s.code for s in report.statements if s.functional_skills) == ["K11", "K16", "K17", "K19"]

@@ -77,9 +77,7 @@ def test_a_different_document_for_a_loaded_version_is_refused_without_replace() 
     before = catalogue_snapshot()
     # The corrected plan moves K8 out of AO1 into AO2.
     corrected = (
-        plan_text("ST1483")
-        .replace("K1, K7, K8, K10S1", "K1, K7, K10S1")
-        .replace("K5, K6, K9S3", "K5, K6, K8, K9S3")
+        plan_text("ST1483").replace("K1, K7, K8, K10S1", "K1, K7, K10S1").replace("K5, K6, K9S3", "K5, K6, K8, K9S3")
     )
 
     refused = standard_import(plan=corrected, api_document=api_document("ST1483"))
@@ -100,9 +98,7 @@ def test_replace_updates_in_place_and_keeps_the_ids_of_what_stays() -> None:
         "options": list(standard.options.values_list("pk", flat=True)),
     }
     corrected = (
-        plan_text("ST1483")
-        .replace("K1, K7, K8, K10S1", "K1, K7, K10S1")
-        .replace("K5, K6, K9S3", "K5, K6, K8, K9S3")
+        plan_text("ST1483").replace("K1, K7, K8, K10S1", "K1, K7, K10S1").replace("K5, K6, K9S3", "K5, K6, K8, K9S3")
     )
 
     replaced = standard_import(plan=corrected, api_document=api_document("ST1483"), replace=True)
@@ -160,9 +156,7 @@ def test_foundation_plan_without_options_or_reference_takes_them_from_the_caller
 
 
 def test_dry_run_json_prints_the_preview_and_writes_nothing(transactional_db: None) -> None:
-    result = run_command(
-        str(PLAN_FILES["ST1297"]), "--api-json", str(API_JSON["ST1297"]), "--dry-run", "--json"
-    )
+    result = run_command(str(PLAN_FILES["ST1297"]), "--api-json", str(API_JSON["ST1297"]), "--dry-run", "--json")
     assert result.returncode == 0, result.stderr
     preview = json.loads(result.stdout)
     assert set(preview) == {
@@ -184,9 +178,7 @@ def test_dry_run_json_prints_the_preview_and_writes_nothing(transactional_db: No
     }
     assert all(set(o) == {"title", "code"} for o in preview["options"])
     assert all(set(a) == {"code", "title", "option", "statements"} for a in preview["aos"])
-    assert all(
-        set(s) == {"code", "kind", "mandatory", "functional_skills", "text"} for s in preview["statements"]
-    )
+    assert all(set(s) == {"code", "kind", "mandatory", "functional_skills", "text"} for s in preview["statements"])
     ao5 = next(a for a in preview["aos"] if a["code"] == "AO5")
     assert ao5["option"].lower().startswith("creative venue technician")
     assert preview["errors"] == []
@@ -228,9 +220,7 @@ def test_bad_plans_are_refused_with_a_clear_error_and_nothing_written(
     kind: str, write_plan, transactional_db: None
 ) -> None:
     path = write_plan(_bad_plan(kind))
-    result = run_command(
-        str(path), "--api-json", str(API_JSON["ST1483"]), "--reference", "ST1483", "--version", "2.0"
-    )
+    result = run_command(str(path), "--api-json", str(API_JSON["ST1483"]), "--reference", "ST1483", "--version", "2.0")
     assert result.returncode == 1
     assert "error" in result.stdout
     assert BAD_PLANS[kind][1].lower() in result.stdout.lower(), result.stdout
@@ -246,9 +236,7 @@ def test_unreadable_api_document_is_a_clear_error(write_plan, transactional_db: 
     assert Standard.objects.count() == 0
 
 
-def test_command_imports_then_reports_unchanged_then_refuses_then_replaces(
-    write_plan, transactional_db: None
-) -> None:
+def test_command_imports_then_reports_unchanged_then_refuses_then_replaces(write_plan, transactional_db: None) -> None:
     args = [str(PLAN_FILES["ST0792"]), "--api-json", str(API_JSON["ST0792"])]
     first = run_command(*args)
     assert first.returncode == 0, first.stdout + first.stderr

@@ -11,7 +11,7 @@ from tests.standards.conftest import api_document, plan_text
 
 @pytest.fixture
 def reader(client: Client, django_user_model: Any) -> Client:
-    client.force_login(django_user_model.objects.create_user("reader", "reader@example.org", "pw-x1y2z3w4"))
+    client.force_login(django_user_model.objects.create_user("reader@example.org", "pw-x1y2z3w4"))
     return client
 
 

@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
@@ -37,9 +35,7 @@ class Migration(migrations.Migration):
                 ("target_repr", models.CharField(blank=True, max_length=255)),
                 (
                     "changes",
-                    models.JSONField(
-                        blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder
-                    ),
+                    models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder),
                 ),
                 ("digest", models.CharField(help_text="sha256 of the entry's canonical JSON", max_length=64)),
                 ("ip", models.GenericIPAddressField(blank=True, null=True)),

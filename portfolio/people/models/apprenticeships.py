@@ -29,9 +29,7 @@ class Apprenticeship(models.Model):
         BREAK_IN_LEARNING = "break_in_learning", "Break in learning"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    apprentice = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="apprenticeships"
-    )
+    apprentice = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="apprenticeships")
     provider = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -45,9 +43,7 @@ class Apprenticeship(models.Model):
         limit_choices_to={"kind": Organisation.Kind.EMPLOYER},
     )
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="apprenticeships")
-    option = models.ForeignKey(
-        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="apprenticeships"
-    )
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, null=True, blank=True, related_name="apprenticeships")
     start_date = models.DateField()
     planned_end_date = models.DateField()
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.IN_LEARNING)

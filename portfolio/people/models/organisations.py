@@ -37,8 +37,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="provider", provider__isnull=True)
-                | Q(kind="employer", provider__isnull=False),
+                condition=Q(kind="provider", provider__isnull=True) | Q(kind="employer", provider__isnull=False),
                 name="organisation_employer_has_provider",
             )
         ]

@@ -50,17 +50,13 @@ def apprenticeship_route_check(*, standard: Standard, option: Option | None) -> 
         )
 
 
-def _assignment_check(
-    *, slot: str, person: User | None, provider: Organisation, employer: Organisation
-) -> None:
+def _assignment_check(*, slot: str, person: User | None, provider: Organisation, employer: Organisation) -> None:
     if person is None:
         return
     role, side = ASSIGNMENTS[slot]
     label = Membership.Role(role).label.lower()
     organisation = provider if side == "provider" else employer
-    if not Membership.objects.filter(
-        user=person, organisation=organisation, role=role, is_active=True
-    ).exists():
+    if not Membership.objects.filter(user=person, organisation=organisation, role=role, is_active=True).exists():
         raise ValidationError({slot: f"{person.email} is not an active {label} at {organisation}."})
 
 

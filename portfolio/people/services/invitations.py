@@ -77,14 +77,10 @@ def invitation_create(
         provider = apprenticeship.provider
         user = apprenticeship.apprentice
         if normalise_email(email) != user.email:
-            raise ValidationError(
-                {"email": "An apprentice is invited at the address on their apprenticeship."}
-            )
+            raise ValidationError({"email": "An apprentice is invited at the address on their apprenticeship."})
     else:
         if organisation is None or apprenticeship is not None:
-            raise ValidationError(
-                {"organisation": "A staff or employer contact is invited to an organisation."}
-            )
+            raise ValidationError({"organisation": "A staff or employer contact is invited to an organisation."})
         membership_role_check(organisation=organisation, role=role)
         provider = organisation if organisation.is_provider else organisation.provider  # type: ignore[assignment]
         user = user_get_or_create_for_invitation(email=email, first_name=first_name, last_name=last_name)
@@ -157,18 +153,12 @@ def invitation_accept(
         except PermissionDenied as exc:
             raise ValidationError({"password": "Too many failed attempts; try again later."}) from exc
         if checked is None:
-            raise ValidationError(
-                {"password": "You already have an account: enter its current password to accept."}
-            )
-    return _accept(
-        token=token, password=password, request=request, first_name=first_name, last_name=last_name
-    )
+            raise ValidationError({"password": "You already have an account: enter its current password to accept."})
+    return _accept(token=token, password=password, request=request, first_name=first_name, last_name=last_name)
 
 
 @transaction.atomic
-def _accept(
-    *, token: str, password: str, request: HttpRequest | None, first_name: str, last_name: str
-) -> User:
+def _accept(*, token: str, password: str, request: HttpRequest | None, first_name: str, last_name: str) -> User:
     # Row locked, then checked again: two clicks on one link cannot both succeed.
     invitation = _usable(_lookup(token, for_update=True))
     user = User.objects.select_for_update().get(pk=invitation.user_id)
@@ -196,16 +186,12 @@ def _accept(
 
 
 @transaction.atomic
-def invitation_revoke(
-    *, actor: Any, invitation: Invitation, request: HttpRequest | None = None
-) -> Invitation:
+def invitation_revoke(*, actor: Any, invitation: Invitation, request: HttpRequest | None = None) -> Invitation:
     if not user_is_admin_of(user=actor, provider=invitation.provider):
         raise PermissionDenied("Only an admin of the provider can revoke its invitations.")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ValidationError(
-            {"invitation": "This invitation was already accepted; deactivate the membership."}
-        )
+        raise ValidationError({"invitation": "This invitation was already accepted; deactivate the membership."})
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -225,9 +211,7 @@ def _lookup(token: str, *, for_update: bool) -> Invitation:
         queryset = queryset.select_for_update(of=("self",))
     invitation = queryset.filter(token_hash=_hash(raw)).first()
     if invitation is None:
-        raise InvitationInvalid(
-            "This invitation link is not valid. Ask the person who invited you for a new one."
-        )
+        raise InvitationInvalid("This invitation link is not valid. Ask the person who invited you for a new one.")
     return invitation
 
 
@@ -235,13 +219,9 @@ def _usable(invitation: Invitation) -> Invitation:
     if invitation.accepted_at is not None:
         raise InvitationInvalid("This invitation has already been used. Sign in, or reset your password.")
     if invitation.revoked_at is not None:
-        raise InvitationInvalid(
-            "This invitation was withdrawn or replaced by a newer one. Use the latest email."
-        )
+        raise InvitationInvalid("This invitation was withdrawn or replaced by a newer one. Use the latest email.")
     if invitation.expires_at <= timezone.now():
-        raise InvitationInvalid(
-            "This invitation has expired. Ask the person who invited you to send a new one."
-        )
+        raise InvitationInvalid("This invitation has expired. Ask the person who invited you to send a new one.")
     return invitation
 
 

@@ -70,9 +70,7 @@ def organisation_update(
         organisation.ukprn = ukprn
     if changes:
         organisation.save()
-        audit_record(
-            actor=actor, action="organisation.update", target=organisation, changes=changes, request=request
-        )
+        audit_record(actor=actor, action="organisation.update", target=organisation, changes=changes, request=request)
     return organisation
 
 

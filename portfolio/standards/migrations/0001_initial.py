@@ -17,9 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ("reference", models.CharField(help_text="e.g. ST1483", max_length=16)),
@@ -29,9 +27,7 @@ class Migration(migrations.Migration):
                 ("status", models.CharField(blank=True, max_length=64)),
                 (
                     "source_digest",
-                    models.CharField(
-                        help_text="sha256 of what the import read; equal means unchanged", max_length=64
-                    ),
+                    models.CharField(help_text="sha256 of what the import read; equal means unchanged", max_length=64),
                 ),
                 ("imported_at", models.DateTimeField()),
                 ("updated_at", models.DateTimeField()),
@@ -39,9 +35,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["reference", "version"],
                 "constraints": [
-                    models.UniqueConstraint(
-                        fields=("reference", "version"), name="standard_reference_version"
-                    )
+                    models.UniqueConstraint(fields=("reference", "version"), name="standard_reference_version")
                 ],
             },
         ),
@@ -50,9 +44,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("category", models.CharField(max_length=255)),
                 ("pass_text", models.TextField(blank=True)),
@@ -76,23 +68,17 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ("title", models.CharField(max_length=255)),
                 (
                     "code",
-                    models.CharField(
-                        blank=True, help_text="short code the plan gives, e.g. LET", max_length=16
-                    ),
+                    models.CharField(blank=True, help_text="short code the plan gives, e.g. LET", max_length=16),
                 ),
                 (
                     "other_names",
-                    models.JSONField(
-                        blank=True, default=list, help_text="other names seen in the plan or API"
-                    ),
+                    models.JSONField(blank=True, default=list, help_text="other names seen in the plan or API"),
                 ),
                 ("position", models.PositiveSmallIntegerField()),
                 (
@@ -113,16 +99,12 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 (
                     "code",
-                    models.CharField(
-                        help_text="as the plan writes it, without an option prefix", max_length=16
-                    ),
+                    models.CharField(help_text="as the plan writes it, without an option prefix", max_length=16),
                 ),
                 ("title", models.CharField(max_length=500)),
                 ("description", models.TextField(blank=True)),
@@ -156,9 +138,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=255)),
                 ("required", models.BooleanField()),
@@ -181,16 +161,12 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.CharField(max_length=8)),
                 (
                     "kind",
-                    models.CharField(
-                        choices=[("K", "Knowledge"), ("S", "Skill"), ("B", "Behaviour")], max_length=1
-                    ),
+                    models.CharField(choices=[("K", "Knowledge"), ("S", "Skill"), ("B", "Behaviour")], max_length=1),
                 ),
                 ("text", models.TextField(blank=True)),
                 ("mandatory", models.BooleanField(default=False, help_text="bold in the plan")),
@@ -214,9 +190,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("position", models.PositiveSmallIntegerField()),
                 (
@@ -257,9 +231,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="outcomestatement",
-            constraint=models.UniqueConstraint(
-                fields=("outcome", "statement"), name="mapping_outcome_statement"
-            ),
+            constraint=models.UniqueConstraint(fields=("outcome", "statement"), name="mapping_outcome_statement"),
         ),
         migrations.AddConstraint(
             model_name="assessmentoutcome",

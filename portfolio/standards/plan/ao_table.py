@@ -110,9 +110,7 @@ def find_table(fragments: Sequence[Fragment]) -> tuple[int, int] | None:
         return None
     # Notes such as "Knowledge and skills statements in bold are mandatory" may sit between the table's
     # header and its first row; only after the first AO do they end the table.
-    first_ao = next(
-        (index for index in range(start, len(fragments)) if AO_START.match(fragments[index].text)), start
-    )
+    first_ao = next((index for index in range(start, len(fragments)) if AO_START.match(fragments[index].text)), start)
     end = next(
         (index for index in range(first_ao + 1, len(fragments)) if TABLE_END.match(fragments[index].text)),
         len(fragments),
@@ -293,9 +291,7 @@ class _TableReader:
         ao.marks.extend((mark, fragment.line) for mark in marks)
 
 
-def read_ao_table(
-    fragments: Sequence[Fragment], listed: Sequence[NamedOption], log: IssueLog
-) -> AOTable | None:
+def read_ao_table(fragments: Sequence[Fragment], listed: Sequence[NamedOption], log: IssueLog) -> AOTable | None:
     bounds = find_table(fragments)
     if bounds is None:
         return None

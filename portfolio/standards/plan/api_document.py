@@ -74,9 +74,7 @@ def _list_at(document: Mapping[str, Any], keys: tuple[str, ...]) -> list[Any]:
 
 
 def read_api_document(document: Mapping[str, Any]) -> ApiDocument:
-    statements = {
-        kind: [_item_text(item) for item in _list_at(document, keys)] for kind, keys in KIND_KEYS.items()
-    }
+    statements = {kind: [_item_text(item) for item in _list_at(document, keys)] for kind, keys in KIND_KEYS.items()}
     options: list[NamedOption] = []
     for number, item in enumerate(_list_at(document, ("options",)), start=1):
         title = item.get("title") if isinstance(item, Mapping) else item

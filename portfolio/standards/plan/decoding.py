@@ -104,11 +104,7 @@ def decode_plan(source: str | bytes) -> Decoded:
 def _check_text(text: str) -> Decoded:
     nul = text.find("\x00")
     if nul >= 0 or _control_share(text) > 0.01:
-        offset = (
-            nul
-            if nul >= 0
-            else next(i for i, c in enumerate(text) if ord(c) < 32 and c not in _TEXT_CONTROLS)
-        )
+        offset = nul if nul >= 0 else next(i for i, c in enumerate(text) if ord(c) < 32 and c not in _TEXT_CONTROLS)
         return Decoded(
             text=None,
             problem=_binary_problem("binary data (control characters in the text)"),

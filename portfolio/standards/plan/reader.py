@@ -97,9 +97,7 @@ def _identity(
     """Reference and version: the caller's arguments win, then the plan, then the API document."""
     given_reference = normalise_reference(reference)
     if reference is not None and given_reference is None:
-        log.error(
-            0, f"reference={reference!r} is not a standard reference such as 'ST1483'. Pass a valid one."
-        )
+        log.error(0, f"reference={reference!r} is not a standard reference such as 'ST1483'. Pass a valid one.")
     given_version = normalise_version(version)
     if version is not None and given_version is None:
         log.error(0, f"version={version!r} is not a version such as '2.0' or 'V2'. Pass a valid one.")
@@ -155,9 +153,7 @@ def _identity(
     return {"reference": final_reference, "version": final_version, "title": title, "level": level}
 
 
-def _plan_aos(
-    table: AOTable, resolved: list[ResolvedOption], table_to_option: dict[int, int]
-) -> list[PlanAO]:
+def _plan_aos(table: AOTable, resolved: list[ResolvedOption], table_to_option: dict[int, int]) -> list[PlanAO]:
     aos: list[PlanAO] = []
     for ao in table.aos:
         option_title: str | None = None
@@ -192,9 +188,7 @@ def _statements(table: AOTable, api: ApiDocument | None, log: IssueLog) -> list[
 
     def statement(code: str) -> PlanStatement:
         text = (api.statement_text(code) if api else None) or ""
-        return PlanStatement(
-            code, KINDS[code[0]], mandatory.get(code, False), functional.get(code, False), text
-        )
+        return PlanStatement(code, KINDS[code[0]], mandatory.get(code, False), functional.get(code, False), text)
 
     mapped = list(mandatory)  # dicts keep insertion order: the order of first appearance
     statements = [statement(code) for code in mapped if code[0] in "KS"]

@@ -22,9 +22,7 @@ _RULE_ROW = re.compile(r"^[-=_\s|]+$")
 
 
 def _index_of(fragments: Sequence[Fragment], pattern: re.Pattern[str], start: int = 0) -> int | None:
-    return next(
-        (index for index in range(start, len(fragments)) if pattern.match(fragments[index].text)), None
-    )
+    return next((index for index in range(start, len(fragments)) if pattern.match(fragments[index].text)), None)
 
 
 def _bold_runs(fragment: Fragment, start: int) -> list[str]:
@@ -84,9 +82,7 @@ def _descriptor_rows(fragments: Sequence[Fragment]) -> tuple[list[dict[int, str]
         labels = {text.strip().lower(): cell for cell, text in row.items()}
         if "pass" in labels and "distinction" in labels:
             columns = {"pass": labels["pass"], "distinction": labels["distinction"]}
-            columns["category"] = (
-                min(cell for cell in row if cell not in columns.values()) if len(row) > 2 else 0
-            )
+            columns["category"] = min(cell for cell in row if cell not in columns.values()) if len(row) > 2 else 0
             return rows[index + 1 :], row_lines[index + 1 :], columns
     return [], [], {}
 

@@ -66,11 +66,7 @@ def resolve_options(
                     f"names it; correct one of the names if they are not the same option.",
                     named.excerpt,
                 )
-            if (
-                named.number is not None
-                and listed_option.number is not None
-                and named.number != listed_option.number
-            ):
+            if named.number is not None and listed_option.number is not None and named.number != listed_option.number:
                 log.warning(
                     named.line,
                     f"The AO table numbers option '{listed_option.name}' {named.number} but the list "
@@ -114,9 +110,7 @@ def _check_distinct(options: Sequence[ResolvedOption], log: IssueLog) -> None:
             )
 
 
-def _merge_api_options(
-    options: list[ResolvedOption], api_options: Sequence[NamedOption], log: IssueLog
-) -> None:
+def _merge_api_options(options: list[ResolvedOption], api_options: Sequence[NamedOption], log: IssueLog) -> None:
     if not api_options:
         return
     if not options:
@@ -145,8 +139,7 @@ def _merge_api_options(
             option.add_name(api_option.name)
             log.warning(
                 option.line,
-                f"The API document calls option '{option.title}' '{api_option.name}'. "
-                "Read as the same option.",
+                f"The API document calls option '{option.title}' '{api_option.name}'. Read as the same option.",
                 api_option.excerpt,
             )
     for option in options:
@@ -163,9 +156,7 @@ def route_warnings(aos: Sequence[TableAO], option_count: int, log: IssueLog) -> 
         _duplicates_within(members, core, "the route", log)
 
 
-def _duplicates_within(
-    members: Sequence[TableAO], core: Sequence[TableAO], where: str, log: IssueLog
-) -> None:
+def _duplicates_within(members: Sequence[TableAO], core: Sequence[TableAO], where: str, log: IssueLog) -> None:
     first_ao: dict[str, TableAO] = {}
     for ao in core:
         for mark, _ in ao.marks:

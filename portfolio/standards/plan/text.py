@@ -98,9 +98,7 @@ class Fragment:
     def is_bold(self, start: int, end: int) -> bool:
         """True when every non-space character in [start, end) is bold."""
         flags = [
-            flag
-            for char, flag in zip(self.text[start:end], self.bold[start:end], strict=True)
-            if not char.isspace()
+            flag for char, flag in zip(self.text[start:end], self.bold[start:end], strict=True) if not char.isspace()
         ]
         return bool(flags) and all(flags)
 
@@ -179,11 +177,7 @@ class _FragmentBuilder:
     # -- structure ------------------------------------------------------------------------------
     def joins_lines(self) -> bool:
         return bool(
-            self.table_depth
-            or self.open_cell
-            or self.open_paragraph
-            or self.open_list_item
-            or self.open_heading
+            self.table_depth or self.open_cell or self.open_paragraph or self.open_list_item or self.open_heading
         )
 
     def newline(self) -> None:

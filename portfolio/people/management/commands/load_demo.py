@@ -16,9 +16,7 @@ class Command(BaseCommand):
     help = "Load demo people, organisations and apprenticeships (idempotent). Needs the standards imported."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--force", action="store_true", help="load even when DEBUG is off (never on a real site)"
-        )
+        parser.add_argument("--force", action="store_true", help="load even when DEBUG is off (never on a real site)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:

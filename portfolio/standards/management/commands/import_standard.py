@@ -10,18 +10,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portfolio.standards.services import ImportResult, standard_import
+from portfolio.standards.uploads import UploadedPlanError, parse_api_document
 
 
 def load_api_document(path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        return parse_api_document(path.read_bytes(), name=str(path))
     except OSError as exc:
         raise CommandError(f"Cannot read the API document {path}: {exc.strerror}.") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CommandError(f"The API document {path} is not valid JSON ({exc}). Download it again.") from exc
-    if not isinstance(document, dict):
-        raise CommandError(f"The API document {path} must hold one JSON object (a standard).")
-    return document
+    except UploadedPlanError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def format_result(result: ImportResult) -> str:
@@ -46,19 +44,11 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "plan", type=Path, help="the assessment plan: text, HTML, or text with HTML fragments"
-        )
+        parser.add_argument("plan", type=Path, help="the assessment plan: text, HTML, or text with HTML fragments")
         parser.add_argument("--api-json", type=Path, help="the Skills England API document of the standard")
-        parser.add_argument(
-            "--reference", help="reference (e.g. ST1483) when the plan has none, or to override"
-        )
-        parser.add_argument(
-            "--version", dest="standard_version", help="version (e.g. 2.0) when the plan has none"
-        )
-        parser.add_argument(
-            "--replace", action="store_true", help="replace a loaded version from a different document"
-        )
+        parser.add_argument("--reference", help="reference (e.g. ST1483) when the plan has none, or to override")
+        parser.add_argument("--version", dest="standard_version", help="version (e.g. 2.0) when the plan has none")
+        parser.add_argument("--replace", action="store_true", help="replace a loaded version from a different document")
         parser.add_argument("--dry-run", action="store_true", help="read and report; write nothing")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
