@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "portfolio.standards",
     "portfolio.people",
     "portfolio.audit",
+    "portfolio.evidence",
+    "portfolio.reviews",
+    "portfolio.coverage",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Coverage per Assessment Outcome and readiness for assessment, kept fresh by Celery."""

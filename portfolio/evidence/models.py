@@ -1,0 +1,123 @@
+"""Evidence items, their files and their tags to statements.
+
+Only services in portfolio/evidence/services and portfolio/reviews/services write these rows.
+`Evidence.version` grows by one with every change to a counted part (fields, files, tags), so a reviewer's
+decision can name the version it saw, and a concurrent change is detected as a conflict.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from portfolio.people.models import Apprenticeship
+from portfolio.standards.models import Statement
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        PHOTO = "photo", "Photo"
+        VIDEO = "video", "Video"
+        AUDIO = "audio", "Audio"
+        REFLECTIVE_ACCOUNT = "reflective_account", "Reflective account"
+        WITNESS_TESTIMONY = "witness_testimony", "Witness testimony"
+        OBSERVATION_RECORD = "observation_record", "Observation record"
+        PROFESSIONAL_DISCUSSION = "professional_discussion", "Professional discussion notes"
+        PROJECT_WORK = "project_work", "Project work"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CONFIRMED = "confirmed", "Confirmed by employer"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned for changes"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class AuthorRole(models.TextChoices):
+        APPRENTICE = "apprentice", "Apprentice"
+        EMPLOYER_CONTACT = "employer_contact", "Employer contact"
+        PROVIDER_STAFF = "provider_staff", "Provider staff"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.PROTECT, related_name="evidence")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_role = models.CharField(max_length=32, choices=AuthorRole.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    occurred_on = models.DateField(help_text="the date it happened")
+    reflection = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    ever_submitted = models.BooleanField(default=False, help_text="once true, the item is withdrawn, never deleted")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name_plural = "evidence"
+        indexes = [models.Index(fields=["apprenticeship", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidenceFile(models.Model):
+    class State(models.TextChoices):
+        AWAITING_UPLOAD = "awaiting_upload", "Awaiting upload"
+        UPLOADED = "uploaded", "Uploaded, being checked"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
+    object_key = models.CharField(max_length=255, unique=True, help_text="random; never the user's file name")
+    original_name = models.CharField(max_length=255)
+    declared_type = models.CharField(max_length=127)
+    declared_size = models.PositiveBigIntegerField()
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    detected_type = models.CharField(max_length=127, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.AWAITING_UPLOAD)
+    rejection_reason = models.TextField(blank=True)
+    slot_expires_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["evidence", "state"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EvidenceTag(models.Model):
+    """Evidence <-> statement. The assessor accepts or declines each tag; only accepted tags count."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting acceptance"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="tags")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="evidence_tags")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["statement__position"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "statement"], name="tag_evidence_statement")]
+        indexes = [models.Index(fields=["statement", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} -> {self.statement_id} ({self.state})"

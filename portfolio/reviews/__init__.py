@@ -1,0 +1,1 @@
+"""Review and sign-off: decisions with fingerprints, review policies, behaviour confirmations."""
