@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "portfolio.evidence",
     "portfolio.reviews",
     "portfolio.coverage",
+    "portfolio.notify",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (run `celery -A workers beat`): each entry recovers what a lost message left undone.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "resend-owed-notification-emails": {"task": "notify.resend_owed_emails", "schedule": 300.0},
+}
 
 # --- Email ----------------------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

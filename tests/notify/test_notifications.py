@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from portfolio.notify.models import Notification
+from portfolio.notify.selectors import notification_unread_count
+from portfolio.notify.services.notifications import (
+    notification_emails_owed,
+    notification_mark_read,
+    notification_send_email,
+    notify_users,
+)
+from tests.factories import build_world
+
+
+@pytest.mark.django_db
+def test_each_recipient_is_notified_once_and_emailed_once(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    own, _ = build_world()
+    created = notify_users(
+        recipients=[own.tutor, own.tutor, own.assessor, None],
+        kind="evidence.submitted",
+        title="New evidence to review",
+        body="Sam submitted 'Site survey'.",
+        link="/evidence/x/",
+    )
+    assert sorted(n.recipient_id for n in created) == sorted([own.tutor.pk, own.assessor.pk])
+
+    for notification in created:
+        assert notification_send_email(notification_id=notification.pk) is True
+        assert notification_send_email(notification_id=notification.pk) is False  # a second run sends nothing
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([own.tutor.email, own.assessor.email])
+    assert "/evidence/x/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_unsent_emails_are_owed_after_a_while_and_read_marks_are_per_user() -> None:
+    own, other = build_world()
+    [mine] = notify_users(recipients=[own.apprentice], kind="evidence.returned", title="Returned")
+    notify_users(recipients=[other.apprentice], kind="evidence.returned", title="Returned")
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    assert mine.pk in notification_emails_owed()
+
+    assert notification_unread_count(user=own.apprentice) == 1
+    assert notification_mark_read(user=own.apprentice) == 1
+    assert notification_unread_count(user=own.apprentice) == 0
+    assert notification_unread_count(user=other.apprentice) == 1
