@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
+    path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]
