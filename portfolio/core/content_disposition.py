@@ -18,7 +18,11 @@ def attachment_header(filename: str) -> str:
     `filename` is the fallback for the rest, with non-ASCII letters reduced to their base letter.
     """
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "download"
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    # Accented letters keep their base letter (E for É); anything else outside ASCII becomes "_".
+    decomposed = "".join(
+        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+    )
+    ascii_name = "".join(char if char.isascii() else "_" for char in decomposed)
     fallback = _UNSAFE_IN_FALLBACK.sub("_", ascii_name).strip() or "download"
     if fallback == name:
         return f'attachment; filename="{fallback}"'

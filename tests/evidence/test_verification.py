@@ -11,7 +11,7 @@ from portfolio.evidence.upload_slots import UploadSlot, slot_is_expired, upload_
 from portfolio.evidence.verification import verify_object
 from portfolio.storage import delete_object, presign_post
 from tests.evidence import samples
-from tests.evidence.conftest import Backend
+from tests.storage_backends import Backend
 
 LIMIT = 5 * 1024 * 1024
 
