@@ -20,6 +20,7 @@ from django.template.defaultfilters import filesizeformat
 
 from portfolio.evidence import clamav
 from portfolio.evidence.file_types import DEFAULT_ALLOWED_TYPES, FILE_TYPES, types_for_extension
+from portfolio.evidence.read_ahead import read_ahead
 from portfolio.evidence.sniffing import SNIFF_BYTES, is_text, sniff
 from portfolio.storage import CHUNK_SIZE, ObjectMissing, stream_object
 
@@ -105,7 +106,7 @@ def verify_object(*, key: str, declared_size: int, declared_name: str, max_size:
 
 def _chunks(key: str, declared_name: str) -> Iterator[bytes]:
     try:
-        yield from stream_object(key, chunk_size=CHUNK_SIZE)
+        yield from read_ahead(stream_object(key, chunk_size=CHUNK_SIZE))
     except ObjectMissing:
         raise _Rejected(
             f"{declared_name} never arrived in storage, or its upload slot was used up. Upload it again."
