@@ -187,6 +187,17 @@ if S3_ADDRESSING_STYLE not in {"path", "virtual", "auto"}:
     raise ImproperlyConfigured(f"S3_ADDRESSING_STYLE={S3_ADDRESSING_STYLE!r}: use path, virtual or auto.")
 LOCAL_STORAGE_ROOT = Path(env_str("LOCAL_STORAGE_ROOT") or VAR_DIR / "files")
 
+# --- Evidence files: limits, link lifetimes, accepted types, virus scanning -----------------------------
+EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_SIZE", 250 * 1024 * 1024)
+# Upload and download links are short-lived: a leaked link stops working within minutes.
+EVIDENCE_UPLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_UPLOAD_EXPIRY_SECONDS", 900)
+EVIDENCE_DOWNLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_DOWNLOAD_EXPIRY_SECONDS", 300)
+# MIME types accepted after sniffing the content; the default is every document, image, audio and video
+# type in portfolio/evidence/file_types.py (no archives, executables, scripts or web pages).
+EVIDENCE_ALLOWED_TYPES = env_list("EVIDENCE_ALLOWED_TYPES", [])
+# clamd's address (unix:///run/clamav/clamd.ctl or tcp://host:3310); unset means no virus scan.
+CLAMAV_ADDRESS = env_str("CLAMAV_ADDRESS") or None
+
 # --- Celery ---------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL or None

@@ -2,14 +2,22 @@
 
 Both back ends answer the same small interface, so the rest of the code never knows which one it has.
 Object keys are chosen by the project (random); a user's file name is never part of a key.
+
+Bytes never pass through Django in production: clients upload with a presigned POST straight to S3 and
+download with a presigned GET. The embedded default imitates both with signed local URLs, served by
+portfolio/core/local_storage_views.py, which calls back into this module for every disk access.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
-from collections.abc import Iterator
+import time
+import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -17,11 +25,19 @@ import boto3
 from botocore.client import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
+from django.core import signing
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from portfolio.core.content_disposition import attachment_header
 
 CHUNK_SIZE = 1024 * 1024
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,1023}$")
+_CONTENT_TYPE_PATTERN = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+_UPLOAD_SALT = "portfolio.storage.local-upload"
+_DOWNLOAD_SALT = "portfolio.storage.local-download"
 
 
 class StorageError(Exception):
@@ -32,10 +48,49 @@ class ObjectMissing(StorageError):
     """No object exists under that key."""
 
 
+class UploadRefused(Exception):
+    """The local upload endpoint refuses a POST, as S3 would refuse one that breaks its policy."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     key: str
     size: int
+    content_type: str
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    """Where and how a client uploads one object: POST `fields` then the file (as `file`, last) to `url`.
+
+    `url` is absolute for S3; for the local back end it is a path on this site, which an API view turns
+    into an absolute URL with `request.build_absolute_uri`.
+    """
+
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LocalUploadPolicy:
+    key: str
+    content_type: str
+    min_size: int
+    max_size: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LocalDownload:
+    key: str
+    filename: str
     content_type: str
 
 
@@ -48,6 +103,10 @@ class ObjectStore(Protocol):
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
     def check(self) -> None: ...
+    def presign_post(
+        self, *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
+    ) -> PresignedPost: ...
+    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int) -> str: ...
 
 
 def validate_key(key: str) -> str:
@@ -68,23 +127,37 @@ class S3Store:
         access_key_id: str | None,
         secret_access_key: str | None,
         addressing_style: str,
+        public_endpoint_url: str | None = None,
     ) -> None:
         self.bucket = bucket
         self.description = f"s3 bucket {bucket!r} at {endpoint_url or 'AWS'}"
         s3_options: Any = {"addressing_style": addressing_style}
-        self.client: Any = boto3.session.Session().client(
-            "s3",
-            endpoint_url=endpoint_url,
-            region_name=region,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            config=Config(
-                signature_version="s3v4",
-                s3=s3_options,
-                retries={"max_attempts": 3, "mode": "standard"},
-                connect_timeout=5,
-                read_timeout=60,
-            ),
+        session = boto3.session.Session()
+
+        def client(endpoint: str | None) -> Any:
+            return session.client(
+                "s3",
+                endpoint_url=endpoint,
+                region_name=region,
+                aws_access_key_id=access_key_id,
+                aws_secret_access_key=secret_access_key,
+                config=Config(
+                    signature_version="s3v4",
+                    s3=s3_options,
+                    retries={"max_attempts": 3, "mode": "standard"},
+                    connect_timeout=5,
+                    read_timeout=60,
+                ),
+            )
+
+        self.client: Any = client(endpoint_url)
+        # Presigned URLs embed the host they were signed for, so the ones handed to browsers are signed
+        # by a second client for the browser-facing endpoint (e.g. MinIO behind a public name, while
+        # the app reaches it on a private network). Signing needs no network call.
+        self.public_client: Any = (
+            client(public_endpoint_url)
+            if public_endpoint_url and public_endpoint_url != endpoint_url
+            else self.client
         )
 
     def put(self, key: str, data: bytes | IO[bytes], *, content_type: str) -> None:
@@ -133,6 +206,45 @@ class S3Store:
             self.client.head_bucket(Bucket=self.bucket)
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(f"{self.description} is not reachable: {exc}") from exc
+
+    def presign_post(
+        self, *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
+    ) -> PresignedPost:
+        _check_post_terms(
+            content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in
+        )
+        # S3 enforces these conditions itself: exactly this key (no prefix wildcard), the declared type,
+        # and the size range. The policy is signed by the credentials, so a client cannot widen it.
+        conditions: list[Any] = [
+            {"bucket": self.bucket},
+            ["eq", "$key", validate_key(key)],
+            ["eq", "$Content-Type", content_type],
+            ["content-length-range", min_size, max_size],
+        ]
+        expires_at = _expiry(expires_in)
+        post = self.public_client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=conditions,
+            ExpiresIn=expires_in,
+        )
+        return PresignedPost(url=post["url"], fields=dict(post["fields"]), expires_at=expires_at)
+
+    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int) -> str:
+        url: str = self.public_client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": validate_key(key),
+                # Always an attachment: a browser must never render an uploaded file inline on a
+                # page of ours, whatever its type says.
+                "ResponseContentDisposition": attachment_header(filename),
+                "ResponseContentType": content_type,
+            },
+            ExpiresIn=expires_in,
+        )
+        return url
 
 
 class LocalStore:
@@ -195,6 +307,151 @@ class LocalStore:
         except OSError as exc:
             raise StorageError(f"{self.description} is not writable: {exc}") from exc
 
+    def presign_post(
+        self, *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
+    ) -> PresignedPost:
+        _check_post_terms(
+            content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in
+        )
+        expires_at = _expiry(expires_in)
+        policy = signing.dumps(
+            {
+                "key": validate_key(key),
+                "type": content_type,
+                "min": min_size,
+                "max": max_size,
+                "exp": int(expires_at.timestamp()),
+            },
+            salt=_UPLOAD_SALT,
+        )
+        return PresignedPost(
+            url=reverse("local-upload"),
+            fields={"key": key, "Content-Type": content_type, "policy": policy},
+            expires_at=expires_at,
+        )
+
+    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int) -> str:
+        token = signing.dumps(
+            {"key": validate_key(key), "name": filename, "type": content_type, "exp": _expiry_ts(expires_in)},
+            salt=_DOWNLOAD_SALT,
+        )
+        return f"{reverse('local-download')}?{urlencode({'token': token})}"
+
+    def begin_upload(self, policy: LocalUploadPolicy) -> LocalUpload:
+        if self.exists(policy.key):
+            raise _slot_used(policy.key)
+        return LocalUpload(self._path(policy.key), policy)
+
+
+class LocalUpload:
+    """One upload through the local endpoint, written to a private partial file as it arrives.
+
+    The bytes are written chunk by chunk (the whole file is never in memory) and the size range is
+    enforced while they arrive, so an oversized body stops at the limit instead of filling the disk.
+    """
+
+    def __init__(self, path: Path, policy: LocalUploadPolicy) -> None:
+        self.path = path
+        self.policy = policy
+        self.size = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A name of our own per request: two concurrent POSTs for one slot never share a partial file.
+        self.partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+        self._handle: IO[bytes] | None = self.partial.open("xb")
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.policy.max_size:
+            raise UploadRefused(
+                400, "EntityTooLarge", f"The file is larger than the {self.policy.max_size} bytes allowed."
+            )
+        assert self._handle is not None  # noqa: S101 - write after commit/abort is a programming error
+        self._handle.write(chunk)
+
+    def commit(self) -> None:
+        if self.size < self.policy.min_size:
+            raise UploadRefused(
+                400, "EntityTooSmall", f"The file is smaller than the {self.policy.min_size} bytes required."
+            )
+        self._close()
+        try:
+            # A hard link fails when the key exists: of two uploads racing for one slot only the
+            # first wins, and a slot can never be used to replace bytes that were already uploaded.
+            os.link(self.partial, self.path)
+        except FileExistsError as exc:
+            raise _slot_used(self.policy.key) from exc
+        finally:
+            self.partial.unlink(missing_ok=True)
+        self.path.with_name(self.path.name + ".type").write_text(self.policy.content_type)
+
+    def abort(self) -> None:
+        self._close()
+        self.partial.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _slot_used(key: str) -> UploadRefused:
+    return UploadRefused(
+        409, "SlotAlreadyUsed", f"This upload slot ({key}) has already been used. Ask for a new upload slot."
+    )
+
+
+def _check_post_terms(*, content_type: str, min_size: int, max_size: int, expires_in: int) -> None:
+    if not _CONTENT_TYPE_PATTERN.match(content_type):
+        raise ValueError(f"invalid content type: {content_type!r}")
+    if not 0 <= min_size <= max_size:
+        raise ValueError(f"invalid size range: {min_size}..{max_size}")
+    if expires_in <= 0:
+        raise ValueError(f"expires_in must be positive, got {expires_in}")
+
+
+def _expiry_ts(expires_in: int) -> int:
+    return int(time.time()) + expires_in
+
+
+def _expiry(expires_in: int) -> datetime:
+    return datetime.fromtimestamp(_expiry_ts(expires_in), tz=UTC)
+
+
+def local_upload_policy(fields: Mapping[str, str]) -> LocalUploadPolicy:
+    """The policy of a POST to the local endpoint, checked as S3 checks its own; UploadRefused if not met."""
+    try:
+        terms = signing.loads(fields.get("policy", ""), salt=_UPLOAD_SALT)
+    except signing.BadSignature as exc:
+        raise UploadRefused(
+            403, "AccessDenied", "The upload policy is missing or its signature is invalid."
+        ) from exc
+    policy = LocalUploadPolicy(
+        key=terms["key"],
+        content_type=terms["type"],
+        min_size=terms["min"],
+        max_size=terms["max"],
+        expires_at=datetime.fromtimestamp(terms["exp"], tz=UTC),
+    )
+    if time.time() > terms["exp"]:
+        raise UploadRefused(403, "AccessDenied", "This upload slot has expired. Ask for a new upload slot.")
+    if fields.get("key") != policy.key:
+        raise UploadRefused(403, "AccessDenied", "The key field does not match the upload policy.")
+    if fields.get("Content-Type") != policy.content_type:
+        raise UploadRefused(
+            403,
+            "AccessDenied",
+            f"The Content-Type field must be {policy.content_type!r}, as the policy says.",
+        )
+    return policy
+
+
+def local_download(token: str) -> LocalDownload:
+    """What a signed local download URL grants; signing.BadSignature when forged, tampered or expired."""
+    terms = signing.loads(token, salt=_DOWNLOAD_SALT)
+    if time.time() > terms["exp"]:
+        raise signing.SignatureExpired("the download link has expired")
+    return LocalDownload(key=validate_key(terms["key"]), filename=terms["name"], content_type=terms["type"])
+
 
 @functools.cache
 def get_store() -> ObjectStore:
@@ -207,8 +464,39 @@ def get_store() -> ObjectStore:
             access_key_id=settings.S3_ACCESS_KEY_ID,
             secret_access_key=settings.S3_SECRET_ACCESS_KEY,
             addressing_style=settings.S3_ADDRESSING_STYLE,
+            public_endpoint_url=settings.S3_PUBLIC_ENDPOINT_URL,
         )
     return LocalStore(Path(settings.LOCAL_STORAGE_ROOT))
+
+
+def presign_post(
+    *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
+) -> PresignedPost:
+    """A short-lived upload slot for exactly one key, one Content-Type and sizes in [min_size, max_size]."""
+    return get_store().presign_post(
+        key=key, content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in
+    )
+
+
+def presign_get(*, key: str, filename: str, content_type: str, expires_in: int) -> str:
+    """A short-lived download URL that saves the object under the user's original `filename`."""
+    return get_store().presign_get(
+        key=key, filename=filename, content_type=content_type, expires_in=expires_in
+    )
+
+
+def stream_object(key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """The object's bytes in chunks of at most `chunk_size`; ObjectMissing when there is none."""
+    return get_store().stream(key, chunk_size=chunk_size)
+
+
+def head_object(key: str) -> ObjectInfo:
+    return get_store().head(key)
+
+
+def delete_object(key: str) -> None:
+    """Remove the object; deleting one that is already gone is not an error (callers may retry)."""
+    get_store().delete(key)
 
 
 @receiver(setting_changed)

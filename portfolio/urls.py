@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
     path("", include("portfolio.people.urls")),
+    path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]
