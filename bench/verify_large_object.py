@@ -148,18 +148,14 @@ def _machine() -> str:
         platform.processor(),
     )
     memory_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
     )
     memory = f"{memory_kb / 1024 / 1024:.1f} GiB RAM"
     return f"{os.cpu_count()} CPUs ({cpu}), {memory}, Python {platform.python_version()}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=1024, help="object size in MiB (default 1024)")
     parser.add_argument("--repeat", type=int, default=2, help="measured runs of each mode (default 2)")
     args = parser.parse_args()
@@ -194,15 +190,10 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-    print(
-        f"\nmachine: {_machine()}\nobject: {args.size_mb} MiB on {'moto (local)' if server else endpoint}\n"
-    )
+    print(f"\nmachine: {_machine()}\nobject: {args.size_mb} MiB on {'moto (local)' if server else endpoint}\n")
     print("| run | mode | seconds | MiB/s | peak RSS (MB) |\n|---|---|---|---|---|")
     for number, run in enumerate(runs, start=1):
-        print(
-            f"| {number} | {run['mode']} | {run['seconds']:.1f} | {run['mb_per_s']:.0f} "
-            f"| {run['peak_rss_mb']:.0f} |"
-        )
+        print(f"| {number} | {run['mode']} | {run['seconds']:.1f} | {run['mb_per_s']:.0f} | {run['peak_rss_mb']:.0f} |")
     best = {mode: max(r["mb_per_s"] for r in runs if r["mode"] == mode) for mode in ("boto3", "verify")}
     peak = max(r["peak_rss_mb"] for r in runs if r["mode"] == "verify")
     ratio = best["verify"] / best["boto3"]

@@ -155,9 +155,7 @@ class S3Store:
         # by a second client for the browser-facing endpoint (e.g. MinIO behind a public name, while
         # the app reaches it on a private network). Signing needs no network call.
         self.public_client: Any = (
-            client(public_endpoint_url)
-            if public_endpoint_url and public_endpoint_url != endpoint_url
-            else self.client
+            client(public_endpoint_url) if public_endpoint_url and public_endpoint_url != endpoint_url else self.client
         )
 
     def put(self, key: str, data: bytes | IO[bytes], *, content_type: str) -> None:
@@ -210,9 +208,7 @@ class S3Store:
     def presign_post(
         self, *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
     ) -> PresignedPost:
-        _check_post_terms(
-            content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in
-        )
+        _check_post_terms(content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in)
         # S3 enforces these conditions itself: exactly this key (no prefix wildcard), the declared type,
         # and the size range. The policy is signed by the credentials, so a client cannot widen it.
         conditions: list[Any] = [
@@ -310,9 +306,7 @@ class LocalStore:
     def presign_post(
         self, *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
     ) -> PresignedPost:
-        _check_post_terms(
-            content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in
-        )
+        _check_post_terms(content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in)
         expires_at = _expiry(expires_in)
         policy = signing.dumps(
             {
@@ -422,9 +416,7 @@ def local_upload_policy(fields: Mapping[str, str]) -> LocalUploadPolicy:
     try:
         terms = signing.loads(fields.get("policy", ""), salt=_UPLOAD_SALT)
     except signing.BadSignature as exc:
-        raise UploadRefused(
-            403, "AccessDenied", "The upload policy is missing or its signature is invalid."
-        ) from exc
+        raise UploadRefused(403, "AccessDenied", "The upload policy is missing or its signature is invalid.") from exc
     policy = LocalUploadPolicy(
         key=terms["key"],
         content_type=terms["type"],
@@ -469,9 +461,7 @@ def get_store() -> ObjectStore:
     return LocalStore(Path(settings.LOCAL_STORAGE_ROOT))
 
 
-def presign_post(
-    *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
-) -> PresignedPost:
+def presign_post(*, key: str, content_type: str, min_size: int, max_size: int, expires_in: int) -> PresignedPost:
     """A short-lived upload slot for exactly one key, one Content-Type and sizes in [min_size, max_size]."""
     return get_store().presign_post(
         key=key, content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in
@@ -480,9 +470,7 @@ def presign_post(
 
 def presign_get(*, key: str, filename: str, content_type: str, expires_in: int) -> str:
     """A short-lived download URL that saves the object under the user's original `filename`."""
-    return get_store().presign_get(
-        key=key, filename=filename, content_type=content_type, expires_in=expires_in
-    )
+    return get_store().presign_get(key=key, filename=filename, content_type=content_type, expires_in=expires_in)
 
 
 def stream_object(key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:

@@ -57,8 +57,6 @@ def backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> It
         # object is gone (a leftover).
         root = tmp_path / "files"
         files = {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
-        return [
-            name for name in files if not (name.endswith(".type") and name.removesuffix(".type") in files)
-        ]
+        return [name for name in files if not (name.endswith(".type") and name.removesuffix(".type") in files)]
 
     yield Backend("local", live_server.url, local_files)

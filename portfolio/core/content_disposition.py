@@ -19,9 +19,7 @@ def attachment_header(filename: str) -> str:
     """
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "download"
     # Accented letters keep their base letter (E for É); anything else outside ASCII becomes "_".
-    decomposed = "".join(
-        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
-    )
+    decomposed = "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char))
     ascii_name = "".join(char if char.isascii() else "_" for char in decomposed)
     fallback = _UNSAFE_IN_FALLBACK.sub("_", ascii_name).strip() or "download"
     if fallback == name:

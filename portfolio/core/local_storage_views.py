@@ -92,9 +92,7 @@ def local_upload(request: HttpRequest) -> HttpResponse:
     try:
         parser.parse()
         if handler.upload is None:
-            raise UploadRefused(
-                400, "InvalidArgument", "The form has no file: send it in a field named 'file'."
-            )
+            raise UploadRefused(400, "InvalidArgument", "The form has no file: send it in a field named 'file'.")
         handler.upload.commit()
         committed = True
     except UploadRefused as refused:

@@ -40,9 +40,7 @@ def _connect(address: str) -> socket.socket:
         elif parts.scheme == "tcp" and parts.hostname and parts.port:
             sock = socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_TIMEOUT_SECONDS)
         else:
-            raise ScannerError(
-                f"CLAMAV_ADDRESS={address!r}: use unix:///path/to/clamd.ctl or tcp://host:3310"
-            )
+            raise ScannerError(f"CLAMAV_ADDRESS={address!r}: use unix:///path/to/clamd.ctl or tcp://host:3310")
     except OSError as exc:
         raise ScannerUnavailable(f"clamd at {address} cannot be reached: {exc}") from exc
     sock.settimeout(REPLY_TIMEOUT_SECONDS)

@@ -61,9 +61,7 @@ _TYPES = [
     _t("application/x-rar-compressed", "a RAR archive", "rar"),
     _t("application/x-7z-compressed", "a 7-Zip archive", "7z"),
     _t("application/gzip", "a gzip archive", "gz", "tgz"),
-    _t(
-        "application/x-ole-storage", "an old-style Office file (.doc, .xls, .ppt)", "doc", "xls", "ppt", "msg"
-    ),
+    _t("application/x-ole-storage", "an old-style Office file (.doc, .xls, .ppt)", "doc", "xls", "ppt", "msg"),
     _t("text/html", "a web page (HTML)", "html", "htm"),
     _t("image/svg+xml", "an SVG image, which can carry scripts", "svg"),
     _t("application/x-msdownload", "a Windows executable", "exe", "dll", "scr", "com", "sys"),

@@ -55,11 +55,7 @@ def verify_object(*, key: str, declared_size: int, declared_name: str, max_size:
     detected = ""
     head = bytearray()
     with ExitStack() as stack:
-        scan = (
-            stack.enter_context(clamav.InstreamScan(settings.CLAMAV_ADDRESS))
-            if settings.CLAMAV_ADDRESS
-            else None
-        )
+        scan = stack.enter_context(clamav.InstreamScan(settings.CLAMAV_ADDRESS)) if settings.CLAMAV_ADDRESS else None
         try:
             for chunk in _chunks(key, declared_name):
                 size += len(chunk)
@@ -99,9 +95,7 @@ def verify_object(*, key: str, declared_size: int, declared_name: str, max_size:
                 detected_type=rejected.detected_type or detected,
                 reason=rejected.reason,
             )
-    return VerificationResult(
-        ok=True, sha256=digest.hexdigest(), size=size, detected_type=detected, reason=""
-    )
+    return VerificationResult(ok=True, sha256=digest.hexdigest(), size=size, detected_type=detected, reason="")
 
 
 def _chunks(key: str, declared_name: str) -> Iterator[bytes]:
@@ -145,9 +139,7 @@ def _judge_type(name: str, head: bytes) -> str:
         detected = "text/csv"
     if detected is None:
         what = f"{promised[0].name}" if promised else "a file type we accept"
-        raise _Rejected(
-            f"{name} is not {what}: its content is not a type we recognise. Upload {_ACCEPTED_KINDS}."
-        )
+        raise _Rejected(f"{name} is not {what}: its content is not a type we recognise. Upload {_ACCEPTED_KINDS}.")
     found = FILE_TYPES[detected]
     if promised and found not in promised:
         raise _Rejected(

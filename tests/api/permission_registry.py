@@ -163,6 +163,12 @@ ROUTES: dict[str, Route] = {
             lambda own, other: {"token": "forged", "password": "x" * 12},
         ),
     ),
+    # Local-disk upload and download: authorised by a signed slot or link, never by the session (the
+    # suite runs on S3, where these answer 404; tests/core/test_storage_presign.py covers the local disk).
+    "local-upload": route(
+        GET="405 405 405 405 405 405 405 405", POST=("404 404 404 404 404 404 404 404", lambda own, other: {})
+    ),
+    "local-download": route(GET="404 404 404 404 404 404 404 404"),
     # Standards catalogue: reference data every signed-in user may read; imports are for provider admins of
     # any provider (the catalogue is shared), so "admin_other" may import too.
     "standard-list": route(GET="302 200 200 200 200 200 200 200"),

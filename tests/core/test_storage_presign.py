@@ -34,8 +34,7 @@ def test_a_download_url_returns_the_bytes_under_the_original_name(backend: Backe
     assert response.content == data
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="Reflexion _ week 3.pdf"; '
-        "filename*=UTF-8''R%C3%A9flexion%20%E2%80%93%20week%203.pdf"
+        "attachment; filename=\"Reflexion _ week 3.pdf\"; filename*=UTF-8''R%C3%A9flexion%20%E2%80%93%20week%203.pdf"
     )
     get_store().delete(KEY)
 
@@ -49,9 +48,7 @@ def test_s3_post_policy_names_exactly_one_key_type_and_size_range(backend: Backe
     assert ["eq", "$Content-Type", "application/pdf"] in policy["conditions"]
     assert ["content-length-range", 1, 100] in policy["conditions"]
     assert post.fields["key"] == KEY
-    assert not any(
-        condition[0] == "starts-with" for condition in policy["conditions"] if isinstance(condition, list)
-    )
+    assert not any(condition[0] == "starts-with" for condition in policy["conditions"] if isinstance(condition, list))
 
 
 def test_s3_urls_for_browsers_use_the_public_endpoint(s3_server: str, settings: Any, plain_s3: Any) -> None:
@@ -94,9 +91,7 @@ def test_the_local_endpoint_checks_the_signed_policy(backend: Backend) -> None:
         response = _local_post(backend, form)
         assert response.status_code == 403, case
         assert response.json()["code"] == "AccessDenied", case
-    too_small = presign_post(
-        key=KEY, content_type="application/pdf", min_size=50, max_size=100, expires_in=60
-    )
+    too_small = presign_post(key=KEY, content_type="application/pdf", min_size=50, max_size=100, expires_in=60)
     response = _local_post(backend, too_small.fields)
     assert response.status_code == 400
     assert response.json()["code"] == "EntityTooSmall"

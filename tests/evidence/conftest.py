@@ -19,9 +19,7 @@ from tests.storage_backends import backend  # noqa: F401 - a fixture, shared wit
 def _clamd_binary() -> str:
     found = shutil.which("clamd") or ("/usr/sbin/clamd" if Path("/usr/sbin/clamd").exists() else None)
     if not found:
-        pytest.exit(
-            "clamd is not installed: run `make system-deps` (Debian packages clamav-daemon clamav).", 3
-        )
+        pytest.exit("clamd is not installed: run `make system-deps` (Debian packages clamav-daemon clamav).", 3)
     return found
 
 

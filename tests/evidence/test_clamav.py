@@ -21,9 +21,7 @@ def _upload(backend: Backend, name: str, data: bytes, content_type: str) -> str:
     return slot.key
 
 
-def test_the_eicar_test_file_is_refused_naming_the_signature(
-    backend: Backend, clamd: str, settings: Any
-) -> None:
+def test_the_eicar_test_file_is_refused_naming_the_signature(backend: Backend, clamd: str, settings: Any) -> None:
     settings.CLAMAV_ADDRESS = clamd
     data = samples.eicar()
     key = _upload(backend, "notes.txt", data, "text/plain")

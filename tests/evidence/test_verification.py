@@ -68,9 +68,7 @@ def test_a_renamed_executable_is_refused_and_named(backend: Backend) -> None:
 def test_a_zero_byte_file_is_refused(backend: Backend) -> None:
     # A slot never allows 0 bytes; a file that arrives empty anyway (a server that ignores the policy,
     # a file written empty) is refused by the verification.
-    post = presign_post(
-        key="evidence/zz/empty", content_type="text/plain", min_size=0, max_size=10, expires_in=60
-    )
+    post = presign_post(key="evidence/zz/empty", content_type="text/plain", min_size=0, max_size=10, expires_in=60)
     assert backend.upload(post, "notes.txt", b"", "text/plain").status_code in {200, 201, 204}
 
     reason = _reject_and_clean(backend, "evidence/zz/empty", 10, "notes.txt")
@@ -99,9 +97,7 @@ def test_a_file_over_the_limit_is_refused_without_reading_all_of_it(backend: Bac
     data = samples.pdf() + b"\n%" + b"x" * (3 * 1024 * 1024)
     slot = _upload(backend, "big.pdf", data, "application/pdf")
 
-    result = verify_object(
-        key=slot.key, declared_size=len(data), declared_name="big.pdf", max_size=1024 * 1024
-    )
+    result = verify_object(key=slot.key, declared_size=len(data), declared_name="big.pdf", max_size=1024 * 1024)
 
     assert not result.ok
     assert result.reason.startswith("big.pdf is larger than the 1.0\xa0MB limit.")
@@ -115,9 +111,7 @@ def test_a_slot_used_twice(backend: Backend) -> None:
     first, second = samples.pdf(), samples.pdf().replace(b"Evidence", b"Forgery!")
     assert len(first) == len(second)
     slot = _upload(backend, "report.pdf", first, "application/pdf")
-    verified = verify_object(
-        key=slot.key, declared_size=len(first), declared_name="report.pdf", max_size=LIMIT
-    )
+    verified = verify_object(key=slot.key, declared_size=len(first), declared_name="report.pdf", max_size=LIMIT)
     assert verified.ok
 
     response = backend.upload(slot.post, "report.pdf", second, "application/pdf")
@@ -126,9 +120,7 @@ def test_a_slot_used_twice(backend: Backend) -> None:
         # The local endpoint makes a slot single-use: the stored bytes stay the verified ones.
         assert response.status_code == 409
         assert response.json()["code"] == "SlotAlreadyUsed"
-        again = verify_object(
-            key=slot.key, declared_size=len(first), declared_name="report.pdf", max_size=LIMIT
-        )
+        again = verify_object(key=slot.key, declared_size=len(first), declared_name="report.pdf", max_size=LIMIT)
         assert again.sha256 == verified.sha256
         return
     # S3 POST policies may be used until they expire (moto, like S3, accepts the second POST). What the
@@ -162,9 +154,7 @@ def test_a_slot_used_after_expiry(backend: Backend, settings: object) -> None:
 
 
 def test_a_missing_object_is_refused_with_what_to_do(backend: Backend) -> None:
-    result = verify_object(
-        key="evidence/00/never-uploaded", declared_size=10, declared_name="a.pdf", max_size=LIMIT
-    )
+    result = verify_object(key="evidence/00/never-uploaded", declared_size=10, declared_name="a.pdf", max_size=LIMIT)
 
     assert not result.ok
     assert result.reason == "a.pdf never arrived in storage, or its upload slot was used up. Upload it again."
