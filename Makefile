@@ -29,17 +29,22 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.installed
 
 # System packages the tests use for real: ClamAV's daemon (the tests start their own clamd with a local
-# EICAR-only signature, since freshclam cannot reach its mirrors from every machine). Installed through apt
-# only when missing, and only when we are root; otherwise the message names what to install.
-CLAMAV_PACKAGES := clamav-daemon clamav
+# EICAR-only signature, since freshclam cannot reach its mirrors from every machine) and Chromium with a font
+# (the browser tests drive /usr/bin/chromium through Playwright). Installed through apt only when missing,
+# and only when we are root; otherwise the message names what to install.
 system-deps:
-	@if command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; then exit 0; fi; \
+	@missing=""; \
+	{ command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; } || missing="$$missing clamav-daemon clamav"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
+	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" != 0 ]; then \
-		echo "make test needs ClamAV's daemon (clamd). Install the Debian packages: $(CLAMAV_PACKAGES)" \
-			"(sudo apt-get install --no-install-recommends $(CLAMAV_PACKAGES)), then run make test again." >&2; \
+		echo "make test needs these Debian packages:$$missing. Install them" \
+			"(sudo apt-get install --no-install-recommends$$missing), then run make test again." >&2; \
 		exit 1; \
 	fi; \
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(CLAMAV_PACKAGES)
+	echo "Installing with apt:$$missing"; \
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input

@@ -104,6 +104,13 @@ def s3_server() -> Iterator[str]:
     s3_client(endpoint).create_bucket(
         Bucket=settings.S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": settings.S3_REGION}
     )
+    # Browsers post evidence straight to the bucket from the app's origin: allow it, as a deployment must.
+    s3_client(endpoint).put_bucket_cors(
+        Bucket=settings.S3_BUCKET,
+        CORSConfiguration={
+            "CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET", "POST"], "AllowedHeaders": ["*"]}]
+        },
+    )
     yield endpoint
     server.stop()
     get_store.cache_clear()
