@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api.notify import views as notifications
 from api.people import apprenticeships, auth, invitations, memberships, organisations
 from api.standards import imports as standard_imports
 from api.standards import views as standards
@@ -41,6 +42,8 @@ urlpatterns = [
         apprenticeships.ApprenticeshipDetailView.as_view(),
         name="api-apprenticeship-detail",
     ),
+    path("notifications/", notifications.NotificationListView.as_view(), name="api-notification-list"),
+    path("notifications/read/", notifications.NotificationMarkReadView.as_view(), name="api-notification-mark-read"),
     path("standards/", standards.StandardListView.as_view(), name="api-standard-list"),
     path("standards/imports/", standard_imports.StandardImportView.as_view(), name="api-standard-import"),
     path(

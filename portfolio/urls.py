@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
+    path("notifications/", include("portfolio.notify.urls")),
     path("", include("portfolio.people.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]

@@ -156,3 +156,20 @@ def user_list_for_user(*, user: Any) -> QuerySet[User]:
         | Q(pk__in=Membership.objects.filter(organisation__in=organisations).values("user_id"))
         | Q(pk__in=apprenticeship_list_for_user(user=user).values("apprentice_id"))
     )
+
+
+def user_roles(*, user: Any) -> frozenset[str]:
+    """The kinds of access a person has, for navigation: "apprentice", "employer", "provider", "provider_admin"."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    roles: set[str] = set()
+    if Apprenticeship.objects.filter(apprentice=user).exists():
+        roles.add("apprentice")
+    member_roles = set(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+    if member_roles & Membership.EMPLOYER_ROLES:
+        roles.add("employer")
+    if member_roles & Membership.PROVIDER_ROLES or user.is_superuser:
+        roles.add("provider")
+    if Membership.Role.PROVIDER_ADMIN in member_roles or user.is_superuser:
+        roles.add("provider_admin")
+    return frozenset(roles)

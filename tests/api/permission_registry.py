@@ -169,6 +169,11 @@ ROUTES: dict[str, Route] = {
         GET="405 405 405 405 405 405 405 405", POST=("404 404 404 404 404 404 404 404", lambda own, other: {})
     ),
     "local-download": route(GET="404 404 404 404 404 404 404 404"),
+    # Notifications: everyone signed in has their own; nobody sees another's (tests/notify covers that).
+    "notification-list": route(GET="302 200 200 200 200 200 200 200"),
+    "notification-mark-read": route(GET="405 405 405 405 405 405 405 405", POST="302 302 302 302 302 302 302 302"),
+    "api-notification-list": route(GET=SIGNED_IN_200),
+    "api-notification-mark-read": route(POST="401 200 200 200 200 200 200 200"),
     # Standards catalogue: reference data every signed-in user may read; imports are for provider admins of
     # any provider (the catalogue is shared), so "admin_other" may import too.
     "standard-list": route(GET="302 200 200 200 200 200 200 200"),

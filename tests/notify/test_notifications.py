@@ -50,3 +50,30 @@ def test_unsent_emails_are_owed_after_a_while_and_read_marks_are_per_user() -> N
     assert notification_mark_read(user=own.apprentice) == 1
     assert notification_unread_count(user=own.apprentice) == 0
     assert notification_unread_count(user=other.apprentice) == 1
+
+
+@pytest.mark.django_db
+def test_notification_pages_and_api_show_only_your_own(client: Any) -> None:
+    from rest_framework.test import APIClient
+
+    own, other = build_world()
+    notify_users(recipients=[own.apprentice], kind="evidence.returned", title="Your site survey was returned")
+    notify_users(recipients=[other.apprentice], kind="evidence.returned", title="Someone else's item")
+
+    client.force_login(own.apprentice)
+    page = client.get("/notifications/").content.decode()
+    assert "Your site survey was returned" in page
+    assert "Someone else" not in page
+    assert 'class="badge">1' in client.get("/notifications/").content.decode()
+
+    api = APIClient()
+    api.force_authenticate(other.apprentice)
+    titles = [n["title"] for n in api.get("/api/notifications/").json()["results"]]
+    assert titles == ["Someone else's item"]
+    forged = api.post(
+        "/api/notifications/read/",
+        {"ids": [str(Notification.objects.get(recipient=own.apprentice).public_id)]},
+        format="json",
+    )
+    assert forged.json() == {"marked": 0}
+    assert notification_unread_count(user=own.apprentice) == 1
