@@ -19,6 +19,15 @@ from portfolio.reviews.services.policy import review_policy_get_or_create
 from portfolio.reviews.services.tags import tags_decide
 
 
+class TagVerdictsInvalid(ValidationError):
+    """Bad per-statement verdicts: `per_tag` maps each statement code to what is wrong with it (the API
+    answers that map under "tags"); the plain messages name the codes too, for anything else that reads them."""
+
+    def __init__(self, per_tag: dict[str, str]) -> None:
+        self.per_tag = per_tag
+        super().__init__({"tags": list(per_tag.values())})
+
+
 @dataclass(frozen=True)
 class TagVerdict:
     statement: str  # the statement code, e.g. "K3"
@@ -52,7 +61,7 @@ def _verdicts_by_tag(evidence: Evidence, verdicts: Iterable[TagVerdict]) -> dict
         if pk not in decided and code not in errors:
             errors[code] = f"{code} is tagged on this evidence but not decided: accept or decline it."
     if errors:
-        raise ValidationError({"tags": [errors]})
+        raise TagVerdictsInvalid(errors)
     if not any(accepted for accepted, _ in decided.values()):
         raise ValidationError(
             {"tags": "Accept at least one statement. To decline them all, return the evidence with a comment."}
