@@ -28,12 +28,14 @@ def test_each_bad_verdict_is_named_by_its_statement(worlds: tuple[World, World])
         )
     errors = error.value.per_tag
     assert set(errors) == {"K2", "S1", "K9", "K1", "S2"}
-    assert "needs a comment" in errors["K2"] and "needs a comment" in errors["S1"]
+    assert "needs a comment" in errors["K2"]
+    assert "needs a comment" in errors["S1"]
     assert "not tagged on this evidence" in errors["K9"]
     assert "twice" in errors["K1"]
     assert "not decided" in errors["S2"]
     evidence.refresh_from_db()
-    assert evidence.state == "confirmed" and not evidence.decisions.filter(action="accept").exists()
+    assert evidence.state == "confirmed"
+    assert not evidence.decisions.filter(action="accept").exists()
 
 
 def test_declining_everything_is_a_return_not_an_acceptance(worlds: tuple[World, World]) -> None:

@@ -39,7 +39,8 @@ def test_an_employer_contact_confirms_once_and_can_withdraw(worlds: tuple[World,
     behaviour_confirmation_withdraw(actor=own.line_manager, confirmation=b1)
     assert dirty_generation(own.apprenticeship) == 2
     b1.refresh_from_db()
-    assert b1.withdrawn_at is not None and b1.withdrawn_by == own.line_manager
+    assert b1.withdrawn_at is not None
+    assert b1.withdrawn_by == own.line_manager
     behaviour_confirm(
         actor=own.line_manager,
         apprenticeship=own.apprenticeship,
@@ -48,7 +49,8 @@ def test_an_employer_contact_confirms_once_and_can_withdraw(worlds: tuple[World,
         comment="ok",
     )
     [status_b1, status_b2] = behaviour_list_for_apprenticeship(apprenticeship=own.apprenticeship)
-    assert status_b1.confirmation is not None and len(status_b1.history) == 2
+    assert status_b1.confirmation is not None
+    assert len(status_b1.history) == 2
     assert status_b2.confirmation is None
     actions = AuditEntry.objects.filter(action__startswith="behaviour.").values_list("action", flat=True)
     assert sorted(actions) == ["behaviour.confirmed", "behaviour.confirmed", "behaviour.withdrawn"]

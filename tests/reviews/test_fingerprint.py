@@ -63,7 +63,7 @@ def test_same_content_gives_the_same_fingerprint_whatever_the_order_of_tags_and_
         "tag-added",
         "tag-removed",
         "tag-changed",
-    ],  # fmt: skip
+    ],
 )
 def test_any_counted_change_changes_the_fingerprint(change: object) -> None:
     own, _ = build_world()

@@ -54,8 +54,10 @@ def test_the_whole_flow_records_each_decision_with_its_fingerprint(worlds: tuple
     assert dirty_generation(own.apprenticeship) == 1
 
     tags = {t.statement.code: t for t in evidence.tags.select_related("statement")}
-    assert tags["K1"].state == EvidenceTag.State.ACCEPTED and tags["K1"].decided_by == own.assessor
-    assert tags["S1"].state == EvidenceTag.State.DECLINED and tags["S1"].comment == "Shows planning, not doing."
+    assert tags["K1"].state == EvidenceTag.State.ACCEPTED
+    assert tags["K1"].decided_by == own.assessor
+    assert tags["S1"].state == EvidenceTag.State.DECLINED
+    assert tags["S1"].comment == "Shows planning, not doing."
     assert {(t.statement.code, t.accepted) for t in accept.tag_decisions.all()} == {("K1", True), ("S1", False)}
 
     assert [
@@ -85,7 +87,7 @@ def test_submission_needs_a_tag(worlds: tuple[World, World]) -> None:
         (EvidenceFile.State.AWAITING_UPLOAD, "still being uploaded"),
         (EvidenceFile.State.UPLOADED, "still being"),
         (EvidenceFile.State.REJECTED, "was rejected: the file is not an allowed type"),
-    ],  # fmt: skip
+    ],
 )
 def test_a_file_not_verified_blocks_submission_with_a_reason(
     worlds: tuple[World, World], state: str, says: str
@@ -96,9 +98,11 @@ def test_a_file_not_verified_blocks_submission_with_a_reason(
     with pytest.raises(ValidationError) as error:
         evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     [message] = error.value.message_dict["files"]
-    assert "'site.pdf'" in message and says in message
+    assert "'site.pdf'" in message
+    assert says in message
     evidence.refresh_from_db()
-    assert evidence.state == "draft" and not evidence.decisions.exists()
+    assert evidence.state == "draft"
+    assert not evidence.decisions.exists()
 
 
 def test_witness_testimony_is_submitted_by_its_author_but_other_kinds_are_not(worlds: tuple[World, World]) -> None:
@@ -172,13 +176,13 @@ def test_reviewers_of_another_organisation_are_refused(worlds: tuple[World, Worl
             lambda w, e: evidence_accept(
                 actor=w.assessor, evidence=e, expected_version=e.version, tags=[TagVerdict("K1", True)]
             ),
-        ),  # fmt: skip
+        ),
         (
             "accepted",
             lambda w, e: evidence_accept(
                 actor=w.assessor, evidence=e, expected_version=e.version, tags=[TagVerdict("K1", True)]
             ),
-        ),  # fmt: skip
+        ),
         ("draft", lambda w, e: evidence_return(actor=w.assessor, evidence=e, expected_version=e.version, comment="x")),
         (
             "confirmed",
@@ -199,7 +203,7 @@ def test_reviewers_of_another_organisation_are_refused(worlds: tuple[World, Worl
         "withdraw-draft",
         "withdraw-twice",
         "resubmit-withdrawn",
-    ],  # fmt: skip
+    ],
 )
 def test_a_decision_in_the_wrong_state_is_a_conflict_naming_the_state(
     worlds: tuple[World, World], make: str, act: object

@@ -63,7 +63,8 @@ def test_a_return_tells_the_apprentice_with_the_comment_and_a_withdrawal_tells_n
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     evidence_return(actor=own.line_manager, evidence=evidence, expected_version=2, comment="Add the date.")
     [returned] = Notification.objects.filter(kind="evidence.returned")
-    assert returned.recipient == own.apprentice and returned.body == "Add the date."
+    assert returned.recipient == own.apprentice
+    assert returned.body == "Add the date."
 
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=3)
     before = Notification.objects.count()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -18,7 +20,7 @@ from tests.reviews.conftest import dirty_generation
 pytestmark = pytest.mark.django_db
 
 
-def _policy(world: World, **changes: bool) -> None:
+def _policy(world: World, **changes: Any) -> None:
     review_policy_update(actor=world.admin, provider=world.provider, **changes)
 
 
@@ -28,7 +30,8 @@ def test_the_default_policy_is_created_on_demand_with_both_steps(worlds: tuple[W
     evidence = make_evidence(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     policy = ReviewPolicy.objects.get(provider=own.provider)
-    assert policy.require_employer_confirmation and policy.require_provider_acceptance
+    assert policy.require_employer_confirmation
+    assert policy.require_provider_acceptance
 
 
 def test_without_the_employer_step_submission_goes_straight_to_the_provider(worlds: tuple[World, World]) -> None:

@@ -32,7 +32,8 @@ def test_each_queue_holds_only_the_users_own_organisations_items(worlds: tuple[W
 
     evidence_return(actor=own.mentor, evidence=waiting, expected_version=2, comment="Say where.")
     [returned] = returned_list_for_user(user=own.apprentice)
-    assert returned == waiting and returned.return_comment == "Say where."
+    assert returned == waiting
+    assert returned.return_comment == "Say where."  # type: ignore[attr-defined]
     assert not returned_list_for_user(user=other.apprentice).exists()
 
 

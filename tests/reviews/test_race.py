@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _run(fn: Callable[[], Any], results: dict[str, Any], name: str) -> None:
     try:
         results[name] = fn()
-    except Exception as exc:  # noqa: BLE001 - the test inspects whatever each side raised
+    except Exception as exc:
         results[name] = exc
     finally:
         connections.close_all()  # this thread's connection, so the test database can be dropped
@@ -67,7 +67,7 @@ def test_two_confirmations_at_once_one_wins_the_other_is_told_who_won() -> None:
 
     winners = [name for name, result in results.items() if isinstance(result, ReviewDecision)]
     losers = [result for result in results.values() if isinstance(result, Conflict)]
-    assert len(winners) == 1 and len(losers) == 1, results
+    assert (len(winners), len(losers)) == (1, 1), results
     assert losers[0].details == {"expected_version": 2, "current_version": 3, "current_state": "confirmed"}
     winner = getattr(own, winners[0])
     assert f"confirmed by {winner.display_name}" in losers[0].message

@@ -55,7 +55,8 @@ def test_any_change_after_acceptance_invalidates_every_decision_and_reopens(
     assert signed.fingerprint != evidence_fingerprint(evidence=evidence)[0]
     assert dirty_generation(own.apprenticeship) == generation + 1  # accepted tags stopped counting
     entry = AuditEntry.objects.get(target_public_id=evidence.public_id, action="evidence.reopened")
-    assert entry.changes["change"] == change and entry.changes["version"] == 5
+    assert entry.changes["change"] == change
+    assert entry.changes["version"] == 5
     assert entry.changes["fingerprint"] == evidence_fingerprint(evidence=evidence)[0]  # the new version, kept
 
 
