@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
+    path("reviews/", include("portfolio.reviews.urls")),
     path("", include("portfolio.people.urls")),
 ]

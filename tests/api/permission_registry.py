@@ -249,4 +249,11 @@ ROUTES: dict[str, Route] = {
         GET="401 403 404 403 404 403 200 404",
         PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"require_employer_confirmation": False}),
     ),
+    # Review pages
+    "review-confirmation-page": route(GET="302 403 403 200 200 403 403 403"),
+    "review-acceptance-page": route(GET="302 403 403 403 403 200 403 403"),
+    "review-returned-page": route(GET="302 200 200 403 403 403 403 403"),
+    "review-evidence-page": route(_evidence_in("confirmed"), GET="302 403 404 403 404 200 403 404"),
+    "behaviour-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 403 404 200 404 403 403 404"),
+    "behaviour-withdraw-page": route(_behaviour_confirmation, POST="302 403 404 302 404 403 403 404"),
 }
