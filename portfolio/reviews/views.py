@@ -39,7 +39,8 @@ from portfolio.reviews.services.returns import evidence_return
 
 
 def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
-    if not Membership.objects.filter(user=request.user, is_active=True, role__in=roles).exists():
+    # login_required runs first, so the user is a signed-in account here.
+    if not Membership.objects.filter(user_id=request.user.pk or 0, is_active=True, role__in=roles).exists():
         raise PermissionDenied(message)
 
 
