@@ -10,6 +10,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portfolio.core.errors import Conflict
+
 
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, dict):
@@ -20,6 +22,10 @@ def _flatten(detail: Any) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Conflict):
+        # A service's conflict keeps its own code and structured details (versions, current state).
+        body = {"code": exc.code, "message": exc.message, "details": exc.details}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         # Services raise Django's ValidationError (they know nothing of HTTP); the API answers it as a 400
         # with the same per-field details.

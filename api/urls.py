@@ -3,6 +3,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.notify import views as notifications
 from api.people import apprenticeships, auth, invitations, memberships, organisations
+from api.reviews import behaviours as review_behaviours
+from api.reviews import decisions as review_decisions
+from api.reviews import policy as review_policy
+from api.reviews import queues as review_queues
 from api.standards import imports as standard_imports
 from api.standards import views as standards
 
@@ -50,5 +54,43 @@ urlpatterns = [
         "standards/<str:reference>/<str:version>/",
         standards.StandardDetailView.as_view(),
         name="api-standard-detail",
+    ),
+    # Reviews: decisions on evidence, queues, behaviours, the provider's policy
+    path("evidence/<uuid:public_id>/submit/", review_decisions.SubmitView.as_view(), name="api-evidence-submit"),
+    path("evidence/<uuid:public_id>/confirm/", review_decisions.ConfirmView.as_view(), name="api-evidence-confirm"),
+    path("evidence/<uuid:public_id>/accept/", review_decisions.AcceptView.as_view(), name="api-evidence-accept"),
+    path("evidence/<uuid:public_id>/return/", review_decisions.ReturnView.as_view(), name="api-evidence-return"),
+    path("evidence/<uuid:public_id>/withdraw/", review_decisions.WithdrawView.as_view(), name="api-evidence-withdraw"),
+    path(
+        "evidence/<uuid:public_id>/decisions/",
+        review_decisions.DecisionListView.as_view(),
+        name="api-evidence-decisions",
+    ),
+    path(
+        "reviews/queue/confirmation/",
+        review_queues.ConfirmationQueueView.as_view(),
+        name="api-review-queue-confirmation",
+    ),
+    path(
+        "reviews/queue/confirmation/bulk-confirm/",
+        review_queues.BulkConfirmView.as_view(),
+        name="api-review-bulk-confirm",
+    ),
+    path("reviews/queue/acceptance/", review_queues.AcceptanceQueueView.as_view(), name="api-review-queue-acceptance"),
+    path("reviews/queue/returned/", review_queues.ReturnedQueueView.as_view(), name="api-review-queue-returned"),
+    path(
+        "apprenticeships/<uuid:public_id>/behaviours/",
+        review_behaviours.BehaviourListView.as_view(),
+        name="api-behaviour-list",
+    ),
+    path(
+        "apprenticeships/<uuid:public_id>/behaviours/<uuid:confirmation_id>/withdraw/",
+        review_behaviours.BehaviourWithdrawView.as_view(),
+        name="api-behaviour-withdraw",
+    ),
+    path(
+        "organisations/<uuid:public_id>/review-policy/",
+        review_policy.ReviewPolicyView.as_view(),
+        name="api-review-policy",
     ),
 ]

@@ -265,6 +265,11 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "portfolio.people.models.organisations.Organisation.Kind",
         "ApprenticeshipStatusEnum": "portfolio.people.models.apprenticeships.Apprenticeship.Status",
         "ImportStatusEnum": "api.standards.imports.IMPORT_STATUSES",
+        "EvidenceStateEnum": "portfolio.evidence.models.Evidence.State",
+        "EvidenceKindEnum": "portfolio.evidence.models.Evidence.Kind",
+        "EvidenceTagStateEnum": "portfolio.evidence.models.EvidenceTag.State",
+        "ReviewActionEnum": "portfolio.reviews.models.ReviewDecision.Action",
+        "DecisionInvalidationEnum": "portfolio.reviews.models.ReviewDecision.Invalidation",
     },
 }
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
     path("notifications/", include("portfolio.notify.urls")),
+    path("reviews/", include("portfolio.reviews.urls")),
     path("", include("portfolio.people.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]

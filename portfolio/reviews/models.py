@@ -29,7 +29,12 @@ class ReviewPolicy(models.Model):
 
 
 class ReviewDecision(models.Model):
-    """One decision on one version of an evidence item. Never edited; a later change invalidates it."""
+    """One decision on one version of an evidence item. Never edited; a later change invalidates it.
+
+    The live (not invalidated) decisions of an item are its current review round: a submit, then a
+    confirmation and an acceptance, or a return. `fingerprint` is sha256 of `snapshot`'s canonical JSON, so
+    anyone can check a sign-off against the evidence as it is now (portfolio/reviews/fingerprint.py).
+    """
 
     class Action(models.TextChoices):
         SUBMIT = "submit", "Submitted"
@@ -38,17 +43,28 @@ class ReviewDecision(models.Model):
         RETURN = "return", "Returned"
         WITHDRAW = "withdraw", "Withdrawn"
 
+    class Invalidation(models.TextChoices):
+        # "changed": the evidence changed after the decision (its fingerprint no longer matches).
+        # The others end a review round without any change: the decision was right for its round.
+        CHANGED = "changed", "The evidence changed"
+        RETURNED = "returned", "Returned for changes"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RESUBMITTED = "resubmitted", "Submitted again"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="decisions")
     action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=32)
     comment = models.TextField(blank=True)
-    evidence_version = models.PositiveIntegerField()
+    evidence_version = models.PositiveIntegerField(help_text="the version decided on")
+    from_state = models.CharField(max_length=16, choices=Evidence.State.choices)
+    to_state = models.CharField(max_length=16, choices=Evidence.State.choices)
     fingerprint = models.CharField(max_length=64, help_text="sha256 of the evidence's fields, file hashes and tags")
     snapshot = models.JSONField(help_text="what the fingerprint covers, as it was")
     decided_at = models.DateTimeField()
     invalidated_at = models.DateTimeField(null=True, blank=True)
+    invalidation_reason = models.CharField(max_length=16, choices=Invalidation.choices, blank=True)
 
     class Meta:
         ordering = ["decided_at", "id"]

@@ -17,6 +17,7 @@ A method's value is the 8 statuses, or a (statuses, body) pair where body(own, o
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from portfolio.people.models import Membership
 from portfolio.people.services.invitations import invitation_create
 from tests.factories import World
+from tests.factories_evidence import make_evidence, make_statement
 
 ROLES = (
     "anonymous",
@@ -90,6 +92,46 @@ def _apprenticeship_body(own: World, other: World) -> dict[str, Any]:
         "planned_end_date": "2027-06-30",
     }
 
+
+def _evidence_in(state: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"public_id": make_evidence(apprenticeship=w.apprenticeship, state=state, tags=("K1",)).public_id}
+
+
+def _version_1(own: World, other: World) -> dict[str, Any]:
+    return {"expected_version": 1, "comment": "Checked."}
+
+
+def _accept_k1(own: World, other: World) -> dict[str, Any]:
+    return {"expected_version": 1, "tags": [{"statement": "K1", "accepted": True}]}
+
+
+def _bulk_confirm_own(own: World, other: World) -> dict[str, Any]:
+    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
+    return {"items": [{"evidence": str(evidence.public_id), "expected_version": 1}]}
+
+
+def _behaviour_b1(own: World, other: World) -> dict[str, Any]:
+    make_statement(standard=own.standard, code="B1")
+    return {"statements": ["B1"], "confirmed_on": "2025-10-01", "comment": "Seen every week."}
+
+
+def _behaviour_confirmation(w: World) -> dict[str, Any]:
+    from portfolio.reviews.services.behaviours import behaviour_confirm
+
+    make_statement(standard=w.standard, code="B2")
+    [confirmation] = behaviour_confirm(
+        actor=w.mentor, apprenticeship=w.apprenticeship, statement_codes=["B2"],
+        confirmed_on=datetime.date(2025, 10, 1), comment="Yes.",
+    )  # fmt: skip
+    return {"public_id": w.apprenticeship.public_id, "confirmation_id": confirmation.public_id}
+
+
+# Reviews: the decision's role is checked after the item is found, so "other" users get 404 and
+# in-scope users of the wrong role 403. Provider admins do not take decisions (portfolio/reviews/roles.py).
+ONLY_APPRENTICE_DECIDES = "401 200 404 403 404 403 403 404"
+ONLY_EMPLOYER_DECIDES = "401 403 404 200 404 403 403 404"
+ONLY_REVIEWER_DECIDES = "401 403 404 403 404 200 403 404"
+SEES_THE_APPRENTICESHIP = "401 200 404 200 404 200 200 404"
 
 ROUTES: dict[str, Route] = {
     # Pages
@@ -196,4 +238,33 @@ ROUTES: dict[str, Route] = {
         GET="401 200 404 200 404 200 200 404",
         PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"status": "break_in_learning"}),
     ),
+    # API: reviews
+    "api-evidence-submit": route(_evidence_in("draft"), POST=(ONLY_APPRENTICE_DECIDES, _version_1)),
+    "api-evidence-confirm": route(_evidence_in("submitted"), POST=(ONLY_EMPLOYER_DECIDES, _version_1)),
+    "api-evidence-accept": route(_evidence_in("confirmed"), POST=(ONLY_REVIEWER_DECIDES, _accept_k1)),
+    "api-evidence-return": route(_evidence_in("submitted"), POST=("401 403 404 200 404 200 403 404", _version_1)),
+    "api-evidence-withdraw": route(_evidence_in("submitted"), POST=(ONLY_APPRENTICE_DECIDES, _version_1)),
+    "api-evidence-decisions": route(_evidence_in("submitted"), GET=SEES_THE_APPRENTICESHIP),
+    "api-review-queue-confirmation": route(GET="401 403 403 200 200 403 403 403"),
+    "api-review-bulk-confirm": route(POST=("401 403 403 200 200 403 403 403", _bulk_confirm_own)),
+    "api-review-queue-acceptance": route(GET="401 403 403 403 403 200 403 403"),
+    "api-review-queue-returned": route(GET="401 200 200 403 403 403 403 403"),
+    "api-behaviour-list": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET=SEES_THE_APPRENTICESHIP,
+        POST=("401 403 404 201 404 403 403 404", _behaviour_b1),
+    ),
+    "api-behaviour-withdraw": route(_behaviour_confirmation, POST="401 403 404 200 404 403 403 404"),
+    "api-review-policy": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"require_employer_confirmation": False}),
+    ),
+    # Review pages
+    "review-confirmation-page": route(GET="302 403 403 200 200 403 403 403"),
+    "review-acceptance-page": route(GET="302 403 403 403 403 200 403 403"),
+    "review-returned-page": route(GET="302 200 200 403 403 403 403 403"),
+    "review-evidence-page": route(_evidence_in("confirmed"), GET="302 403 404 403 404 200 403 404"),
+    "behaviour-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 403 404 200 404 403 403 404"),
+    "behaviour-withdraw-page": route(_behaviour_confirmation, POST="302 403 404 302 404 403 403 404"),
 }

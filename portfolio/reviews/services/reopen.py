@@ -6,12 +6,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
-from portfolio.evidence.models import Evidence, EvidenceTag
+from portfolio.evidence.models import Evidence
+from portfolio.reviews.fingerprint import evidence_fingerprint
 from portfolio.reviews.models import ReviewDecision
+from portfolio.reviews.notifications import notify_for_state
+from portfolio.reviews.services.decisions import decision_invalidate_live
+from portfolio.reviews.services.tags import tags_reset
 
 SIGNED_OFF = {Evidence.State.CONFIRMED, Evidence.State.ACCEPTED}
 
@@ -20,31 +23,39 @@ SIGNED_OFF = {Evidence.State.CONFIRMED, Evidence.State.ACCEPTED}
 def evidence_reopen_after_change(*, evidence: Evidence, actor: Any, change: str) -> Evidence:
     """Call in the transaction of every change to an item's fields, files or tags (after the change).
 
-    The version grows; every live decision is invalidated (kept, marked); an item that was confirmed or
-    accepted goes back to submitted with its tags pending again, so no evidence changes after sign-off
-    without a fresh one. Coverage is marked dirty when accepted tags stopped counting.
+    The version grows (so a reviewer looking at the old one gets a conflict); every live decision is
+    invalidated (kept, marked "changed"); an item that was confirmed or accepted goes back to submitted
+    with its tags pending again, so no evidence changes after sign-off without a fresh one, and its
+    reviewers are told it is back in their queue. Coverage is marked dirty when accepted tags stopped
+    counting. The audit entry keeps the new version's fingerprint and snapshot: with the decisions'
+    snapshots, the history holds every version anyone reviewed or changed.
     """
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    now = timezone.now()
-    invalidated = ReviewDecision.objects.filter(evidence=locked, invalidated_at__isnull=True).update(invalidated_at=now)
+    locked = Evidence.objects.select_for_update().select_related("apprenticeship").get(pk=evidence.pk)
+    invalidated = decision_invalidate_live(evidence=locked, reason=ReviewDecision.Invalidation.CHANGED)
     was_signed_off = locked.state in SIGNED_OFF
-    had_accepted_tags = locked.tags.filter(state=EvidenceTag.State.ACCEPTED).exists()
     updates: dict[str, Any] = {"version": F("version") + 1}
+    had_accepted_tags = False
     if was_signed_off:
         updates["state"] = Evidence.State.SUBMITTED
-        locked.tags.exclude(state=EvidenceTag.State.PENDING).update(
-            state=EvidenceTag.State.PENDING, decided_by=None, decided_at=None, comment=""
-        )
+        had_accepted_tags = tags_reset(evidence=locked)
     Evidence.objects.filter(pk=locked.pk).update(**updates)
     locked.refresh_from_db()
     if had_accepted_tags:
         coverage_mark_dirty(apprenticeship_ids=[locked.apprenticeship_id], reason="evidence changed")
-    if invalidated or was_signed_off:
-        audit_record(
-            actor=actor,
-            action="evidence.reopened",
-            target=locked,
-            changes={"change": change, "invalidated_decisions": invalidated, "version": locked.version},
-        )
+    fingerprint, snapshot = evidence_fingerprint(evidence=locked)
+    audit_record(
+        actor=actor,
+        action="evidence.reopened" if was_signed_off else "evidence.changed",
+        target=locked,
+        changes={
+            "change": change,
+            "invalidated_decisions": invalidated,
+            "version": locked.version,
+            "fingerprint": fingerprint,
+            "snapshot": snapshot,
+        },
+    )
+    if was_signed_off:
+        notify_for_state(evidence=locked, actor=actor, comment=f"It changed after sign-off ({change}).")
     evidence.refresh_from_db()
     return locked

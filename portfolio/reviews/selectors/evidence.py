@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from portfolio.evidence.models import Evidence
+from portfolio.people.selectors import apprenticeship_list_for_user
+from portfolio.reviews.models import ReviewDecision
+
+
+def review_evidence_list_for_user(*, user: Any) -> QuerySet[Evidence]:
+    """Evidence of the apprenticeships the user may see (their own, their employer's, their provider's)."""
+    return Evidence.objects.select_related("apprenticeship__apprentice", "author").filter(
+        apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk")
+    )
+
+
+def review_evidence_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Evidence:
+    try:
+        return review_evidence_list_for_user(user=user).get(public_id=public_id)
+    except (Evidence.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("Not found.") from exc
+
+
+def decision_list_for_evidence(*, evidence: Evidence) -> QuerySet[ReviewDecision]:
+    """Every decision ever taken on the item, oldest first, invalidated ones included: the history."""
+    return (
+        ReviewDecision.objects.filter(evidence=evidence)
+        .select_related("actor")
+        .prefetch_related("tag_decisions__statement")
+        .order_by("decided_at", "id")
+    )

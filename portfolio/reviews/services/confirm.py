@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+
+from portfolio.audit.services import audit_record
+from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence.models import Evidence
+from portfolio.reviews.models import ReviewDecision
+from portfolio.reviews.notifications import notify_for_state
+from portfolio.reviews.roles import employer_reviewer_role
+from portfolio.reviews.services.decisions import decision_record, evidence_lock, wrong_state
+from portfolio.reviews.services.policy import review_policy_get_or_create, state_after_confirm
+from portfolio.reviews.services.tags import tags_accept_all
+
+
+@transaction.atomic
+def evidence_confirm(
+    *, actor: Any, evidence: Evidence, expected_version: int, comment: str = "", request: HttpRequest | None = None
+) -> ReviewDecision:
+    """An employer contact of the apprenticeship's employer vouches that the evidence is genuine."""
+    evidence = evidence_lock(evidence=evidence, expected_version=expected_version)
+    role = employer_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
+    if role is None:
+        raise PermissionDenied("Only a line manager or mentor at the apprentice's employer can confirm evidence.")
+    if evidence.state != Evidence.State.SUBMITTED:
+        raise wrong_state(evidence, "confirmed", [Evidence.State.SUBMITTED])
+    policy = review_policy_get_or_create(provider=evidence.apprenticeship.provider)
+    to_state = state_after_confirm(policy)
+    decision = decision_record(
+        evidence=evidence,
+        action=ReviewDecision.Action.CONFIRM,
+        actor=actor,
+        actor_role=role,
+        to_state=to_state,
+        comment=comment.strip(),
+    )
+    if to_state == Evidence.State.ACCEPTED:
+        tags_accept_all(
+            evidence=evidence, decision=decision, actor=actor, comment="Accepted on confirmation: no provider step."
+        )
+        coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="evidence accepted")
+    audit_record(
+        actor=actor,
+        action="evidence.confirmed",
+        target=evidence,
+        changes={
+            "state": [decision.from_state, to_state],
+            "version": evidence.version,
+            "fingerprint": decision.fingerprint,
+        },
+        request=request,
+    )
+    notify_for_state(evidence=evidence, actor=actor, comment=decision.comment)
+    return decision

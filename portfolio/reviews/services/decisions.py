@@ -1,0 +1,104 @@
+"""The steps every review decision shares: lock, check the version the reviewer saw, record, invalidate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from portfolio.core.errors import Conflict
+from portfolio.evidence.models import Evidence
+from portfolio.reviews.fingerprint import evidence_fingerprint
+from portfolio.reviews.models import ReviewDecision
+
+ACTION_PAST = {
+    ReviewDecision.Action.SUBMIT: "submitted",
+    ReviewDecision.Action.CONFIRM: "confirmed",
+    ReviewDecision.Action.ACCEPT: "accepted",
+    ReviewDecision.Action.RETURN: "returned",
+    ReviewDecision.Action.WITHDRAW: "withdrawn",
+}
+
+
+def evidence_lock(*, evidence: Evidence, expected_version: int) -> Evidence:
+    """Lock the row for the rest of the transaction and check it is still the version the person saw.
+
+    The lock serialises concurrent reviewers: the second waits here until the first commits, then reads the
+    version the first wrote and gets a conflict instead of deciding on something it has not seen.
+    """
+    locked = Evidence.objects.select_for_update().select_related("apprenticeship").get(pk=evidence.pk)
+    if locked.version != expected_version:
+        raise Conflict(
+            _conflict_message(locked, expected_version),
+            details={
+                "expected_version": expected_version,
+                "current_version": locked.version,
+                "current_state": locked.state,
+            },
+        )
+    return locked
+
+
+def _conflict_message(evidence: Evidence, expected_version: int) -> str:
+    latest = (
+        ReviewDecision.objects.filter(evidence=evidence, evidence_version__gte=expected_version)
+        .select_related("actor")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if latest is not None:
+        when = timezone.localtime(latest.decided_at).strftime("%d %b %Y %H:%M")
+        return (
+            f"This evidence was {ACTION_PAST[ReviewDecision.Action(latest.action)]} by "
+            f"{latest.actor.display_name} at {when} while you were looking at it. Reload it and decide again."
+        )
+    return (
+        f"This evidence was changed while you were looking at it (you saw version {expected_version}, it is now "
+        f"version {evidence.version}). Reload it and decide again."
+    )
+
+
+def wrong_state(evidence: Evidence, action: str, allowed: Iterable[str]) -> Conflict:
+    names = " or ".join(Evidence.State(state).label.lower() for state in allowed)
+    return Conflict(
+        f"Evidence that is {Evidence.State(evidence.state).label.lower()} cannot be {action}; "
+        f"only evidence that is {names} can.",
+        code="wrong_state",
+        details={"current_state": evidence.state, "current_version": evidence.version},
+    )
+
+
+def decision_invalidate_live(*, evidence: Evidence, reason: str) -> int:
+    """End the current review round: mark every live decision invalidated (they stay, as history)."""
+    return ReviewDecision.objects.filter(evidence=evidence, invalidated_at__isnull=True).update(
+        invalidated_at=timezone.now(), invalidation_reason=reason
+    )
+
+
+def decision_record(
+    *, evidence: Evidence, action: str, actor: Any, actor_role: str, to_state: str, comment: str = ""
+) -> ReviewDecision:
+    """Write the decision with the fingerprint of the version decided on, then move the item on.
+
+    Every decision makes a new version (the version counts changes of state as well as of content), so
+    anyone still looking at the old one gets a conflict.
+    """
+    fingerprint, snapshot = evidence_fingerprint(evidence=evidence)
+    decision = ReviewDecision.objects.create(
+        evidence=evidence,
+        action=action,
+        actor=actor,
+        actor_role=actor_role,
+        comment=comment,
+        evidence_version=evidence.version,
+        from_state=evidence.state,
+        to_state=to_state,
+        fingerprint=fingerprint,
+        snapshot=snapshot,
+        decided_at=timezone.now(),
+    )
+    Evidence.objects.filter(pk=evidence.pk).update(state=to_state, version=F("version") + 1)
+    evidence.refresh_from_db()
+    return decision

@@ -1,0 +1,72 @@
+"""A provider's review policy: which sign-off steps apply to its apprentices' evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from portfolio.audit.services import audit_record
+from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence.models import Evidence
+from portfolio.people.models import Apprenticeship, Organisation
+from portfolio.people.selectors import user_is_admin_of
+from portfolio.reviews.models import ReviewPolicy
+
+EDITABLE = (
+    "require_employer_confirmation",
+    "require_provider_acceptance",
+    "evidence_per_statement",
+    "require_behaviours_confirmed",
+)
+# These change what counts toward coverage or readiness, so every apprenticeship of the provider is recomputed.
+COVERAGE_INPUTS = frozenset({"evidence_per_statement", "require_behaviours_confirmed"})
+
+
+def review_policy_get_or_create(*, provider: Organisation) -> ReviewPolicy:
+    """Created on demand with the defaults (both steps, one item per statement)."""
+    policy, _ = ReviewPolicy.objects.get_or_create(provider=provider)
+    return policy
+
+
+def state_after_submit(policy: ReviewPolicy) -> str:
+    if policy.require_employer_confirmation:
+        return Evidence.State.SUBMITTED
+    return Evidence.State.CONFIRMED if policy.require_provider_acceptance else Evidence.State.ACCEPTED
+
+
+def state_after_confirm(policy: ReviewPolicy) -> str:
+    return Evidence.State.CONFIRMED if policy.require_provider_acceptance else Evidence.State.ACCEPTED
+
+
+@transaction.atomic
+def review_policy_update(
+    *, actor: Any, provider: Organisation, request: HttpRequest | None = None, **changes: Any
+) -> ReviewPolicy:
+    """Provider admins of this provider change its policy. Evidence already in a state keeps it; the new
+    steps apply from the next decision (the queues follow the current policy, so nothing is stranded)."""
+    if not provider.is_provider:
+        raise ValidationError({"provider": f"{provider} is an employer; review policies belong to providers."})
+    if not user_is_admin_of(user=actor, provider=provider):
+        raise PermissionDenied("Only an admin of this training provider can change its review policy.")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This setting cannot be changed here."))
+    if "evidence_per_statement" in changes and not 1 <= changes["evidence_per_statement"] <= 20:
+        raise ValidationError({"evidence_per_statement": "Give a number from 1 to 20."})
+    policy = ReviewPolicy.objects.select_for_update().filter(provider=provider).first()
+    policy = policy or ReviewPolicy.objects.create(provider=provider)
+    before = {name: getattr(policy, name) for name in EDITABLE}
+    for name, value in changes.items():
+        setattr(policy, name, value)
+    policy.save()
+    after = {name: getattr(policy, name) for name in EDITABLE}
+    diff = {name: [before[name], after[name]] for name in EDITABLE if before[name] != after[name]}
+    if diff:
+        audit_record(actor=actor, action="review_policy.updated", target=provider, changes=diff, request=request)
+    if COVERAGE_INPUTS & set(diff):
+        ids = Apprenticeship.objects.filter(provider=provider).values_list("pk", flat=True)
+        coverage_mark_dirty(apprenticeship_ids=list(ids), reason="review policy changed")
+    return policy

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from portfolio.audit.services import audit_record
+from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence.models import Evidence, EvidenceFile
+from portfolio.reviews.models import ReviewDecision
+from portfolio.reviews.notifications import notify_for_state
+from portfolio.reviews.roles import submitter_role
+from portfolio.reviews.services.decisions import decision_invalidate_live, decision_record, evidence_lock, wrong_state
+from portfolio.reviews.services.policy import review_policy_get_or_create, state_after_submit
+from portfolio.reviews.services.tags import tags_accept_all
+
+SUBMITTABLE = (Evidence.State.DRAFT, Evidence.State.RETURNED)
+
+
+def _readiness_errors(evidence: Evidence) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not evidence.tags.exists():
+        errors["tags"] = ["Tag the evidence to at least one statement it shows before submitting it."]
+    file_errors = []
+    for file in evidence.files.exclude(state=EvidenceFile.State.VERIFIED).order_by("created_at", "id"):
+        if file.state == EvidenceFile.State.REJECTED:
+            reason = f": {file.rejection_reason}" if file.rejection_reason else ""
+            file_errors.append(f"'{file.original_name}' was rejected{reason}. Remove it, or upload it again.")
+        else:
+            file_errors.append(
+                f"'{file.original_name}' is still being uploaded or checked. Wait until it is verified, or remove it."
+            )
+    if file_errors:
+        errors["files"] = file_errors
+    return errors
+
+
+@transaction.atomic
+def evidence_submit(
+    *, actor: Any, evidence: Evidence, expected_version: int, request: HttpRequest | None = None
+) -> ReviewDecision:
+    """The apprentice (or the author of a witness testimony or observation record) submits for review.
+
+    Needs at least one tag and every file verified: an unverified file is bytes nobody has checked, so
+    nobody may vouch for it. Where the provider's policy drops a step, the item skips it.
+    """
+    evidence = evidence_lock(evidence=evidence, expected_version=expected_version)
+    role = submitter_role(user=actor, evidence=evidence)
+    if role is None:
+        raise PermissionDenied("Only the apprentice (or the author of a witness statement) can submit this evidence.")
+    if evidence.state not in SUBMITTABLE:
+        raise wrong_state(evidence, "submitted", SUBMITTABLE)
+    errors = _readiness_errors(evidence)
+    if errors:
+        raise ValidationError(errors)
+    policy = review_policy_get_or_create(provider=evidence.apprenticeship.provider)
+    to_state = state_after_submit(policy)
+    decision_invalidate_live(evidence=evidence, reason=ReviewDecision.Invalidation.RESUBMITTED)
+    decision = decision_record(
+        evidence=evidence, action=ReviewDecision.Action.SUBMIT, actor=actor, actor_role=role, to_state=to_state
+    )
+    Evidence.objects.filter(pk=evidence.pk).update(ever_submitted=True, submitted_at=timezone.now())
+    if to_state == Evidence.State.ACCEPTED:
+        tags_accept_all(
+            evidence=evidence, decision=decision, actor=actor, comment="Accepted on submission: no review steps."
+        )
+        coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="evidence accepted")
+    evidence.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="evidence.submitted",
+        target=evidence,
+        changes={
+            "state": [decision.from_state, to_state],
+            "version": evidence.version,
+            "fingerprint": decision.fingerprint,
+        },
+        request=request,
+    )
+    notify_for_state(evidence=evidence, actor=actor)
+    return decision

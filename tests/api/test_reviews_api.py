@@ -1,0 +1,150 @@
+"""The review API end to end: shapes of success, conflict and per-tag errors; another organisation's users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import World, build_world
+from tests.factories_evidence import make_evidence, make_statement
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _post(user: Any, evidence: Any, action: str, body: dict[str, Any]) -> Any:
+    return _as(user).post(f"/api/evidence/{evidence.public_id}/{action}/", body, format="json")
+
+
+@pytest.fixture
+def worlds() -> tuple[World, World]:
+    return build_world()
+
+
+def test_the_flow_through_the_api_and_its_history(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    response = _post(own.apprentice, evidence, "submit", {"expected_version": 1})
+    assert response.status_code == 200, response.json()
+    assert response.json()["evidence"]["state"] == "submitted"
+    assert response.json()["decision"]["to_state"] == "submitted"
+    assert _post(own.mentor, evidence, "confirm", {"expected_version": 2}).status_code == 200
+    response = _post(
+        own.assessor,
+        evidence,
+        "accept",
+        {"expected_version": 3, "tags": [{"statement": "k1", "accepted": True},
+                                         {"statement": "S1", "accepted": False, "comment": "Not shown."}]},
+    )  # fmt: skip
+    assert response.status_code == 200, response.json()
+    tags = {t["statement"]: t["state"] for t in response.json()["evidence"]["tags"]}
+    assert tags == {"K1": "accepted", "S1": "declined"}
+
+    history = _as(own.iqa).get(f"/api/evidence/{evidence.public_id}/decisions/").json()
+    assert [d["action"] for d in history["results"]] == ["submit", "confirm", "accept"]
+    assert len(history["results"][0]["fingerprint"]) == 64
+    assert history["results"][2]["tag_decisions"][1] == {"statement": "S1", "accepted": False, "comment": "Not shown."}
+
+
+def test_a_stale_version_answers_409_with_what_changed(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
+    assert _post(own.line_manager, evidence, "confirm", {"expected_version": 1}).status_code == 200
+    response = _post(own.mentor, evidence, "confirm", {"expected_version": 1})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "conflict"
+    assert body["message"].startswith(f"This evidence was confirmed by {own.line_manager.display_name} at ")
+    assert body["details"] == {"expected_version": 1, "current_version": 2, "current_state": "confirmed"}
+
+    response = _post(own.mentor, evidence, "confirm", {"expected_version": 2})
+    assert response.status_code == 409
+    assert response.json()["code"] == "wrong_state"
+
+
+def test_expected_version_is_required_and_bad_tags_are_named(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
+    response = _post(own.assessor, evidence, "accept", {"tags": []})
+    assert response.status_code == 400
+    assert "expected_version" in response.json()["details"]
+    verdicts = [{"statement": "K1", "accepted": False}, {"statement": "K7", "accepted": True}]
+    response = _post(own.assessor, evidence, "accept", {"expected_version": 1, "tags": verdicts})
+    assert response.status_code == 400
+    assert set(response.json()["details"]["tags"]) == {"K1", "K7", "S1"}
+    assert _post(own.assessor, evidence, "return", {"expected_version": 1, "comment": ""}).status_code == 400
+
+
+def test_submission_refusal_names_the_unverified_file(worlds: tuple[World, World]) -> None:
+    from tests.factories_evidence import make_file
+
+    own, _ = worlds
+    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    make_file(evidence=evidence, state="uploaded", name="video.mp4")
+    response = _post(own.apprentice, evidence, "submit", {"expected_version": 1})
+    assert response.status_code == 400
+    assert "'video.mp4' is still being uploaded or checked" in response.json()["details"]["files"][0]
+
+
+@pytest.mark.parametrize(("who", "action"), [("line_manager", "confirm"), ("assessor", "accept"), ("tutor", "return"),
+                                             ("apprentice", "withdraw"), ("iqa", "decisions")])  # fmt: skip
+def test_another_organisations_people_get_404(worlds: tuple[World, World], who: str, action: str) -> None:
+    own, other = worlds
+    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
+    client = _as(getattr(other, who))
+    if action == "decisions":
+        response = client.get(f"/api/evidence/{evidence.public_id}/decisions/")
+    else:
+        body = {"expected_version": 1, "comment": "x", "tags": [{"statement": "K1", "accepted": True}]}
+        response = client.post(f"/api/evidence/{evidence.public_id}/{action}/", body, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Not found.", "details": {}}
+
+
+def test_bulk_confirm_reports_conflicts_and_confirms_the_rest(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    fresh = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
+    stale = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
+    assert _post(own.mentor, stale, "return", {"expected_version": 1, "comment": "Add a date."}).status_code == 200
+    queue = _as(own.line_manager).get("/api/reviews/queue/confirmation/").json()
+    assert [item["id"] for item in queue["results"]] == [str(fresh.public_id)]
+    response = _as(own.line_manager).post(
+        "/api/reviews/queue/confirmation/bulk-confirm/",
+        {"items": [{"evidence": str(fresh.public_id), "expected_version": 1},
+                   {"evidence": str(stale.public_id), "expected_version": 1}]},
+        format="json",
+    )  # fmt: skip
+    body = response.json()
+    assert (response.status_code, body["done"], body["failed"]) == (200, 1, 1)
+    assert [r["outcome"] for r in body["results"]] == ["done", "conflict"]
+    assert body["results"][1]["details"]["current_state"] == "returned"
+    returned = _as(own.apprentice).get("/api/reviews/queue/returned/").json()["results"]
+    assert [(r["id"], r["return_comment"]) for r in returned] == [(str(stale.public_id), "Add a date.")]
+
+
+def test_behaviours_and_policy_through_the_api(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    make_statement(standard=own.standard, code="B1")
+    url = f"/api/apprenticeships/{own.apprenticeship.public_id}/behaviours/"
+    response = _as(own.mentor).post(url, {"statements": ["B1", "B4"], "confirmed_on": "2025-10-01", "comment": "x"})
+    assert response.status_code == 400
+    assert "B4" in str(response.json()["details"]["statements"])
+    response = _as(own.mentor).post(url, {"statements": ["B1"], "confirmed_on": "2025-10-01", "comment": "Reliable."})
+    assert response.status_code == 201
+    [listed] = _as(own.tutor).get(url).json()["results"]
+    assert (listed["statement"], listed["confirmed"]) == ("B1", True)
+    withdraw = f"{url}{response.json()[0]['id']}/withdraw/"
+    assert _as(own.line_manager).post(withdraw).json()["withdrawn_at"] is not None
+
+    policy_url = f"/api/organisations/{own.provider.public_id}/review-policy/"
+    assert _as(own.admin).get(policy_url).json()["require_employer_confirmation"] is True
+    response = _as(own.admin).patch(policy_url, {"require_provider_acceptance": False}, format="json")
+    assert response.json()["require_provider_acceptance"] is False
+    assert _as(own.admin).get(f"/api/organisations/{own.employer.public_id}/review-policy/").status_code == 404

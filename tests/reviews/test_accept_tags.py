@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from portfolio.reviews.services.accept import TagVerdict, TagVerdictsInvalid, evidence_accept
+from tests.factories import World
+from tests.reviews.conftest import confirmed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_bad_verdict_is_named_by_its_statement(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    evidence = confirmed(own, tags=("K1", "K2", "S1", "S2"))
+    with pytest.raises(TagVerdictsInvalid) as error:
+        evidence_accept(
+            actor=own.assessor,
+            evidence=evidence,
+            expected_version=evidence.version,
+            tags=[
+                TagVerdict("K1", True),
+                TagVerdict("K2", False),  # no comment
+                TagVerdict("S1", False, "   "),  # blank is no comment
+                TagVerdict("K9", True),  # not on the item
+                TagVerdict("K1", False, "again"),  # twice
+            ],  # S2 not decided
+        )
+    errors = error.value.per_tag
+    assert set(errors) == {"K2", "S1", "K9", "K1", "S2"}
+    assert "needs a comment" in errors["K2"]
+    assert "needs a comment" in errors["S1"]
+    assert "not tagged on this evidence" in errors["K9"]
+    assert "twice" in errors["K1"]
+    assert "not decided" in errors["S2"]
+    evidence.refresh_from_db()
+    assert evidence.state == "confirmed"
+    assert not evidence.decisions.filter(action="accept").exists()
+
+
+def test_declining_everything_is_a_return_not_an_acceptance(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    evidence = confirmed(own, tags=("K1",))
+    with pytest.raises(ValidationError) as error:
+        evidence_accept(
+            actor=own.assessor,
+            evidence=evidence,
+            expected_version=evidence.version,
+            tags=[TagVerdict("K1", False, "no")],
+        )
+    assert "return the evidence" in error.value.message_dict["tags"][0]
