@@ -26,8 +26,8 @@ class RouteOutcome:
     statements: list[Statement] = field(default_factory=list)
 
 
-def _route_filter(apprenticeship: Apprenticeship) -> Q:
-    return Q(option__isnull=True) | Q(option_id=apprenticeship.option_id)
+def _route_filter(apprenticeship: Apprenticeship, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}option__isnull": True}) | Q(**{f"{prefix}option_id": apprenticeship.option_id})
 
 
 def route_outcomes(*, apprenticeship: Apprenticeship) -> list[RouteOutcome]:
@@ -63,7 +63,7 @@ def tag_codes_check(*, apprenticeship: Apprenticeship, codes: Iterable[str]) -> 
     found = {statement.code.upper(): statement for statement in standard.statements.filter(code__in=wanted)}
     in_route = set(
         OutcomeStatement.objects.filter(
-            _route_filter(apprenticeship),
+            _route_filter(apprenticeship, "outcome__"),
             outcome__standard_id=standard.pk,
             statement__in=found.values(),
         ).values_list("statement_id", flat=True)
