@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
     path("", include("portfolio.people.urls")),
+    path("", include("portfolio.evidence.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]

@@ -23,6 +23,7 @@ from typing import Any
 
 from portfolio.people.models import Membership
 from portfolio.people.services.invitations import invitation_create
+from tests.evidence.registry_fixtures import evidence_file_kwargs, evidence_kwargs, verified_file_kwargs
 from tests.factories import World
 
 ROLES = (
@@ -62,6 +63,8 @@ def route(kwargs: Callable[[World], dict[str, Any]] | None = None, **methods: st
 ALL_200 = "200 200 200 200 200 200 200 200"
 SIGNED_IN_200 = "401 200 200 200 200 200 200 200"
 ADMINS_ONLY = "401 403 403 403 403 403 200 404"
+OWN_WORLD_SEES = "401 200 404 200 404 200 200 404"
+OWN_WORLD_SEES_PAGE = "302 200 404 200 404 200 200 404"
 
 
 def _pending_invitation(w: World) -> dict[str, Any]:
@@ -88,6 +91,15 @@ def _apprenticeship_body(own: World, other: World) -> dict[str, Any]:
         "option": str(own.standard.options.first().public_id),  # type: ignore[union-attr]
         "start_date": "2025-09-01",
         "planned_end_date": "2027-06-30",
+    }
+
+
+def _evidence_body(own: World) -> dict[str, Any]:
+    return {
+        "apprenticeship": str(own.apprenticeship.public_id),
+        "kind": "witness_testimony",
+        "title": "Ran the get-in safely",
+        "occurred_on": "2025-10-01",
     }
 
 
@@ -191,4 +203,45 @@ ROUTES: dict[str, Route] = {
         GET="401 200 404 200 404 200 200 404",
         PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"status": "break_in_learning"}),
     ),
+    # Evidence (an apprentice's draft in the own world). Employer contacts and provider staff may see it and
+    # add witness testimony; only the author changes an item, and only the author or the apprentice tags it.
+    "api-evidence-list": route(
+        GET=SIGNED_IN_200,
+        POST=("401 201 404 201 404 201 201 404", lambda own, other: _evidence_body(own)),
+    ),
+    "api-evidence-detail": route(
+        evidence_kwargs,
+        GET=OWN_WORLD_SEES,
+        PATCH=("401 200 404 403 404 403 403 404", lambda own, other: {"title": "Renamed"}),
+        DELETE="401 204 404 403 404 403 403 404",
+    ),
+    "api-evidence-file-list": route(
+        evidence_kwargs,
+        POST=(
+            "401 201 404 403 404 403 403 404",
+            lambda own, other: {"name": "a.pdf", "content_type": "application/pdf", "size": 10},
+        ),
+    ),
+    "api-evidence-file-complete": route(evidence_file_kwargs, POST="401 200 404 403 404 403 403 404"),
+    "api-evidence-file-download": route(verified_file_kwargs, GET=OWN_WORLD_SEES),
+    "api-evidence-tags": route(
+        evidence_kwargs,
+        GET=OWN_WORLD_SEES,
+        PUT=("401 200 404 403 404 403 403 404", lambda own, other: {"statements": []}),
+    ),
+    "evidence-list-page": route(GET="302 200 200 200 200 200 200 200"),
+    "apprenticeship-evidence-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET=OWN_WORLD_SEES_PAGE),
+    # A JSON body is not a form: the page shows the form again with its errors (200).
+    "evidence-create-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, GET=OWN_WORLD_SEES_PAGE, POST=OWN_WORLD_SEES_PAGE
+    ),
+    "evidence-detail-page": route(evidence_kwargs, GET=OWN_WORLD_SEES_PAGE),
+    "evidence-edit-page": route(
+        evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 200 404 403 404 403 403 404"
+    ),
+    "evidence-delete-page": route(evidence_kwargs, POST="302 302 404 403 404 403 403 404"),
+    "evidence-tags-page": route(
+        evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
+    ),
+    "evidence-file-download-page": route(verified_file_kwargs, GET="302 302 404 302 404 302 302 404"),
 }

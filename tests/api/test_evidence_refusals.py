@@ -63,9 +63,7 @@ def test_a_file_over_the_size_limit_is_refused_naming_the_limit(
     assert bucket_keys(plain_s3) == []
 
 
-def test_files_per_item_are_limited_and_rejected_files_do_not_count(
-    client: Client, item: Any, settings: Any
-) -> None:
+def test_files_per_item_are_limited_and_rejected_files_do_not_count(client: Client, item: Any, settings: Any) -> None:
     _, evidence = item
     settings.EVIDENCE_MAX_FILES_PER_ITEM = 2
     first = open_slot(client, evidence, "a.pdf", 10, "application/pdf").json()["file"]["id"]
