@@ -140,6 +140,9 @@ class PendingObjectDeletion(models.Model):
 
     object_key = models.CharField(max_length=255, unique=True)
     reason = models.CharField(max_length=64)
+    # While the object's upload slot is still valid, the client could POST to it again (S3 allows it): the
+    # debt is kept, and the object deleted again by each sweep, until the slot is over.
+    keep_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -43,8 +43,11 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
         items = items.filter(state=state)
     if kind in Evidence.Kind.values:
         items = items.filter(kind=kind)
-    apprenticeships = [apprenticeship] if apprenticeship else list(apprenticeship_list_for_user(user=request.user)[:50])
-    may_add = [a for a in apprenticeships if a is not None and author_role_for(user=request.user, apprenticeship=a)]
+    if apprenticeship is not None:
+        may_add = [apprenticeship] if author_role_for(user=request.user, apprenticeship=apprenticeship) else []
+    else:
+        # Across portfolios, only an apprentice's own get a shortcut; others add from one apprenticeship's page.
+        may_add = list(apprenticeship_list_for_user(user=request.user).filter(apprentice_id=request.user.pk))
     context = {
         "apprenticeship": apprenticeship,
         "items": items[:500],

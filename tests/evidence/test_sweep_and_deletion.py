@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from portfolio.evidence.models import EvidenceFile, PendingObjectDeletion
 from portfolio.evidence.services.files import evidence_file_slot_open
-from portfolio.evidence.services.sweep import evidence_files_sweep
+from portfolio.evidence.services.sweep import evidence_files_sweep, pending_object_deletions_process
 from portfolio.storage import get_store
 from tests.evidence import samples
 from tests.evidence.helpers import bucket_keys, empty_bucket, make_evidence, make_route_world
@@ -68,7 +68,27 @@ def test_deleting_a_draft_removes_its_objects_through_the_worker(
 
     assert response.status_code == 204
     deadline = time.monotonic() + 60  # stops a broken run; measures nothing
-    while PendingObjectDeletion.objects.exists() and time.monotonic() < deadline:
+    while bucket_keys(plain_s3) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not PendingObjectDeletion.objects.exists()
     assert bucket_keys(plain_s3) == []
+    # The slot is still valid, so a client could POST to it again: the debt stays until the slot is over,
+    # and each sweep deletes the key again.
+    owed = PendingObjectDeletion.objects.get()
+    assert owed.object_key == file.object_key
+    assert owed.keep_until is not None
+    assert owed.keep_until > file.slot_expires_at
+
+
+@pytest.mark.django_db
+def test_an_owed_deletion_is_kept_while_its_slot_is_valid_and_then_dropped(plain_s3: Any) -> None:
+    get_store().put("evidence/00/owed", b"late bytes", content_type="text/plain")
+    now = timezone.now()
+    PendingObjectDeletion.objects.create(
+        object_key="evidence/00/owed", reason="rejected", keep_until=now + datetime.timedelta(minutes=3)
+    )
+
+    assert pending_object_deletions_process(keys=["evidence/00/owed"], now=now) == 1
+    assert "evidence/00/owed" not in bucket_keys(plain_s3)
+    assert PendingObjectDeletion.objects.exists()
+    pending_object_deletions_process(keys=["evidence/00/owed"], now=now + datetime.timedelta(minutes=4))
+    assert not PendingObjectDeletion.objects.exists()

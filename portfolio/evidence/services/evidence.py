@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from portfolio.audit.services import audit_record
 from portfolio.evidence.errors import EvidenceRefused
-from portfolio.evidence.models import Evidence, PendingObjectDeletion
+from portfolio.evidence.models import Evidence
 from portfolio.evidence.roles import author_role_for, kinds_for
 from portfolio.evidence.services.common import edit_check, reopen_if_submitted
+from portfolio.evidence.services.sweep import object_deletion_owe
 from portfolio.people.models import Apprenticeship
 
 _CLOSED = {Apprenticeship.Status.COMPLETED, Apprenticeship.Status.WITHDRAWN}
@@ -121,11 +122,11 @@ def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpReques
             code="evidence_was_submitted",
             status=409,
         )
-    keys = list(evidence.files.values_list("object_key", flat=True))
+    files = list(evidence.files.values_list("object_key", "slot_expires_at"))
+    keys = [key for key, _ in files]
     # The debt is written with the deletion, so a lost task cannot leave the objects behind for good.
-    deletions = PendingObjectDeletion.objects.bulk_create(
-        [PendingObjectDeletion(object_key=key, reason="draft deleted") for key in keys], ignore_conflicts=True
-    )
+    for key, slot_expires_at in files:
+        object_deletion_owe(key=key, slot_expires_at=slot_expires_at, reason="draft deleted")
     audit_record(
         actor=actor,
         action="evidence.deleted",
@@ -134,7 +135,7 @@ def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpReques
         request=request,
     )
     evidence.delete()
-    if deletions:
+    if keys:
         from workers.tasks.evidence import delete_evidence_objects
 
         transaction.on_commit(lambda: delete_evidence_objects.delay(keys))

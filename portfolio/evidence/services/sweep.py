@@ -23,6 +23,8 @@ STUCK_AFTER = timedelta(minutes=10)
 # Well past the slot's own expiry: a POST that started just before expiry has long finished by then.
 ABANDONED_AFTER = timedelta(hours=1)
 BATCH = 500
+# A POST that started just before its slot expired may still be arriving for a little while.
+SLOT_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,21 @@ def evidence_file_abandon(*, file_id: int) -> int:
     return 1
 
 
-def pending_object_deletions_process(*, keys: list[str]) -> int:
-    """Delete the objects owed a deletion, then their debt rows. Idempotent: a gone object is no error."""
+def object_deletion_owe(*, key: str, slot_expires_at: datetime, reason: str) -> None:
+    """Record, in the caller's transaction, that this object must leave storage (and stay gone)."""
+    keep_until = slot_expires_at + SLOT_MARGIN if slot_expires_at > timezone.now() else None
+    PendingObjectDeletion.objects.update_or_create(
+        object_key=key, defaults={"reason": reason[:64], "keep_until": keep_until}
+    )
+
+
+def pending_object_deletions_process(*, keys: list[str], now: datetime | None = None) -> int:
+    """Delete the objects owed a deletion; drop each debt once its slot is over. A gone object is no error."""
+    now = now or timezone.now()
     done = 0
-    for key in keys:
-        if not PendingObjectDeletion.objects.filter(object_key=key).exists():
-            continue
-        delete_object(key)
-        PendingObjectDeletion.objects.filter(object_key=key).delete()
+    for owed in PendingObjectDeletion.objects.filter(object_key__in=keys):
+        delete_object(owed.object_key)
+        if owed.keep_until is None or owed.keep_until <= now:
+            owed.delete()
         done += 1
     return done

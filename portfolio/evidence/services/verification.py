@@ -11,6 +11,7 @@ from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
 from portfolio.evidence.services.common import reopen_if_submitted
 from portfolio.evidence.services.files import evidence_file_reject
+from portfolio.evidence.services.sweep import object_deletion_owe
 from portfolio.evidence.verification import verify_object
 from portfolio.storage import delete_object
 
@@ -57,6 +58,8 @@ def evidence_file_verify(*, file_id: int) -> EvidenceFile | None:
             locked.detected_type = result.detected_type
             locked.save(update_fields=["detected_type"])
             evidence_file_reject(file=locked, reason=result.reason, actor=None)
+            # The slot may still be valid: anything POSTed to it again is deleted by the sweep.
+            object_deletion_owe(key=locked.object_key, slot_expires_at=locked.slot_expires_at, reason="rejected")
         # Only items with verified files count towards coverage: a verdict can change what accepted tags count.
         if evidence.tags.filter(state=EvidenceTag.State.ACCEPTED).exists():
             coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="evidence file verified")
