@@ -2,6 +2,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.notify import views as notifications
+from api.evidence import files as evidence_files
+from api.evidence import items as evidence
+from api.evidence import tags as evidence_tags
 from api.people import apprenticeships, auth, invitations, memberships, organisations
 from api.reviews import behaviours as review_behaviours
 from api.reviews import decisions as review_decisions
@@ -93,4 +96,22 @@ urlpatterns = [
         review_policy.ReviewPolicyView.as_view(),
         name="api-review-policy",
     ),
+    path("evidence/", evidence.EvidenceListView.as_view(), name="api-evidence-list"),
+    path("evidence/<uuid:public_id>/", evidence.EvidenceDetailView.as_view(), name="api-evidence-detail"),
+    path(
+        "evidence/<uuid:public_id>/files/",
+        evidence_files.EvidenceFileListView.as_view(),
+        name="api-evidence-file-list",
+    ),
+    path(
+        "evidence/<uuid:public_id>/files/<uuid:file_id>/complete/",
+        evidence_files.EvidenceFileCompleteView.as_view(),
+        name="api-evidence-file-complete",
+    ),
+    path(
+        "evidence/<uuid:public_id>/files/<uuid:file_id>/download/",
+        evidence_files.EvidenceFileDownloadView.as_view(),
+        name="api-evidence-file-download",
+    ),
+    path("evidence/<uuid:public_id>/tags/", evidence_tags.EvidenceTagsView.as_view(), name="api-evidence-tags"),
 ]

@@ -190,6 +190,10 @@ LOCAL_STORAGE_ROOT = Path(env_str("LOCAL_STORAGE_ROOT") or VAR_DIR / "files")
 
 # --- Evidence files: limits, link lifetimes, accepted types, virus scanning -----------------------------
 EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_SIZE", 250 * 1024 * 1024)
+# Files per evidence item, and bytes per apprentice (declared sizes of every file not rejected), so one
+# account cannot fill the bucket.
+EVIDENCE_MAX_FILES_PER_ITEM = env_int("EVIDENCE_MAX_FILES_PER_ITEM", 20)
+EVIDENCE_MAX_BYTES_PER_APPRENTICE = env_int("EVIDENCE_MAX_BYTES_PER_APPRENTICE", 5 * 1024 * 1024 * 1024)
 # Upload and download links are short-lived: a leaked link stops working within minutes.
 EVIDENCE_UPLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_UPLOAD_EXPIRY_SECONDS", 900)
 EVIDENCE_DOWNLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_DOWNLOAD_EXPIRY_SECONDS", 300)
@@ -219,6 +223,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (run `celery -A workers beat`): each entry recovers what a lost message left undone.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "resend-owed-notification-emails": {"task": "notify.resend_owed_emails", "schedule": 300.0},
+    "sweep-evidence-files": {"task": "evidence.sweep_files", "schedule": 300.0},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------
@@ -270,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceTagStateEnum": "portfolio.evidence.models.EvidenceTag.State",
         "ReviewActionEnum": "portfolio.reviews.models.ReviewDecision.Action",
         "DecisionInvalidationEnum": "portfolio.reviews.models.ReviewDecision.Invalidation",
+        "EvidenceAuthorRoleEnum": "portfolio.evidence.models.Evidence.AuthorRole",
+        "EvidenceFileStateEnum": "portfolio.evidence.models.EvidenceFile.State",
     },
 }
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("notifications/", include("portfolio.notify.urls")),
     path("reviews/", include("portfolio.reviews.urls")),
     path("", include("portfolio.people.urls")),
+    path("", include("portfolio.evidence.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]

@@ -86,11 +86,18 @@ class EvidenceFile(models.Model):
     slot_expires_at = models.DateTimeField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(null=True, blank=True, help_text="when the client said the upload was complete")
     verified_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["evidence", "state"])]
+        indexes = [
+            models.Index(fields=["evidence", "state"]),
+            # The periodic sweep looks for files stuck in one state: uploaded too long, or slots long expired.
+            models.Index(fields=["state", "uploaded_at"]),
+            models.Index(fields=["state", "slot_expires_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -121,3 +128,25 @@ class EvidenceTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id} -> {self.statement_id} ({self.state})"
+
+
+class PendingObjectDeletion(models.Model):
+    """An object owed a deletion from storage: written in the transaction that dropped its last row.
+
+    The rows that named the object (a deleted draft's files) are gone once the transaction commits, so
+    the debt is kept here: a task deletes the object after commit and then this row, and the periodic
+    sweep retries whatever a lost task left behind. Nothing is left in the bucket for good.
+    """
+
+    object_key = models.CharField(max_length=255, unique=True)
+    reason = models.CharField(max_length=64)
+    # While the object's upload slot is still valid, the client could POST to it again (S3 allows it): the
+    # debt is kept, and the object deleted again by each sweep, until the slot is over.
+    keep_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.object_key

@@ -24,6 +24,7 @@ from typing import Any
 
 from portfolio.people.models import Membership
 from portfolio.people.services.invitations import invitation_create
+from tests.evidence.registry_fixtures import evidence_file_kwargs, evidence_kwargs, verified_file_kwargs
 from tests.factories import World
 from tests.factories_evidence import make_evidence, make_statement
 
@@ -64,6 +65,8 @@ def route(kwargs: Callable[[World], dict[str, Any]] | None = None, **methods: st
 ALL_200 = "200 200 200 200 200 200 200 200"
 SIGNED_IN_200 = "401 200 200 200 200 200 200 200"
 ADMINS_ONLY = "401 403 403 403 403 403 200 404"
+OWN_WORLD_SEES = "401 200 404 200 404 200 200 404"
+OWN_WORLD_SEES_PAGE = "302 200 404 200 404 200 200 404"
 
 
 def _pending_invitation(w: World) -> dict[str, Any]:
@@ -132,6 +135,15 @@ ONLY_APPRENTICE_DECIDES = "401 200 404 403 404 403 403 404"
 ONLY_EMPLOYER_DECIDES = "401 403 404 200 404 403 403 404"
 ONLY_REVIEWER_DECIDES = "401 403 404 403 404 200 403 404"
 SEES_THE_APPRENTICESHIP = "401 200 404 200 404 200 200 404"
+
+def _evidence_body(own: World) -> dict[str, Any]:
+    return {
+        "apprenticeship": str(own.apprenticeship.public_id),
+        "kind": "witness_testimony",
+        "title": "Ran the get-in safely",
+        "occurred_on": "2025-10-01",
+    }
+
 
 ROUTES: dict[str, Route] = {
     # Pages
@@ -267,4 +279,45 @@ ROUTES: dict[str, Route] = {
     "review-evidence-page": route(_evidence_in("confirmed"), GET="302 403 404 403 404 200 403 404"),
     "behaviour-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 403 404 200 404 403 403 404"),
     "behaviour-withdraw-page": route(_behaviour_confirmation, POST="302 403 404 302 404 403 403 404"),
+    # Evidence (an apprentice's draft in the own world). Employer contacts and provider staff may see it and
+    # add witness testimony; only the author changes an item, and only the author or the apprentice tags it.
+    "api-evidence-list": route(
+        GET=SIGNED_IN_200,
+        POST=("401 201 404 201 404 201 201 404", lambda own, other: _evidence_body(own)),
+    ),
+    "api-evidence-detail": route(
+        evidence_kwargs,
+        GET=OWN_WORLD_SEES,
+        PATCH=("401 200 404 403 404 403 403 404", lambda own, other: {"title": "Renamed"}),
+        DELETE="401 204 404 403 404 403 403 404",
+    ),
+    "api-evidence-file-list": route(
+        evidence_kwargs,
+        POST=(
+            "401 201 404 403 404 403 403 404",
+            lambda own, other: {"name": "a.pdf", "content_type": "application/pdf", "size": 10},
+        ),
+    ),
+    "api-evidence-file-complete": route(evidence_file_kwargs, POST="401 200 404 403 404 403 403 404"),
+    "api-evidence-file-download": route(verified_file_kwargs, GET=OWN_WORLD_SEES),
+    "api-evidence-tags": route(
+        evidence_kwargs,
+        GET=OWN_WORLD_SEES,
+        PUT=("401 200 404 403 404 403 403 404", lambda own, other: {"statements": []}),
+    ),
+    "evidence-list-page": route(GET="302 200 200 200 200 200 200 200"),
+    "apprenticeship-evidence-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET=OWN_WORLD_SEES_PAGE),
+    # A JSON body is not a form: the page shows the form again with its errors (200).
+    "evidence-create-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, GET=OWN_WORLD_SEES_PAGE, POST=OWN_WORLD_SEES_PAGE
+    ),
+    "evidence-detail-page": route(evidence_kwargs, GET=OWN_WORLD_SEES_PAGE),
+    "evidence-edit-page": route(
+        evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 200 404 403 404 403 403 404"
+    ),
+    "evidence-delete-page": route(evidence_kwargs, POST="302 302 404 403 404 403 403 404"),
+    "evidence-tags-page": route(
+        evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
+    ),
+    "evidence-file-download-page": route(verified_file_kwargs, GET="302 302 404 302 404 302 302 404"),
 }

@@ -1,0 +1,85 @@
+"""Evidence files: an upload slot (a presigned POST straight to storage), "complete", and a download link."""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.evidence.base import CONFLICT, REFUSED, EvidenceAPIView
+from api.evidence.serializers import DownloadOut, EvidenceFileOut, UploadSlotIn, UploadSlotOut
+from portfolio.evidence.selectors import evidence_file_get_for_user, evidence_get_for_user
+from portfolio.evidence.services.files import (
+    evidence_file_complete,
+    evidence_file_download_link,
+    evidence_file_slot_open,
+)
+
+
+def absolute(request: Request, url: str) -> str:
+    # S3 URLs are absolute already; the local back end's are paths on this site.
+    return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
+
+
+class EvidenceFileListView(EvidenceAPIView):
+    @extend_schema(
+        operation_id="evidence_files_create",
+        request=UploadSlotIn,
+        responses={201: UploadSlotOut, 400: REFUSED, 409: CONFLICT},
+        description="Opens an upload slot: POST `upload.fields` and then the file (as `file`, last) to "
+        "`upload.url` before `upload.expires_at`, then call `complete`. The slot accepts exactly one object "
+        "of the declared type and size. Refused (400) for an empty file or one over a limit: the size per "
+        "file, the files per item, the storage per apprentice.",
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        evidence = evidence_get_for_user(user=request.user, public_id=public_id)
+        data = UploadSlotIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        opened = evidence_file_slot_open(
+            actor=request.user,
+            evidence=evidence,
+            file_name=data.validated_data["name"],
+            content_type=data.validated_data["content_type"],
+            size=data.validated_data["size"],
+            request=request,
+        )
+        upload = {
+            "url": absolute(request, opened.slot.post.url),
+            "fields": opened.slot.post.fields,
+            "expires_at": opened.slot.expires_at,
+            "expires_in_minutes": math.ceil(settings.EVIDENCE_UPLOAD_EXPIRY_SECONDS / 60),
+        }
+        body = UploadSlotOut({"file": opened.file, "upload": upload}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class EvidenceFileCompleteView(EvidenceAPIView):
+    @extend_schema(
+        operation_id="evidence_files_complete",
+        request=None,
+        responses={200: EvidenceFileOut, 400: REFUSED, 409: CONFLICT},
+        description="Says the upload is done: the file is `uploaded`, then `verified` or `rejected` by a worker "
+        "(poll the item). Refused once the file was completed (409 `already_completed`), and after the slot "
+        "expired (400 `slot_expired`: what arrived is deleted, the file rejected).",
+    )
+    def post(self, request: Request, public_id: uuid.UUID, file_id: uuid.UUID) -> Response:
+        file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
+        file = evidence_file_complete(actor=request.user, file=file, request=request)
+        return Response(EvidenceFileOut(file).data)
+
+
+class EvidenceFileDownloadView(EvidenceAPIView):
+    @extend_schema(
+        operation_id="evidence_files_download",
+        responses={200: DownloadOut, 409: CONFLICT},
+        description="A short-lived link to a verified file, for anyone who may see the evidence.",
+    )
+    def get(self, request: Request, public_id: uuid.UUID, file_id: uuid.UUID) -> Response:
+        file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
+        link = evidence_file_download_link(file=file)
+        return Response(DownloadOut({"url": absolute(request, link.url), "expires_at": link.expires_at}).data)

@@ -1,0 +1,149 @@
+"""Shapes of the evidence endpoints. Public UUIDs only; database ids and object keys never leave the server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.people.models import User
+
+
+class AuthorOut(serializers.ModelSerializer[User]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+
+
+class EvidenceFileOut(serializers.ModelSerializer[EvidenceFile]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(source="original_name", read_only=True)
+
+    class Meta:
+        model = EvidenceFile
+        fields = [
+            "id",
+            "name",
+            "declared_type",
+            "declared_size",
+            "state",
+            "rejection_reason",
+            "size",
+            "sha256",
+            "detected_type",
+            "slot_expires_at",
+            "created_at",
+            "uploaded_at",
+            "verified_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceTagOut(serializers.ModelSerializer[EvidenceTag]):
+    code = serializers.CharField(source="statement.code", read_only=True)
+    kind = serializers.CharField(source="statement.kind", read_only=True)
+    text = serializers.CharField(source="statement.text", read_only=True)
+
+    class Meta:
+        model = EvidenceTag
+        fields = ["code", "kind", "text", "state", "comment", "decided_at"]
+        read_only_fields = fields
+
+
+class EvidenceOut(serializers.ModelSerializer[Evidence]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    apprenticeship = serializers.UUIDField(source="apprenticeship.public_id", read_only=True)
+    author = AuthorOut(read_only=True)
+    files = EvidenceFileOut(many=True, read_only=True)
+    tags = EvidenceTagOut(many=True, read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "apprenticeship",
+            "author",
+            "author_role",
+            "kind",
+            "title",
+            "occurred_on",
+            "reflection",
+            "state",
+            "version",
+            "ever_submitted",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "files",
+            "tags",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceFilter(serializers.Serializer[Any]):
+    apprenticeship = serializers.UUIDField(required=False, help_text="apprenticeship id")
+    state = serializers.ChoiceField(choices=Evidence.State.choices, required=False)
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
+
+
+class EvidenceCreateIn(serializers.Serializer[Any]):
+    apprenticeship = serializers.UUIDField(help_text="the apprenticeship whose portfolio the evidence joins")
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    occurred_on = serializers.DateField(help_text="the date it happened")
+    reflection = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class EvidenceUpdateIn(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    occurred_on = serializers.DateField(required=False)
+    reflection = serializers.CharField(required=False, allow_blank=True)
+
+
+class UploadSlotIn(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=255, help_text="the file's name on the user's device (metadata only)")
+    content_type = serializers.CharField(max_length=127, help_text="the declared MIME type, e.g. application/pdf")
+    size = serializers.IntegerField(min_value=0, help_text="the exact size in bytes")
+
+
+class PresignedPostOut(serializers.Serializer[Any]):
+    url = serializers.URLField(help_text="POST the fields, then the file as `file` (last), to this URL")
+    # S3 names this part of a presigned POST "fields". DRF's metaclass moves declared fields off the class,
+    # so this does not shadow Serializer.fields at run time; only the type checker sees a clash.
+    fields = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
+    expires_at = serializers.DateTimeField()
+    expires_in_minutes = serializers.IntegerField()
+
+
+class UploadSlotOut(serializers.Serializer[Any]):
+    file = EvidenceFileOut()
+    upload = PresignedPostOut()
+
+
+class DownloadOut(serializers.Serializer[Any]):
+    url = serializers.URLField(help_text="a short-lived link that saves the file under its original name")
+    expires_at = serializers.DateTimeField()
+
+
+class TagsIn(serializers.Serializer[Any]):
+    statements = serializers.ListField(
+        child=serializers.CharField(max_length=8),
+        allow_empty=True,
+        max_length=500,
+        help_text="statement codes (K1, S12) of the apprentice's route; replaces the current set",
+    )
+
+
+class TagsOut(serializers.Serializer[Any]):
+    statements = EvidenceTagOut(many=True)
+
+
+class ErrorOut(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()

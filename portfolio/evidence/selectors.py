@@ -1,0 +1,48 @@
+"""Scoped reads of evidence. A record the user may not see raises Http404, exactly like a missing one.
+
+Evidence is seen by whoever sees its apprenticeship (portfolio.people.selectors): the apprentice, their
+employer's contacts, their provider's staff.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.people.selectors import apprenticeship_list_for_user
+
+
+def evidence_list_for_user(*, user: Any) -> QuerySet[Evidence]:
+    return (
+        Evidence.objects.select_related("apprenticeship__apprentice", "apprenticeship__standard", "author")
+        .prefetch_related(
+            "files",
+            Prefetch("tags", queryset=EvidenceTag.objects.select_related("statement")),
+        )
+        .filter(apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk"))
+    )
+
+
+def evidence_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Evidence:
+    try:
+        return evidence_list_for_user(user=user).get(public_id=public_id)
+    except (Evidence.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("Not found.") from exc
+
+
+def evidence_file_get_for_user(
+    *, user: Any, evidence_public_id: uuid.UUID | str, file_public_id: uuid.UUID | str
+) -> EvidenceFile:
+    """One file of one item the user may see; a file of another item answers 404 too."""
+    evidence = evidence_get_for_user(user=user, public_id=evidence_public_id)
+    try:
+        return EvidenceFile.objects.select_related("evidence__apprenticeship").get(
+            evidence=evidence, public_id=file_public_id
+        )
+    except (EvidenceFile.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("Not found.") from exc

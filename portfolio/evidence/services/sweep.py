@@ -1,0 +1,86 @@
+"""Periodic recovery for files: nothing stays stuck, and nothing is left in the bucket for good.
+
+- A file "uploaded" for longer than STUCK_AFTER has lost its verification task: enqueue it again (the
+  task is idempotent, so one that is merely slow is harmless to repeat).
+- A file still "awaiting upload" ABANDONED_AFTER its slot expired will never be completed: whatever may
+  have arrived is deleted and the file is rejected.
+- Objects owed a deletion (PendingObjectDeletion) are deleted again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from portfolio.evidence.models import EvidenceFile, PendingObjectDeletion
+from portfolio.evidence.services.files import evidence_file_reject
+from portfolio.storage import delete_object
+
+STUCK_AFTER = timedelta(minutes=10)
+# Well past the slot's own expiry: a POST that started just before expiry has long finished by then.
+ABANDONED_AFTER = timedelta(hours=1)
+BATCH = 500
+# A POST that started just before its slot expired may still be arriving for a little while.
+SLOT_MARGIN = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    stuck_file_ids: list[int]
+    abandoned: int
+    pending_deletion_keys: list[str]
+
+
+def evidence_files_sweep(*, now: datetime | None = None) -> SweepReport:
+    now = now or timezone.now()
+    stuck = list(
+        EvidenceFile.objects.filter(state=EvidenceFile.State.UPLOADED, uploaded_at__lt=now - STUCK_AFTER)
+        .order_by("uploaded_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    abandoned = 0
+    for file_id in EvidenceFile.objects.filter(
+        state=EvidenceFile.State.AWAITING_UPLOAD, slot_expires_at__lt=now - ABANDONED_AFTER
+    ).values_list("pk", flat=True)[:BATCH]:
+        abandoned += evidence_file_abandon(file_id=file_id)
+    keys = list(PendingObjectDeletion.objects.values_list("object_key", flat=True)[:BATCH])
+    return SweepReport(stuck_file_ids=stuck, abandoned=abandoned, pending_deletion_keys=keys)
+
+
+def evidence_file_abandon(*, file_id: int) -> int:
+    """Reject a file whose slot expired long ago, deleting anything uploaded to it. 1 if done, else 0."""
+    with transaction.atomic():
+        file = EvidenceFile.objects.select_for_update().select_related("evidence").filter(pk=file_id).first()
+        if file is None or file.state != EvidenceFile.State.AWAITING_UPLOAD:
+            return 0
+        delete_object(file.object_key)  # a StorageError rolls back: the next sweep tries again
+        evidence_file_reject(
+            file=file,
+            reason=f"The upload of {file.original_name} was never completed and its upload slot expired. "
+            "Upload the file again.",
+            actor=None,
+        )
+    return 1
+
+
+def object_deletion_owe(*, key: str, slot_expires_at: datetime, reason: str) -> None:
+    """Record, in the caller's transaction, that this object must leave storage (and stay gone)."""
+    keep_until = slot_expires_at + SLOT_MARGIN if slot_expires_at > timezone.now() else None
+    PendingObjectDeletion.objects.update_or_create(
+        object_key=key, defaults={"reason": reason[:64], "keep_until": keep_until}
+    )
+
+
+def pending_object_deletions_process(*, keys: list[str], now: datetime | None = None) -> int:
+    """Delete the objects owed a deletion; drop each debt once its slot is over. A gone object is no error."""
+    now = now or timezone.now()
+    done = 0
+    for owed in PendingObjectDeletion.objects.filter(object_key__in=keys):
+        delete_object(owed.object_key)
+        if owed.keep_until is None or owed.keep_until <= now:
+            owed.delete()
+        done += 1
+    return done

@@ -1,0 +1,175 @@
+"""Evidence pages. Reads go through the scoped selectors (404 when not yours), writes through the services;
+the upload widget (static/js/evidence-upload.js) uses the same API as every other client."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portfolio.evidence.errors import EvidenceRefused
+from portfolio.evidence.forms import EvidenceForm
+from portfolio.evidence.models import Evidence
+from portfolio.evidence.roles import author_role_for, kinds_for, may_edit, may_tag
+from portfolio.evidence.route import route_outcomes
+from portfolio.evidence.selectors import evidence_file_get_for_user, evidence_get_for_user, evidence_list_for_user
+from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
+from portfolio.evidence.services.files import evidence_file_download_link
+from portfolio.evidence.services.tags import evidence_tags_set
+from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
+
+
+def _form_errors(form: EvidenceForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_GET
+@login_required
+def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+    items = evidence_list_for_user(user=request.user)
+    apprenticeship = None
+    if public_id is not None:
+        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+        items = items.filter(apprenticeship=apprenticeship)
+    state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
+    if state in Evidence.State.values:
+        items = items.filter(state=state)
+    if kind in Evidence.Kind.values:
+        items = items.filter(kind=kind)
+    if apprenticeship is not None:
+        may_add = [apprenticeship] if author_role_for(user=request.user, apprenticeship=apprenticeship) else []
+    else:
+        # Across portfolios, only an apprentice's own get a shortcut; others add from one apprenticeship's page.
+        may_add = list(apprenticeship_list_for_user(user=request.user).filter(apprentice_id=request.user.pk))
+    context = {
+        "apprenticeship": apprenticeship,
+        "items": items[:500],
+        "may_add": may_add,
+        "states": Evidence.State.choices,
+        "kinds": Evidence.Kind.choices,
+        "state": state,
+        "kind": kind,
+    }
+    return render(request, "evidence/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evidence_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+    role = author_role_for(user=request.user, apprenticeship=apprenticeship)
+    if role is None:
+        raise PermissionDenied("You cannot add evidence to this apprenticeship.")
+    form = EvidenceForm(request.POST or None, kinds=kinds_for(role))
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence = evidence_create(
+                actor=request.user, apprenticeship=apprenticeship, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except EvidenceRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("evidence-detail-page", public_id=evidence.public_id)
+    return render(request, "evidence/form.html", {"form": form, "apprenticeship": apprenticeship, "evidence": None})
+
+
+@require_GET
+@login_required
+def evidence_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    evidence = evidence_get_for_user(user=request.user, public_id=public_id)
+    context = {
+        "evidence": evidence,
+        "apprenticeship": evidence.apprenticeship,
+        "files": evidence.files.all(),
+        "tags": evidence.tags.all(),
+        "can_edit": may_edit(user=request.user, evidence=evidence),
+        "can_tag": may_tag(user=request.user, evidence=evidence),
+        "can_delete": evidence.author_id == request.user.pk and not evidence.ever_submitted,
+    }
+    return render(request, "evidence/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evidence_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    evidence = evidence_get_for_user(user=request.user, public_id=public_id)
+    if not may_edit(user=request.user, evidence=evidence):
+        raise PermissionDenied("Only the author of this evidence can change it.")
+    kinds = kinds_for(evidence.author_role)
+    initial = {name: getattr(evidence, name) for name in ("title", "kind", "occurred_on", "reflection")}
+    form = EvidenceForm(request.POST or None, initial=initial, kinds=sorted({*kinds, evidence.kind}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_update(actor=request.user, evidence=evidence, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except EvidenceRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("evidence-detail-page", public_id=evidence.public_id)
+    context = {"form": form, "apprenticeship": evidence.apprenticeship, "evidence": evidence}
+    return render(request, "evidence/form.html", context)
+
+
+@require_POST
+@login_required
+def evidence_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    evidence = evidence_get_for_user(user=request.user, public_id=public_id)
+    try:
+        evidence_delete_draft(actor=request.user, evidence=evidence, request=request)
+    except EvidenceRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("evidence-detail-page", public_id=evidence.public_id)
+    messages.success(request, f"“{evidence.title}” was deleted.")
+    return redirect("apprenticeship-evidence-page", public_id=evidence.apprenticeship.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evidence_tags(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    evidence = evidence_get_for_user(user=request.user, public_id=public_id)
+    if not may_tag(user=request.user, evidence=evidence):
+        raise PermissionDenied("Only the apprentice or the author of this evidence can tag it.")
+    selected = {tag.statement.code for tag in evidence.tags.all()}
+    rejected: dict[str, str] = {}
+    if request.method == "POST":
+        codes = request.POST.getlist("statements")
+        try:
+            evidence_tags_set(actor=request.user, evidence=evidence, codes=codes, request=request)
+        except EvidenceRefused as exc:
+            rejected = exc.details.get("statements", {}) or {"": exc.message}
+            selected = set(codes)
+        else:
+            messages.success(request, "Tags saved.")
+            return redirect("evidence-detail-page", public_id=evidence.public_id)
+    outcomes = route_outcomes(apprenticeship=evidence.apprenticeship)
+    context = {
+        "evidence": evidence,
+        "core": [outcome for outcome in outcomes if outcome.option is None],
+        "option_outcomes": [outcome for outcome in outcomes if outcome.option is not None],
+        "option": evidence.apprenticeship.option,
+        "selected": selected,
+        "rejected": rejected,
+    }
+    return render(request, "evidence/tags.html", context, status=400 if rejected else 200)
+
+
+@require_GET
+@login_required
+def evidence_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID) -> HttpResponse:
+    file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
+    try:
+        link = evidence_file_download_link(file=file)
+    except EvidenceRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("evidence-detail-page", kwargs={"public_id": public_id}))
+    return HttpResponseRedirect(link.url)

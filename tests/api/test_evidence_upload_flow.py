@@ -1,0 +1,133 @@
+"""The whole upload flow through the API, against moto's S3 server over HTTP and a real Celery worker.
+
+slot -> a real multipart POST to the presigned URL -> complete -> the worker verifies -> verified with the
+sha256 of the bytes, or rejected with a reason and nothing left in the bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from django.test import Client
+
+from portfolio.evidence.models import EvidenceFile
+from tests.evidence import samples
+from tests.evidence.helpers import (
+    bucket_keys,
+    complete,
+    empty_bucket,
+    make_evidence,
+    make_route_world,
+    open_slot,
+    post_to_storage,
+    wait_for_file,
+)
+
+
+@pytest.fixture
+def flow(transactional_db: None, celery_worker: Any, plain_s3: Any, client: Client) -> Iterator[Any]:
+    world = make_route_world()
+    client.force_login(world.apprentice)
+    empty_bucket(plain_s3)
+    yield world, make_evidence(world), client
+    empty_bucket(plain_s3)
+
+
+def _upload(client: Client, evidence: Any, name: str, data: bytes, content_type: str) -> str:
+    slot = open_slot(client, evidence, name, data, content_type)
+    assert slot.status_code == 201, slot.content
+    assert slot.json()["upload"]["url"].startswith("http")
+    stored = post_to_storage(slot.json(), name, data, content_type)
+    assert stored.status_code == 204, stored.text
+    file_id: str = slot.json()["file"]["id"]
+    done = complete(client, evidence, file_id)
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == "uploaded"
+    return file_id
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "make", "detected"),
+    [
+        ("Site visit report.pdf", "application/pdf", samples.pdf, "application/pdf"),
+        ("rigging.jpg", "image/jpeg", lambda: samples.image("JPEG"), "image/jpeg"),
+        ("walkthrough.mp4", "video/mp4", samples.mp4, "video/mp4"),
+    ],
+)
+def test_a_file_goes_from_slot_to_verified_through_the_worker(
+    flow: Any, plain_s3: Any, name: str, content_type: str, make: Callable[[], bytes], detected: str
+) -> None:
+    _, evidence, client = flow
+    data = make()
+
+    file_id = _upload(client, evidence, name, data, content_type)
+    file = wait_for_file(file_id)
+
+    assert file.state == EvidenceFile.State.VERIFIED, file.rejection_reason
+    assert file.sha256 == hashlib.sha256(data).hexdigest()
+    assert file.size == len(data)
+    assert file.detected_type == detected
+    assert bucket_keys(plain_s3) == [file.object_key]
+    # The item shows it, and a download link returns the same bytes under the original name.
+    shown = client.get(f"/api/evidence/{evidence.public_id}/").json()["files"][0]
+    assert (shown["state"], shown["sha256"], shown["name"]) == ("verified", file.sha256, name)
+    link = client.get(f"/api/evidence/{evidence.public_id}/files/{file_id}/download/").json()
+    downloaded = requests.get(link["url"], timeout=30)
+    assert downloaded.content == data
+    assert name.split(".")[0] in downloaded.headers["Content-Disposition"]
+
+
+def test_a_renamed_executable_is_rejected_and_deleted(flow: Any, plain_s3: Any) -> None:
+    _, evidence, client = flow
+
+    file = wait_for_file(_upload(client, evidence, "report.pdf", samples.windows_exe(), "application/pdf"))
+
+    assert file.state == EvidenceFile.State.REJECTED
+    assert file.rejection_reason.startswith("report.pdf is not a PDF: its content is a Windows executable.")
+    assert bucket_keys(plain_s3) == []
+    shown = client.get(f"/api/evidence/{evidence.public_id}/").json()["files"][0]
+    assert shown["rejection_reason"] == file.rejection_reason
+    download = client.get(f"/api/evidence/{evidence.public_id}/files/{shown['id']}/download/")
+    assert (download.status_code, download.json()["code"]) == (409, "file_not_verified")
+
+
+def test_a_file_larger_than_declared_is_rejected_and_deleted(flow: Any, plain_s3: Any) -> None:
+    _, evidence, client = flow
+    data = samples.pdf()
+    slot = open_slot(client, evidence, "report.pdf", len(data) - 10, "application/pdf").json()
+    # moto, unlike S3, does not enforce the policy's size: the object arrives; the verification catches it.
+    assert post_to_storage(slot, "report.pdf", data, "application/pdf").status_code == 204
+    assert complete(client, evidence, slot["file"]["id"]).status_code == 200
+
+    file = wait_for_file(slot["file"]["id"])
+
+    assert file.state == EvidenceFile.State.REJECTED
+    assert f"but the upload said {len(data) - 10}" in file.rejection_reason
+    assert bucket_keys(plain_s3) == []
+
+
+def test_a_slot_is_completed_once_even_when_storage_takes_a_second_upload(flow: Any, plain_s3: Any) -> None:
+    _, evidence, client = flow
+    first = samples.pdf()
+    slot = open_slot(client, evidence, "report.pdf", first, "application/pdf").json()
+    assert post_to_storage(slot, "report.pdf", first, "application/pdf").status_code == 204
+    assert complete(client, evidence, slot["file"]["id"]).status_code == 200
+    verified = wait_for_file(slot["file"]["id"])
+    assert verified.state == EvidenceFile.State.VERIFIED
+
+    # S3 (and moto) accept a second POST with the same policy until it expires...
+    second = first.replace(b"Evidence", b"Forgery!")
+    assert post_to_storage(slot, "report.pdf", second, "application/pdf").status_code == 204
+    again = complete(client, evidence, slot["file"]["id"])
+
+    # ...but the file cannot be completed again, and keeps the hash of the bytes that were verified.
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_completed"
+    assert "already completed" in again.json()["message"]
+    verified.refresh_from_db()
+    assert verified.sha256 == hashlib.sha256(first).hexdigest()
+    assert bucket_keys(plain_s3) == [verified.object_key]  # one slot, one object: nothing else was stored
