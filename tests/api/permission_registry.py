@@ -136,6 +136,7 @@ ONLY_EMPLOYER_DECIDES = "401 403 404 200 404 403 403 404"
 ONLY_REVIEWER_DECIDES = "401 403 404 403 404 200 403 404"
 SEES_THE_APPRENTICESHIP = "401 200 404 200 404 200 200 404"
 
+
 def _evidence_body(own: World) -> dict[str, Any]:
     return {
         "apprenticeship": str(own.apprenticeship.public_id),
