@@ -23,6 +23,9 @@ from portfolio.evidence.services.evidence import evidence_create, evidence_delet
 from portfolio.evidence.services.files import evidence_file_download_link
 from portfolio.evidence.services.tags import evidence_tags_set
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
+from portfolio.reviews.roles import submitter_role
+from portfolio.reviews.selectors.evidence import decision_list_for_evidence
+from portfolio.reviews.services.submit import SUBMITTABLE
 
 
 def _form_errors(form: EvidenceForm, exc: ValidationError) -> None:
@@ -94,6 +97,9 @@ def evidence_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "can_edit": may_edit(user=request.user, evidence=evidence),
         "can_tag": may_tag(user=request.user, evidence=evidence),
         "can_delete": evidence.author_id == request.user.pk and not evidence.ever_submitted,
+        "can_submit": evidence.state in SUBMITTABLE
+        and submitter_role(user=request.user, evidence=evidence) is not None,
+        "decisions": decision_list_for_evidence(evidence=evidence),
     }
     return render(request, "evidence/detail.html", context)
 

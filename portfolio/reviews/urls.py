@@ -7,6 +7,7 @@ urlpatterns = [
     path("acceptance/", views.acceptance_queue, name="review-acceptance-page"),
     path("returned/", views.returned_list, name="review-returned-page"),
     path("evidence/<uuid:public_id>/", views.evidence_review, name="review-evidence-page"),
+    path("evidence/<uuid:public_id>/submit/", views.evidence_submit_page, name="evidence-submit-page"),
     path("apprenticeships/<uuid:public_id>/behaviours/", views.behaviours, name="behaviour-page"),
     path(
         "apprenticeships/<uuid:public_id>/behaviours/<uuid:confirmation_id>/withdraw/",

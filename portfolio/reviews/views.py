@@ -24,6 +24,7 @@ from portfolio.reviews.roles import (
     PROVIDER_REVIEWER_ROLES,
     employer_reviewer_role,
     provider_reviewer_role,
+    submitter_role,
 )
 from portfolio.reviews.selectors.behaviours import behaviour_confirmation_get, behaviour_list_for_apprenticeship
 from portfolio.reviews.selectors.evidence import decision_list_for_evidence, review_evidence_get_for_user
@@ -36,6 +37,7 @@ from portfolio.reviews.services.accept import TagVerdict, TagVerdictsInvalid, ev
 from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_confirmation_withdraw
 from portfolio.reviews.services.bulk import evidence_confirm_many
 from portfolio.reviews.services.returns import evidence_return
+from portfolio.reviews.services.submit import evidence_submit
 
 
 def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
@@ -183,3 +185,26 @@ def behaviour_withdraw(request: HttpRequest, public_id: uuid.UUID, confirmation_
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("behaviour-page", public_id=apprenticeship.public_id)
+
+
+@login_required
+@require_POST
+def evidence_submit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The apprentice's "Submit for review" button on the evidence page: the same service as the API."""
+    evidence = review_evidence_get_for_user(user=request.user, public_id=public_id)
+    if submitter_role(user=request.user, evidence=evidence) is None:
+        raise PermissionDenied("Only the apprentice (or the author of a witness statement) submits this evidence.")
+    try:
+        version = int(request.POST.get("expected_version", ""))
+    except ValueError:
+        version = 0
+    try:
+        evidence_submit(actor=request.user, evidence=evidence, expected_version=version, request=request)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        evidence.refresh_from_db()
+        messages.success(request, f"Submitted: it is now {evidence.get_state_display().lower()}.")
+    return redirect("evidence-detail-page", public_id=public_id)

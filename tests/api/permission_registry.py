@@ -277,6 +277,9 @@ ROUTES: dict[str, Route] = {
     "review-confirmation-page": route(GET="302 403 403 200 200 403 403 403"),
     "review-acceptance-page": route(GET="302 403 403 403 403 200 403 403"),
     "review-returned-page": route(GET="302 200 200 403 403 403 403 403"),
+    "evidence-submit-page": route(
+        _evidence_in("draft"), GET="302 405 405 405 405 405 405 405", POST="302 302 404 403 404 403 403 404"
+    ),
     "review-evidence-page": route(_evidence_in("confirmed"), GET="302 403 404 403 404 200 403 404"),
     "behaviour-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 403 404 200 404 403 403 404"),
     "behaviour-withdraw-page": route(_behaviour_confirmation, POST="302 403 404 302 404 403 403 404"),
