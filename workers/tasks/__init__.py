@@ -1,5 +1,5 @@
 """Thin Celery tasks: take ids, load rows, call one service. One module per part of the domain."""
 
-from workers.tasks import notify, system
+from workers.tasks import coverage, notify, system, webhooks
 
-__all__ = ["notify", "system"]
+__all__ = ["coverage", "notify", "system", "webhooks"]
