@@ -1,9 +1,11 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api.coverage import views as coverage
 from api.people import apprenticeships, auth, invitations, memberships, organisations
 from api.standards import imports as standard_imports
 from api.standards import views as standards
+from api.webhooks import views as webhooks
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -40,6 +42,30 @@ urlpatterns = [
         "apprenticeships/<uuid:public_id>/",
         apprenticeships.ApprenticeshipDetailView.as_view(),
         name="api-apprenticeship-detail",
+    ),
+    path(
+        "apprenticeships/<uuid:public_id>/coverage/",
+        coverage.ApprenticeshipCoverageView.as_view(),
+        name="api-apprenticeship-coverage",
+    ),
+    path(
+        "apprenticeships/<uuid:public_id>/readiness-events/",
+        coverage.ApprenticeshipReadinessEventsView.as_view(),
+        name="api-apprenticeship-readiness-events",
+    ),
+    path("cohort/", coverage.CohortView.as_view(), name="api-cohort"),
+    path("readiness-events/", coverage.ReadinessEventListView.as_view(), name="api-readiness-event-list"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="api-webhook-list"),
+    path("webhooks/<uuid:public_id>/", webhooks.WebhookDetailView.as_view(), name="api-webhook-detail"),
+    path(
+        "webhooks/<uuid:public_id>/deliveries/",
+        webhooks.WebhookDeliveryListView.as_view(),
+        name="api-webhook-deliveries",
+    ),
+    path(
+        "webhooks/deliveries/<uuid:public_id>/resend/",
+        webhooks.WebhookDeliveryResendView.as_view(),
+        name="api-webhook-delivery-resend",
     ),
     path("standards/", standards.StandardListView.as_view(), name="api-standard-list"),
     path("standards/imports/", standard_imports.StandardImportView.as_view(), name="api-standard-import"),

@@ -48,10 +48,10 @@ class Dialect:
         return f"COALESCE(json_group_array({expr}) FILTER (WHERE {condition}), {self.json_empty})"
 
     def elements(self, column: str, alias: str) -> str:
-        """A FROM item expanding a JSON array column: `{alias}.value`, ordered by `{alias}.idx`."""
+        """A FROM item expanding a JSON array column: `{alias}.value`, ordered by `{alias}.idx` (PostgreSQL)."""
         if self.vendor == "postgresql":
             return f"jsonb_array_elements({column}) WITH ORDINALITY AS {alias}(value, idx)"
-        return f"(SELECT value, key AS idx FROM json_each({column})) AS {alias}"
+        return f"json_each({column}) AS {alias}"  # its `idx` is unused: SQLite aggregates ignore order
 
     def bool_json(self, expr: str) -> str:
         if self.vendor == "postgresql":
