@@ -21,7 +21,7 @@ class StatementCoverageOut(serializers.Serializer[Any]):
     mandatory = serializers.BooleanField()
     covered = serializers.BooleanField()
     counted = serializers.IntegerField(help_text="evidence items that count for it now")
-    required = serializers.IntegerField(help_text="items needed to cover it (the provider's policy, default 1)")
+    needed = serializers.IntegerField(help_text="items needed to cover it (the provider's policy, default 1)")
     evidence = EvidenceRefOut(many=True, help_text="the items that count: accepted tag, every file verified")
 
 

@@ -70,7 +70,7 @@ def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:
                 "mandatory": bool(mandatory),
                 "covered": bool(covered),
                 "counted": int(items),
-                "required": need,
+                "needed": need,
                 "evidence": evidence.get(statement_id, []),
             }
         )
