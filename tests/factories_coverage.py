@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -69,7 +70,7 @@ def make_catalogue(*, behaviours: tuple[str, ...] = ("B1", "B2")) -> Catalogue:
 def make_evidence(
     *,
     apprenticeship: Apprenticeship,
-    tags: dict[Statement, str],
+    tags: Mapping[Statement, str],
     state: str = Evidence.State.ACCEPTED,
     files: tuple[str, ...] = (EvidenceFile.State.VERIFIED,),
     title: str | None = None,

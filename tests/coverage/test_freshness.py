@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import redis
 from django.db import connection, transaction
+from django.utils import timezone
 
 from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.coverage.services import enqueue
@@ -98,7 +99,7 @@ def test_duplicated_and_concurrent_recomputes_record_one_event(celery_worker: An
     a = world.apprenticeship
     _wait_for(lambda: CoverageSummary.objects.filter(apprenticeship=a, covered=5).exists(), "first compute")
     make_evidence(apprenticeship=a, files=(), tags={catalogue.statements["S3"]: ACCEPTED}, mark=False)
-    CoverageDirty.objects.create(apprenticeship=a, marked_at=CoverageSummary.objects.get(apprenticeship=a).computed_at)
+    CoverageDirty.objects.create(apprenticeship=a, marked_at=timezone.now())
 
     # The same task delivered three times to the worker, plus the periodic pass...
     results = [recompute_apprenticeship.delay(a.pk) for _ in range(3)] + [recompute_dirty.delay()]

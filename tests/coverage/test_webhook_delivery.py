@@ -57,8 +57,8 @@ def test_fails_twice_then_delivered_once_with_a_valid_signature(receiver: Receiv
     settings.WEBHOOK_RETRY_BASE_SECONDS = 0  # each retry due at once; the backoff itself is tested below
     catalogue = make_catalogue(behaviours=())
     world = make_world(standard=catalogue.standard)
-    host, port = receiver.server_address[:2]
-    created = webhook_endpoint_create(actor=world.admin, provider=world.provider, url=f"http://{host}:{port}/hook")
+    port = receiver.server_port
+    created = webhook_endpoint_create(actor=world.admin, provider=world.provider, url=f"http://127.0.0.1:{port}/hook")
     tags = {statement: EvidenceTag.State.ACCEPTED for code, statement in catalogue.statements.items() if code != "S4"}
     make_evidence(apprenticeship=world.apprenticeship, files=(), tags=tags)
     [event] = coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk]).events  # not ready -> ready
@@ -90,9 +90,9 @@ def test_fails_twice_then_delivered_once_with_a_valid_signature(receiver: Receiv
 def test_backoff_doubles_and_a_deactivated_endpoint_gets_nothing(receiver: Receiver, settings: Any) -> None:
     settings.WEBHOOK_RETRY_BASE_SECONDS = 30
     world = make_world()
-    host, port = receiver.server_address[:2]
+    port = receiver.server_port
     endpoint = webhook_endpoint_create(
-        actor=world.admin, provider=world.provider, url=f"http://{host}:{port}/"
+        actor=world.admin, provider=world.provider, url=f"http://127.0.0.1:{port}/"
     ).endpoint
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event="readiness.ready", event_id=world.standard.public_id, payload={}
