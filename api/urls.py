@@ -5,6 +5,7 @@ from api.evidence import files as evidence_files
 from api.evidence import items as evidence
 from api.evidence import tags as evidence_tags
 from api.notify import views as notifications
+from api.coverage import views as coverage
 from api.people import apprenticeships, auth, invitations, memberships, organisations
 from api.reviews import behaviours as review_behaviours
 from api.reviews import decisions as review_decisions
@@ -12,6 +13,7 @@ from api.reviews import policy as review_policy
 from api.reviews import queues as review_queues
 from api.standards import imports as standard_imports
 from api.standards import views as standards
+from api.webhooks import views as webhooks
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -51,6 +53,30 @@ urlpatterns = [
     ),
     path("notifications/", notifications.NotificationListView.as_view(), name="api-notification-list"),
     path("notifications/read/", notifications.NotificationMarkReadView.as_view(), name="api-notification-mark-read"),
+    path(
+        "apprenticeships/<uuid:public_id>/coverage/",
+        coverage.ApprenticeshipCoverageView.as_view(),
+        name="api-apprenticeship-coverage",
+    ),
+    path(
+        "apprenticeships/<uuid:public_id>/readiness-events/",
+        coverage.ApprenticeshipReadinessEventsView.as_view(),
+        name="api-apprenticeship-readiness-events",
+    ),
+    path("cohort/", coverage.CohortView.as_view(), name="api-cohort"),
+    path("readiness-events/", coverage.ReadinessEventListView.as_view(), name="api-readiness-event-list"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="api-webhook-list"),
+    path("webhooks/<uuid:public_id>/", webhooks.WebhookDetailView.as_view(), name="api-webhook-detail"),
+    path(
+        "webhooks/<uuid:public_id>/deliveries/",
+        webhooks.WebhookDeliveryListView.as_view(),
+        name="api-webhook-deliveries",
+    ),
+    path(
+        "webhooks/deliveries/<uuid:public_id>/resend/",
+        webhooks.WebhookDeliveryResendView.as_view(),
+        name="api-webhook-delivery-resend",
+    ),
     path("standards/", standards.StandardListView.as_view(), name="api-standard-list"),
     path("standards/imports/", standard_imports.StandardImportView.as_view(), name="api-standard-import"),
     path(

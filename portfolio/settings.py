@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "portfolio.reviews",
     "portfolio.coverage",
     "portfolio.notify",
+    "portfolio.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -224,7 +225,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "resend-owed-notification-emails": {"task": "notify.resend_owed_emails", "schedule": 300.0},
     "sweep-evidence-files": {"task": "evidence.sweep_files", "schedule": 300.0},
+    # Coverage marked dirty whose recompute message was lost (broker down, worker died) is computed here.
+    "recompute-dirty-coverage": {
+        "task": "coverage.recompute_dirty",
+        "schedule": float(env_int("COVERAGE_RECONCILE_SECONDS", 30)),
+    },
+    "send-owed-webhook-deliveries": {"task": "webhooks.deliver_owed", "schedule": 60.0},
 }
+# Coverage: changes to one apprenticeship within this window share a recompute (see coverage_enqueue).
+COVERAGE_COALESCE_MS = env_int("COVERAGE_COALESCE_MS", 200)
+# Webhooks: each delivery is retried with exponential backoff from this base, for this long, then given up.
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 86400)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 
 # --- Email ----------------------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -1,10 +1,13 @@
-"""The work queue of the coverage engine. The engine's results live beside it (added by the coverage work)."""
+"""The coverage engine's work queue (CoverageDirty) and its results: summaries, per-AO rows, readiness events."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.db import models
 
 from portfolio.people.models import Apprenticeship
+from portfolio.standards.models import AssessmentOutcome
 
 
 class CoverageDirty(models.Model):
@@ -22,3 +25,78 @@ class CoverageDirty(models.Model):
 
     def __str__(self) -> str:
         return f"dirty {self.apprenticeship_id} g{self.generation}"
+
+
+class CoverageSummary(models.Model):
+    """The stored result of the engine for one apprenticeship: what dashboards filter and sort on.
+
+    Written only by portfolio/coverage/services/compute.py, in one SQL pass per batch. The row is also the lock
+    that serialises recomputes of one apprenticeship (select_for_update), so a readiness change is recorded once.
+    `stale` is not stored: it is "a CoverageDirty row exists", annotated by the selectors.
+    """
+
+    apprenticeship = models.OneToOneField(Apprenticeship, on_delete=models.CASCADE, related_name="coverage_summary")
+    covered = models.PositiveIntegerField(default=0, help_text="statements of the route covered")
+    mapped = models.PositiveIntegerField(default=0, help_text="statements mapped to the route's AOs")
+    percent = models.FloatField(default=0.0, help_text="covered / mapped, rounded down to 0.1")
+    missing = models.JSONField(default=list, help_text="codes of the route's statements not yet covered")
+    mandatory_missing = models.JSONField(default=list, help_text="codes of mandatory statements not yet covered")
+    gates = models.JSONField(default=dict, help_text="extra readiness gates the provider enables, and their state")
+    ready = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    ready_since = models.DateTimeField(null=True, blank=True)
+    event_sequence = models.PositiveIntegerField(default=0, help_text="sequence of the last readiness event")
+    recompute_count = models.PositiveBigIntegerField(default=0, help_text="recomputes run, for operations")
+
+    class Meta:
+        indexes = [models.Index(fields=["ready", "percent"]), models.Index(fields=["percent"])]
+
+    def __str__(self) -> str:
+        return f"coverage of {self.apprenticeship_id}: {self.covered}/{self.mapped}"
+
+
+class AOCoverage(models.Model):
+    """Coverage of one AO of one apprenticeship's route (core AOs plus those of their option)."""
+
+    apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.CASCADE, related_name="ao_coverage")
+    outcome = models.ForeignKey(AssessmentOutcome, on_delete=models.CASCADE, related_name="+")
+    covered = models.PositiveIntegerField(default=0)
+    mapped = models.PositiveIntegerField(default=0)
+    percent = models.FloatField(default=0.0)
+    missing = models.JSONField(default=list)
+    mandatory_missing = models.JSONField(default=list)
+    complete = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(help_text="when these numbers last changed (the summary says when computed)")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["apprenticeship", "outcome"], name="ao_coverage_unique")]
+        indexes = [models.Index(fields=["outcome", "complete"])]
+
+    def __str__(self) -> str:
+        return f"{self.apprenticeship_id}/{self.outcome_id}: {self.covered}/{self.mapped}"
+
+
+class ReadinessEvent(models.Model):
+    """One change of readiness state (not ready -> ready, or back), with the coverage that caused it.
+
+    Append-only: recorded by the recompute that saw the change, under the summary row's lock; the unique
+    (apprenticeship, sequence) makes a second insert of the same transition fail rather than duplicate it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.CASCADE, related_name="readiness_events")
+    sequence = models.PositiveIntegerField()
+    ready = models.BooleanField(help_text="the state entered")
+    coverage = models.JSONField(help_text="the summary and per-AO coverage at the change")
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["apprenticeship", "sequence"], name="readiness_event_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.apprenticeship_id} #{self.sequence} {'ready' if self.ready else 'not ready'}"
+
+    @property
+    def kind(self) -> str:
+        return "readiness.ready" if self.ready else "readiness.not_ready"

@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.coverage.services.dirty import coverage_mark_standard_dirty
 from portfolio.standards.models import (
     AssessmentMethod,
     AssessmentOutcome,
@@ -154,6 +155,9 @@ def _write(report: PlanReport, *, digest: str, status: str, replace: bool, actor
         queryset.delete()
     _sync_mappings(report, outcomes, statements)
     _sync_rules(standard, report)
+    if existing is not None:
+        # The mapping may have changed: every apprenticeship on this version is recomputed, in batches.
+        coverage_mark_standard_dirty(standard_id=standard.pk, reason="standard replaced")
     _audit(actor, standard, created=existing is None)
     return ImportResult(
         status="created" if existing is None else "replaced",

@@ -80,6 +80,27 @@ def _mentor_membership(w: World) -> dict[str, Any]:
     return {"public_id": Membership.objects.get(user=w.mentor).public_id}
 
 
+def _webhook(w: World) -> Any:
+    from portfolio.webhooks.services import webhook_endpoint_create
+
+    return webhook_endpoint_create(actor=w.admin, provider=w.provider, url="https://example.org/hook").endpoint
+
+
+def _webhook_kwargs(w: World) -> dict[str, Any]:
+    return {"public_id": _webhook(w).public_id}
+
+
+def _delivery_kwargs(w: World) -> dict[str, Any]:
+    import uuid
+
+    from portfolio.webhooks.models import WebhookDelivery
+
+    delivery = WebhookDelivery.objects.create(
+        endpoint=_webhook(w), event="readiness.ready", event_id=uuid.uuid4(), payload={"ready": True}
+    )
+    return {"public_id": delivery.public_id}
+
+
 def _standard_kwargs(w: World) -> dict[str, Any]:
     return {"reference": w.standard.reference, "version": w.standard.version}
 
@@ -244,6 +265,31 @@ ROUTES: dict[str, Route] = {
         GET="401 403 403 403 403 403 405 405",
         POST=("401 403 403 403 403 403 415 415", lambda own, other: {}),
     ),
+    # API: coverage and readiness. The cohort is for provider staff and employer contacts, each their own.
+    "api-apprenticeship-coverage": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, GET="401 200 404 200 404 200 200 404"
+    ),
+    "api-apprenticeship-readiness-events": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, GET="401 200 404 200 404 200 200 404"
+    ),
+    "api-cohort": route(GET="401 403 403 200 200 200 200 200"),
+    "api-readiness-event-list": route(GET=SIGNED_IN_200),
+    # API: webhooks, for the admins of the provider that owns them
+    "api-webhook-list": route(
+        GET="401 403 403 403 403 403 200 200",
+        POST=(
+            "401 403 403 403 403 403 201 400",
+            lambda own, other: {"provider": str(own.provider.public_id), "url": "https://example.org/hook"},
+        ),
+    ),
+    "api-webhook-detail": route(
+        _webhook_kwargs,
+        GET=ADMINS_ONLY,
+        PATCH=(ADMINS_ONLY, lambda own, other: {"description": "CRM"}),
+        DELETE="401 403 403 403 403 403 204 404",
+    ),
+    "api-webhook-deliveries": route(_webhook_kwargs, GET=ADMINS_ONLY),
+    "api-webhook-delivery-resend": route(_delivery_kwargs, POST="401 403 403 403 403 403 202 404"),
     # API: apprenticeships
     "api-apprenticeship-list": route(GET=SIGNED_IN_200, POST=("401 403 403 403 403 403 201 400", _apprenticeship_body)),
     "api-apprenticeship-detail": route(

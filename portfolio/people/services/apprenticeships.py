@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
+from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
 from portfolio.people.selectors import user_is_admin_of
 from portfolio.people.services.invitations import (
@@ -118,6 +119,7 @@ def apprenticeship_create(
         changes=_snapshot(apprenticeship),
         request=request,
     )
+    coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="apprenticeship created")
     issued = None
     if not apprentice.has_usable_password():
         issued = invitation_create(
@@ -184,6 +186,8 @@ def apprenticeship_update(
             changes=changes,
             request=request,
         )
+        if "option" in changes:  # the route changed: other AOs count now
+            coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="option changed")
     return apprenticeship
 
 

@@ -1,0 +1,1 @@
+"""Coverage, readiness and the cohort: read-only views over the coverage selectors."""

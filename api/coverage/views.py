@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import uuid
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.coverage.serializers import CohortFilter, CohortRowOut, CoverageOut, ReadinessEventOut
+from api.permissions import IsEmployerContact, IsProviderStaff
+from portfolio.coverage.models import ReadinessEvent
+from portfolio.coverage.selectors import (
+    cohort_list_for_user,
+    coverage_explain,
+    coverage_summary_for,
+    readiness_event_list_for_user,
+)
+from portfolio.people.models import Apprenticeship
+from portfolio.people.selectors import apprenticeship_get_for_user
+
+
+class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="apprenticeships_coverage",
+        responses=CoverageOut,
+        description="Coverage explained: per AO of the route (core AOs and those of the option), each statement "
+        "covered or missing, with the evidence that counts for it. `summary` is the stored state dashboards use "
+        "(with `stale` when a recompute is pending); `outcomes` are computed now by the same rules.",
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+        summary, stale = coverage_summary_for(apprenticeship=apprenticeship)
+        summary_data = None
+        if summary is not None:
+            summary_data = {
+                field: getattr(summary, field)
+                for field in (
+                    "covered",
+                    "mapped",
+                    "percent",
+                    "missing",
+                    "mandatory_missing",
+                    "gates",
+                    "ready",
+                    "ready_since",
+                    "computed_at",
+                )
+            } | {"stale": stale}
+        data = {
+            "apprenticeship": apprenticeship.public_id,
+            "summary": summary_data,
+            "outcomes": coverage_explain(apprenticeship=apprenticeship),
+        }
+        return Response(CoverageOut(data).data)
+
+
+class CohortView(GenericAPIView[Apprenticeship]):
+    """Provider staff see their provider's apprentices; employer contacts their employer's."""
+
+    permission_classes = [IsAuthenticated, IsProviderStaff | IsEmployerContact]
+
+    @extend_schema(operation_id="cohort_list", parameters=[CohortFilter], responses=CohortRowOut(many=True))
+    def get(self, request: Request) -> Response:
+        filters = CohortFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = cohort_list_for_user(user=request.user)
+        for name in ("standard", "option", "employer"):
+            if filters.validated_data.get(name):
+                queryset = queryset.filter(**{f"{name}__public_id": filters.validated_data[name]})
+        ready = filters.validated_data.get("ready")
+        if ready is True:
+            queryset = queryset.filter(coverage_summary__ready=True)
+        elif ready is False:
+            queryset = queryset.exclude(coverage_summary__ready=True)
+        ordering = filters.validated_data["ordering"]
+        queryset = queryset.order_by(ordering.replace("percent", "coverage_percent"), "id")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(CohortRowOut(page, many=True).data)
+
+
+class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="apprenticeships_readiness_events", responses=ReadinessEventOut(many=True))
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+        queryset = readiness_event_list_for_user(user=request.user).filter(apprenticeship=apprenticeship)
+        page = self.paginate_queryset(queryset.order_by("-sequence"))
+        return self.get_paginated_response(ReadinessEventOut(page, many=True).data)
+
+
+class ReadinessEventListView(GenericAPIView[ReadinessEvent]):
+    """Every readiness change the caller may see, newest first: a feed for dashboards."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="readiness_events_list", responses=ReadinessEventOut(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(readiness_event_list_for_user(user=request.user))
+        return self.get_paginated_response(ReadinessEventOut(page, many=True).data)

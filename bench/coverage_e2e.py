@@ -1,0 +1,186 @@
+"""End to end through Redis and a real Celery worker, on PostgreSQL.
+
+1. Latency: from the commit of a tag acceptance (or decline) to the stored coverage and its readiness event,
+   over 500 changes (50 apprentices, each one statement from ready, toggled in turn): p50, p95, max.
+2. Coalescing: 1,000 tag changes to one apprentice, each its own committed transaction, as fast as they go
+   (about a second): how many recompute tasks were enqueued and how many recomputes ran.
+
+    .venv/bin/python bench/coverage_e2e.py [--changes 500] [--burst 1000]
+
+Uses its own database (BENCH_E2E_DATABASE_URL, default .../bench_e2e) and Redis db 11.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault(
+    "BENCH_DATABASE_URL", os.environ.get("BENCH_E2E_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_e2e")
+)
+from _setup import BENCH_BROKER, BENCH_DB, REPO, configure, machine, median, pct, recreate_database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--changes", type=int, default=500)
+    parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--apprentices", type=int, default=50)
+    args = parser.parse_args()
+    recreate_database()
+    configure(broker=BENCH_BROKER)
+    import psycopg
+    import redis
+    from django.core.management import call_command
+    from django.db import transaction
+
+    call_command("migrate", verbosity=0)
+    redis.Redis.from_url(BENCH_BROKER).flushdb()
+
+    from portfolio.coverage.models import CoverageDirty, CoverageSummary
+    from portfolio.coverage.services.compute import coverage_recompute_all
+    from portfolio.evidence.models import EvidenceTag
+    from tests.factories import make_world
+    from tests.factories_coverage import make_catalogue, make_evidence, set_tag
+    from workers.tasks.coverage import recompute_apprenticeship
+
+    catalogue = make_catalogue(behaviours=())
+    s = catalogue.statements
+    accepted = EvidenceTag.State.ACCEPTED
+    people = []
+    for _ in range(args.apprentices):
+        world = make_world(standard=catalogue.standard)
+        a = world.apprenticeship
+        make_evidence(apprenticeship=a, files=(), tags={s[c]: accepted for c in ("K1", "K2", "K3", "S1", "S2")})
+        toggled = make_evidence(apprenticeship=a, files=(), tags={s["S3"]: EvidenceTag.State.PENDING})
+        people.append({"a": a, "evidence": toggled, "sequence": 0, "accepted": False})
+    burst_world = make_world(standard=catalogue.standard)
+    burst_items = [
+        make_evidence(apprenticeship=burst_world.apprenticeship, files=(), tags={s[c]: accepted for c in s})
+        for _ in range(20)
+    ]
+    coverage_recompute_all()
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    (REPO / "var").mkdir(exist_ok=True)
+    log = (REPO / "var" / "bench-coverage-worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers",
+            "worker",
+            "--pool=threads",
+            "--concurrency=4",
+            "--loglevel=WARNING",
+            "-n",
+            f"bench-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        from workers.celery import app
+
+        while not app.control.ping(timeout=0.5):
+            time.sleep(0.2)
+        poll = psycopg.connect(BENCH_DB, autocommit=True)
+        latencies = []
+        for i in range(args.changes):
+            person = people[i % len(people)]
+            person["accepted"] = not person["accepted"]
+            person["sequence"] += 1
+            committed: list[float] = []
+            with transaction.atomic():
+                transaction.on_commit(lambda committed=committed: committed.append(time.perf_counter()))
+                state = EvidenceTag.State.ACCEPTED if person["accepted"] else EvidenceTag.State.DECLINED
+                set_tag(evidence=person["evidence"], statement=s["S3"], state=state)
+            while True:
+                row = poll.execute(
+                    "SELECT 1 FROM coverage_readinessevent e JOIN coverage_coveragesummary c "
+                    "ON c.apprenticeship_id = e.apprenticeship_id AND c.event_sequence = e.sequence "
+                    "WHERE e.apprenticeship_id = %s AND e.sequence = %s",
+                    (person["a"].pk, person["sequence"]),
+                ).fetchone()
+                if row:
+                    latencies.append((time.perf_counter() - committed[0]) * 1000)
+                    break
+                time.sleep(0.001)
+        ms = [round(x, 1) for x in latencies]
+        print(json.dumps({"machine": machine()}), flush=True)
+        print(
+            json.dumps(
+                {"e2e_changes": len(ms), "p50_ms": round(median(ms), 1), "p95_ms": pct(ms, 95), "max_ms": max(ms)}
+            ),
+            flush=True,
+        )
+
+        # Coalescing: count what was enqueued here and what the worker computed.
+        enqueued: list[float | None] = []
+        original = recompute_apprenticeship.apply_async
+
+        def counting(*a: object, **k: object) -> object:
+            enqueued.append(k.get("countdown"))  # type: ignore[arg-type]
+            return original(*a, **k)
+
+        recompute_apprenticeship.apply_async = counting  # type: ignore[method-assign]
+        apprenticeship = burst_world.apprenticeship
+        before = CoverageSummary.objects.get(apprenticeship=apprenticeship).recompute_count
+        codes = [c for c in s if c != "S4"]
+        # Four threads commit the changes, so a thousand fit in about a second on this machine.
+        import threading
+
+        from django.db import connection
+
+        def changes(offset: int) -> None:
+            try:
+                for i in range(offset, args.burst, 4):
+                    item = burst_items[i % len(burst_items)]
+                    flip = (i // len(burst_items)) % 2 == 0
+                    state = EvidenceTag.State.DECLINED if flip else EvidenceTag.State.ACCEPTED
+                    with transaction.atomic():
+                        set_tag(evidence=item, statement=s[codes[i % len(codes)]], state=state)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=changes, args=(n,)) for n in range(4)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        burst_seconds = time.perf_counter() - started
+        while CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists():
+            time.sleep(0.05)
+        time.sleep(2)  # let any trailing task that finds nothing to do finish
+        after = CoverageSummary.objects.get(apprenticeship=apprenticeship).recompute_count
+        print(
+            json.dumps(
+                {
+                    "burst_changes": args.burst,
+                    "burst_seconds": round(burst_seconds, 2),
+                    "tasks_enqueued": len(enqueued),
+                    "trailing": sum(1 for c in enqueued if c),
+                    "recomputes_ran": after - before,
+                }
+            ),
+            flush=True,
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Full recompute on PostgreSQL: N apprentices (~40 evidence items each), against the bare SQL aggregate that
+reads the same tag rows, measured in the same run.
+
+    .venv/bin/python bench/coverage_full.py --sizes 1000,10000 [--repeat 3]
+
+Recreates the benchmark database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench) per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from _setup import configure, machine, median, recreate_database
+
+BARE = """
+SELECT e.apprenticeship_id, g.statement_id, COUNT(*)
+FROM evidence_evidence e JOIN evidence_evidencetag g ON g.evidence_id = e.id
+WHERE g.state = 'accepted' AND e.state NOT IN ('withdrawn', 'draft', 'returned')
+GROUP BY e.apprenticeship_id, g.statement_id
+"""
+BARE_WITH_FILES = """
+SELECT e.apprenticeship_id, g.statement_id, COUNT(*)
+FROM evidence_evidence e JOIN evidence_evidencetag g ON g.evidence_id = e.id
+WHERE g.state = 'accepted' AND e.state NOT IN ('withdrawn', 'draft', 'returned')
+  AND NOT EXISTS (SELECT 1 FROM evidence_evidencefile f WHERE f.evidence_id = e.id AND f.state <> 'verified')
+GROUP BY e.apprenticeship_id, g.statement_id
+"""
+
+
+def run(size: int, repeat: int) -> dict[str, object]:
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    connections.close_all()
+    recreate_database()
+    call_command("migrate", verbosity=0)
+    call_command("import_standards", verbosity=0)
+    started = time.monotonic()
+    call_command("seed_synthetic", apprentices=size, no_compute=True, verbosity=0)
+    seed_seconds = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("SELECT (SELECT COUNT(*) FROM evidence_evidence), (SELECT COUNT(*) FROM evidence_evidencetag)")
+        evidence, tags = cursor.fetchone()
+
+    from portfolio.coverage.models import CoverageSummary
+    from portfolio.coverage.services.compute import coverage_recompute_all
+
+    def timed(fn) -> float:  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        fn()
+        return time.perf_counter() - t
+
+    def bare(sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    cold = timed(coverage_recompute_all)  # first compute: every row written, readiness events for the ready
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    bare_times = [timed(lambda: bare(BARE)) for _ in range(repeat)]
+    bare_files_times = [timed(lambda: bare(BARE_WITH_FILES)) for _ in range(repeat)]
+    warm_times = [timed(coverage_recompute_all) for _ in range(repeat)]  # nothing changed: the steady state
+    ready = CoverageSummary.objects.filter(ready=True).count()
+    result = {
+        "apprentices": size,
+        "evidence": evidence,
+        "tags": tags,
+        "seed_s": round(seed_seconds, 1),
+        "bare_aggregate_s": round(median(bare_times), 3),
+        "bare_aggregate_with_file_check_s": round(median(bare_files_times), 3),
+        "full_recompute_first_s": round(cold, 3),
+        "full_recompute_s": round(median(warm_times), 3),
+        "ratio_to_bare": round(median(warm_times) / median(bare_times), 2),
+        "ratio_to_bare_with_files": round(median(warm_times) / median(bare_files_times), 2),
+        "ready": ready,
+    }
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    configure()
+    print(json.dumps({"machine": machine()}), flush=True)
+    for size in [int(s) for s in args.sizes.split(",")]:
+        run(size, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

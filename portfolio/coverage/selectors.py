@@ -1,0 +1,103 @@
+"""Reads of coverage, readiness and the cohort, scoped to the user through the people selectors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from portfolio.coverage import sql
+from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
+from portfolio.people.models import Apprenticeship, Membership
+from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
+from portfolio.reviews.models import ReviewPolicy
+from portfolio.standards.models import AssessmentOutcome, Statement
+
+
+def _with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
+    # A never-computed apprenticeship sorts as 0 %; `stale` says its inputs changed since the last compute.
+    return queryset.select_related("coverage_summary").annotate(
+        coverage_percent=Coalesce(F("coverage_summary__percent"), Value(0.0)),
+        coverage_stale=Exists(CoverageDirty.objects.filter(apprenticeship_id=OuterRef("pk"))),
+    )
+
+
+def cohort_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
+    """Provider staff: their provider's apprenticeships; employer contacts: their employer's. Not an
+    apprentice's own (they see those through their apprenticeship)."""
+    queryset = apprenticeship_list_for_user(user=user)
+    if not user.is_superuser:
+        queryset = queryset.filter(
+            Q(provider_id__in=user_provider_ids(user=user))
+            | Q(employer_id__in=user_provider_ids(user=user, roles=Membership.EMPLOYER_ROLES))
+        )
+    return _with_coverage(queryset)
+
+
+def coverage_summary_for(*, apprenticeship: Apprenticeship) -> tuple[CoverageSummary | None, bool]:
+    """The stored summary (None before the first compute) and whether it is stale."""
+    summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).first()
+    stale = CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists()
+    return summary, stale
+
+
+def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:
+    """Per route AO, computed now by the engine's own SQL: each statement, covered or not, and the evidence
+    that counts for it. The caller has already checked the user may see the apprenticeship."""
+    with connection.cursor() as cursor:
+        cursor.execute(*sql.statements_explained(apprenticeship.pk))
+        rows = cursor.fetchall()
+        cursor.execute(*sql.counting_evidence(apprenticeship.pk))
+        evidence_rows = cursor.fetchall()
+    evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for statement_id, public_id, title in evidence_rows:
+        evidence[statement_id].append({"id": str(public_id), "title": title})
+    policy = ReviewPolicy.objects.filter(provider_id=apprenticeship.provider_id).first()
+    need = policy.evidence_per_statement if policy else 1
+    statements = Statement.objects.in_bulk({row[1] for row in rows})
+    outcomes = AssessmentOutcome.objects.select_related("option").in_bulk({row[0] for row in rows})
+    per_ao: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for outcome_id, statement_id, code, mandatory, items, covered in rows:
+        statement = statements[statement_id]
+        per_ao[outcome_id].append(
+            {
+                "code": code,
+                "kind": statement.kind,
+                "text": statement.text,
+                "mandatory": bool(mandatory),
+                "covered": bool(covered),
+                "counted": int(items),
+                "needed": need,
+                "evidence": evidence.get(statement_id, []),
+            }
+        )
+    result = []
+    for outcome in sorted(outcomes.values(), key=lambda o: o.position):
+        items = per_ao[outcome.pk]
+        covered = sum(1 for item in items if item["covered"])
+        mapped = len(items)
+        result.append(
+            {
+                "id": str(outcome.public_id),
+                "code": outcome.code,
+                "title": outcome.title,
+                "core": outcome.option_id is None,
+                "option": outcome.option.title if outcome.option else None,
+                "covered": covered,
+                "mapped": mapped,
+                "percent": (covered * 1000 // mapped) / 10 if mapped else 0.0,
+                "complete": covered == mapped,
+                "missing": [item for item in items if not item["covered"]],
+                "statements": items,
+            }
+        )
+    return result
+
+
+def readiness_event_list_for_user(*, user: Any) -> QuerySet[ReadinessEvent]:
+    return ReadinessEvent.objects.select_related("apprenticeship").filter(
+        apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk")
+    )

@@ -1,0 +1,122 @@
+"""Recomputing coverage and readiness: a batch of apprenticeships per transaction, in a few SQL statements."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portfolio.coverage import sql
+from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
+from portfolio.people.models import Apprenticeship
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+
+
+@dataclass
+class RecomputeResult:
+    computed: int = 0
+    events: list[ReadinessEvent] = field(default_factory=list)
+
+    def __iadd__(self, other: RecomputeResult) -> RecomputeResult:
+        self.computed += other.computed
+        self.events += other.events
+        return self
+
+
+def _batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def coverage_recompute(*, apprenticeship_ids: Iterable[int], batch_size: int = BATCH_SIZE) -> RecomputeResult:
+    """Recompute these apprenticeships, `batch_size` per transaction. Safe to run twice, or concurrently."""
+    ids = sorted(set(apprenticeship_ids))
+    result = RecomputeResult()
+    for batch in _batches(ids, batch_size):
+        result += _recompute_batch(batch)
+    return result
+
+
+def coverage_recompute_all(*, batch_size: int = BATCH_SIZE) -> RecomputeResult:
+    """Every apprenticeship, in batches (benchmarks, a repair after a bug fix)."""
+    ids = list(Apprenticeship.objects.order_by("pk").values_list("pk", flat=True))
+    return coverage_recompute(apprenticeship_ids=ids, batch_size=batch_size)
+
+
+def coverage_recompute_dirty(
+    *, standard_id: int | None = None, provider_id: int | None = None, batch_size: int = BATCH_SIZE
+) -> RecomputeResult:
+    """Whatever is still marked dirty (optionally on one standard or at one provider), in batches.
+
+    The periodic reconciler: a lost message, a dead worker or a broker outage leaves the mark, so the work
+    is done here, late but not lost.
+    """
+    queryset = CoverageDirty.objects.order_by("apprenticeship_id")
+    if standard_id is not None:
+        queryset = queryset.filter(apprenticeship__standard_id=standard_id)
+    if provider_id is not None:
+        queryset = queryset.filter(apprenticeship__provider_id=provider_id)
+    result = RecomputeResult()
+    last = 0
+    while True:
+        # Keyset pages: rows marked again while we work are caught by the next pass, not re-read forever.
+        batch = list(
+            queryset.filter(apprenticeship_id__gt=last).values_list("apprenticeship_id", flat=True)[:batch_size]
+        )
+        if not batch:
+            return result
+        result += _recompute_batch(batch)
+        last = batch[-1]
+
+
+@transaction.atomic
+def _recompute_batch(ids: list[int]) -> RecomputeResult:
+    from portfolio.coverage.services.readiness import readiness_event_record
+
+    now = timezone.now()
+    existing = list(Apprenticeship.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    if not existing:
+        return RecomputeResult()
+    # Make sure each apprenticeship has a summary row, then lock the rows in id order: this lock serialises
+    # recomputes of one apprenticeship (a task delivered twice, the periodic pass racing the immediate task),
+    # so the previous `ready` read here is the one the last committed recompute wrote.
+    CoverageSummary.objects.bulk_create(
+        [CoverageSummary(apprenticeship_id=pk) for pk in existing], ignore_conflicts=True
+    )
+    previous = {
+        row[0]: (row[1], row[2])
+        for row in CoverageSummary.objects.select_for_update()
+        .filter(apprenticeship_id__in=existing)
+        .order_by("apprenticeship_id")
+        .values_list("apprenticeship_id", "ready", "event_sequence")
+    }
+    # Read the marks before the inputs: a change committed after this read bumps the generation, so its mark
+    # survives the delete below and the change is computed again (by its own task or the periodic pass).
+    generations = list(
+        CoverageDirty.objects.filter(apprenticeship_id__in=existing).values_list("apprenticeship_id", "generation")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(*sql.ao_upsert(existing, now=now))
+        cursor.execute(*sql.ao_prune(existing))
+        cursor.execute(*sql.summary_upsert(existing, now=now))
+        computed = {row[0]: bool(row[1]) for row in cursor.fetchall()}
+        if generations:
+            values = ", ".join(["(%s, %s)"] * len(generations))
+            cursor.execute(
+                f"DELETE FROM coverage_coveragedirty WHERE (apprenticeship_id, generation) IN (VALUES {values})",  # noqa: S608
+                [value for pair in generations for value in pair],
+            )
+    events = []
+    for apprenticeship_id, ready in computed.items():
+        was_ready, sequence = previous.get(apprenticeship_id, (False, 0))
+        if ready != was_ready:
+            events.append(
+                readiness_event_record(apprenticeship_id=apprenticeship_id, ready=ready, sequence=sequence + 1, at=now)
+            )
+    return RecomputeResult(computed=len(computed), events=events)

@@ -1,0 +1,275 @@
+# ruff: noqa: S608 - the SQL is built from this module's constants; every value is a query parameter.
+"""The coverage rules as SQL: one pass computes a whole batch of apprenticeships, one or ten thousand.
+
+The rules (PRODUCT.md, Rules: Coverage and Readiness), in the order the CTEs apply them:
+
+- targets: the batch, with the provider's N (ReviewPolicy.evidence_per_statement; 1 without a policy row) and
+  whether the behaviours gate is on (ReviewPolicy.require_behaviours_confirmed; on without a policy row).
+- route: the standard's core AOs (option null) plus the AOs of the apprenticeship's own option.
+- counted: per apprenticeship and statement, the evidence items that count: the tag is accepted, the item is
+  not withdrawn, draft or returned, and none of its files is anything but verified (an item with no files, a
+  reflective account say, counts).
+- per_statement: each statement mapped to a route AO is covered when at least N items count for it. Within
+  one route a statement sits in exactly one AO (a rule of the plans), so summing AOs never counts it twice.
+- per_ao: covered / mapped per AO, the codes still missing, and the mandatory (bold) ones among them.
+
+The SQL is written once for PostgreSQL and SQLite (the embedded default); the few functions that differ (JSON
+aggregation and expansion) come from `dialect()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+# An item with any of these states does not count, whatever its tags say.
+NOT_COUNTING_STATES = ("withdrawn", "draft", "returned")
+# The one statement of "this tag counts", for tag `g` on evidence `e`; used by the engine and the explain view.
+TAG_COUNTS = (
+    "g.state = 'accepted' "
+    f"AND e.state NOT IN ({', '.join(repr(state) for state in NOT_COUNTING_STATES)}) "
+    "AND NOT EXISTS (SELECT 1 FROM evidence_evidencefile f WHERE f.evidence_id = e.id AND f.state <> 'verified')"
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    json_empty: str
+    vendor: str
+
+    def agg_codes(self, expr: str, order: str, condition: str) -> str:
+        """A JSON array of `expr` over the rows meeting `condition`, ordered by `order` (PostgreSQL)."""
+        if self.vendor == "postgresql":
+            return f"COALESCE(jsonb_agg({expr} ORDER BY {order}) FILTER (WHERE {condition}), {self.json_empty})"
+        # SQLite before 3.44 has no ORDER BY inside aggregates: the rows arrive in the CTE's order.
+        return f"COALESCE(json_group_array({expr}) FILTER (WHERE {condition}), {self.json_empty})"
+
+    def elements(self, column: str, alias: str) -> str:
+        """A FROM item expanding a JSON array column: `{alias}.value`, ordered by `{alias}.idx` (PostgreSQL)."""
+        if self.vendor == "postgresql":
+            return f"jsonb_array_elements({column}) WITH ORDINALITY AS {alias}(value, idx)"
+        return f"json_each({column}) AS {alias}"  # its `idx` is unused: SQLite aggregates ignore order
+
+    def bool_json(self, expr: str) -> str:
+        if self.vendor == "postgresql":
+            return f"to_jsonb({expr})"
+        return f"json(CASE WHEN {expr} THEN 'true' ELSE 'false' END)"
+
+    def obj(self, *pairs: str) -> str:
+        return ("jsonb_build_object(" if self.vendor == "postgresql" else "json_object(") + ", ".join(pairs) + ")"
+
+    def as_json(self, expr: str) -> str:
+        return expr if self.vendor == "postgresql" else f"json({expr})"
+
+    @property
+    def true(self) -> str:
+        return "TRUE" if self.vendor == "postgresql" else "1"
+
+
+def dialect() -> Dialect:
+    if connection.vendor == "postgresql":
+        return Dialect(json_empty="'[]'::jsonb", vendor="postgresql")
+    return Dialect(json_empty="'[]'", vendor="sqlite")
+
+
+def id_filter(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """`column` is one of `ids`: one array parameter on PostgreSQL, a list of parameters elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _targets(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    where, params = id_filter("a.id", ids)
+    d = dialect()
+    sql = f"""
+    targets AS (
+        SELECT a.id AS apprenticeship_id, a.standard_id, a.option_id,
+               COALESCE(p.evidence_per_statement, 1) AS need,
+               COALESCE(p.require_behaviours_confirmed, {d.true}) AS require_behaviours
+        FROM people_apprenticeship a
+        LEFT JOIN reviews_reviewpolicy p ON p.provider_id = a.provider_id
+        WHERE {where}
+    )"""
+    return sql, params
+
+
+def _statement_ctes(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    targets, params = _targets(ids)
+    where, more = id_filter("e.apprenticeship_id", ids)
+    sql = f"""
+    WITH {targets},
+    route AS (
+        SELECT t.apprenticeship_id, t.need, o.id AS outcome_id
+        FROM targets t
+        JOIN standards_assessmentoutcome o
+          ON o.standard_id = t.standard_id AND (o.option_id IS NULL OR o.option_id = t.option_id)
+    ),
+    counted AS (
+        SELECT e.apprenticeship_id, g.statement_id, COUNT(*) AS items
+        FROM evidence_evidence e
+        JOIN evidence_evidencetag g ON g.evidence_id = e.id
+        WHERE {where} AND {TAG_COUNTS}
+        GROUP BY e.apprenticeship_id, g.statement_id
+    ),
+    per_statement AS (
+        SELECT r.apprenticeship_id, r.outcome_id, s.id AS statement_id, s.code, s.position, s.mandatory,
+               COALESCE(c.items, 0) AS items,
+               CASE WHEN COALESCE(c.items, 0) >= r.need THEN 1 ELSE 0 END AS covered
+        FROM route r
+        JOIN standards_outcomestatement m ON m.outcome_id = r.outcome_id
+        JOIN standards_statement s ON s.id = m.statement_id
+        LEFT JOIN counted c ON c.apprenticeship_id = r.apprenticeship_id AND c.statement_id = s.id
+    )"""
+    return sql, params + more
+
+
+def ao_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
+    """Write every route AO's coverage for the batch; a row whose numbers did not change is left alone."""
+    d = dialect()
+    ctes, params = _statement_ctes(ids)
+    sql = f"""
+    {ctes},
+    per_ao AS (
+        SELECT apprenticeship_id, outcome_id, SUM(covered) AS covered, COUNT(*) AS mapped,
+               {d.agg_codes("code", "position", "covered = 0")} AS missing,
+               {d.agg_codes("code", "position", "covered = 0 AND mandatory")} AS mandatory_missing
+        FROM per_statement
+        GROUP BY apprenticeship_id, outcome_id
+    )
+    INSERT INTO coverage_aocoverage
+        (apprenticeship_id, outcome_id, covered, mapped, percent, missing, mandatory_missing, complete, changed_at)
+    SELECT apprenticeship_id, outcome_id, covered, mapped, (covered * 1000 / mapped) / 10.0,
+           missing, mandatory_missing, covered = mapped, %s
+    FROM per_ao WHERE 1 = 1
+    ON CONFLICT (apprenticeship_id, outcome_id) DO UPDATE SET
+        covered = excluded.covered, mapped = excluded.mapped, percent = excluded.percent,
+        missing = excluded.missing, mandatory_missing = excluded.mandatory_missing,
+        complete = excluded.complete, changed_at = excluded.changed_at
+    WHERE coverage_aocoverage.mapped <> excluded.mapped
+       OR coverage_aocoverage.covered <> excluded.covered
+       OR coverage_aocoverage.missing <> excluded.missing
+       OR coverage_aocoverage.mandatory_missing <> excluded.mandatory_missing
+    """
+    return sql, [*params, now]
+
+
+def ao_prune(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """Drop AO rows no longer on the route (the option changed, a re-import moved or emptied an AO)."""
+    where, params = id_filter("coverage_aocoverage.apprenticeship_id", ids)
+    sql = f"""
+    DELETE FROM coverage_aocoverage
+    WHERE {where} AND NOT EXISTS (
+        SELECT 1 FROM people_apprenticeship a
+        JOIN standards_assessmentoutcome o
+          ON o.standard_id = a.standard_id AND (o.option_id IS NULL OR o.option_id = a.option_id)
+        WHERE a.id = coverage_aocoverage.apprenticeship_id AND o.id = coverage_aocoverage.outcome_id
+          AND EXISTS (SELECT 1 FROM standards_outcomestatement m WHERE m.outcome_id = o.id)
+    )"""
+    return sql, params
+
+
+def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
+    """Roll the batch's AO rows up into its summaries, with the gates; returns (apprenticeship_id, ready)."""
+    d = dialect()
+    targets, params = _targets(ids)
+    ao_where, ao_params = id_filter("c.apprenticeship_id", ids)
+    gate_on = "(t.require_behaviours AND COALESCE(b.total, 0) > 0)"
+    gate_passed = "COALESCE(b.total, 0) = COALESCE(b.confirmed, 0)"
+    gates = d.obj(
+        "'behaviours_confirmed'",
+        d.obj(
+            "'enabled'",
+            d.bool_json(gate_on),
+            "'passed'",
+            d.bool_json(f"(NOT {gate_on} OR {gate_passed})"),
+            "'confirmed'",
+            "COALESCE(b.confirmed, 0)",
+            "'total'",
+            "COALESCE(b.total, 0)",
+            "'missing'",
+            d.as_json(f"COALESCE(b.missing, {d.json_empty})"),
+        ),
+    )
+    sql = f"""
+    WITH {targets},
+    behaviours AS (
+        SELECT t.apprenticeship_id, s.code, s.position,
+               CASE WHEN EXISTS (
+                   SELECT 1 FROM reviews_behaviourconfirmation bc
+                   WHERE bc.apprenticeship_id = t.apprenticeship_id AND bc.statement_id = s.id
+                     AND bc.withdrawn_at IS NULL
+               ) THEN 1 ELSE 0 END AS confirmed
+        FROM targets t JOIN standards_statement s ON s.standard_id = t.standard_id AND s.kind = 'B'
+    ),
+    b AS (
+        SELECT apprenticeship_id, COUNT(*) AS total, SUM(confirmed) AS confirmed,
+               {d.agg_codes("code", "position", "confirmed = 0")} AS missing
+        FROM behaviours GROUP BY apprenticeship_id
+    ),
+    ao AS (
+        SELECT c.apprenticeship_id, SUM(c.covered) AS covered, SUM(c.mapped) AS mapped
+        FROM coverage_aocoverage c WHERE {ao_where} GROUP BY c.apprenticeship_id
+    ),
+    missing AS (
+        SELECT c.apprenticeship_id, {d.agg_codes("m.value", "o.position, m.idx", "1 = 1")} AS codes
+        FROM coverage_aocoverage c
+        JOIN standards_assessmentoutcome o ON o.id = c.outcome_id,
+        {d.elements("c.missing", "m")}
+        WHERE {ao_where} GROUP BY c.apprenticeship_id
+    ),
+    mandatory AS (
+        SELECT c.apprenticeship_id, {d.agg_codes("m.value", "o.position, m.idx", "1 = 1")} AS codes
+        FROM coverage_aocoverage c
+        JOIN standards_assessmentoutcome o ON o.id = c.outcome_id,
+        {d.elements("c.mandatory_missing", "m")}
+        WHERE {ao_where} GROUP BY c.apprenticeship_id
+    )
+    INSERT INTO coverage_coveragesummary
+        (apprenticeship_id, covered, mapped, percent, missing, mandatory_missing, gates, ready, computed_at,
+         event_sequence, recompute_count)
+    SELECT t.apprenticeship_id, COALESCE(ao.covered, 0), COALESCE(ao.mapped, 0),
+           CASE WHEN COALESCE(ao.mapped, 0) = 0 THEN 0 ELSE (ao.covered * 1000 / ao.mapped) / 10.0 END,
+           COALESCE(missing.codes, {d.json_empty}), COALESCE(mandatory.codes, {d.json_empty}),
+           {gates},
+           (COALESCE(ao.mapped, 0) > 0 AND ao.covered = ao.mapped AND (NOT {gate_on} OR {gate_passed})),
+           %s, 0, 1
+    FROM targets t
+    LEFT JOIN ao ON ao.apprenticeship_id = t.apprenticeship_id
+    LEFT JOIN missing ON missing.apprenticeship_id = t.apprenticeship_id
+    LEFT JOIN mandatory ON mandatory.apprenticeship_id = t.apprenticeship_id
+    LEFT JOIN b ON b.apprenticeship_id = t.apprenticeship_id
+    WHERE 1 = 1
+    ON CONFLICT (apprenticeship_id) DO UPDATE SET
+        covered = excluded.covered, mapped = excluded.mapped, percent = excluded.percent,
+        missing = excluded.missing, mandatory_missing = excluded.mandatory_missing, gates = excluded.gates,
+        ready = excluded.ready, computed_at = excluded.computed_at,
+        recompute_count = coverage_coveragesummary.recompute_count + 1
+    RETURNING apprenticeship_id, ready
+    """
+    return sql, [*params, *ao_params, *ao_params, *ao_params, now]
+
+
+def statements_explained(apprenticeship_id: int) -> tuple[str, list[Any]]:
+    """Per statement of one route: AO, code, whether covered and how many items count (for the explain view)."""
+    ctes, params = _statement_ctes([apprenticeship_id])
+    sql = f"""
+    {ctes}
+    SELECT outcome_id, statement_id, code, mandatory, items, covered FROM per_statement ORDER BY position
+    """
+    return sql, params
+
+
+def counting_evidence(apprenticeship_id: int) -> tuple[str, list[Any]]:
+    """The (statement id, evidence public id, title) pairs that count, by the same rule as `counted`."""
+    sql = f"""
+    SELECT g.statement_id, e.public_id, e.title
+    FROM evidence_evidence e
+    JOIN evidence_evidencetag g ON g.evidence_id = e.id
+    WHERE e.apprenticeship_id = %s AND {TAG_COUNTS}
+    ORDER BY e.occurred_on, e.id
+    """
+    return sql, [apprenticeship_id]

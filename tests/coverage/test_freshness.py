@@ -1,0 +1,147 @@
+"""Freshness through the real services: a change is recomputed by the Celery worker after its commit; a
+change whose enqueue fails (Redis unreachable) keeps its dirty mark and the periodic task recomputes it.
+
+These tests use `transactional_db`: the worker is another process and sees committed rows only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import redis
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
+from portfolio.coverage.services import enqueue
+from portfolio.coverage.services.compute import coverage_recompute
+from portfolio.evidence.models import EvidenceTag
+from tests.conftest import _free_port
+from tests.factories import make_world
+from tests.factories_coverage import confirm_behaviour, make_catalogue, make_evidence
+from workers.tasks.coverage import recompute_apprenticeship, recompute_dirty
+
+ACCEPTED = EvidenceTag.State.ACCEPTED
+
+
+def _wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
+    """Wait for the worker's work to show; a failure says what never happened (not how long it took)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"never happened: {what}")
+
+
+def _all_but_one(catalogue: Any, world: Any) -> None:
+    """Route A covered except S3; behaviours confirmed. One accepted tag on S3 makes the apprentice ready."""
+    s, a = catalogue.statements, world.apprenticeship
+    make_evidence(apprenticeship=a, files=(), tags={s[c]: ACCEPTED for c in ("K1", "K2", "K3", "S1", "S2")})
+    confirm_behaviour(apprenticeship=a, statement=s["B1"], by=world.line_manager)
+    confirm_behaviour(apprenticeship=a, statement=s["B2"], by=world.line_manager)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_acceptance_is_recomputed_by_the_worker_with_one_readiness_event(celery_worker: Any) -> None:
+    catalogue = make_catalogue()
+    world = make_world(standard=catalogue.standard)
+    _all_but_one(catalogue, world)
+    with transaction.atomic():  # as a review service would: the change and its mark in one transaction
+        make_evidence(apprenticeship=world.apprenticeship, files=(), tags={catalogue.statements["S3"]: ACCEPTED})
+
+    summary = _wait_for(
+        lambda: CoverageSummary.objects.filter(apprenticeship=world.apprenticeship, ready=True).first(),
+        "the worker stored the apprentice as ready",
+    )
+    assert (summary.covered, summary.mapped) == (6, 6)
+    _wait_for(lambda: not CoverageDirty.objects.filter(apprenticeship=world.apprenticeship).exists(), "mark cleared")
+    [event] = ReadinessEvent.objects.filter(apprenticeship=world.apprenticeship)
+    assert (event.sequence, event.ready) == (1, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_made_while_redis_is_unreachable_is_recovered_by_the_periodic_task(
+    celery_worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Redis stopped", simulated honestly without stopping the machine's Redis (other suites share it): the
+    # enqueue after commit talks to 127.0.0.1:<a free port> where nothing listens, so its SET NX raises a
+    # connection error exactly as with Redis down. The commit must still succeed and the mark survive.
+    dead = redis.Redis(host="127.0.0.1", port=_free_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
+    with pytest.raises(redis.ConnectionError):
+        dead.ping()
+    monkeypatch.setattr(enqueue, "_redis", lambda: dead)
+
+    catalogue = make_catalogue()
+    world = make_world(standard=catalogue.standard)
+    with transaction.atomic():
+        make_evidence(apprenticeship=world.apprenticeship, tags={catalogue.statements["K1"]: ACCEPTED})
+    assert CoverageDirty.objects.filter(apprenticeship=world.apprenticeship).exists()
+    assert not CoverageSummary.objects.filter(apprenticeship=world.apprenticeship).exists()  # nothing was sent
+
+    monkeypatch.undo()  # Redis is back; the beat schedule fires the reconciler, here sent by hand
+    assert recompute_dirty.delay().get(timeout=60) >= 1
+    summary = CoverageSummary.objects.get(apprenticeship=world.apprenticeship)
+    assert (summary.covered, summary.mapped) == (1, 6)
+    assert not CoverageDirty.objects.filter(apprenticeship=world.apprenticeship).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_duplicated_and_concurrent_recomputes_record_one_event(celery_worker: Any) -> None:
+    catalogue = make_catalogue()
+    world = make_world(standard=catalogue.standard)
+    _all_but_one(catalogue, world)
+    a = world.apprenticeship
+    _wait_for(lambda: CoverageSummary.objects.filter(apprenticeship=a, covered=5).exists(), "first compute")
+    make_evidence(apprenticeship=a, files=(), tags={catalogue.statements["S3"]: ACCEPTED}, mark=False)
+    CoverageDirty.objects.create(apprenticeship=a, marked_at=timezone.now())
+
+    # The same task delivered three times to the worker, plus the periodic pass...
+    results = [recompute_apprenticeship.delay(a.pk) for _ in range(3)] + [recompute_dirty.delay()]
+    for result in results:
+        result.get(timeout=60)
+    # ...and four recomputes at once in this process, past the "still dirty?" check, straight at the lock.
+    barrier = threading.Barrier(4)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            coverage_recompute(apprenticeship_ids=[a.pk])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert list(ReadinessEvent.objects.filter(apprenticeship=a).values_list("sequence", "ready")) == [(1, True)]
+    summary = CoverageSummary.objects.get(apprenticeship=a)
+    assert (summary.ready, summary.event_sequence) == (True, 1)
+    assert summary.recompute_count >= 5  # 1 first compute, at least 1 by the worker, 4 here: they all ran
+
+
+def test_a_burst_to_one_apprenticeship_enqueues_one_leading_and_one_trailing_recompute(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.COVERAGE_COALESCE_MS = 60_000  # one window for the whole test, whatever the machine's speed
+    sent: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(recompute_apprenticeship, "apply_async", lambda *args, **kwargs: sent.append((args, kwargs)))
+    apprenticeship_id = 900_000_000 + int(time.time() * 1000) % 1_000_000
+    client = enqueue._redis()
+    client.delete(enqueue.lead_key(apprenticeship_id), enqueue.trail_key(apprenticeship_id))
+
+    for _ in range(1000):
+        enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])
+    assert [kwargs.get("countdown") for _, kwargs in sent] == [None, 60.0]  # leading now, trailing at the end
+
+    enqueue.coverage_trailing_started(apprenticeship_id=apprenticeship_id)  # the trailing task starts...
+    enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])  # ...so a later change needs another
+    assert len(sent) == 3
+    client.delete(enqueue.lead_key(apprenticeship_id), enqueue.trail_key(apprenticeship_id))
