@@ -1,11 +1,11 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api.coverage import views as coverage
 from api.evidence import files as evidence_files
 from api.evidence import items as evidence
 from api.evidence import tags as evidence_tags
 from api.notify import views as notifications
-from api.coverage import views as coverage
 from api.people import apprenticeships, auth, invitations, memberships, organisations
 from api.reviews import behaviours as review_behaviours
 from api.reviews import decisions as review_decisions

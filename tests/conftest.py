@@ -146,6 +146,38 @@ def subprocess_env() -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": test_db_url}
 
 
+_running_worker: dict[str, str] = {}
+
+
+def wait_for_worker_idle(timeout: float = 30.0) -> None:
+    """Drop queued messages and wait until the worker has finished what it holds (running, or waiting for
+    a countdown). Called after each test that commits, so no task of one test runs into the next test's
+    database clean-up (a TRUNCATE racing a worker's transaction deadlocks)."""
+    node = _running_worker.get("node")
+    if node is None:
+        return
+    from workers.celery import app
+
+    app.control.purge()
+    inspect = app.control.inspect(destination=[node], timeout=2.0, limit=1)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        held = [inspect.active() or {}, inspect.reserved() or {}, inspect.scheduled() or {}]
+        if not any(tasks for replies in held for tasks in replies.values()):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"the Celery worker was still busy after {timeout}s: see {ARTIFACTS / 'celery-worker.log'}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    # Runs before the fixtures are finalised, so before pytest-django flushes the database.
+    marker = item.get_closest_marker("django_db")
+    commits = bool(marker and marker.kwargs.get("transaction"))
+    if _running_worker and (commits or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))):
+        wait_for_worker_idle()
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup: None, django_db_blocker: object, s3_server: str) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on Redis, using the test database.
@@ -158,7 +190,7 @@ def celery_worker(django_db_setup: None, django_db_blocker: object, s3_server: s
     env = {**subprocess_env(), "DEBUG": "0"}
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "celery-worker.log").open("w")
-    node = f"test-{uuid.uuid4().hex[:8]}@%h"
+    node = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -187,7 +219,9 @@ def celery_worker(django_db_setup: None, django_db_blocker: object, s3_server: s
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail(f"the Celery worker did not start: see {ARTIFACTS / 'celery-worker.log'}")
+    _running_worker["node"] = node
     yield process
+    _running_worker.clear()
     process.terminate()
     try:
         process.wait(timeout=20)
