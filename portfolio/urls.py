@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("standards/", include("portfolio.standards.urls")),
     path("notifications/", include("portfolio.notify.urls")),
+    path("", include("portfolio.coverage.urls")),
     path("reviews/", include("portfolio.reviews.urls")),
     path("", include("portfolio.people.urls")),
     path("", include("portfolio.evidence.urls")),

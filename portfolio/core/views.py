@@ -1,9 +1,10 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portfolio.core.health import system_health
+from portfolio.people.selectors import user_roles
 
 
 @never_cache
@@ -21,4 +22,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in people start where their work is: staff and employers at the cohort, apprentices at their
+    progress. Everyone else sees what this is and where to sign in."""
+    roles = user_roles(user=request.user)
+    if {"provider", "employer"} & roles:
+        return redirect("cohort-page")
+    if "apprentice" in roles:
+        return redirect("my-progress-page")
     return render(request, "core/home.html")

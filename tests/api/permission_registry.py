@@ -169,7 +169,14 @@ def _evidence_body(own: World) -> dict[str, Any]:
 
 ROUTES: dict[str, Route] = {
     # Pages
-    "home": route(GET=ALL_200),
+    # Signed-in people are sent to where their work is (their progress, or the cohort).
+    "home": route(GET="200 302 302 302 302 302 302 302"),
+    # Coverage pages: progress of one apprenticeship; the cohort, its heat map and the readiness feed.
+    "my-progress-page": route(GET="302 302 302 200 200 200 200 200"),
+    "progress-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 200 404 200 404 200 200 404"),
+    "cohort-page": route(GET="302 403 403 200 200 200 200 200"),
+    "cohort-heatmap-page": route(GET="302 403 403 200 200 200 200 200"),
+    "readiness-feed-page": route(GET="302 200 200 200 200 200 200 200"),
     "healthz": route(GET=ALL_200),
     "login": route(GET="200 302 302 302 302 302 302 302"),
     "logout": route(GET="405 405 405 405 405 405 405 405", POST="302 302 302 302 302 302 302 302"),

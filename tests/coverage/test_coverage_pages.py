@@ -1,0 +1,86 @@
+"""The coverage pages show the stored coverage to the people who may see it, and nobody else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from portfolio.coverage.services.compute import coverage_recompute
+from portfolio.evidence.models import Evidence, EvidenceTag
+from portfolio.standards.models import OutcomeStatement
+from portfolio.standards.services import standard_import
+from tests.factories import make_world
+from tests.factories_evidence import make_evidence
+from tests.standards.conftest import api_document, plan_text
+
+
+@pytest.fixture
+def two_providers(db: None) -> tuple[Any, Any]:
+    standard = standard_import(plan=plan_text("ST0792"), api_document=api_document("ST0792")).standard
+    own, other = make_world(standard=standard), make_world(standard=standard)
+    # The own apprentice has AO1's statements accepted; the other has nothing.
+    ao1 = standard.outcomes.get(code="AO1")
+    codes = list(OutcomeStatement.objects.filter(outcome=ao1).values_list("statement__code", flat=True))
+    evidence = make_evidence(
+        apprenticeship=own.apprenticeship, state=Evidence.State.ACCEPTED, tags=codes, title="Call sheet"
+    )
+    evidence.tags.update(state=EvidenceTag.State.ACCEPTED)
+    coverage_recompute(apprenticeship_ids=[own.apprenticeship.pk, other.apprenticeship.pk])
+    return own, other
+
+
+def test_progress_page_shows_bars_missing_statements_and_the_matrix(client: Client, two_providers: Any) -> None:
+    own, _ = two_providers
+    client.force_login(own.apprentice)
+    page = client.get(f"/progress/{own.apprenticeship.public_id}/").content.decode()
+    assert "Your progress" in page
+    assert "Not ready for assessment yet" in page
+    assert 'aria-label="AO1: 10 of 10 statements covered"' in page
+    assert "Core assessment outcomes" in page
+    assert "Option: Production coordinator" in page
+    k6 = api_document("ST0792")["knowledges"][5]["detail"].strip()
+    assert k6 in page  # K6 (AO2) is missing, shown with its text
+    assert "Call sheet" in page
+
+
+def test_an_apprentice_lands_on_their_progress(client: Client, two_providers: Any) -> None:
+    own, _ = two_providers
+    client.force_login(own.apprentice)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/progress/{own.apprenticeship.public_id}/"
+
+
+@pytest.mark.parametrize("role", ["tutor", "line_manager"])
+def test_the_cohort_shows_only_your_organisations_apprentices(client: Client, two_providers: Any, role: str) -> None:
+    own, other = two_providers
+    client.force_login(getattr(own, role))
+    for url in ("/cohort/", "/cohort/heatmap/", "/cohort/?format=csv", "/readiness/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode()
+        assert other.apprentice.email not in text, url
+        assert other.apprentice.display_name not in text, url
+    cohort = client.get("/cohort/").content.decode()
+    assert own.apprentice.display_name in cohort
+    assert "AO1: 10/10" in cohort
+    csv_text = b"".join(client.get("/cohort/?format=csv").streaming_content).decode()
+    assert own.apprentice.email in csv_text
+    assert "AO1 100%" in csv_text
+
+
+def test_cohort_filters_and_search(client: Client, two_providers: Any) -> None:
+    own, _ = two_providers
+    client.force_login(own.tutor)
+    assert own.apprentice.display_name in client.get("/cohort/?ready=no").content.decode()
+    assert own.apprentice.display_name not in client.get("/cohort/?ready=yes").content.decode()
+    assert own.apprentice.display_name not in client.get("/cohort/?q=nobody-called-this").content.decode()
+    assert own.apprentice.display_name in client.get(f"/cohort/?q={own.apprentice.email[:6]}").content.decode()
+
+
+def test_another_providers_apprenticeship_progress_is_404(client: Client, two_providers: Any) -> None:
+    own, other = two_providers
+    client.force_login(own.tutor)
+    assert client.get(f"/progress/{other.apprenticeship.public_id}/").status_code == 404
