@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -31,7 +32,7 @@ def _require_cohort_role(request: HttpRequest) -> None:
 @login_required
 def my_progress(request: HttpRequest) -> HttpResponse:
     """An apprentice's own start page: straight to their progress when they have one apprenticeship."""
-    mine = list(apprenticeship_list_for_user(user=request.user).filter(apprentice=request.user))
+    mine = list(apprenticeship_list_for_user(user=request.user).filter(apprentice_id=request.user.pk))
     if len(mine) == 1:
         return redirect("progress-page", public_id=mine[0].public_id)
     return render(request, "coverage/mine.html", {"apprenticeships": mine})
@@ -85,7 +86,7 @@ class _Echo:
 
 @require_GET
 @login_required
-def cohort_page(request: HttpRequest) -> HttpResponse:
+def cohort_page(request: HttpRequest) -> HttpResponseBase:
     _require_cohort_role(request)
     filters = {name: request.GET.get(name, "").strip() for name in COHORT_FILTERS}
     rows = cohort_rows(user=request.user, filters=filters)

@@ -19,6 +19,7 @@ from tests.standards.conftest import api_document, plan_text
 @pytest.fixture
 def two_providers(db: None) -> tuple[Any, Any]:
     standard = standard_import(plan=plan_text("ST0792"), api_document=api_document("ST0792")).standard
+    assert standard is not None
     own, other = make_world(standard=standard), make_world(standard=standard)
     # The own apprentice has AO1's statements accepted; the other has nothing.
     ao1 = standard.outcomes.get(code="AO1")
@@ -59,14 +60,14 @@ def test_the_cohort_shows_only_your_organisations_apprentices(client: Client, tw
     for url in ("/cohort/", "/cohort/heatmap/", "/cohort/?format=csv", "/readiness/"):
         response = client.get(url)
         assert response.status_code == 200, url
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
         text = body.decode()
         assert other.apprentice.email not in text, url
         assert other.apprentice.display_name not in text, url
     cohort = client.get("/cohort/").content.decode()
     assert own.apprentice.display_name in cohort
     assert "AO1: 10/10" in cohort
-    csv_text = b"".join(client.get("/cohort/?format=csv").streaming_content).decode()
+    csv_text = b"".join(client.get("/cohort/?format=csv").streaming_content).decode()  # type: ignore[attr-defined]
     assert own.apprentice.email in csv_text
     assert "AO1 100%" in csv_text
 
