@@ -147,7 +147,7 @@ AUTH_USER_MODEL = "people.User"
 # accounts too, so no other path (admin login, a future form) can skip the count.
 AUTHENTICATION_BACKENDS = ["portfolio.people.backends.LockoutAwareBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "apprenticeship-list-page"
+LOGIN_REDIRECT_URL = "home"  # which sends each person to where their work is
 LOGOUT_REDIRECT_URL = "login"
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
 SIGNIN_MAX_FAILURES_PER_IP = env_int("SIGNIN_MAX_FAILURES_PER_IP", 50)

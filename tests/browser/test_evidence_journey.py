@@ -4,8 +4,10 @@ role sees, and the ready state on the last missing statement."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,10 @@ import pytest
 from django.db.models import Q
 from playwright.sync_api import Browser, Page, expect
 
+from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.people.models import Apprenticeship
+from portfolio.reviews.services.behaviours import behaviour_confirm
 from portfolio.standards.models import OutcomeStatement
 from portfolio.standards.services import standard_import
 from tests.browser.conftest import screenshot, sign_in
@@ -60,7 +64,23 @@ def journey_world(transactional_db: None) -> Any:
     world.apprenticeship.save()
     assert LAST_MISSING in route_codes(world.apprenticeship)
     cover_all_but(world.apprenticeship, LAST_MISSING)
+    behaviours = list(standard.statements.filter(kind="B").values_list("code", flat=True))
+    behaviour_confirm(
+        actor=world.line_manager, apprenticeship=world.apprenticeship, statement_codes=behaviours,
+        confirmed_on=datetime.date(2025, 10, 1), comment="Seen throughout the placement.",
+    )  # fmt: skip
+    coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk])
     return world
+
+
+def reload_until(page: Page, text: str, timeout: float = 30.0) -> None:
+    """Coverage is recomputed by the worker after the commit: reload until the page shows it."""
+    deadline = time.monotonic() + timeout
+    while text not in page.inner_text("main"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} did not appear on {page.url} within {timeout}s")
+        time.sleep(0.25)
+        page.reload()
 
 
 def test_evidence_from_upload_to_acceptance(
@@ -77,8 +97,13 @@ def test_evidence_from_upload_to_acceptance(
     upload = tmp_path / "stage-plan.pdf"
     upload.write_bytes(pdf())
 
-    # The apprentice records the evidence and uploads a real file through the page, straight to S3.
+    # Before: one statement short of ready, as the dashboard says.
     sign_in(page, world.apprentice.email, PASSWORD)
+    expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
+    expect(page.locator(".readiness")).to_contain_text("Not ready for assessment yet")
+    expect(page.locator("ul.missing")).to_contain_text(LAST_MISSING)
+
+    # The apprentice records the evidence and uploads a real file through the page, straight to S3.
     page.goto(f"/apprenticeships/{apprenticeship.public_id}/evidence/new/")
     page.get_by_label("Title").fill("Stage plan for the spring tour")
     page.get_by_label("Kind").select_option("project_work")
@@ -122,3 +147,20 @@ def test_evidence_from_upload_to_acceptance(
     evidence.refresh_from_db()
     assert evidence.state == Evidence.State.ACCEPTED
     assert evidence.tags.get().state == EvidenceTag.State.ACCEPTED
+
+    # The worker recomputes: the apprentice's dashboard and the provider's cohort show the ready state.
+    page.goto(f"/progress/{apprenticeship.public_id}/")
+    reload_until(page, "Ready for assessment")
+    expect(page.locator("ul.missing")).to_have_count(0)
+    screenshot(page, "apprentice-progress")
+    assessor.goto("/cohort/")
+    row = assessor.locator(f"tr[data-apprenticeship='{apprenticeship.public_id}']")
+    expect(row).to_contain_text("Ready")
+    expect(row).to_contain_text("100%")
+    screenshot(assessor, "provider-cohort")
+    assessor.goto("/readiness/")
+    expect(assessor.locator(".feed")).to_contain_text("became ready for assessment")
+    screenshot(assessor, "provider-readiness-feed")
+    employer.goto("/cohort/")
+    expect(employer.locator(f"tr[data-apprenticeship='{apprenticeship.public_id}']")).to_contain_text("Ready")
+    screenshot(employer, "employer-apprentices")
