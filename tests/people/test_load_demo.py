@@ -7,6 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portfolio.audit.models import AuditEntry
+from portfolio.coverage.models import CoverageSummary
+from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
 from tests.factories import make_standard
 
@@ -15,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue() -> None:
-    make_standard(reference="ST1483", options=("Live events", "Film and TV", "Theatre"))
-    make_standard(reference="ST0792", options=("Broadcast", "Events"))
-    make_standard(reference="ST1297", options=("Lighting", "Sound", "Rigging"))
+    call_command("import_standards", stdout=StringIO())
 
 
 def _run(*args: str) -> str:
@@ -55,6 +55,17 @@ def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: Non
         assert role in output
     apprentice = User.objects.get(email="apprentice1@demo.example.org")
     assert apprentice.check_password("demo-portfolio-2025")
+    # Evidence through the real services: one apprentice ready, the others on the way, every queue in use.
+    summaries = {
+        s.apprenticeship.apprentice.email: s
+        for s in CoverageSummary.objects.select_related("apprenticeship__apprentice")
+    }
+    assert summaries["apprentice1@demo.example.org"].ready is True
+    assert summaries["apprentice2@demo.example.org"].mapped - summaries["apprentice2@demo.example.org"].covered == 1
+    assert sum(s.ready for s in summaries.values()) == 1
+    states = set(Evidence.objects.values_list("state", flat=True))
+    assert {"accepted", "submitted", "confirmed", "returned", "draft"} <= states
+    assert not EvidenceFile.objects.exclude(state="verified").exists()
 
 
 def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) -> None:

@@ -4,8 +4,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
-from portfolio.people.demo import DemoCatalogueMissing, demo_load
+from portfolio.evidence.demo import demo_evidence_load
+from portfolio.people.demo import DOMAIN, DemoCatalogueMissing, demo_load
+from portfolio.people.models import Apprenticeship
 
 # A fixed, printed password: this is demo data for a local `make run`, and the command refuses to run
 # without DEBUG unless told to, so it cannot open a production site by accident.
@@ -28,6 +31,12 @@ class Command(BaseCommand):
             logins = demo_load(password=DEMO_PASSWORD)
         except DemoCatalogueMissing as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Demo loaded. Every demo account's password is: {DEMO_PASSWORD}")
+        apprenticeships = list(
+            Apprenticeship.objects.filter(apprentice__email__endswith=f"@{DOMAIN}").order_by("apprentice__email")
+        )
+        # The demo's reviews would otherwise mail every demo account; nobody reads those.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            made = demo_evidence_load(apprenticeships=apprenticeships)
+        self.stdout.write(f"Demo loaded ({made} new evidence items). Every demo account's password is: {DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.role:<36} {login.email}")
