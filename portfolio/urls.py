@@ -11,6 +11,7 @@ urlpatterns = [
     path("standards/", include("portfolio.standards.urls")),
     path("notifications/", include("portfolio.notify.urls")),
     path("", include("portfolio.coverage.urls")),
+    path("settings/webhooks/", include("portfolio.webhooks.urls")),
     path("reviews/", include("portfolio.reviews.urls")),
     path("", include("portfolio.people.urls")),
     path("", include("portfolio.evidence.urls")),

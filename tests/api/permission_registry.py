@@ -177,6 +177,10 @@ ROUTES: dict[str, Route] = {
     "cohort-page": route(GET="302 403 403 200 200 200 200 200"),
     "cohort-heatmap-page": route(GET="302 403 403 200 200 200 200 200"),
     "readiness-feed-page": route(GET="302 200 200 200 200 200 200 200"),
+    # Webhook settings: provider admins only (each sees their own provider's endpoints; tests/webhooks).
+    "webhook-settings-page": route(
+        GET="302 403 403 403 403 403 200 200", POST=("302 403 403 403 403 403 200 200", lambda own, other: {})
+    ),
     "healthz": route(GET=ALL_200),
     "login": route(GET="200 302 302 302 302 302 302 302"),
     "logout": route(GET="405 405 405 405 405 405 405 405", POST="302 302 302 302 302 302 302 302"),
