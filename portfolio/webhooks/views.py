@@ -29,7 +29,7 @@ def _admin_providers(request: HttpRequest) -> list[Organisation]:
     providers = list(
         Organisation.objects.filter(
             kind=Organisation.Kind.PROVIDER,
-            memberships__user_id=request.user.pk,
+            memberships__user_id=request.user.pk or 0,
             memberships__is_active=True,
             memberships__role=Membership.Role.PROVIDER_ADMIN,
         ).distinct()
