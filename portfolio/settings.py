@@ -237,6 +237,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # Coverage: changes to one apprenticeship within this window share a recompute (see coverage_enqueue).
 COVERAGE_COALESCE_MS = env_int("COVERAGE_COALESCE_MS", 200)
+# PostgreSQL work_mem for the coverage recompute's transaction (its hash joins and aggregates).
+COVERAGE_WORK_MEM = env_str("COVERAGE_WORK_MEM", "256MB")
 # Webhooks: each delivery is retried with exponential backoff from this base, for this long, then given up.
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
 WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 86400)
