@@ -1,0 +1,85 @@
+"""Each role's pages in a real browser: every control has an accessible name, one h1, nothing wider than a
+phone's screen; several files dropped at once, each with its own progress and result."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from portfolio.coverage.services.compute import coverage_recompute
+from portfolio.standards.services import standard_import
+from tests.browser.conftest import screenshot, sign_in
+from tests.evidence.samples import elf, image
+from tests.factories import PASSWORD, make_world
+from tests.factories_evidence import make_evidence
+from tests.standards.conftest import api_document, plan_text
+
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.innerText.trim()))
+  .map(el => el.outerHTML.slice(0, 120))"""
+OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture
+def world(transactional_db: None) -> Any:
+    standard = standard_import(plan=plan_text("ST1297"), api_document=api_document("ST1297")).standard
+    assert standard is not None
+    world = make_world(standard=standard)
+    make_evidence(apprenticeship=world.apprenticeship, state="submitted", tags=("K1", "S2"), title="Rigging check")
+    coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk])
+    return world
+
+
+def _pages_for(world: Any) -> dict[str, list[str]]:
+    progress = f"/progress/{world.apprenticeship.public_id}/"
+    return {
+        "apprentice": [progress, "/evidence/", f"/apprenticeships/{world.apprenticeship.public_id}/evidence/new/"],
+        "line_manager": ["/cohort/", "/reviews/confirmation/", progress],
+        "assessor": ["/cohort/", "/cohort/heatmap/", "/reviews/acceptance/", "/readiness/"],
+        "admin": ["/settings/webhooks/", "/standards/", "/standards/import/"],
+    }
+
+
+@pytest.mark.parametrize("role", ["apprentice", "line_manager", "assessor", "admin"])
+def test_pages_name_every_control_and_fit_a_phone(
+    world: Any, browser: Browser, live_server: Any, insecure_cookies: None, role: str
+) -> None:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, getattr(world, role).email, PASSWORD)
+    for path in _pages_for(world)[role]:
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert page.evaluate(UNNAMED_CONTROLS) == [], path
+        assert page.evaluate(OVERFLOW) <= 1, f"{path} is wider than a phone's screen"
+    screenshot(page, f"phone-{role}")
+    context.close()
+
+
+def test_several_files_at_once_each_with_its_own_result(
+    world: Any, page: Page, celery_worker: Any, tmp_path: Path
+) -> None:
+    evidence = make_evidence(apprenticeship=world.apprenticeship, tags=("K1",), files=0, title="Photos of the rig")
+    photo = tmp_path / "rig.jpg"
+    photo.write_bytes(image("jpeg"))
+    disguised = tmp_path / "rig-notes.pdf"
+    disguised.write_bytes(elf())
+    sign_in(page, world.apprentice.email, PASSWORD)
+    page.goto(f"/evidence/{evidence.public_id}/")
+    page.set_input_files("#upload-input", [str(photo), str(disguised)])
+    rows = page.locator(".upload-list li")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="rig.jpg").locator(".upload-status")).to_have_text(
+        re.compile("checked and added"), timeout=30_000
+    )
+    expect(rows.filter(has_text="rig-notes.pdf").locator(".upload-status")).to_have_text(
+        re.compile("rig-notes.pdf is not a PDF"), timeout=30_000
+    )
+    screenshot(page, "apprentice-upload-results")
