@@ -243,6 +243,8 @@ COVERAGE_WORK_MEM = env_str("COVERAGE_WORK_MEM", "256MB")
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
 WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 86400)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+# Off: webhooks go to public addresses only (no calls into the server's own network).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
 # --- Email ----------------------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

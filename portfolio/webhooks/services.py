@@ -25,6 +25,7 @@ from django.utils import timezone
 from portfolio.audit.services import audit_record
 from portfolio.people.models import Organisation
 from portfolio.people.selectors import user_is_admin_of
+from portfolio.webhooks.addresses import webhook_target_refusal
 from portfolio.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ def webhook_url_check(url: str) -> str:
         raise ValidationError(
             {"url": "Give an http:// or https:// address with a host, e.g. https://example.org/hook."}
         )
+    refusal = webhook_target_refusal(url)
+    if refusal:
+        raise ValidationError({"url": refusal})
     return url
 
 
@@ -199,6 +203,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> float | None:
             delivery.next_attempt_at = None
             delivery.save()
             return None
+        refusal = webhook_target_refusal(delivery.endpoint.url)
         body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
         timestamp = str(int(time.time()))
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked to be http(s) when saved
@@ -220,6 +225,8 @@ def webhook_delivery_attempt(*, delivery_id: int) -> float | None:
         code: int | None = None
         error = ""
         try:
+            if refusal:
+                raise urllib.error.URLError(refusal)  # counted as a failed attempt; retried like any other
             with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
                 code = response.status
         except urllib.error.HTTPError as exc:
