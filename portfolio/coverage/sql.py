@@ -99,24 +99,25 @@ def _targets(ids: Sequence[int]) -> tuple[str, list[Any]]:
 
 def _statement_ctes(ids: Sequence[int]) -> tuple[str, list[Any]]:
     targets, params = _targets(ids)
-    where, more = id_filter("e.apprenticeship_id", ids)
     sql = f"""
     WITH {targets},
     route AS (
-        SELECT t.apprenticeship_id, t.need, o.id AS outcome_id
+        SELECT t.apprenticeship_id, t.need, o.id AS outcome_id, o.position AS outcome_position
         FROM targets t
         JOIN standards_assessmentoutcome o
           ON o.standard_id = t.standard_id AND (o.option_id IS NULL OR o.option_id = t.option_id)
     ),
     counted AS (
         SELECT e.apprenticeship_id, g.statement_id, COUNT(*) AS items
-        FROM evidence_evidence e
+        FROM targets t
+        JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id
         JOIN evidence_evidencetag g ON g.evidence_id = e.id
-        WHERE {where} AND {TAG_COUNTS}
+        WHERE {TAG_COUNTS}
         GROUP BY e.apprenticeship_id, g.statement_id
     ),
     per_statement AS (
-        SELECT r.apprenticeship_id, r.outcome_id, s.id AS statement_id, s.code, s.position, s.mandatory,
+        SELECT r.apprenticeship_id, r.outcome_id, r.outcome_position, s.id AS statement_id, s.code, s.position,
+               s.mandatory,
                COALESCE(c.items, 0) AS items,
                CASE WHEN COALESCE(c.items, 0) >= r.need THEN 1 ELSE 0 END AS covered
         FROM route r
@@ -124,22 +125,21 @@ def _statement_ctes(ids: Sequence[int]) -> tuple[str, list[Any]]:
         JOIN standards_statement s ON s.id = m.statement_id
         LEFT JOIN counted c ON c.apprenticeship_id = r.apprenticeship_id AND c.statement_id = s.id
     )"""
-    return sql, params + more
+    return sql, params
 
 
-def ao_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
-    """Write every route AO's coverage for the batch; a row whose numbers did not change is left alone."""
-    d = dialect()
-    ctes, params = _statement_ctes(ids)
-    sql = f"""
-    {ctes},
+def _per_ao(d: Dialect) -> str:
+    return f"""
     per_ao AS (
         SELECT apprenticeship_id, outcome_id, SUM(covered) AS covered, COUNT(*) AS mapped,
                {d.agg_codes("code", "position", "covered = 0")} AS missing,
                {d.agg_codes("code", "position", "covered = 0 AND mandatory")} AS mandatory_missing
         FROM per_statement
         GROUP BY apprenticeship_id, outcome_id
-    )
+    )"""
+
+
+_AO_INSERT = """
     INSERT INTO coverage_aocoverage
         (apprenticeship_id, outcome_id, covered, mapped, percent, missing, mandatory_missing, complete, changed_at)
     SELECT apprenticeship_id, outcome_id, covered, mapped, (covered * 1000 / mapped) / 10.0,
@@ -154,6 +154,14 @@ def ao_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
        OR coverage_aocoverage.missing <> excluded.missing
        OR coverage_aocoverage.mandatory_missing <> excluded.mandatory_missing
     """
+
+
+def ao_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
+    """Write every route AO's coverage for the batch; a row whose numbers did not change is left alone."""
+    ctes, params = _statement_ctes(ids)
+    sql = f"""
+    {ctes},{_per_ao(dialect())}
+    {_AO_INSERT}"""
     return sql, [*params, now]
 
 
@@ -172,11 +180,8 @@ def ao_prune(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
-    """Roll the batch's AO rows up into its summaries, with the gates; returns (apprenticeship_id, ready)."""
-    d = dialect()
-    targets, params = _targets(ids)
-    ao_where, ao_params = id_filter("c.apprenticeship_id", ids)
+def _summary_insert(d: Dialect) -> tuple[str, str]:
+    """The behaviours CTEs and the summary INSERT, over CTEs `targets`, `ao`, `missing` and `mandatory`."""
     gate_on = "(t.require_behaviours AND COALESCE(b.total, 0) > 0)"
     gate_passed = "COALESCE(b.total, 0) = COALESCE(b.confirmed, 0)"
     gates = d.obj(
@@ -194,8 +199,7 @@ def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
             d.as_json(f"COALESCE(b.missing, {d.json_empty})"),
         ),
     )
-    sql = f"""
-    WITH {targets},
+    behaviours = f"""
     behaviours AS (
         SELECT t.apprenticeship_id, s.code, s.position,
                CASE WHEN EXISTS (
@@ -209,25 +213,8 @@ def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
         SELECT apprenticeship_id, COUNT(*) AS total, SUM(confirmed) AS confirmed,
                {d.agg_codes("code", "position", "confirmed = 0")} AS missing
         FROM behaviours GROUP BY apprenticeship_id
-    ),
-    ao AS (
-        SELECT c.apprenticeship_id, SUM(c.covered) AS covered, SUM(c.mapped) AS mapped
-        FROM coverage_aocoverage c WHERE {ao_where} GROUP BY c.apprenticeship_id
-    ),
-    missing AS (
-        SELECT c.apprenticeship_id, {d.agg_codes("m.value", "o.position, m.idx", "1 = 1")} AS codes
-        FROM coverage_aocoverage c
-        JOIN standards_assessmentoutcome o ON o.id = c.outcome_id,
-        {d.elements("c.missing", "m")}
-        WHERE {ao_where} GROUP BY c.apprenticeship_id
-    ),
-    mandatory AS (
-        SELECT c.apprenticeship_id, {d.agg_codes("m.value", "o.position, m.idx", "1 = 1")} AS codes
-        FROM coverage_aocoverage c
-        JOIN standards_assessmentoutcome o ON o.id = c.outcome_id,
-        {d.elements("c.mandatory_missing", "m")}
-        WHERE {ao_where} GROUP BY c.apprenticeship_id
-    )
+    )"""
+    insert = f"""
     INSERT INTO coverage_coveragesummary
         (apprenticeship_id, covered, mapped, percent, missing, mandatory_missing, gates, ready, computed_at,
          event_sequence, recompute_count)
@@ -250,7 +237,72 @@ def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
         recompute_count = coverage_coveragesummary.recompute_count + 1
     RETURNING apprenticeship_id, ready
     """
+    return behaviours, insert
+
+
+def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
+    """Roll the batch's AO rows up into its summaries, with the gates; returns (apprenticeship_id, ready)."""
+    d = dialect()
+    targets, params = _targets(ids)
+    ao_where, ao_params = id_filter("c.apprenticeship_id", ids)
+    behaviours, insert = _summary_insert(d)
+    sql = f"""
+    WITH {targets},{behaviours},
+    ao AS (
+        SELECT c.apprenticeship_id, SUM(c.covered) AS covered, SUM(c.mapped) AS mapped
+        FROM coverage_aocoverage c WHERE {ao_where} GROUP BY c.apprenticeship_id
+    ),
+    missing AS (
+        SELECT c.apprenticeship_id, {d.agg_codes("m.value", "o.position, m.idx", "1 = 1")} AS codes
+        FROM coverage_aocoverage c
+        JOIN standards_assessmentoutcome o ON o.id = c.outcome_id,
+        {d.elements("c.missing", "m")}
+        WHERE {ao_where} GROUP BY c.apprenticeship_id
+    ),
+    mandatory AS (
+        SELECT c.apprenticeship_id, {d.agg_codes("m.value", "o.position, m.idx", "1 = 1")} AS codes
+        FROM coverage_aocoverage c
+        JOIN standards_assessmentoutcome o ON o.id = c.outcome_id,
+        {d.elements("c.mandatory_missing", "m")}
+        WHERE {ao_where} GROUP BY c.apprenticeship_id
+    )
+    {insert}"""
     return sql, [*params, *ao_params, *ao_params, *ao_params, now]
+
+
+def coverage_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
+    """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, ready).
+
+    The AO rows are written by a data-modifying CTE, and the summary is rolled up from the same per-statement
+    rows rather than read back from them (a statement does not see its own CTE's writes). Prune first: the
+    summary covers the route's AOs with statements, which are exactly the AO rows that survive `ao_prune`.
+    """
+    d = dialect()
+    ctes, params = _statement_ctes(ids)
+    behaviours, insert = _summary_insert(d)
+    order = "outcome_position, outcome_id, position"
+    sql = f"""
+    {ctes},{_per_ao(d)},
+    ao_written AS ({_AO_INSERT}),
+    ao AS (
+        -- per_ao's counts are bigint, whose SUM is numeric: cast back, so percent rounds down like AO rows'
+        SELECT apprenticeship_id, CAST(SUM(covered) AS bigint) AS covered, CAST(SUM(mapped) AS bigint) AS mapped
+        FROM per_ao GROUP BY apprenticeship_id
+    ),
+    missing_statements AS (
+        SELECT apprenticeship_id, outcome_position, outcome_id, position, code, mandatory
+        FROM per_statement WHERE covered = 0
+    ),
+    missing AS (
+        SELECT apprenticeship_id, {d.agg_codes("code", order, "1 = 1")} AS codes
+        FROM missing_statements GROUP BY apprenticeship_id
+    ),
+    mandatory AS (
+        SELECT apprenticeship_id, {d.agg_codes("code", order, "mandatory")} AS codes
+        FROM missing_statements WHERE mandatory GROUP BY apprenticeship_id
+    ),{behaviours}
+    {insert}"""
+    return sql, [*params, now, now]
 
 
 def statements_explained(apprenticeship_id: int) -> tuple[str, list[Any]]:
