@@ -29,6 +29,16 @@ GROUP BY e.apprenticeship_id, g.statement_id
 """
 
 
+def _seeded_size(model: type) -> int:
+    """Apprenticeships already in the benchmark database; 0 when it does not exist or is not migrated yet."""
+    from django.db import DatabaseError
+
+    try:
+        return int(model._default_manager.count())  # type: ignore[attr-defined]
+    except DatabaseError:
+        return 0
+
+
 def run(size: int, repeat: int, reuse: bool = False) -> dict[str, object]:
     from django.core.management import call_command
     from django.db import connection, connections
@@ -36,7 +46,7 @@ def run(size: int, repeat: int, reuse: bool = False) -> dict[str, object]:
     from portfolio.people.models import Apprenticeship
 
     seed_seconds = 0.0
-    if not (reuse and Apprenticeship.objects.count() == size):
+    if not (reuse and _seeded_size(Apprenticeship) == size):
         connections.close_all()
         recreate_database()
         call_command("migrate", verbosity=0)
