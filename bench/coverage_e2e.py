@@ -29,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=500)
     parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=8, help="connections committing the burst's changes")
     parser.add_argument("--apprentices", type=int, default=50)
     args = parser.parse_args()
     recreate_database()
@@ -137,14 +138,14 @@ def main() -> None:
         apprenticeship = burst_world.apprenticeship
         before = CoverageSummary.objects.get(apprenticeship=apprenticeship).recompute_count
         codes = [c for c in s if c != "S4"]
-        # Four threads commit the changes, so a thousand fit in about a second on this machine.
+        # Several connections commit the changes at once, to make the burst as dense as the machine allows.
         import threading
 
         from django.db import connection
 
         def changes(offset: int) -> None:
             try:
-                for i in range(offset, args.burst, 4):
+                for i in range(offset, args.burst, args.threads):
                     item = burst_items[i % len(burst_items)]
                     flip = (i // len(burst_items)) % 2 == 0
                     state = EvidenceTag.State.DECLINED if flip else EvidenceTag.State.ACCEPTED
@@ -153,7 +154,7 @@ def main() -> None:
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=changes, args=(n,)) for n in range(4)]
+        threads = [threading.Thread(target=changes, args=(n,)) for n in range(args.threads)]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
