@@ -82,4 +82,8 @@ def test_several_files_at_once_each_with_its_own_result(
     expect(rows.filter(has_text="rig-notes.pdf").locator(".upload-status")).to_have_text(
         re.compile("rig-notes.pdf is not a PDF"), timeout=30_000
     )
+    files = page.locator('table[aria-labelledby="files-heading"]')
+    expect(files.locator("tr", has_text="rig.jpg")).to_contain_text("Verified")
+    expect(files.locator("tr", has_text="rig-notes.pdf")).to_contain_text("Rejected")
+    expect(files.get_by_role("link", name=re.compile("Download rig.jpg"))).to_be_visible()
     screenshot(page, "apprentice-upload-results")
