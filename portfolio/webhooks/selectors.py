@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from portfolio.people.models import Membership
+from portfolio.people.models import Membership, Organisation
 from portfolio.people.selectors import user_provider_ids
 from portfolio.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -43,3 +43,17 @@ def webhook_endpoint_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> W
 
 def webhook_delivery_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> WebhookDelivery:
     return _get(webhook_delivery_list_for_user(user=user), public_id)
+
+
+def webhook_admin_providers_for_user(*, user: Any) -> list[Organisation]:
+    """The providers whose webhooks this person administers (an active provider-admin membership)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.PROVIDER,
+            memberships__user_id=user.pk,
+            memberships__is_active=True,
+            memberships__role=Membership.Role.PROVIDER_ADMIN,
+        ).distinct()
+    )

@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from portfolio.people.models import Membership, Organisation
+from portfolio.people.models import Organisation
 from portfolio.webhooks.models import WebhookDelivery
 from portfolio.webhooks.selectors import (
+    webhook_admin_providers_for_user,
     webhook_delivery_get_for_user,
     webhook_endpoint_get_for_user,
     webhook_endpoint_list_for_user,
@@ -26,14 +27,7 @@ from portfolio.webhooks.services import (
 
 
 def _admin_providers(request: HttpRequest) -> list[Organisation]:
-    providers = list(
-        Organisation.objects.filter(
-            kind=Organisation.Kind.PROVIDER,
-            memberships__user_id=request.user.pk or 0,
-            memberships__is_active=True,
-            memberships__role=Membership.Role.PROVIDER_ADMIN,
-        ).distinct()
-    )
+    providers = webhook_admin_providers_for_user(user=request.user)
     if not providers:
         raise PermissionDenied("Webhooks are set up by a training provider's admin.")
     return providers
