@@ -250,16 +250,8 @@ def _in_use(removed: list[models.QuerySet[Any]]) -> list[str]:
             related = relation.related_model
             if related._meta.app_label == "standards":
                 continue
-            if relation.many_to_many:
-                lookup = {f"{relation.name}__in": queryset}
-                users = related._default_manager.filter(**lookup)
-                referenced = queryset.filter(**{f"{relation.related_name or relation.name}__in": users})
-            else:
-                field_name = relation.field.name
-                referenced_ids = related._default_manager.filter(**{f"{field_name}__in": queryset}).values(
-                    f"{field_name}_id"
-                )
-                referenced = queryset.filter(pk__in=referenced_ids)
+            # A reverse relation's name is the lookup from the catalogue row to its users (FK or M2M alike).
+            referenced = queryset.filter(**{f"{relation.name}__isnull": False}).distinct()
             for item in referenced:
                 blocked.append(f"{model._meta.verbose_name} {item} (used by {related._meta.verbose_name_plural})")
     return sorted(set(blocked))

@@ -128,3 +128,29 @@ def test_import_page_is_refused_to_other_roles(client: Client) -> None:
         client.force_login(user)
         assert client.get("/standards/import/").status_code == 403
         assert client.post("/standards/import/", {"plan": BytesIO(b"x")}).status_code == 403
+
+
+def test_replace_is_refused_when_evidence_is_tagged_to_a_statement_that_would_disappear(
+    admin_client: APIClient,
+) -> None:
+    from tests.factories_evidence import make_evidence
+
+    standard_import(plan=plan_text("ST1483"), api_document=api_document("ST1483"))
+    standard = Standard.objects.get(reference="ST1483")
+    world, _ = build_world()
+    apprenticeship = make_apprenticeship(
+        provider=world.provider, employer=world.employer, standard=standard,
+        option=standard.options.get(title__startswith="Junior production manager"),
+    )  # fmt: skip
+    make_evidence(apprenticeship=apprenticeship, tags=("K16",))
+    # The corrected plan drops K16 from AO6 (the only AO mapping it), so K16 would leave the catalogue.
+    corrected = plan_text("ST1483").replace("K16, K17, K18, K19 S15", "K17, K18, K19 S15")
+    assert corrected != plan_text("ST1483")
+
+    response = admin_client.post(
+        "/api/standards/imports/", {**upload("ST1483", corrected.encode()), "replace": True}, format="multipart"
+    )
+
+    assert response.status_code == 409, response.json()
+    assert any(item.startswith("statement K16") for item in response.json()["details"]["in_use"])
+    assert standard.statements.filter(code="K16").exists()
