@@ -84,14 +84,18 @@ def _recompute_batch(ids: list[int]) -> RecomputeResult:
     from portfolio.coverage.services.readiness import readiness_event_record
 
     now = timezone.now()
-    existing = list(Apprenticeship.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    rows = list(
+        Apprenticeship.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "coverage_summary__apprenticeship")
+    )
+    existing = [pk for pk, _ in rows]
     if not existing:
         return RecomputeResult()
     # Make sure each apprenticeship has a summary row, then lock the rows in id order: this lock serialises
     # recomputes of one apprenticeship (a task delivered twice, the periodic pass racing the immediate task),
-    # so the previous `ready` read here is the one the last committed recompute wrote.
+    # so the previous `ready` read here is the one the last committed recompute wrote. Only the rows missing
+    # from the read above are inserted (a concurrent insert of the same row is ignored).
     CoverageSummary.objects.bulk_create(
-        [CoverageSummary(apprenticeship_id=pk) for pk in existing], ignore_conflicts=True
+        [CoverageSummary(apprenticeship_id=pk) for pk, summary in rows if summary is None], ignore_conflicts=True
     )
     previous = {
         row[0]: (row[1], row[2])
