@@ -200,14 +200,21 @@ def _summary_insert(d: Dialect) -> tuple[str, str]:
         ),
     )
     # One join rather than a lookup per behaviour: at most one live confirmation per apprenticeship and statement
-    # (the constraint one_live_behaviour_confirmation), so the LEFT JOIN never duplicates a row.
+    # (the constraint one_live_behaviour_confirmation), so the LEFT JOIN never duplicates a row. On PostgreSQL
+    # the batch's confirmations are materialised first, so a large batch hash-joins them (the planner, misled
+    # by the CTE estimates, otherwise probes the index once per behaviour of every apprenticeship).
+    materialized = "MATERIALIZED " if d.vendor == "postgresql" else ""
     behaviours = f"""
+    live_confirmations AS {materialized}(
+        SELECT bc.apprenticeship_id, bc.statement_id
+        FROM targets t JOIN reviews_behaviourconfirmation bc ON bc.apprenticeship_id = t.apprenticeship_id
+        WHERE bc.withdrawn_at IS NULL
+    ),
     behaviours AS (
         SELECT t.apprenticeship_id, s.code, s.position,
                CASE WHEN bc.statement_id IS NULL THEN 0 ELSE 1 END AS confirmed
         FROM targets t JOIN standards_statement s ON s.standard_id = t.standard_id AND s.kind = 'B'
-        LEFT JOIN reviews_behaviourconfirmation bc
-          ON bc.apprenticeship_id = t.apprenticeship_id AND bc.statement_id = s.id AND bc.withdrawn_at IS NULL
+        LEFT JOIN live_confirmations bc ON bc.apprenticeship_id = t.apprenticeship_id AND bc.statement_id = s.id
     ),
     b AS (
         SELECT apprenticeship_id, COUNT(*) AS total, SUM(confirmed) AS confirmed,
