@@ -199,15 +199,22 @@ def _summary_insert(d: Dialect) -> tuple[str, str]:
             d.as_json(f"COALESCE(b.missing, {d.json_empty})"),
         ),
     )
+    # One join rather than a lookup per behaviour: at most one live confirmation per apprenticeship and statement
+    # (the constraint one_live_behaviour_confirmation), so the LEFT JOIN never duplicates a row. On PostgreSQL
+    # the batch's confirmations are materialised first, so a large batch hash-joins them (the planner, misled
+    # by the CTE estimates, otherwise probes the index once per behaviour of every apprenticeship).
+    materialized = "MATERIALIZED " if d.vendor == "postgresql" else ""
     behaviours = f"""
+    live_confirmations AS {materialized}(
+        SELECT bc.apprenticeship_id, bc.statement_id
+        FROM targets t JOIN reviews_behaviourconfirmation bc ON bc.apprenticeship_id = t.apprenticeship_id
+        WHERE bc.withdrawn_at IS NULL
+    ),
     behaviours AS (
         SELECT t.apprenticeship_id, s.code, s.position,
-               CASE WHEN EXISTS (
-                   SELECT 1 FROM reviews_behaviourconfirmation bc
-                   WHERE bc.apprenticeship_id = t.apprenticeship_id AND bc.statement_id = s.id
-                     AND bc.withdrawn_at IS NULL
-               ) THEN 1 ELSE 0 END AS confirmed
+               CASE WHEN bc.statement_id IS NULL THEN 0 ELSE 1 END AS confirmed
         FROM targets t JOIN standards_statement s ON s.standard_id = t.standard_id AND s.kind = 'B'
+        LEFT JOIN live_confirmations bc ON bc.apprenticeship_id = t.apprenticeship_id AND bc.statement_id = s.id
     ),
     b AS (
         SELECT apprenticeship_id, COUNT(*) AS total, SUM(confirmed) AS confirmed,
@@ -273,33 +280,103 @@ def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
 def coverage_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
     """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, ready).
 
-    The AO rows are written by a data-modifying CTE, and the summary is rolled up from the same per-statement
-    rows rather than read back from them (a statement does not see its own CTE's writes). Prune first: the
-    summary covers the route's AOs with statements, which are exactly the AO rows that survive `ao_prune`.
+    The AO rows are written by a data-modifying CTE, and the summary is rolled up from the same per-AO rows
+    rather than read back from them (a statement does not see its own CTE's writes). Prune first: the summary
+    covers the route's AOs with statements, which are exactly the AO rows that survive `ao_prune`.
+
+    The same rules as `per_statement` and `per_ao`, without expanding every route statement of every
+    apprenticeship: each AO's statements get a bit (in plan order), the counted rows that cover a statement set
+    their bit in a mask per apprenticeship and AO (a hash aggregate, no sort), and the missing codes are listed
+    once per distinct (AO, mask) rather than once per apprenticeship. The summary's lists are the AO lists
+    concatenated in AO order.
     """
     d = dialect()
-    ctes, params = _statement_ctes(ids)
+    targets, params = _targets(ids)
     behaviours, insert = _summary_insert(d)
-    order = "outcome_position, outcome_id, position"
     sql = f"""
-    {ctes},{_per_ao(d)},
-    ao_written AS ({_AO_INSERT}),
+    WITH {targets},
+    route AS (
+        SELECT t.apprenticeship_id, t.need, o.id AS outcome_id, o.position AS outcome_position
+        FROM targets t
+        JOIN standards_assessmentoutcome o
+          ON o.standard_id = t.standard_id AND (o.option_id IS NULL OR o.option_id = t.option_id)
+    ),
+    covered_statements AS (
+        SELECT e.apprenticeship_id, g.statement_id
+        FROM targets t
+        JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id
+        JOIN evidence_evidencetag g ON g.evidence_id = e.id
+        WHERE {TAG_COUNTS}
+        GROUP BY e.apprenticeship_id, g.statement_id, t.need
+        HAVING COUNT(*) >= t.need
+    ),
+    mapping AS (
+        SELECT m.outcome_id, s.id AS statement_id, s.code, s.position, s.mandatory,
+               CAST(ROW_NUMBER() OVER w AS integer) - 1 AS bit, COUNT(*) OVER w AS mapped
+        FROM standards_outcomestatement m JOIN standards_statement s ON s.id = m.statement_id
+        WINDOW w AS (PARTITION BY m.outcome_id ORDER BY s.position, s.id
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    ),
+    catalogue AS (
+        SELECT outcome_id, statement_id, code, position, mandatory, bit, mapped,
+               CAST(repeat('0', CAST(mapped AS integer)) AS varbit) AS zero,
+               set_bit(CAST(repeat('0', CAST(mapped AS integer)) AS varbit), bit, 1) AS mask
+        FROM mapping
+    ),
+    outcomes AS (SELECT DISTINCT outcome_id, mapped, zero FROM catalogue),
+    covered AS (
+        -- per AO of the catalogue, not only the route's: `masks` keeps the route's
+        SELECT c.apprenticeship_id, k.outcome_id, COUNT(*) AS covered, bit_or(k.mask) AS mask
+        FROM covered_statements c JOIN catalogue k ON k.statement_id = c.statement_id
+        GROUP BY c.apprenticeship_id, k.outcome_id
+    ),
+    masks AS (
+        SELECT r.apprenticeship_id, r.outcome_id, r.outcome_position, COALESCE(c.covered, 0) AS covered,
+               o.mapped, CAST(COALESCE(c.mask, o.zero) AS text) AS mask
+        FROM route r
+        JOIN outcomes o ON o.outcome_id = r.outcome_id
+        LEFT JOIN covered c ON c.apprenticeship_id = r.apprenticeship_id AND c.outcome_id = r.outcome_id
+    ),
+    shapes AS (SELECT DISTINCT outcome_id, mask FROM masks WHERE covered < mapped),
+    shape_missing AS (
+        SELECT sh.outcome_id, sh.mask,
+               {d.agg_codes("k.code", "k.position", "1 = 1")} AS missing,
+               {d.agg_codes("k.code", "k.position", "k.mandatory")} AS mandatory_missing
+        FROM shapes sh
+        JOIN catalogue k ON k.outcome_id = sh.outcome_id AND substr(sh.mask, k.bit + 1, 1) = '0'
+        GROUP BY sh.outcome_id, sh.mask
+    ),
+    per_ao AS (
+        SELECT p.apprenticeship_id, p.outcome_id, p.outcome_position, p.covered, p.mapped,
+               COALESCE(x.missing, {d.json_empty}) AS missing,
+               COALESCE(x.mandatory_missing, {d.json_empty}) AS mandatory_missing
+        FROM masks p LEFT JOIN shape_missing x ON x.outcome_id = p.outcome_id AND x.mask = p.mask
+    ),
+    changed_ao AS (
+        -- the upsert's own no-op check costs an index probe per row; one hash join against the stored rows
+        -- leaves it only the rows that changed (the batch's summaries are locked, so none changes meanwhile)
+        SELECT p.* FROM per_ao p
+        LEFT JOIN coverage_aocoverage c ON c.apprenticeship_id = p.apprenticeship_id AND c.outcome_id = p.outcome_id
+        WHERE c.apprenticeship_id IS NULL OR c.mapped <> p.mapped OR c.covered <> p.covered
+           OR c.missing <> p.missing OR c.mandatory_missing <> p.mandatory_missing
+    ),
+    ao_written AS ({_AO_INSERT.replace("FROM per_ao WHERE", "FROM changed_ao WHERE")}),
     ao AS (
-        -- per_ao's counts are bigint, whose SUM is numeric: cast back, so percent rounds down like AO rows'
+        -- the counts are bigint, whose SUM is numeric: cast back, so percent rounds down like AO rows'
         SELECT apprenticeship_id, CAST(SUM(covered) AS bigint) AS covered, CAST(SUM(mapped) AS bigint) AS mapped
         FROM per_ao GROUP BY apprenticeship_id
     ),
-    missing_statements AS (
-        SELECT apprenticeship_id, outcome_position, outcome_id, position, code, mandatory
-        FROM per_statement WHERE covered = 0
-    ),
     missing AS (
-        SELECT apprenticeship_id, {d.agg_codes("code", order, "1 = 1")} AS codes
-        FROM missing_statements GROUP BY apprenticeship_id
+        SELECT apprenticeship_id,
+               jsonb_path_query_array(jsonb_agg(missing ORDER BY outcome_position, outcome_id), '$[*][*]') AS codes
+        FROM per_ao WHERE covered < mapped GROUP BY apprenticeship_id
     ),
     mandatory AS (
-        SELECT apprenticeship_id, {d.agg_codes("code", order, "mandatory")} AS codes
-        FROM missing_statements WHERE mandatory GROUP BY apprenticeship_id
+        SELECT apprenticeship_id,
+               jsonb_path_query_array(
+                   jsonb_agg(mandatory_missing ORDER BY outcome_position, outcome_id), '$[*][*]'
+               ) AS codes
+        FROM per_ao WHERE mandatory_missing <> {d.json_empty} GROUP BY apprenticeship_id
     ),{behaviours}
     {insert}"""
     return sql, [*params, now, now]
