@@ -13,6 +13,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.evidence.models import EvidenceTag
+from portfolio.evidence.route import route_filter
 from portfolio.people.models import Apprenticeship
 from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Standard
 
@@ -42,12 +43,6 @@ class RouteView:
     statements: list[StatementRow]
 
 
-def route_outcomes(*, apprenticeship: Apprenticeship) -> QuerySet[AssessmentOutcome]:
-    return AssessmentOutcome.objects.filter(standard_id=apprenticeship.standard_id).filter(
-        Q(option__isnull=True) | Q(option_id=apprenticeship.option_id)
-    )
-
-
 def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
     """Per AO bars (core and option apart) and the statement matrix: every statement of the route with the
     evidence tagged to it and where each item stands."""
@@ -66,7 +61,9 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
             (str(tag.evidence.public_id), tag.evidence.title, tag.evidence.get_state_display(), tag.get_state_display())
         )
     mappings = (
-        OutcomeStatement.objects.filter(outcome__in=route_outcomes(apprenticeship=apprenticeship))
+        OutcomeStatement.objects.filter(
+            route_filter(apprenticeship, "outcome__"), outcome__standard_id=apprenticeship.standard_id
+        )
         .select_related("statement", "outcome")
         .order_by("outcome__position", "position")
     )

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import Evidence
+from portfolio.evidence.route import route_outcomes
 from portfolio.evidence.services.evidence import evidence_create
 from portfolio.evidence.services.files import evidence_file_complete, evidence_file_slot_open
 from portfolio.evidence.services.tags import evidence_tags_set
@@ -24,7 +23,6 @@ from portfolio.reviews.services.behaviours import behaviour_confirm
 from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
-from portfolio.standards.models import OutcomeStatement
 from portfolio.storage import get_store
 
 TITLES = (
@@ -82,12 +80,9 @@ def _pdf(title: str) -> bytes:
 
 
 def _route_codes(apprenticeship: Apprenticeship) -> list[str]:
-    mappings = OutcomeStatement.objects.filter(outcome__standard_id=apprenticeship.standard_id).filter(
-        Q(outcome__option__isnull=True) | Q(outcome__option_id=apprenticeship.option_id)
-    )
-    return list(
-        dict.fromkeys(mappings.order_by("outcome__position", "position").values_list("statement__code", flat=True))
-    )
+    """The taggable statements of the route, core AOs first, each in plan order."""
+    outcomes = route_outcomes(apprenticeship=apprenticeship)
+    return list(dict.fromkeys(statement.code for outcome in outcomes for statement in outcome.statements))
 
 
 def _item(apprenticeship: Apprenticeship, number: int, codes: list[str]) -> Evidence:

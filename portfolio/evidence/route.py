@@ -26,14 +26,15 @@ class RouteOutcome:
     statements: list[Statement] = field(default_factory=list)
 
 
-def _route_filter(apprenticeship: Apprenticeship, prefix: str = "") -> Q:
+def route_filter(apprenticeship: Apprenticeship, prefix: str = "") -> Q:
+    """The AOs of the route: core (no option) or the apprenticeship's own option; `prefix` reaches them."""
     return Q(**{f"{prefix}option__isnull": True}) | Q(**{f"{prefix}option_id": apprenticeship.option_id})
 
 
 def route_outcomes(*, apprenticeship: Apprenticeship) -> list[RouteOutcome]:
     """The AOs of the apprentice's route, core first, each with its taggable statements in plan order."""
     outcomes = (
-        AssessmentOutcome.objects.filter(_route_filter(apprenticeship), standard_id=apprenticeship.standard_id)
+        AssessmentOutcome.objects.filter(route_filter(apprenticeship), standard_id=apprenticeship.standard_id)
         .select_related("option")
         .order_by("option__position", "position")
     )
@@ -63,7 +64,7 @@ def tag_codes_check(*, apprenticeship: Apprenticeship, codes: Iterable[str]) -> 
     found = {statement.code.upper(): statement for statement in standard.statements.filter(code__in=wanted)}
     in_route = set(
         OutcomeStatement.objects.filter(
-            _route_filter(apprenticeship, "outcome__"),
+            route_filter(apprenticeship, "outcome__"),
             outcome__standard_id=standard.pk,
             statement__in=found.values(),
         ).values_list("statement_id", flat=True)
