@@ -82,6 +82,15 @@ def id_filter(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
+# The route: the standard's core AOs plus the AOs of the apprenticeship's own option.
+ROUTE_CTE = """route AS (
+        SELECT t.apprenticeship_id, t.need, o.id AS outcome_id, o.position AS outcome_position
+        FROM targets t
+        JOIN standards_assessmentoutcome o
+          ON o.standard_id = t.standard_id AND (o.option_id IS NULL OR o.option_id = t.option_id)
+    )"""
+
+
 def _targets(ids: Sequence[int]) -> tuple[str, list[Any]]:
     where, params = id_filter("a.id", ids)
     d = dialect()
@@ -101,12 +110,7 @@ def _statement_ctes(ids: Sequence[int]) -> tuple[str, list[Any]]:
     targets, params = _targets(ids)
     sql = f"""
     WITH {targets},
-    route AS (
-        SELECT t.apprenticeship_id, t.need, o.id AS outcome_id, o.position AS outcome_position
-        FROM targets t
-        JOIN standards_assessmentoutcome o
-          ON o.standard_id = t.standard_id AND (o.option_id IS NULL OR o.option_id = t.option_id)
-    ),
+    {ROUTE_CTE},
     counted AS (
         SELECT e.apprenticeship_id, g.statement_id, COUNT(*) AS items
         FROM targets t
@@ -295,12 +299,7 @@ def coverage_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
     behaviours, insert = _summary_insert(d)
     sql = f"""
     WITH {targets},
-    route AS (
-        SELECT t.apprenticeship_id, t.need, o.id AS outcome_id, o.position AS outcome_position
-        FROM targets t
-        JOIN standards_assessmentoutcome o
-          ON o.standard_id = t.standard_id AND (o.option_id IS NULL OR o.option_id = t.option_id)
-    ),
+    {ROUTE_CTE},
     covered_statements AS (
         SELECT e.apprenticeship_id, g.statement_id
         FROM targets t
