@@ -9,15 +9,13 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from portfolio.people.models import Membership, User
-from portfolio.people.selectors import user_is_provider_admin
+from portfolio.people.selectors import user_holds_role, user_is_provider_admin
 
 
 def _has_role(user: Any, roles: frozenset[str]) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, is_active=True, role__in=roles).exists()
+    return bool(user.is_superuser) or user_holds_role(user=user, roles=roles)
 
 
 class IsProviderAdmin(BasePermission):

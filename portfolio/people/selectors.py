@@ -10,6 +10,7 @@ grant nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -173,3 +174,10 @@ def user_roles(*, user: Any) -> frozenset[str]:
     if Membership.Role.PROVIDER_ADMIN in member_roles or user.is_superuser:
         roles.add("provider_admin")
     return frozenset(roles)
+
+
+def user_holds_role(*, user: Any, roles: Iterable[str]) -> bool:
+    """An active membership in one of `roles` (a superuser holds none unless given one)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Membership.objects.filter(user_id=user.pk, is_active=True, role__in=list(roles)).exists()

@@ -17,8 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portfolio.core.errors import Conflict
-from portfolio.people.models import Membership
-from portfolio.people.selectors import apprenticeship_get_for_user
+from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role
 from portfolio.reviews.roles import (
     EMPLOYER_REVIEWER_ROLES,
     PROVIDER_REVIEWER_ROLES,
@@ -42,7 +41,7 @@ from portfolio.reviews.services.submit import evidence_submit
 
 def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
     # login_required runs first, so the user is a signed-in account here.
-    if not Membership.objects.filter(user_id=request.user.pk or 0, is_active=True, role__in=roles).exists():
+    if not user_holds_role(user=request.user, roles=roles):
         raise PermissionDenied(message)
 
 
