@@ -235,8 +235,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "send-owed-webhook-deliveries": {"task": "webhooks.deliver_owed", "schedule": 60.0},
 }
-# Coverage: changes to one apprenticeship within this window share a recompute (see coverage_enqueue).
+# Coverage: a change is recomputed at once; further changes to the same apprenticeship within two of these windows
+# share trailing recomputes, the first a window later, each next one twice as late, up to the longest wait
+# (see portfolio/coverage/services/enqueue.py).
 COVERAGE_COALESCE_MS = env_int("COVERAGE_COALESCE_MS", 200)
+COVERAGE_COALESCE_MAX_MS = env_int("COVERAGE_COALESCE_MAX_MS", 2000)
 # PostgreSQL work_mem for the coverage recompute's transaction (its hash joins and aggregates).
 COVERAGE_WORK_MEM = env_str("COVERAGE_WORK_MEM", "256MB")
 # Webhooks: each delivery is retried with exponential backoff from this base, for this long, then given up.

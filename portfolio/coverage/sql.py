@@ -184,8 +184,9 @@ def ao_prune(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _summary_insert(d: Dialect) -> tuple[str, str]:
-    """The behaviours CTEs and the summary INSERT, over CTEs `targets`, `ao`, `missing` and `mandatory`."""
+def _summary_values(d: Dialect) -> tuple[str, str]:
+    """The behaviours CTEs (giving `b`) and the summary's row per apprenticeship of `targets`, over CTEs `ao`,
+    `missing`, `mandatory` and `b`."""
     gate_on = "(t.require_behaviours AND COALESCE(b.total, 0) > 0)"
     gate_passed = "COALESCE(b.total, 0) = COALESCE(b.confirmed, 0)"
     gates = d.obj(
@@ -225,21 +226,30 @@ def _summary_insert(d: Dialect) -> tuple[str, str]:
                {d.agg_codes("code", "position", "confirmed = 0")} AS missing
         FROM behaviours GROUP BY apprenticeship_id
     )"""
-    insert = f"""
-    INSERT INTO coverage_coveragesummary
-        (apprenticeship_id, covered, mapped, percent, missing, mandatory_missing, gates, ready, computed_at,
-         event_sequence, recompute_count)
-    SELECT t.apprenticeship_id, COALESCE(ao.covered, 0), COALESCE(ao.mapped, 0),
-           CASE WHEN COALESCE(ao.mapped, 0) = 0 THEN 0 ELSE (ao.covered * 1000 / ao.mapped) / 10.0 END,
-           COALESCE(missing.codes, {d.json_empty}), COALESCE(mandatory.codes, {d.json_empty}),
-           {gates},
-           (COALESCE(ao.mapped, 0) > 0 AND ao.covered = ao.mapped AND (NOT {gate_on} OR {gate_passed})),
-           %s, 0, 1
+    values = f"""
+    SELECT t.apprenticeship_id, COALESCE(ao.covered, 0) AS covered, COALESCE(ao.mapped, 0) AS mapped,
+           CASE WHEN COALESCE(ao.mapped, 0) = 0 THEN 0 ELSE (ao.covered * 1000 / ao.mapped) / 10.0 END AS percent,
+           COALESCE(missing.codes, {d.json_empty}) AS missing,
+           COALESCE(mandatory.codes, {d.json_empty}) AS mandatory_missing,
+           {gates} AS gates,
+           (COALESCE(ao.mapped, 0) > 0 AND ao.covered = ao.mapped AND (NOT {gate_on} OR {gate_passed})) AS ready
     FROM targets t
     LEFT JOIN ao ON ao.apprenticeship_id = t.apprenticeship_id
     LEFT JOIN missing ON missing.apprenticeship_id = t.apprenticeship_id
     LEFT JOIN mandatory ON mandatory.apprenticeship_id = t.apprenticeship_id
-    LEFT JOIN b ON b.apprenticeship_id = t.apprenticeship_id
+    LEFT JOIN b ON b.apprenticeship_id = t.apprenticeship_id"""
+    return behaviours, values
+
+
+_SUMMARY_COLUMNS = "covered, mapped, percent, missing, mandatory_missing, gates, ready"
+
+
+def _summary_upsert_from(values: str) -> str:
+    """Insert or update the summaries of `values` (every column of `_SUMMARY_COLUMNS`); param: computed_at."""
+    return f"""
+    INSERT INTO coverage_coveragesummary
+        (apprenticeship_id, {_SUMMARY_COLUMNS}, computed_at, event_sequence, recompute_count)
+    SELECT v.*, %s, 0, 1 FROM ({values}) v
     WHERE 1 = 1
     ON CONFLICT (apprenticeship_id) DO UPDATE SET
         covered = excluded.covered, mapped = excluded.mapped, percent = excluded.percent,
@@ -248,7 +258,19 @@ def _summary_insert(d: Dialect) -> tuple[str, str]:
         recompute_count = coverage_coveragesummary.recompute_count + 1
     RETURNING apprenticeship_id, ready
     """
-    return behaviours, insert
+
+
+def _summary_update_from(values: str) -> str:
+    """Update the summaries of `values`, which exist (`_recompute_batch` inserts the missing ones and locks them
+    first): no conflict check per row, unlike the upsert. Param: computed_at."""
+    assignments = ", ".join(f"{column} = v.{column}" for column in _SUMMARY_COLUMNS.split(", "))
+    return f"""
+    UPDATE coverage_coveragesummary SET {assignments}, computed_at = %s,
+        recompute_count = coverage_coveragesummary.recompute_count + 1
+    FROM ({values}) v
+    WHERE coverage_coveragesummary.apprenticeship_id = v.apprenticeship_id
+    RETURNING coverage_coveragesummary.apprenticeship_id, coverage_coveragesummary.ready
+    """
 
 
 def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
@@ -256,7 +278,7 @@ def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
     d = dialect()
     targets, params = _targets(ids)
     ao_where, ao_params = id_filter("c.apprenticeship_id", ids)
-    behaviours, insert = _summary_insert(d)
+    behaviours, values = _summary_values(d)
     sql = f"""
     WITH {targets},{behaviours},
     ao AS (
@@ -277,35 +299,141 @@ def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
         {d.elements("c.mandatory_missing", "m")}
         WHERE {ao_where} GROUP BY c.apprenticeship_id
     )
-    {insert}"""
+    {_summary_upsert_from(values)}"""
     return sql, [*params, *ao_params, *ao_params, *ao_params, now]
 
 
-def coverage_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
-    """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, ready).
+@dataclass(frozen=True)
+class Masks:
+    """SQL templates for one AO's covered statements as a bit mask, a bit per statement in plan order.
 
-    The AO rows are written by a data-modifying CTE, and the summary is rolled up from the same per-AO rows
-    rather than read back from them (a statement does not see its own CTE's writes). Prune first: the summary
-    covers the route's AOs with statements, which are exactly the AO rows that survive `ao_prune`.
-
-    The same rules as `per_statement` and `per_ao`, without expanding every route statement of every
-    apprenticeship: each AO's statements get a bit (in plan order), the counted rows that cover a statement set
-    their bit in a mask per apprenticeship and AO (a hash aggregate, no sort), and the missing codes are listed
-    once per distinct (AO, mask) rather than once per apprenticeship. The summary's lists are the AO lists
-    concatenated in AO order.
+    `bigint` fits every AO of up to 63 statements (every plan seen so far, the widest has 15) and hashes and
+    ORs as one machine word; `varbit` takes any width. `key` is the mask in a form that hashes (varbit does not).
     """
-    d = dialect()
-    targets, params = _targets(ids)
-    behaviours, insert = _summary_insert(d)
-    sql = f"""
-    WITH {targets},
-    {ROUTE_CTE},
-    covered_statements AS (
+
+    zero: str  # {width}
+    one: str  # {bit}, {width}
+    count: str  # {mask}
+    key: str  # {mask}
+    lacks: str  # {key}, {bit}
+
+
+BIGINT_MASKS = Masks(
+    zero="CAST(0 AS bigint)",
+    one="(CAST(1 AS bigint) << {bit})",
+    count="bit_count(CAST({mask} AS bit(64)))",
+    key="{mask}",
+    lacks="(({key} >> {bit}) & 1) = 0",
+)
+VARBIT_MASKS = Masks(
+    zero="CAST(repeat('0', CAST({width} AS integer)) AS varbit)",
+    one="set_bit(CAST(repeat('0', CAST({width} AS integer)) AS varbit), {bit}, 1)",
+    count="CAST(bit_count({mask}) AS integer)",
+    key="CAST({mask} AS text)",
+    lacks="substr({key}, {bit} + 1, 1) = '0'",
+)
+# A bigint has 64 bits; the sign bit is left alone.
+BIGINT_MASK_WIDTH = 63
+# The most bits any mask needs: the statements of the widest AO, or the behaviours of the standard with most.
+WIDEST_MASK = """
+SELECT GREATEST(
+    (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM standards_outcomestatement GROUP BY outcome_id) ao),
+    (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM standards_statement WHERE kind = 'B' GROUP BY standard_id) b)
+)"""
+
+
+def _counting_tags(condition: str) -> str:
+    return f"""
         SELECT e.apprenticeship_id, g.statement_id
         FROM targets t
         JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id
         JOIN evidence_evidencetag g ON g.evidence_id = e.id
-        WHERE {TAG_COUNTS}
+        WHERE {condition} AND {TAG_COUNTS}"""
+
+
+def _behaviour_masks(d: Dialect, masks: Masks) -> str:
+    """The behaviours gate as `b` (apprenticeship_id, total, confirmed, missing), by the same bit masks as AOs.
+
+    Each behaviour of a standard gets a bit; the batch's live confirmations OR theirs into one mask per
+    apprenticeship, and the missing codes are listed once per distinct (standard, mask). At most one live
+    confirmation per apprenticeship and statement (the constraint one_live_behaviour_confirmation).
+    """
+    confirmed_mask = "COALESCE(c.mask, k.zero)"
+    return f"""
+    behaviour_catalogue AS (
+        SELECT standard_id, statement_id, code, position, bit, total,
+               {masks.zero.format(width="total")} AS zero, {masks.one.format(bit="bit", width="total")} AS mask
+        FROM (
+            SELECT s.standard_id, s.id AS statement_id, s.code, s.position,
+                   CAST(ROW_NUMBER() OVER w AS integer) - 1 AS bit, COUNT(*) OVER w AS total
+            FROM standards_statement s WHERE s.kind = 'B'
+            WINDOW w AS (PARTITION BY s.standard_id ORDER BY s.position, s.id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+        ) numbered
+    ),
+    behaviour_sets AS (SELECT DISTINCT standard_id, total, zero FROM behaviour_catalogue),
+    live_confirmations AS MATERIALIZED (
+        -- materialised first, so a large batch hash-joins them: the planner, misled by the CTE estimates,
+        -- otherwise probes the index once per behaviour of every apprenticeship
+        SELECT bc.apprenticeship_id, bc.statement_id, t.standard_id
+        FROM targets t JOIN reviews_behaviourconfirmation bc ON bc.apprenticeship_id = t.apprenticeship_id
+        WHERE bc.withdrawn_at IS NULL
+    ),
+    confirmed AS (
+        SELECT bc.apprenticeship_id, bit_or(k.mask) AS mask
+        FROM live_confirmations bc
+        JOIN behaviour_catalogue k ON k.statement_id = bc.statement_id AND k.standard_id = bc.standard_id
+        GROUP BY bc.apprenticeship_id
+    ),
+    behaviour_masks AS (
+        SELECT t.apprenticeship_id, k.standard_id, k.total,
+               {masks.count.format(mask=confirmed_mask)} AS confirmed, {masks.key.format(mask=confirmed_mask)} AS mask
+        FROM targets t
+        JOIN behaviour_sets k ON k.standard_id = t.standard_id
+        LEFT JOIN confirmed c ON c.apprenticeship_id = t.apprenticeship_id
+    ),
+    behaviour_shapes AS (
+        SELECT sh.standard_id, sh.mask, {d.agg_codes("k.code", "k.position", "1 = 1")} AS missing
+        FROM (SELECT DISTINCT standard_id, mask FROM behaviour_masks WHERE confirmed < total) sh
+        JOIN behaviour_catalogue k
+          ON k.standard_id = sh.standard_id AND {masks.lacks.format(key="sh.mask", bit="k.bit")}
+        GROUP BY sh.standard_id, sh.mask
+    ),
+    b AS (
+        SELECT m.apprenticeship_id, m.total, m.confirmed, COALESCE(x.missing, {d.json_empty}) AS missing
+        FROM behaviour_masks m
+        LEFT JOIN behaviour_shapes x ON x.standard_id = m.standard_id AND x.mask = m.mask
+    )"""
+
+
+def coverage_upsert(ids: Sequence[int], *, now: Any, masks: Masks = BIGINT_MASKS) -> tuple[str, list[Any]]:
+    """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, ready).
+
+    The AO rows are written and pruned (as `ao_prune` does) by data-modifying CTEs, and the summary is rolled up
+    from the same per-AO rows rather than read back from them (a statement does not see its own CTE's writes).
+
+    The same rules as `per_statement` and `per_ao`, without expanding every route statement of every
+    apprenticeship: each AO's statements get a bit (in plan order, `masks` says how they are held), and the
+    counting tags OR their statement's bit into a mask per apprenticeship and AO (one hash aggregate). Where N is
+    1, the default, every counting tag covers its statement, so the tags go straight into the masks; where N is
+    more, they are counted per statement first. The missing codes are listed once per distinct (AO, mask) rather
+    than once per apprenticeship; the summary's lists are the AO lists concatenated in AO order.
+    """
+    d = dialect()
+    targets, params = _targets(ids)
+    _, values = _summary_values(d)
+    covered_mask = "COALESCE(c.mask, o.zero)"
+    sql = f"""
+    WITH {targets},
+    {ROUTE_CTE},
+    covering AS (
+        -- N = 1: each counting tag covers its statement (a statement tagged twice is ORed in twice). Written
+        -- `< 2`: the planner guesses that a third of the rows pass a range test but one in 200 an equality,
+        -- and plans a large batch as nested loops from that guess.
+        {_counting_tags("t.need < 2")}
+        UNION ALL
+        -- N > 1: a statement with at least N counting items
+        {_counting_tags("t.need > 1")}
         GROUP BY e.apprenticeship_id, g.statement_id, t.need
         HAVING COUNT(*) >= t.need
     ),
@@ -318,20 +446,19 @@ def coverage_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
     ),
     catalogue AS (
         SELECT outcome_id, statement_id, code, position, mandatory, bit, mapped,
-               CAST(repeat('0', CAST(mapped AS integer)) AS varbit) AS zero,
-               set_bit(CAST(repeat('0', CAST(mapped AS integer)) AS varbit), bit, 1) AS mask
+               {masks.zero.format(width="mapped")} AS zero, {masks.one.format(bit="bit", width="mapped")} AS mask
         FROM mapping
     ),
     outcomes AS (SELECT DISTINCT outcome_id, mapped, zero FROM catalogue),
     covered AS (
         -- per AO of the catalogue, not only the route's: `masks` keeps the route's
-        SELECT c.apprenticeship_id, k.outcome_id, COUNT(*) AS covered, bit_or(k.mask) AS mask
-        FROM covered_statements c JOIN catalogue k ON k.statement_id = c.statement_id
+        SELECT c.apprenticeship_id, k.outcome_id, bit_or(k.mask) AS mask
+        FROM covering c JOIN catalogue k ON k.statement_id = c.statement_id
         GROUP BY c.apprenticeship_id, k.outcome_id
     ),
     masks AS (
-        SELECT r.apprenticeship_id, r.outcome_id, r.outcome_position, COALESCE(c.covered, 0) AS covered,
-               o.mapped, CAST(COALESCE(c.mask, o.zero) AS text) AS mask
+        SELECT r.apprenticeship_id, r.outcome_id, r.outcome_position, o.mapped,
+               {masks.count.format(mask=covered_mask)} AS covered, {masks.key.format(mask=covered_mask)} AS mask
         FROM route r
         JOIN outcomes o ON o.outcome_id = r.outcome_id
         LEFT JOIN covered c ON c.apprenticeship_id = r.apprenticeship_id AND c.outcome_id = r.outcome_id
@@ -342,7 +469,7 @@ def coverage_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
                {d.agg_codes("k.code", "k.position", "1 = 1")} AS missing,
                {d.agg_codes("k.code", "k.position", "k.mandatory")} AS mandatory_missing
         FROM shapes sh
-        JOIN catalogue k ON k.outcome_id = sh.outcome_id AND substr(sh.mask, k.bit + 1, 1) = '0'
+        JOIN catalogue k ON k.outcome_id = sh.outcome_id AND {masks.lacks.format(key="sh.mask", bit="k.bit")}
         GROUP BY sh.outcome_id, sh.mask
     ),
     per_ao AS (
@@ -351,33 +478,44 @@ def coverage_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
                COALESCE(x.mandatory_missing, {d.json_empty}) AS mandatory_missing
         FROM masks p LEFT JOIN shape_missing x ON x.outcome_id = p.outcome_id AND x.mask = p.mask
     ),
-    changed_ao AS (
-        -- the upsert's own no-op check costs an index probe per row; one hash join against the stored rows
-        -- leaves it only the rows that changed (the batch's summaries are locked, so none changes meanwhile)
-        SELECT p.* FROM per_ao p
-        LEFT JOIN coverage_aocoverage c ON c.apprenticeship_id = p.apprenticeship_id AND c.outcome_id = p.outcome_id
-        WHERE c.apprenticeship_id IS NULL OR c.mapped <> p.mapped OR c.covered <> p.covered
+    stored_ao AS (
+        SELECT c.id, c.apprenticeship_id, c.outcome_id, c.covered, c.mapped, c.missing, c.mandatory_missing
+        FROM coverage_aocoverage c JOIN targets t ON t.apprenticeship_id = c.apprenticeship_id
+    ),
+    ao_diff AS (
+        -- one hash join of the computed AO rows against the batch's stored ones finds both what to write (new or
+        -- changed: the upsert's own no-op check would cost an index probe per row) and what to prune (stored,
+        -- no longer on the route: the option changed, a re-import moved or emptied an AO). The batch's summaries
+        -- are locked, so no stored row changes meanwhile.
+        SELECT p.*, c.id AS stored_id
+        FROM per_ao p FULL JOIN stored_ao c ON c.apprenticeship_id = p.apprenticeship_id AND c.outcome_id = p.outcome_id
+        WHERE p.apprenticeship_id IS NULL OR c.id IS NULL OR c.mapped <> p.mapped OR c.covered <> p.covered
            OR c.missing <> p.missing OR c.mandatory_missing <> p.mandatory_missing
     ),
+    changed_ao AS (SELECT * FROM ao_diff WHERE apprenticeship_id IS NOT NULL),
     ao_written AS ({_AO_INSERT.replace("FROM per_ao WHERE", "FROM changed_ao WHERE")}),
-    ao AS (
-        -- the counts are bigint, whose SUM is numeric: cast back, so percent rounds down like AO rows'
-        SELECT apprenticeship_id, CAST(SUM(covered) AS bigint) AS covered, CAST(SUM(mapped) AS bigint) AS mapped
+    ao_pruned AS (
+        DELETE FROM coverage_aocoverage
+        WHERE id IN (SELECT stored_id FROM ao_diff WHERE apprenticeship_id IS NULL)
+    ),
+    rollup AS (
+        -- one pass over the AO rows per apprenticeship; the counts are bigint, whose SUM is numeric: cast back,
+        -- so percent rounds down like AO rows'
+        SELECT apprenticeship_id, CAST(SUM(covered) AS bigint) AS covered, CAST(SUM(mapped) AS bigint) AS mapped,
+               jsonb_path_query_array(
+                   jsonb_agg(missing ORDER BY outcome_position, outcome_id) FILTER (WHERE covered < mapped), '$[*][*]'
+               ) AS missing,
+               jsonb_path_query_array(
+                   jsonb_agg(mandatory_missing ORDER BY outcome_position, outcome_id)
+                       FILTER (WHERE mandatory_missing <> {d.json_empty}),
+                   '$[*][*]'
+               ) AS mandatory
         FROM per_ao GROUP BY apprenticeship_id
     ),
-    missing AS (
-        SELECT apprenticeship_id,
-               jsonb_path_query_array(jsonb_agg(missing ORDER BY outcome_position, outcome_id), '$[*][*]') AS codes
-        FROM per_ao WHERE covered < mapped GROUP BY apprenticeship_id
-    ),
-    mandatory AS (
-        SELECT apprenticeship_id,
-               jsonb_path_query_array(
-                   jsonb_agg(mandatory_missing ORDER BY outcome_position, outcome_id), '$[*][*]'
-               ) AS codes
-        FROM per_ao WHERE mandatory_missing <> {d.json_empty} GROUP BY apprenticeship_id
-    ),{behaviours}
-    {insert}"""
+    ao AS (SELECT apprenticeship_id, covered, mapped FROM rollup),
+    missing AS (SELECT apprenticeship_id, missing AS codes FROM rollup),
+    mandatory AS (SELECT apprenticeship_id, mandatory AS codes FROM rollup),{_behaviour_masks(d, masks)}
+    {_summary_update_from(values)}"""
     return sql, [*params, now, now]
 
 

@@ -128,21 +128,55 @@ def test_duplicated_and_concurrent_recomputes_record_one_event(celery_worker: An
     assert summary.recompute_count >= 5  # 1 first compute, at least 1 by the worker, 4 here: they all ran
 
 
+def _burst_apprenticeship(monkeypatch: pytest.MonkeyPatch, settings: Any) -> tuple[int, list[Any]]:
+    """An id no row has, its coalescing keys cleared; windows of a minute, whatever the machine's speed."""
+    settings.COVERAGE_COALESCE_MS = 60_000
+    settings.COVERAGE_COALESCE_MAX_MS = 300_000
+    sent: list[Any] = []
+    monkeypatch.setattr(
+        recompute_apprenticeship, "apply_async", lambda *args, **kwargs: sent.append(kwargs.get("countdown"))
+    )
+    apprenticeship_id = 900_000_000 + int(time.time() * 1000) % 1_000_000
+    enqueue._redis().delete(enqueue.burst_key(apprenticeship_id), enqueue.trail_key(apprenticeship_id))
+    return apprenticeship_id, sent
+
+
 def test_a_burst_to_one_apprenticeship_enqueues_one_leading_and_one_trailing_recompute(
     monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
-    settings.COVERAGE_COALESCE_MS = 60_000  # one window for the whole test, whatever the machine's speed
-    sent: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(recompute_apprenticeship, "apply_async", lambda *args, **kwargs: sent.append((args, kwargs)))
-    apprenticeship_id = 900_000_000 + int(time.time() * 1000) % 1_000_000
+    apprenticeship_id, sent = _burst_apprenticeship(monkeypatch, settings)
+    try:
+        for _ in range(1000):
+            enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])
+        assert sent == [None, 60.0]  # leading now, trailing a window later
+
+        enqueue.coverage_trailing_started(apprenticeship_id=apprenticeship_id)  # the trailing task starts...
+        enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])  # ...so a later change needs another
+        assert sent == [None, 60.0, 120.0]
+    finally:
+        enqueue._redis().delete(enqueue.burst_key(apprenticeship_id), enqueue.trail_key(apprenticeship_id))
+
+
+def test_trailing_recomputes_back_off_while_the_burst_lasts_and_the_next_burst_starts_at_once(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    apprenticeship_id, sent = _burst_apprenticeship(monkeypatch, settings)
     client = enqueue._redis()
-    client.delete(enqueue.lead_key(apprenticeship_id), enqueue.trail_key(apprenticeship_id))
+    try:
+        for _ in range(7):  # each trailing recompute starts while changes keep coming
+            for _ in range(50):
+                enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])
+            enqueue.coverage_trailing_started(apprenticeship_id=apprenticeship_id)
+        # leading, then 1, 2, 4 windows, then the longest wait (5 windows) from there on
+        assert sent == [None, 60.0, 120.0, 240.0, 300.0, 300.0, 300.0, 300.0]
+        remaining_ms = client.pttl(enqueue.burst_key(apprenticeship_id))
+        assert isinstance(remaining_ms, int)
+        assert 0 < remaining_ms <= 120_000  # the burst lasts two windows after its last change
 
-    for _ in range(1000):
+        client.delete(enqueue.burst_key(apprenticeship_id))  # two quiet windows: the burst is over
+        sent.clear()
         enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])
-    assert [kwargs.get("countdown") for _, kwargs in sent] == [None, 60.0]  # leading now, trailing at the end
-
-    enqueue.coverage_trailing_started(apprenticeship_id=apprenticeship_id)  # the trailing task starts...
-    enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])  # ...so a later change needs another
-    assert len(sent) == 3
-    client.delete(enqueue.lead_key(apprenticeship_id), enqueue.trail_key(apprenticeship_id))
+        enqueue.coverage_enqueue(apprenticeship_ids=[apprenticeship_id])
+        assert sent == [None, 60.0]  # a new burst: recomputed at once, then one window again
+    finally:
+        client.delete(enqueue.burst_key(apprenticeship_id), enqueue.trail_key(apprenticeship_id))

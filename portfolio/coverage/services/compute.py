@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -79,44 +81,62 @@ def coverage_recompute_dirty(
         last = batch[-1]
 
 
+def _portable_statements(ids: list[int], now: datetime.datetime) -> list[tuple[str, list[Any]]]:
+    """Any database (SQLite, the embedded default): AO rows, prune, then summaries rolled up from the AO rows."""
+    return [sql.ao_upsert(ids, now=now), sql.ao_prune(ids), sql.summary_upsert(ids, now=now)]
+
+
+def _postgresql_statements(ids: list[int], now: datetime.datetime) -> list[tuple[str, list[Any]]]:
+    """PostgreSQL: one statement (sql.coverage_upsert), with masks as wide as the catalogue's widest AO needs."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.WIDEST_MASK)
+        widest = cursor.fetchone()[0] or 0
+    masks = sql.BIGINT_MASKS if widest <= sql.BIGINT_MASK_WIDTH else sql.VARBIT_MASKS
+    return [sql.coverage_upsert(ids, now=now, masks=masks)]
+
+
 @transaction.atomic
 def _recompute_batch(ids: list[int]) -> RecomputeResult:
     from portfolio.coverage.services.readiness import readiness_event_record
 
     now = timezone.now()
     # Raw SQL for the batch's reads: the id list is one array parameter on PostgreSQL (sql.id_filter), where
-    # the ORM would send one placeholder per id (10,000 of them on a full pass, parsed three times over).
+    # the ORM would send one placeholder per id (10,000 of them on a full pass, parsed several times over).
     with connection.cursor() as cursor:
         where, params = sql.id_filter("a.id", ids)
         cursor.execute(
-            "SELECT a.id, s.apprenticeship_id FROM people_apprenticeship a "  # noqa: S608
-            f"LEFT JOIN coverage_coveragesummary s ON s.apprenticeship_id = a.id WHERE {where} ORDER BY a.id",
+            "SELECT a.id FROM people_apprenticeship a WHERE "  # noqa: S608
+            f"{where} AND NOT EXISTS (SELECT 1 FROM coverage_coveragesummary s WHERE s.apprenticeship_id = a.id)",
+            params,
+        )
+        unsummarised = [row[0] for row in cursor.fetchall()]
+    # Make sure each apprenticeship has a summary row, then lock the rows in id order: this lock serialises
+    # recomputes of one apprenticeship (a task delivered twice, the periodic pass racing the immediate task),
+    # so the previous `ready` read here is the one the last committed recompute wrote. A concurrent insert of
+    # the same row is ignored. An apprenticeship deleted meanwhile has no summary (it cascades), so the locked
+    # rows are the batch's apprenticeships that exist.
+    CoverageSummary.objects.bulk_create(
+        [CoverageSummary(apprenticeship_id=pk) for pk in unsummarised], ignore_conflicts=True
+    )
+    with connection.cursor() as cursor:
+        where, params = sql.id_filter("s.apprenticeship_id", ids)
+        lock = " FOR UPDATE OF s" if connection.features.has_select_for_update else ""  # SQLite locks the database
+        # The marks are read with the summaries, before the inputs: a change committed after this read bumps the
+        # generation, so its mark survives the delete below and the change is computed again (by its own task
+        # or the periodic pass).
+        cursor.execute(
+            "SELECT s.apprenticeship_id, s.ready, s.event_sequence, d.generation "  # noqa: S608
+            "FROM coverage_coveragesummary s "
+            "LEFT JOIN coverage_coveragedirty d ON d.apprenticeship_id = s.apprenticeship_id "
+            f"WHERE {where} ORDER BY s.apprenticeship_id{lock}",
             params,
         )
         rows = cursor.fetchall()
-    existing = [pk for pk, _ in rows]
+    previous = {row[0]: (bool(row[1]), row[2]) for row in rows}
+    generations = [(row[0], row[3]) for row in rows if row[3] is not None]
+    existing = list(previous)
     if not existing:
         return RecomputeResult()
-    # Make sure each apprenticeship has a summary row, then lock the rows in id order: this lock serialises
-    # recomputes of one apprenticeship (a task delivered twice, the periodic pass racing the immediate task),
-    # so the previous `ready` read here is the one the last committed recompute wrote. Only the rows missing
-    # from the read above are inserted (a concurrent insert of the same row is ignored).
-    CoverageSummary.objects.bulk_create(
-        [CoverageSummary(apprenticeship_id=pk) for pk, summary in rows if summary is None], ignore_conflicts=True
-    )
-    with connection.cursor() as cursor:
-        where, params = sql.id_filter("apprenticeship_id", existing)
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite locks the database
-        cursor.execute(
-            "SELECT apprenticeship_id, ready, event_sequence FROM coverage_coveragesummary "  # noqa: S608
-            f"WHERE {where} ORDER BY apprenticeship_id{lock}",
-            params,
-        )
-        previous = {row[0]: (bool(row[1]), row[2]) for row in cursor.fetchall()}
-        # Read the marks before the inputs: a change committed after this read bumps the generation, so its
-        # mark survives the delete below and the change is computed again (by its own task or the periodic pass).
-        cursor.execute(f"SELECT apprenticeship_id, generation FROM coverage_coveragedirty WHERE {where}", params)  # noqa: S608
-        generations = cursor.fetchall()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The aggregate and its joins spill to disk at PostgreSQL's default 4 MB; this transaction only.
@@ -124,12 +144,9 @@ def _recompute_batch(ids: list[int]) -> RecomputeResult:
             # The planner overestimates the joined rows by orders of magnitude, so JIT compiles for ~1 s on
             # a 10,000-apprenticeship pass to save nothing measurable.
             cursor.execute("SELECT set_config('jit', 'off', true)")
-            cursor.execute(*sql.ao_prune(existing))
-            cursor.execute(*sql.coverage_upsert(existing, now=now))
-        else:
-            cursor.execute(*sql.ao_upsert(existing, now=now))
-            cursor.execute(*sql.ao_prune(existing))
-            cursor.execute(*sql.summary_upsert(existing, now=now))
+        statements = _postgresql_statements if connection.vendor == "postgresql" else _portable_statements
+        for statement in statements(existing, now):
+            cursor.execute(*statement)
         computed = {row[0]: bool(row[1]) for row in cursor.fetchall()}
         if generations:
             values = ", ".join(["(%s, %s)"] * len(generations))

@@ -1,16 +1,20 @@
 """Enqueueing recomputes after commit, coalesced per apprenticeship.
 
-Leading and trailing edge, per apprenticeship, with two Redis keys (SET NX with an expiry):
+A leading edge, then trailing recomputes that back off while the burst lasts. Per apprenticeship, two Redis keys,
+updated together by one script (so concurrent committers agree):
 
-- the first change in a window (`COVERAGE_COALESCE_MS`) sets the *lead* key and enqueues a recompute now, so a
-  single change is visible within tens of milliseconds;
-- a change while the lead key lives sets the *trail* key (if absent) and enqueues one recompute for the end of
-  the window; that task deletes the trail key when it starts, before it reads anything, so a change committed
-  after that start schedules a new trailing recompute, and one committed before it is seen by it.
+- *burst*: set by a change when absent, and kept alive by every change for two windows (`COVERAGE_COALESCE_MS`).
+  The change that creates it is the leading edge and enqueues a recompute now, so a single change, or changes
+  further apart than two windows (a person clicking through a review), is visible within tens of milliseconds.
+- *trail*: a change inside a burst sets it when absent and enqueues one trailing recompute. The first waits one
+  window, each next one twice as long as the last, up to `COVERAGE_COALESCE_MAX_MS`. The trailing task deletes
+  the key when it starts, before it reads anything: a change committed after that start schedules the next
+  trailing recompute, one committed before it is seen by it.
 
-So a burst of a thousand changes a second to one apprenticeship costs about two recomputes per window, and
-no change waits longer than a window plus the recompute. Whatever goes wrong here (Redis down, a message
-lost), the dirty mark written with the change stays, and the periodic pass recomputes it.
+So a burst costs one recompute now and then about log2(max / window) + (its length / max) more: a thousand
+changes in one second cost four, in three seconds five or six, never one per change; and no change waits longer
+than `COVERAGE_COALESCE_MAX_MS` plus the recompute. Whatever goes wrong here (Redis down, a message lost), the
+dirty mark written with the change stays, and the periodic pass recomputes it.
 """
 
 from __future__ import annotations
@@ -21,8 +25,25 @@ from collections.abc import Iterable
 
 import redis
 from django.conf import settings
+from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
+
+# KEYS: burst, trail. ARGV: window ms, max delay ms. Returns -1: nothing to enqueue (a trailing recompute is
+# already owed); 0: the leading edge, enqueue now; n > 0: enqueue a trailing recompute in n ms.
+_COALESCE = """
+local window = tonumber(ARGV[1])
+local longest = tonumber(ARGV[2])
+if redis.call('SET', KEYS[1], 0, 'NX', 'PX', window * 2) then
+    return 0
+end
+redis.call('PEXPIRE', KEYS[1], window * 2)
+if not redis.call('SET', KEYS[2], 1, 'NX', 'PX', longest * 10) then
+    return -1
+end
+local trailing = redis.call('INCR', KEYS[1])
+return math.min(window * 2 ^ (trailing - 1), longest)
+"""
 
 
 @functools.cache
@@ -30,8 +51,13 @@ def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 
-def lead_key(apprenticeship_id: int) -> str:
-    return f"coverage:lead:{apprenticeship_id}"
+@functools.cache
+def _coalesce() -> Script:
+    return _redis().register_script(_COALESCE)
+
+
+def burst_key(apprenticeship_id: int) -> str:
+    return f"coverage:burst:{apprenticeship_id}"
 
 
 def trail_key(apprenticeship_id: int) -> str:
@@ -47,14 +73,16 @@ def coverage_enqueue(*, apprenticeship_ids: Iterable[int]) -> None:
             recompute_apprenticeship.delay(apprenticeship_id)
         return
     window_ms = settings.COVERAGE_COALESCE_MS
+    longest_ms = max(settings.COVERAGE_COALESCE_MAX_MS, window_ms)
     for apprenticeship_id in apprenticeship_ids:
         try:
-            client = _redis()
-            if client.set(lead_key(apprenticeship_id), 1, nx=True, px=window_ms):
+            keys = [burst_key(apprenticeship_id), trail_key(apprenticeship_id)]
+            delay_ms = int(_coalesce()(keys=keys, args=[window_ms, longest_ms]))
+            if delay_ms == 0:
                 recompute_apprenticeship.apply_async((apprenticeship_id,), retry=False)
-            elif client.set(trail_key(apprenticeship_id), 1, nx=True, px=window_ms * 10):
+            elif delay_ms > 0:
                 recompute_apprenticeship.apply_async(
-                    (apprenticeship_id,), {"trailing": True}, countdown=window_ms / 1000, retry=False
+                    (apprenticeship_id,), {"trailing": True}, countdown=delay_ms / 1000, retry=False
                 )
         except Exception:
             logger.warning("coverage recompute of %s not enqueued; the periodic pass will do it", apprenticeship_id)
