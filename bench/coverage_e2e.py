@@ -19,12 +19,23 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 
 os.environ.setdefault(
     "BENCH_DATABASE_URL", os.environ.get("BENCH_E2E_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_e2e")
 )
 from _setup import BENCH_BROKER, BENCH_DB, REPO, configure, machine, median, pct, recreate_database
+
+
+def _run_in_threads(target: Callable[[int], None], count: int) -> None:
+    """`target(0)` to `target(count - 1)`, each in its own thread, all at once; returns when all are done."""
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def _settled(apprenticeship: object) -> int:
@@ -170,7 +181,6 @@ def main() -> None:
         before = CoverageSummary.objects.get(apprenticeship=apprenticeship).recompute_count
         codes = [c for c in s if c != "S4"]
         # Several connections commit the changes at once, to make the burst as dense as the machine allows.
-        import threading
 
         from django.db import connection
 
@@ -185,12 +195,8 @@ def main() -> None:
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=changes, args=(n,)) for n in range(args.threads)]
         started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _run_in_threads(changes, args.threads)
         burst_seconds = time.perf_counter() - started
         after = _settled(apprenticeship)
         print(
@@ -242,11 +248,7 @@ def main() -> None:
                         )
                     coverage_enqueue(apprenticeship_ids=[apprenticeship.pk])
 
-        threads = [threading.Thread(target=paced, args=(n,)) for n in range(args.threads)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _run_in_threads(paced, args.threads)
         paced_seconds = time.perf_counter() - started
         after = _settled(apprenticeship)
         print(
