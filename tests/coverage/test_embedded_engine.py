@@ -1,0 +1,91 @@
+"""The embedded default (SQLite, no services) computes coverage with the portable statements: the same numbers,
+worked out by hand, as tests/coverage/test_coverage_rules.py gets on PostgreSQL.
+
+It runs in a child process with no database settings, as `make run` does, on a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+assert connection.vendor == "sqlite", connection.vendor
+
+from portfolio.coverage.models import AOCoverage, CoverageSummary
+from portfolio.coverage.services.compute import coverage_recompute
+from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from tests.factories import make_world
+from tests.factories_coverage import make_catalogue, make_evidence, set_policy
+
+ACCEPTED, DECLINED = EvidenceTag.State.ACCEPTED, EvidenceTag.State.DECLINED
+VERIFIED, UPLOADED, REJECTED = EvidenceFile.State.VERIFIED, EvidenceFile.State.UPLOADED, EvidenceFile.State.REJECTED
+catalogue = make_catalogue()
+world = make_world(standard=catalogue.standard)
+a = world.apprenticeship
+a.option = catalogue.route_a
+a.save()
+s = catalogue.statements
+make_evidence(apprenticeship=a, tags={s["K1"]: ACCEPTED, s["K2"]: ACCEPTED})
+make_evidence(apprenticeship=a, files=(VERIFIED, UPLOADED), tags={s["S1"]: ACCEPTED})
+make_evidence(apprenticeship=a, files=(), tags={s["S1"]: ACCEPTED, s["K3"]: DECLINED})
+make_evidence(apprenticeship=a, state=Evidence.State.WITHDRAWN, tags={s["K3"]: ACCEPTED})
+make_evidence(apprenticeship=a, state=Evidence.State.SUBMITTED, tags={s["S2"]: ACCEPTED})
+make_evidence(apprenticeship=a, files=(REJECTED,), tags={s["S3"]: ACCEPTED})
+make_evidence(apprenticeship=a, tags={s["S4"]: ACCEPTED})
+make_evidence(apprenticeship=a, state=Evidence.State.DRAFT, tags={s["K3"]: ACCEPTED})
+make_evidence(apprenticeship=a, state=Evidence.State.RETURNED, tags={s["S3"]: ACCEPTED})
+
+def stored():
+    coverage_recompute(apprenticeship_ids=[a.pk])
+    summary = CoverageSummary.objects.get(apprenticeship=a)
+    aos = {
+        row.outcome.code: [row.covered, row.mapped, row.percent, row.missing, row.mandatory_missing]
+        for row in AOCoverage.objects.filter(apprenticeship=a).select_related("outcome")
+    }
+    return {"aos": aos, "summary": [summary.covered, summary.mapped, summary.percent, summary.missing,
+            summary.mandatory_missing, summary.ready, summary.gates["behaviours_confirmed"]]}
+
+first = stored()
+set_policy(provider_id=world.provider.pk, evidence_per_statement=2)
+print(json.dumps({"n1": first, "n2": stored()}))
+"""
+
+
+def test_the_embedded_default_computes_the_hand_worked_coverage(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "S3_", "SECRET_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "portfolio.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+
+    # As tests/coverage/test_coverage_rules.py works it out: K1, K2 (E1), S1 (E3) and S2 (E5) count.
+    assert got["n1"]["aos"] == {
+        "AO1": [3, 3, 100.0, [], []],
+        "AO2": [1, 2, 50.0, ["K3"], []],
+        "AO3": [0, 1, 0.0, ["S3"], []],
+    }
+    behaviours = {"enabled": True, "passed": False, "confirmed": 0, "total": 2, "missing": ["B1", "B2"]}
+    assert got["n1"]["summary"] == [4, 6, 66.6, ["K3", "S3"], [], False, behaviours]
+    # N = 2: no statement has two counting items.
+    assert got["n2"]["aos"]["AO1"] == [0, 3, 0.0, ["K1", "K2", "S1"], ["K2"]]
+    assert got["n2"]["summary"][:5] == [0, 6, 0.0, ["K1", "K2", "S1", "K3", "S2", "S3"], ["K2", "S2"]]
