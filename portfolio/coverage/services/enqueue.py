@@ -72,7 +72,7 @@ def coverage_enqueue(*, apprenticeship_ids: Iterable[int]) -> None:
         for apprenticeship_id in apprenticeship_ids:
             recompute_apprenticeship.delay(apprenticeship_id)
         return
-    window_ms = settings.COVERAGE_COALESCE_MS
+    window_ms = max(settings.COVERAGE_COALESCE_MS, 1)  # Redis refuses an expiry of 0
     longest_ms = max(settings.COVERAGE_COALESCE_MAX_MS, window_ms)
     for apprenticeship_id in apprenticeship_ids:
         try:
