@@ -13,8 +13,10 @@ The rules (PRODUCT.md, Rules: Coverage and Readiness), in the order the CTEs app
   one route a statement sits in exactly one AO (a rule of the plans), so summing AOs never counts it twice.
 - per_ao: covered / mapped per AO, the codes still missing, and the mandatory (bold) ones among them.
 
-The SQL is written once for PostgreSQL and SQLite (the embedded default); the few functions that differ (JSON
-aggregation and expansion) come from `dialect()`.
+These CTEs are written once for PostgreSQL and SQLite (the embedded default), which runs them as three statements
+(`ao_upsert`, `ao_prune`, `summary_upsert`); the few functions that differ (JSON aggregation and expansion) come
+from `dialect()`. PostgreSQL runs the same rules as one statement with bit masks per AO (`coverage_upsert`); a
+test checks that both store identical rows.
 """
 
 from __future__ import annotations
@@ -106,17 +108,23 @@ def _targets(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def _counting_tags(condition: str, *, columns: str = "e.apprenticeship_id, g.statement_id") -> str:
+    """The batch's tag rows that count (TAG_COUNTS), of the `targets` meeting `condition`."""
+    return f"""
+        SELECT {columns}
+        FROM targets t
+        JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id
+        JOIN evidence_evidencetag g ON g.evidence_id = e.id
+        WHERE {condition} AND {TAG_COUNTS}"""
+
+
 def _statement_ctes(ids: Sequence[int]) -> tuple[str, list[Any]]:
     targets, params = _targets(ids)
     sql = f"""
     WITH {targets},
     {ROUTE_CTE},
     counted AS (
-        SELECT e.apprenticeship_id, g.statement_id, COUNT(*) AS items
-        FROM targets t
-        JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id
-        JOIN evidence_evidencetag g ON g.evidence_id = e.id
-        WHERE {TAG_COUNTS}
+        {_counting_tags("1 = 1", columns="e.apprenticeship_id, g.statement_id, COUNT(*) AS items")}
         GROUP BY e.apprenticeship_id, g.statement_id
     ),
     per_statement AS (
@@ -340,15 +348,6 @@ SELECT GREATEST(
     (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM standards_outcomestatement GROUP BY outcome_id) ao),
     (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM standards_statement WHERE kind = 'B' GROUP BY standard_id) b)
 )"""
-
-
-def _counting_tags(condition: str) -> str:
-    return f"""
-        SELECT e.apprenticeship_id, g.statement_id
-        FROM targets t
-        JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id
-        JOIN evidence_evidencetag g ON g.evidence_id = e.id
-        WHERE {condition} AND {TAG_COUNTS}"""
 
 
 def _behaviour_masks(d: Dialect, masks: Masks) -> str:
