@@ -150,7 +150,7 @@ AUTH_USER_MODEL = "people.User"
 # accounts too, so no other path (admin login, a future form) can skip the count.
 AUTHENTICATION_BACKENDS = ["portfolio.people.backends.LockoutAwareBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"  # which sends each person to where their work is
+LOGIN_REDIRECT_URL = "home"  # each person's start page: what to do next
 LOGOUT_REDIRECT_URL = "login"
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
 SIGNIN_MAX_FAILURES_PER_IP = env_int("SIGNIN_MAX_FAILURES_PER_IP", 50)

@@ -1,9 +1,10 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portfolio.core.health import system_health
+from portfolio.core.start import admin, apprentice, employer, staff
 from portfolio.people.selectors import user_roles
 
 
@@ -22,11 +23,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed-in people start where their work is: staff and employers at the cohort, apprentices at their
-    progress. Everyone else sees what this is and where to sign in."""
+    """Signed-in people start on a task list: what to do next, for each role they hold. Everyone else sees
+    what this is and where to sign in."""
     roles = user_roles(user=request.user)
-    if {"provider", "employer"} & roles:
-        return redirect("cohort-page")
-    if "apprentice" in roles:
-        return redirect("my-progress-page")
-    return render(request, "core/home.html")
+    if not roles:
+        return render(request, "core/home.html")
+    # Order: one's own work first, then what waits on one as a reviewer, then administration.
+    sections = [
+        (role, module.tasks(user=request.user))
+        for role, module in (
+            ("apprentice", apprentice),
+            ("employer", employer),
+            ("provider", staff),
+            ("provider_admin", admin),
+        )
+        if role in roles
+    ]
+    return render(request, "core/start.html", {"sections": sections})

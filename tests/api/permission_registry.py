@@ -169,8 +169,8 @@ def _evidence_body(own: World) -> dict[str, Any]:
 
 ROUTES: dict[str, Route] = {
     # Pages
-    # Signed-in people are sent to where their work is (their progress, or the cohort).
-    "home": route(GET="200 302 302 302 302 302 302 302"),
+    # Signed-in people land on their start page (a task list per role they hold).
+    "home": route(GET=ALL_200),
     # Coverage pages: progress of one apprenticeship; the cohort, its heat map and the readiness feed.
     "my-progress-page": route(GET="302 302 302 200 200 200 200 200"),
     "progress-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 200 404 200 404 200 200 404"),

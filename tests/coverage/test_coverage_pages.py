@@ -46,11 +46,13 @@ def test_progress_page_shows_bars_missing_statements_and_the_matrix(client: Clie
     assert "Call sheet" in page
 
 
-def test_an_apprentice_lands_on_their_progress(client: Client, two_providers: Any) -> None:
+def test_an_apprentice_lands_on_their_start_page(client: Client, two_providers: Any) -> None:
     own, _ = two_providers
     client.force_login(own.apprentice)
-    response = client.get("/", follow=True)
-    assert response.redirect_chain[-1][0] == f"/progress/{own.apprenticeship.public_id}/"
+    response = client.get("/")
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][:2] == ["core/start.html", "base.html"]
+    assert [role for role, _ in response.context["sections"]] == ["apprentice"]
 
 
 @pytest.mark.parametrize("role", ["tutor", "line_manager"])
