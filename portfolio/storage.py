@@ -3,6 +3,11 @@
 Both back ends answer the same small interface, so the rest of the code never knows which one it has.
 Object keys are chosen by the project (random); a user's file name is never part of a key.
 
+Verified bytes live apart from uploads: once a file is verified its object is copied, on the store, to
+`verified/<upload key>` (`verified_key_for`), a key no upload slot can name (presign_post refuses the
+prefix, and S3 policies name exactly one key). An upload slot stays usable until it expires, so only that
+copy is ever downloaded: whatever is POSTed to the slot later replaces nothing anyone reads.
+
 Bytes never pass through Django in production: clients upload with a presigned POST straight to S3 and
 download with a presigned GET. The embedded default imitates both with signed local URLs, served by
 portfolio/core/local_storage_views.py, which calls back into this module for every disk access.
@@ -10,7 +15,9 @@ portfolio/core/local_storage_views.py, which calls back into this module for eve
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import os
 import re
 import time
@@ -38,6 +45,7 @@ _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,1023}$")
 _CONTENT_TYPE_PATTERN = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 _UPLOAD_SALT = "portfolio.storage.local-upload"
 _DOWNLOAD_SALT = "portfolio.storage.local-download"
+VERIFIED_PREFIX = "verified/"
 
 
 class StorageError(Exception):
@@ -46,6 +54,10 @@ class StorageError(Exception):
 
 class ObjectMissing(StorageError):
     """No object exists under that key."""
+
+
+class ObjectChanged(StorageError):
+    """The object is no longer the version that was read: replaced (or removed) in the meantime."""
 
 
 class UploadRefused(Exception):
@@ -63,6 +75,14 @@ class ObjectInfo:
     key: str
     size: int
     content_type: str
+
+
+@dataclass(frozen=True)
+class ObjectStream:
+    """An object's bytes, and the version they belong to (S3's ETag, or a token of the local file)."""
+
+    version: str
+    chunks: Iterator[bytes]
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,8 @@ class ObjectStore(Protocol):
 
     def put(self, key: str, data: bytes | IO[bytes], *, content_type: str) -> None: ...
     def stream(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]: ...
+    def open(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> ObjectStream: ...
+    def copy_verified(self, *, source: str, dest: str, version: str, sha256: str) -> None: ...
     def head(self, key: str) -> ObjectInfo: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
@@ -114,6 +136,17 @@ def validate_key(key: str) -> str:
     # out of the local storage root or into another prefix.
     if not _KEY_PATTERN.match(key) or ".." in key.split("/"):
         raise ValueError(f"invalid object key: {key!r}")
+    return key
+
+
+def verified_key_for(key: str) -> str:
+    """Where the verified copy of the object uploaded under `key` lives: a key no upload slot covers."""
+    return VERIFIED_PREFIX + validate_key(key)
+
+
+def _upload_key(key: str) -> str:
+    if validate_key(key).startswith(VERIFIED_PREFIX):
+        raise ValueError(f"an upload slot may not name a verified key: {key!r}")
     return key
 
 
@@ -165,17 +198,57 @@ class S3Store:
             raise StorageError(f"could not write {key}: {exc}") from exc
 
     def stream(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        yield from self.open(key, chunk_size=chunk_size).chunks
+
+    def open(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> ObjectStream:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=validate_key(key))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
                 raise ObjectMissing(key) from exc
             raise StorageError(f"could not read {key}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StorageError(f"could not read {key}: {exc}") from exc
         body = response["Body"]
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from body.iter_chunks(chunk_size)
+            finally:
+                body.close()
+
+        # The ETag of the very response the bytes come from: it names exactly the version that was read.
+        return ObjectStream(version=response["ETag"], chunks=chunks())
+
+    def copy_verified(self, *, source: str, dest: str, version: str, sha256: str) -> None:
+        """Copy `source` to `dest` on the store, only while it is still `version` with SHA-256 `sha256`.
+
+        Two guards: S3 refuses the copy (412) when the source's ETag is no longer `version`; and the store's
+        own SHA-256 of the copy must be `sha256`, which also covers stores that ignore the condition (moto
+        does) and two different contents sharing an MD5 ETag. Without a checksum in the answer, the copy is
+        read back and hashed. ObjectChanged when either guard fails; `dest` is then removed.
+        """
         try:
-            yield from body.iter_chunks(chunk_size)
-        finally:
-            body.close()
+            response = self.client.copy_object(
+                Bucket=self.bucket,
+                Key=validate_key(dest),
+                CopySource={"Bucket": self.bucket, "Key": validate_key(source)},
+                CopySourceIfMatch=version,
+                ChecksumAlgorithm="SHA256",
+                MetadataDirective="COPY",
+            )
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in {"PreconditionFailed", "412", "NoSuchKey", "404"}:
+                raise ObjectChanged(f"{source} changed since version {version} was read") from exc
+            raise StorageError(f"could not copy {source} to {dest}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StorageError(f"could not copy {source} to {dest}: {exc}") from exc
+        reported = response.get("CopyObjectResult", {}).get("ChecksumSHA256", "")
+        copied = base64.b64decode(reported).hex() if reported else _sha256_of(self.stream(dest))
+        if copied != sha256:
+            self.delete(dest)
+            raise ObjectChanged(f"{source} changed since version {version} was read (sha256 {copied})")
 
     def head(self, key: str) -> ObjectInfo:
         try:
@@ -209,6 +282,7 @@ class S3Store:
         self, *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
     ) -> PresignedPost:
         _check_post_terms(content_type=content_type, min_size=min_size, max_size=max_size, expires_in=expires_in)
+        _upload_key(key)
         # S3 enforces these conditions itself: exactly this key (no prefix wildcard), the declared type,
         # and the size range. The policy is signed by the credentials, so a client cannot widen it.
         conditions: list[Any] = [
@@ -267,14 +341,53 @@ class LocalStore:
         path.with_name(path.name + ".type").write_text(content_type)
 
     def stream(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-        path = self._path(key)
+        yield from self.open(key, chunk_size=chunk_size).chunks
+
+    def open(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> ObjectStream:
+        handle = self._open(key)
+
+        def chunks() -> Iterator[bytes]:
+            with handle:
+                while chunk := handle.read(chunk_size):
+                    yield chunk
+
+        return ObjectStream(version=_file_version(handle), chunks=chunks())
+
+    def _open(self, key: str) -> IO[bytes]:
         try:
-            handle = path.open("rb")
+            return self._path(key).open("rb")
         except FileNotFoundError as exc:
             raise ObjectMissing(key) from exc
-        with handle:
-            while chunk := handle.read(chunk_size):
-                yield chunk
+
+    def copy_verified(self, *, source: str, dest: str, version: str, sha256: str) -> None:
+        """Copy `source` to `dest` while it is still `version` and its bytes hash to `sha256`; else ObjectChanged.
+
+        Uploads replace a file by linking a new one in (LocalUpload.commit), so the open handle's inode,
+        size and modification time name the bytes it reads; the hash taken while copying proves them.
+        """
+        try:
+            handle = self._open(source)
+        except ObjectMissing as exc:
+            raise ObjectChanged(f"{source} is gone since version {version} was read") from exc
+        path = self._path(dest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+        digest = hashlib.sha256()
+        try:
+            with handle, partial.open("xb") as out:
+                if _file_version(handle) != version:
+                    raise ObjectChanged(f"{source} was replaced since version {version} was read")
+                while chunk := handle.read(CHUNK_SIZE):
+                    digest.update(chunk)
+                    out.write(chunk)
+            if digest.hexdigest() != sha256:
+                raise ObjectChanged(f"{source} no longer has sha256 {sha256}")
+            type_file = self._path(source).with_name(self._path(source).name + ".type")
+            content_type = type_file.read_text() if type_file.exists() else ""
+            partial.replace(path)  # readers never see a half-written copy
+        finally:
+            partial.unlink(missing_ok=True)
+        path.with_name(path.name + ".type").write_text(content_type)
 
     def head(self, key: str) -> ObjectInfo:
         path = self._path(key)
@@ -310,7 +423,7 @@ class LocalStore:
         expires_at = _expiry(expires_in)
         policy = signing.dumps(
             {
-                "key": validate_key(key),
+                "key": _upload_key(key),
                 "type": content_type,
                 "min": min_size,
                 "max": max_size,
@@ -332,7 +445,9 @@ class LocalStore:
         return f"{reverse('local-download')}?{urlencode({'token': token})}"
 
     def begin_upload(self, policy: LocalUploadPolicy) -> LocalUpload:
-        if self.exists(policy.key):
+        # A verified slot has no object under its own key any more (the bytes moved to the verified
+        # key), so the verified copy's existence also says the slot was used.
+        if self.exists(_upload_key(policy.key)) or self.exists(verified_key_for(policy.key)):
             raise _slot_used(policy.key)
         return LocalUpload(self._path(policy.key), policy)
 
@@ -392,6 +507,18 @@ def _slot_used(key: str) -> UploadRefused:
     return UploadRefused(
         409, "SlotAlreadyUsed", f"This upload slot ({key}) has already been used. Ask for a new upload slot."
     )
+
+
+def _file_version(handle: IO[bytes]) -> str:
+    stat = os.fstat(handle.fileno())
+    return f"{stat.st_ino}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def _sha256_of(chunks: Iterator[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _check_post_terms(*, content_type: str, min_size: int, max_size: int, expires_in: int) -> None:
@@ -476,6 +603,19 @@ def presign_get(*, key: str, filename: str, content_type: str, expires_in: int) 
 def stream_object(key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     """The object's bytes in chunks of at most `chunk_size`; ObjectMissing when there is none."""
     return get_store().stream(key, chunk_size=chunk_size)
+
+
+def open_object(key: str, *, chunk_size: int = CHUNK_SIZE) -> ObjectStream:
+    """The object's version and its bytes in chunks; ObjectMissing at once when there is none."""
+    return get_store().open(key, chunk_size=chunk_size)
+
+
+def copy_to_verified(*, key: str, version: str, sha256: str) -> str:
+    """Copy the uploaded object to its verified key, only if it is still the `version` that was read and
+    hashed to `sha256`; the verified key. ObjectChanged when the bytes were replaced meanwhile."""
+    dest = verified_key_for(key)
+    get_store().copy_verified(source=key, dest=dest, version=version, sha256=sha256)
+    return dest
 
 
 def head_object(key: str) -> ObjectInfo:

@@ -44,6 +44,7 @@ def make_file(
     return EvidenceFile.objects.create(
         evidence=evidence,
         object_key=f"evidence/test-{n}",
+        verified_key=f"verified/evidence/test-{n}" if verified else "",
         original_name=name or f"photo-{n}.jpg",
         declared_type="image/jpeg",
         declared_size=len(content),

@@ -40,8 +40,11 @@ def backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> It
         plain_s3 = request.getfixturevalue("plain_s3")
 
         def s3_keys() -> list[str]:
-            listed = plain_s3.list_objects_v2(Bucket=settings.S3_BUCKET, Prefix="evidence/")
-            return [item["Key"] for item in listed.get("Contents", [])]
+            keys: list[str] = []
+            for prefix in ("evidence/", "verified/"):  # upload keys and verified copies
+                listed = plain_s3.list_objects_v2(Bucket=settings.S3_BUCKET, Prefix=prefix)
+                keys += [item["Key"] for item in listed.get("Contents", [])]
+            return keys
 
         yield Backend("s3", "", s3_keys)
         for key in s3_keys():  # each test starts from an empty prefix

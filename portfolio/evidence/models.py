@@ -75,6 +75,9 @@ class EvidenceFile(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
     object_key = models.CharField(max_length=255, unique=True, help_text="random; never the user's file name")
+    # Set when the file is verified: where its verified bytes were copied, a key no upload slot can write.
+    # Downloads read only this key; "" on a verified file means it still awaits evidence_secure_verified.
+    verified_key = models.CharField(max_length=255, blank=True, help_text="the verified copy; the only one served")
     original_name = models.CharField(max_length=255)
     declared_type = models.CharField(max_length=127)
     declared_size = models.PositiveBigIntegerField()

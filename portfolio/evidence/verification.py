@@ -1,7 +1,8 @@
 """Verify one uploaded object: its real size, sha256, type from its bytes, and (when set up) a virus scan.
 
 Pure service: it reads the object through portfolio.storage and returns a result; it writes nothing.
-The caller records the result and deletes a rejected object (portfolio.storage.delete_object).
+The caller records the result: it copies verified bytes to their verified key, conditional on the
+`version` read here (portfolio.storage.copy_to_verified), and deletes a rejected object.
 
 Transient failures are raised, never reported as a verdict, so the caller's task can retry:
 portfolio.storage.StorageError (storage unreachable) and clamav.ScannerUnavailable (clamd unreachable).
@@ -11,7 +12,6 @@ clamav.ScannerError means clamd answered without a verdict: the file stays unver
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -22,7 +22,7 @@ from portfolio.evidence import clamav
 from portfolio.evidence.file_types import DEFAULT_ALLOWED_TYPES, FILE_TYPES, types_for_extension
 from portfolio.evidence.read_ahead import read_ahead
 from portfolio.evidence.sniffing import SNIFF_BYTES, is_text, sniff
-from portfolio.storage import CHUNK_SIZE, ObjectMissing, stream_object
+from portfolio.storage import CHUNK_SIZE, ObjectMissing, ObjectStream, open_object
 
 _TEXT_TYPES = {"text/plain", "text/csv"}
 _ACCEPTED_KINDS = "a PDF, a photo, a video, a sound recording, an Office or OpenDocument file, or plain text"
@@ -35,6 +35,7 @@ class VerificationResult:
     size: int  # bytes read (all of them when ok)
     detected_type: str  # MIME type from the content, "" when not recognised
     reason: str  # for a person: what is wrong with which file, and what to do; "" when ok
+    version: str = ""  # the store's version of the bytes read (ETag or local token); "" when none arrived
 
 
 class _Rejected(Exception):
@@ -54,10 +55,13 @@ def verify_object(*, key: str, declared_size: int, declared_name: str, max_size:
     size = 0
     detected = ""
     head = bytearray()
+    version = ""
     with ExitStack() as stack:
         scan = stack.enter_context(clamav.InstreamScan(settings.CLAMAV_ADDRESS)) if settings.CLAMAV_ADDRESS else None
         try:
-            for chunk in _chunks(key, declared_name):
+            opened = _open(key, declared_name)
+            version = opened.version
+            for chunk in read_ahead(opened.chunks):
                 size += len(chunk)
                 _check_running_size(declared_name, size, declared_size=declared_size, max_size=max_size)
                 digest.update(chunk)
@@ -94,13 +98,16 @@ def verify_object(*, key: str, declared_size: int, declared_name: str, max_size:
                 size=size,
                 detected_type=rejected.detected_type or detected,
                 reason=rejected.reason,
+                version=version,
             )
-    return VerificationResult(ok=True, sha256=digest.hexdigest(), size=size, detected_type=detected, reason="")
+    return VerificationResult(
+        ok=True, sha256=digest.hexdigest(), size=size, detected_type=detected, reason="", version=version
+    )
 
 
-def _chunks(key: str, declared_name: str) -> Iterator[bytes]:
+def _open(key: str, declared_name: str) -> ObjectStream:
     try:
-        yield from read_ahead(stream_object(key, chunk_size=CHUNK_SIZE))
+        return open_object(key, chunk_size=CHUNK_SIZE)
     except ObjectMissing:
         raise _Rejected(
             f"{declared_name} never arrived in storage, or its upload slot was used up. Upload it again."

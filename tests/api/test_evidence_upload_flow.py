@@ -14,7 +14,8 @@ import pytest
 import requests
 from django.test import Client
 
-from portfolio.evidence.models import EvidenceFile
+from portfolio.evidence.models import EvidenceFile, PendingObjectDeletion
+from portfolio.evidence.services.sweep import pending_object_deletions_process
 from tests.evidence import samples
 from tests.evidence.helpers import (
     bucket_keys,
@@ -71,7 +72,9 @@ def test_a_file_goes_from_slot_to_verified_through_the_worker(
     assert file.sha256 == hashlib.sha256(data).hexdigest()
     assert file.size == len(data)
     assert file.detected_type == detected
-    assert bucket_keys(plain_s3) == [file.object_key]
+    # The verified bytes live under a key no upload slot can write; the upload key was emptied.
+    assert file.verified_key == f"verified/{file.object_key}"
+    assert bucket_keys(plain_s3) == [file.verified_key]
     # The item shows it, and a download link returns the same bytes under the original name.
     shown = client.get(f"/api/evidence/{evidence.public_id}/").json()["files"][0]
     assert (shown["state"], shown["sha256"], shown["name"]) == ("verified", file.sha256, name)
@@ -110,7 +113,7 @@ def test_a_file_larger_than_declared_is_rejected_and_deleted(flow: Any, plain_s3
     assert bucket_keys(plain_s3) == []
 
 
-def test_a_slot_is_completed_once_even_when_storage_takes_a_second_upload(flow: Any, plain_s3: Any) -> None:
+def test_a_second_upload_to_a_verified_files_slot_never_changes_what_downloads(flow: Any, plain_s3: Any) -> None:
     _, evidence, client = flow
     first = samples.pdf()
     slot = open_slot(client, evidence, "report.pdf", first, "application/pdf").json()
@@ -119,15 +122,28 @@ def test_a_slot_is_completed_once_even_when_storage_takes_a_second_upload(flow: 
     verified = wait_for_file(slot["file"]["id"])
     assert verified.state == EvidenceFile.State.VERIFIED
 
-    # S3 (and moto) accept a second POST with the same policy until it expires...
-    second = first.replace(b"Evidence", b"Forgery!")
+    # S3 (and moto) accept a second POST with the same policy until it expires: an executable of the same size.
+    second = samples.windows_exe().ljust(len(first), b"\0")[: len(first)]
     assert post_to_storage(slot, "report.pdf", second, "application/pdf").status_code == 204
     again = complete(client, evidence, slot["file"]["id"])
 
-    # ...but the file cannot be completed again, and keeps the hash of the bytes that were verified.
+    # The file cannot be completed again, keeps the hash of the bytes that were verified...
     assert again.status_code == 409
     assert again.json()["code"] == "already_completed"
     assert "already completed" in again.json()["message"]
     verified.refresh_from_db()
     assert verified.sha256 == hashlib.sha256(first).hexdigest()
-    assert bucket_keys(plain_s3) == [verified.object_key]  # one slot, one object: nothing else was stored
+    # ...and every download serves exactly those bytes: the second POST landed on a key nobody reads.
+    for url in (
+        client.get(f"/api/evidence/{evidence.public_id}/files/{verified.public_id}/download/").json()["url"],
+        client.get(f"/evidence/{evidence.public_id}/files/{verified.public_id}/download/")["Location"],
+    ):
+        downloaded = requests.get(url, timeout=30).content
+        assert downloaded == first
+        assert hashlib.sha256(downloaded).hexdigest() == verified.sha256
+    assert bucket_keys(plain_s3) == sorted([verified.object_key, verified.verified_key])
+    # The stray upload object is owed a deletion until the slot is over: the sweep's task empties it.
+    owed = PendingObjectDeletion.objects.get(object_key=verified.object_key)
+    assert owed.keep_until is not None
+    assert pending_object_deletions_process(keys=[verified.object_key]) == 1
+    assert bucket_keys(plain_s3) == [verified.verified_key]

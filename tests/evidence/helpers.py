@@ -114,8 +114,12 @@ def wait_for_file(
 
 
 def bucket_keys(plain_s3: Any) -> list[str]:
-    listed = plain_s3.list_objects_v2(Bucket=settings.S3_BUCKET, Prefix="evidence/")
-    return sorted(item["Key"] for item in listed.get("Contents", []))
+    """Upload keys (evidence/...) and verified copies (verified/evidence/...) in the bucket."""
+    keys: list[str] = []
+    for prefix in ("evidence/", "verified/"):
+        listed = plain_s3.list_objects_v2(Bucket=settings.S3_BUCKET, Prefix=prefix)
+        keys += [item["Key"] for item in listed.get("Contents", [])]
+    return sorted(keys)
 
 
 def empty_bucket(plain_s3: Any) -> None:

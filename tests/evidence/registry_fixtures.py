@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from portfolio.evidence.models import EvidenceFile
 from portfolio.evidence.services.files import evidence_file_slot_open
+from portfolio.storage import verified_key_for
 from tests.evidence.helpers import make_evidence
 from tests.factories import World
 
@@ -26,7 +27,12 @@ def evidence_file_kwargs(w: World) -> dict[str, Any]:
 
 def verified_file_kwargs(w: World) -> dict[str, Any]:
     kwargs = evidence_file_kwargs(w)
-    EvidenceFile.objects.filter(public_id=kwargs["file_id"]).update(
-        state=EvidenceFile.State.VERIFIED, sha256="0" * 64, size=10, verified_at=timezone.now()
+    file = EvidenceFile.objects.get(public_id=kwargs["file_id"])
+    EvidenceFile.objects.filter(pk=file.pk).update(
+        state=EvidenceFile.State.VERIFIED,
+        sha256="0" * 64,
+        size=10,
+        verified_at=timezone.now(),
+        verified_key=verified_key_for(file.object_key),
     )
     return kwargs

@@ -58,7 +58,10 @@ def test_the_whole_flow_on_local_disk(transactional_db: None, live_server: Any, 
     file = EvidenceFile.objects.get(public_id=file_id)
     assert file.state == EvidenceFile.State.VERIFIED, file.rejection_reason
     assert file.sha256 == hashlib.sha256(data).hexdigest()
-    assert (local_disk / file.object_key).read_bytes() == data
+    # The verified bytes moved to a key no upload slot can write; the upload key is empty.
+    assert file.verified_key == f"verified/{file.object_key}"
+    assert (local_disk / file.verified_key).read_bytes() == data
+    assert not (local_disk / file.object_key).exists()
     link = api.get(f"{base}/files/{file_id}/download/", timeout=30).json()
     assert link["url"].startswith(f"{live_server.url}/uploads/local/download?token=")
     assert requests.get(link["url"], timeout=30).content == data

@@ -122,16 +122,19 @@ def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpReques
             code="evidence_was_submitted",
             status=409,
         )
-    files = list(evidence.files.values_list("object_key", "slot_expires_at"))
-    keys = [key for key, _ in files]
-    # The debt is written with the deletion, so a lost task cannot leave the objects behind for good.
-    for key, slot_expires_at in files:
+    files = list(evidence.files.values_list("object_key", "verified_key", "slot_expires_at"))
+    # The debt is written with the deletion, so a lost task cannot leave the objects behind for good. The
+    # verified copy goes too; its debt is dropped at once, since no slot can write it again.
+    owed = [(key, slot_expires_at) for key, _, slot_expires_at in files]
+    owed += [(verified, timezone.now()) for _, verified, _ in files if verified]
+    keys = [key for key, _ in owed]
+    for key, slot_expires_at in owed:
         object_deletion_owe(key=key, slot_expires_at=slot_expires_at, reason="draft deleted")
     audit_record(
         actor=actor,
         action="evidence.deleted",
         target=evidence,
-        changes={"title": evidence.title, "files": len(keys)},
+        changes={"title": evidence.title, "files": len(files)},
         request=request,
     )
     evidence.delete()

@@ -5,11 +5,13 @@ presigned GET. Verification (verification.py) runs in a worker after "complete".
 
 A slot is used once. S3 itself would accept a second POST to the same slot until it expires (moto too),
 so the rule is kept here: a file is completed once, and its sha256 is recorded when it is verified, so
-the bytes that were checked are named for good (reviews fingerprint that hash).
+the bytes that were checked are named for good (reviews fingerprint that hash). Those bytes are copied to
+a verified key no slot can write, and downloads read only that copy: a later POST changes nothing served.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +32,10 @@ from portfolio.people.models import Apprenticeship
 from portfolio.storage import delete_object, presign_get
 
 _NAME_MAX = 255
+# C0 controls (CR, LF, NUL...), DEL, C1 controls, and the bidirectional overrides and isolates that can
+# make "report\u202efdp.exe" read as "reportexe.pdf": removed from file names, which are shown to people.
+_NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_PATH_SEPARATORS = re.compile(r"[/\\]")
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,41 @@ def _size(size: int) -> str:
     return str(filesizeformat(size)).replace("\xa0", " ")
 
 
+def file_name_controls_remove(typed: str) -> str:
+    return _NAME_CONTROLS.sub("", typed)
+
+
+def file_name_clean(typed: str) -> str:
+    """The file name to keep from the one a client sent: control characters removed, and of a path
+    (`../../etc/passwd`, `C:\\Users\\me\\report.pdf`) only its last part. EvidenceRefused when what is
+    left cannot name a file; the message quotes the name as typed, since that is what the person knows."""
+    name = file_name_controls_remove(typed).strip()
+    last = _PATH_SEPARATORS.split(name)[-1].strip()
+    advice = "Send the file's own name, such as report.pdf."
+    if not name:
+        raise EvidenceRefused(f"The file name has no characters that can be shown. {advice}", code="invalid_file_name")
+    if not last.strip("."):
+        where = "it ends in a folder, not a file" if last != name else "it has no letters or digits"
+        raise EvidenceRefused(
+            f"“{name}” is not a file name: {where}. {advice}", code="invalid_file_name", details={"name": name}
+        )
+    if last != name and "." not in last.strip("."):
+        raise EvidenceRefused(
+            f"“{name}” is a path, not a file name, and its last part “{last}” has no file extension. {advice}",
+            code="invalid_file_name",
+            details={"name": name},
+        )
+    return last[-_NAME_MAX:]
+
+
 def _limits_check(*, evidence: Evidence, file_name: str, declared_size: int) -> None:
-    if declared_size <= 0:
+    if declared_size < 0:
+        raise EvidenceRefused(
+            f"The size of {file_name} is {declared_size}: a size is the file's length in bytes, so it cannot be "
+            "negative. Send the size your device reports for the file.",
+            code="file_size_negative",
+        )
+    if declared_size == 0:
         raise EvidenceRefused(
             f"{file_name} is empty (size 0): choose the file again; if it is empty on your device too, save or "
             "export it again first.",
@@ -98,7 +137,7 @@ def evidence_file_slot_open(
     """An EvidenceFile awaiting upload, and the presigned POST for exactly its key, type and size."""
     evidence = Evidence.objects.select_for_update().select_related("apprenticeship").get(pk=evidence.pk)
     edit_check(actor=actor, evidence=evidence)
-    file_name = file_name.strip().replace("/", "_").replace("\\", "_")[-_NAME_MAX:] or "file"
+    file_name = file_name_clean(file_name)
     # Slots of one apprentice are opened one at a time, so two at once cannot both squeeze under the
     # storage limit. Locked in id order: concurrent callers never wait on each other in a cycle.
     list(
@@ -205,9 +244,18 @@ def evidence_file_download_link(*, file: EvidenceFile) -> DownloadLink:
             code="file_not_verified",
             status=409,
         )
+    if not file.verified_key:
+        # Verified before verified copies existed, and not yet moved by `manage.py evidence_secure_verified`:
+        # the upload key may hold other bytes than the ones verified, so it is never served.
+        raise EvidenceRefused(
+            f"{file.original_name} cannot be downloaded yet: its verified copy is still being prepared. "
+            "Try again later; if this lasts, ask your administrator to run evidence_secure_verified.",
+            code="file_not_secured",
+            status=409,
+        )
     expires_in = settings.EVIDENCE_DOWNLOAD_EXPIRY_SECONDS
     url = presign_get(
-        key=file.object_key,
+        key=file.verified_key,
         filename=file.original_name,
         content_type=file.detected_type or file.declared_type,
         expires_in=expires_in,

@@ -4,7 +4,9 @@
   task is idempotent, so one that is merely slow is harmless to repeat).
 - A file still "awaiting upload" ABANDONED_AFTER its slot expired will never be completed: whatever may
   have arrived is deleted and the file is rejected.
-- Objects owed a deletion (PendingObjectDeletion) are deleted again.
+- Objects owed a deletion (PendingObjectDeletion) are deleted again. Among them is the upload key of
+  every file verified while its slot was still valid: its bytes were copied to the verified key, and a
+  POST to the slot may refill the upload key, which nobody reads; each sweep empties it until the slot is over.
 """
 
 from __future__ import annotations
