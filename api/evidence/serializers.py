@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.evidence.services.files import file_name_controls_remove
 from portfolio.people.models import User
 
 
@@ -105,10 +106,26 @@ class EvidenceUpdateIn(serializers.Serializer[Any]):
     reflection = serializers.CharField(required=False, allow_blank=True)
 
 
+class FileNameField(serializers.CharField):
+    """A file name from a device: control characters (NUL included) are removed before any validation."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value: str = super().to_internal_value(data)
+        return file_name_controls_remove(value).strip()
+
+
 class UploadSlotIn(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=255, help_text="the file's name on the user's device (metadata only)")
+    # Control characters in the name are removed and of a path only the last part is kept (the service's
+    # file_name_clean), rather than refused: names come from devices, and people cannot see what to fix.
+    name = FileNameField(
+        max_length=255,
+        help_text="the file's name on the user's device (metadata only); control characters are removed, and "
+        "of a path only its last part is kept",
+    )
     content_type = serializers.CharField(max_length=127, help_text="the declared MIME type, e.g. application/pdf")
-    size = serializers.IntegerField(min_value=0, help_text="the exact size in bytes")
+    # No min_value: a negative or zero size is refused by the service with its own code (file_size_negative,
+    # file_empty) and a message, not the generic `invalid`.
+    size = serializers.IntegerField(help_text="the exact size in bytes (1 or more)")
 
 
 class PresignedPostOut(serializers.Serializer[Any]):

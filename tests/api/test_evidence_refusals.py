@@ -146,3 +146,71 @@ def test_unsupported_type_strings_are_refused(client: Client, item: Any) -> None
     response = open_slot(client, evidence, "a.pdf", 10, "not a type")
 
     assert (response.status_code, response.json()["code"]) == (400, "invalid_content_type")
+
+
+def test_control_characters_are_removed_from_file_names(client: Client, item: Any) -> None:
+    _, evidence = item
+
+    typed = "Site\r\nvisit\t report\x00\x7f\x85\u202e.pdf"
+    response = open_slot(client, evidence, typed, 10, "application/pdf")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["file"]["name"] == "Sitevisit report.pdf"
+    assert EvidenceFile.objects.get().original_name == "Sitevisit report.pdf"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("C:\\Users\\me\\report.pdf", "report.pdf"), ("photos/2025/site visit.jpg", "site visit.jpg")],
+)
+def test_a_path_keeps_only_its_last_part(client: Client, item: Any, typed: str, kept: str) -> None:
+    _, evidence = item
+
+    response = open_slot(client, evidence, typed, 10, "application/pdf")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["file"]["name"] == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "../../etc/passwd",
+            "“../../etc/passwd” is a path, not a file name, and its last part “passwd” has no file extension. "
+            "Send the file's own name, such as report.pdf.",
+        ),
+        ("reports/", "“reports/” is not a file name: it ends in a folder, not a file."),
+        ("..", "“..” is not a file name: it has no letters or digits."),
+        ("\x01\x02", "The file name has no characters that can be shown."),
+    ],
+)
+def test_a_name_with_no_usable_file_name_is_refused_as_typed(
+    client: Client, item: Any, plain_s3: Any, typed: str, message: str
+) -> None:
+    _, evidence = item
+
+    response = open_slot(client, evidence, typed, 10, "application/pdf")
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "invalid_file_name"
+    assert body["message"].startswith(message)
+    assert "ends in ." not in body["message"]  # never about an extension the person did not type
+    assert not EvidenceFile.objects.exists()
+    assert bucket_keys(plain_s3) == []
+
+
+def test_a_negative_size_has_its_own_code(client: Client, item: Any) -> None:
+    _, evidence = item
+
+    response = open_slot(client, evidence, "report.pdf", -5, "application/pdf")
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "file_size_negative"
+    assert body["message"] == (
+        "The size of report.pdf is -5: a size is the file's length in bytes, so it cannot be negative. "
+        "Send the size your device reports for the file."
+    )
+    assert not EvidenceFile.objects.exists()
