@@ -189,12 +189,14 @@ class Command(BaseCommand):
                 files = rng.choices([0, 1, 2], weights=[15, 75, 10])[0]
                 for _ in range(files):
                     file_state = _pick(rng, FILE_STATES)
+                    object_key = f"synthetic/{uuid.uuid4().hex}"
                     file_rows.append(
                         (
                             file_id,
                             uuid.uuid4(),
                             evidence_id,
-                            f"synthetic/{uuid.uuid4().hex}",
+                            object_key,
+                            f"verified/{object_key}" if file_state == "verified" else "",
                             "evidence.pdf",
                             "application/pdf",
                             250_000,
@@ -251,6 +253,7 @@ class Command(BaseCommand):
                 "public_id",
                 "evidence_id",
                 "object_key",
+                "verified_key",
                 "original_name",
                 "declared_type",
                 "declared_size",
