@@ -21,7 +21,8 @@ _TRANSIENT = (StorageError, ScannerUnavailable)
     max_retries=8,
 )
 def verify_evidence_file(file_id: int) -> str | None:
-    # A file that is gone, or no longer "uploaded", is left alone: the task may run twice.
+    # A file that is gone, or no longer "uploaded", is left alone: the task may run twice. Bytes replaced
+    # during each of the service's attempts raise ObjectChanged, a StorageError: retried later like one.
     file = evidence_file_verify(file_id=file_id)
     return file.state if file is not None else None
 
