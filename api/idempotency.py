@@ -85,12 +85,13 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
                     "Use a new key for a new request."
                 ) from exc
             if kept is not None:
-                return Response(kept.response_body, status=kept.status_code, headers={REPLAYED_HEADER: "true"})
+                body = json.loads(kept.response_body) if kept.response_body else None
+                return Response(body, status=kept.status_code, headers={REPLAYED_HEADER: "true"})
             # An exception from the handler rolls back the claim with the work; a refusal answered without one
             # releases it, so the corrected request may use the same key.
             response = handler(view, request, *args, **kwargs)
             if status.is_success(response.status_code):
-                body = json.loads(JSONRenderer().render(response.data)) if response.data is not None else None
+                body = JSONRenderer().render(response.data).decode() if response.data is not None else ""
                 idempotency_record(user=user, key=key, status_code=response.status_code, body=body)
             else:
                 idempotency_release(user=user, key=key)

@@ -19,7 +19,8 @@ class IdempotencyKey(models.Model):
     endpoint = models.CharField(max_length=300, help_text="method and path of the first request")
     fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path and body")
     status_code = models.PositiveSmallIntegerField()
-    response_body = models.JSONField(null=True)
+    # Text, not jsonb: PostgreSQL's jsonb reorders keys, and a replay should be the first answer as it was.
+    response_body = models.TextField(blank=True, help_text="the first answer's JSON body")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

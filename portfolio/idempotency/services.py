@@ -48,7 +48,7 @@ def idempotency_claim(*, user: Any, key: str, endpoint: str, fingerprint: str) -
     return row
 
 
-def idempotency_record(*, user: Any, key: str, status_code: int, body: Any) -> None:
+def idempotency_record(*, user: Any, key: str, status_code: int, body: str) -> None:
     """Keep the answer to the claimed key; the caller's transaction commits it with the work it answers."""
     IdempotencyKey.objects.filter(user=user, key=key).update(status_code=status_code, response_body=body)
 
