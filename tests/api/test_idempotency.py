@@ -35,8 +35,8 @@ def _body(world: Any, email: str = "sam.new@example.org", **changes: Any) -> dic
 
 
 def _post(client: Client, body: dict[str, Any], key: str | None, url: str = URL) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return client.post(url, body, content_type="application/json", **headers)
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    return client.post(url, body, content_type="application/json", headers=headers)
 
 
 def _count(email: str = "sam.new@example.org") -> int:

@@ -77,7 +77,9 @@ def test_smtp_down_the_invitation_is_created_and_its_mail_goes_once_when_smtp_re
 
     [received] = sink.to(email)
     assert received["Subject"] == "You are invited to the apprentice portfolio"
-    text = received.get_payload(decode=True).decode()
+    payload = received.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    text = payload.decode()
     token = text.split("/accounts/invitations/", 1)[1].split("/", 1)[0]
     assert invitation_peek(token=token).pk == invitation.pk  # the mailed link is the invitation's
     sent = _mail(pk=owed.pk)
@@ -235,3 +237,14 @@ def test_email_file_path_comes_from_the_environment(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     [written] = list(outbox.iterdir())
     assert "Subject: From the env" in written.read_text()
+
+
+def test_every_periodic_task_is_a_registered_task(settings: Any) -> None:
+    from workers.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+    assert {"mail.send_owed", "idempotency.purge_expired"} <= {
+        e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()
+    }
