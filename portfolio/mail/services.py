@@ -114,3 +114,15 @@ def mail_owed_ids(*, limit: int = 200) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def mail_retry_now(*, mail_ids: list[int]) -> int:
+    """Make owed or given-up mails due now (after an SMTP outage is fixed, say); the periodic sender sends them.
+
+    A given-up mail whose body held a secret link was blanked and is not revived: send a new invitation or reset.
+    """
+    return (
+        OutgoingMail.objects.filter(pk__in=mail_ids, sent_at__isnull=True)
+        .exclude(given_up_at__isnull=False, contains_secret=True)
+        .update(given_up_at=None, attempts=0, next_attempt_at=timezone.now())
+    )

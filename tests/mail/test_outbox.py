@@ -248,3 +248,26 @@ def test_every_periodic_task_is_a_registered_task(settings: Any) -> None:
     assert {"mail.send_owed", "idempotency.purge_expired"} <= {
         e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+@pytest.mark.django_db
+def test_given_up_mail_can_be_made_due_again_but_not_a_blanked_secret(client: Client) -> None:
+    from portfolio.mail.services import mail_owed_ids
+
+    past = timezone.now() - timedelta(hours=1)
+    plain = OutgoingMail.objects.create(kind="test", to="a@example.org", subject="s", body="b", given_up_at=past)
+    secret = OutgoingMail.objects.create(
+        kind="invitation", to="b@example.org", subject="s", body=BLANKED_BODY, contains_secret=True, given_up_at=past
+    )
+    admin = make_user(email="root@example.org", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/mail/outgoingmail/").status_code == 200
+
+    response = client.post(
+        "/admin/mail/outgoingmail/",
+        {"action": "retry_now", "_selected_action": [plain.pk, secret.pk]},
+    )
+
+    assert response.status_code == 302
+    assert mail_owed_ids() == [plain.pk]
+    assert OutgoingMail.objects.get(pk=secret.pk).state == "given_up"
