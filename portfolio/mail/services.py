@@ -8,6 +8,9 @@ request only writes a row. Sending happens in a task (`mail.send`, after commit)
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -27,6 +30,19 @@ FIRST_SEND_GRACE = timedelta(minutes=2)
 BLANKED_BODY = "(This email carried a single-use link; its text is not kept once sent.)"
 
 
+_suppressed: ContextVar[bool] = ContextVar("mail_suppressed", default=False)
+
+
+@contextmanager
+def mail_suppressed() -> Iterator[None]:
+    """Mail owed inside this block is recorded as given up, never sent (demo data nobody reads)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 @dataclass(frozen=True)
 class SendOutcome:
     sent: bool
@@ -36,6 +52,10 @@ class SendOutcome:
 def mail_enqueue(*, to: str, subject: str, body: str, kind: str, contains_secret: bool = False) -> OutgoingMail:
     """Owe one email, in the caller's transaction; it is sent by a task once that transaction commits."""
     now = timezone.now()
+    if _suppressed.get():
+        return OutgoingMail.objects.create(
+            kind=kind, to=to, subject=subject[:255], body="", given_up_at=now, last_error="suppressed: not sent"
+        )
     mail = OutgoingMail.objects.create(
         kind=kind,
         to=to,
@@ -105,6 +125,21 @@ def _record_failure(mail: OutgoingMail, exc: Exception) -> SendOutcome:
         logger.warning("mail %s to %s not sent (attempt %s): %s", mail.pk, mail.to, mail.attempts, mail.last_error)
     mail.save(update_fields=["attempts", "last_error", "next_attempt_at", "given_up_at", "body"])
     return SendOutcome(sent=False, retry_in=retry_in)
+
+
+def mail_claim_due(*, limit: int = 200, lease: timedelta = timedelta(minutes=10)) -> list[int]:
+    """Owed mails that are due, each pushed a lease into the future as it is taken: a second periodic run (or
+    two beat processes) does not hand the same mail out again while its send is queued. A failed send sets
+    its own next attempt; a send lost with its worker comes due again when the lease ends."""
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, given_up_at__isnull=True, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        OutgoingMail.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now() + lease)
+    return ids
 
 
 def mail_owed_ids(*, limit: int = 200) -> list[int]:

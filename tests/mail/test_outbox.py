@@ -271,3 +271,20 @@ def test_given_up_mail_can_be_made_due_again_but_not_a_blanked_secret(client: Cl
     assert response.status_code == 302
     assert mail_owed_ids() == [plain.pk]
     assert OutgoingMail.objects.get(pk=secret.pk).state == "given_up"
+
+
+@pytest.mark.django_db
+def test_the_periodic_sender_hands_each_due_mail_out_once_per_lease() -> None:
+    from portfolio.mail.services import mail_claim_due, mail_suppressed
+
+    due = OutgoingMail.objects.create(kind="test", to="a@example.org", subject="s", body="b")
+    OutgoingMail.objects.create(
+        kind="test", to="later@example.org", subject="s", body="b", next_attempt_at=timezone.now() + timedelta(hours=1)
+    )
+    with mail_suppressed():
+        quiet = mail_enqueue(to="demo@example.org", subject="s", body="b", kind="test")
+
+    assert mail_claim_due() == [due.pk]
+    assert mail_claim_due() == []  # leased: a second run does not enqueue it again
+    assert quiet.state == "given_up"
+    assert OutgoingMail.objects.get(pk=due.pk).next_attempt_at > timezone.now()

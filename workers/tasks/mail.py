@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-from portfolio.mail.services import mail_owed_ids, mail_send
+from portfolio.mail.services import mail_claim_due, mail_send
 
 
 @shared_task(name="mail.send", bind=True, acks_late=True, max_retries=5)
@@ -22,7 +22,7 @@ def send_owed_mail() -> int:
 
     Sent as tasks without their own retries, so repeated runs never pile up retry chains for one mail.
     """
-    owed = mail_owed_ids()
+    owed = mail_claim_due()
     for mail_id in owed:
         send_mail.delay(mail_id, retry=False)
     return len(owed)
