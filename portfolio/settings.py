@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "portfolio.coverage",
     "portfolio.notify",
     "portfolio.webhooks",
+    "portfolio.mail",
+    "portfolio.idempotency",
 ]
 
 MIDDLEWARE = [
@@ -229,7 +231,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (run `celery -A workers beat`): each entry recovers what a lost message left undone.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "resend-owed-notification-emails": {"task": "notify.resend_owed_emails", "schedule": 300.0},
+    # Every mail is owed in the outbox first (portfolio/mail); this sends what is due and still owed.
+    "send-owed-mail": {"task": "mail.send_owed", "schedule": float(env_int("MAIL_SEND_OWED_SECONDS", 60))},
+    "purge-expired-idempotency-keys": {"task": "idempotency.purge_expired", "schedule": 3600.0},
     "sweep-evidence-files": {"task": "evidence.sweep_files", "schedule": 300.0},
     # Coverage marked dirty whose recompute message was lost (broker down, worker died) is computed here.
     "recompute-dirty-coverage": {
@@ -263,6 +267,17 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portfolio@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per message in this directory.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+# Seconds an SMTP conversation may take: the outbox row stays locked while it runs.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# The outbox (portfolio/mail): a failed send is tried again after MAIL_RETRY_BASE_SECONDS, doubling each time up
+# to MAIL_RETRY_MAX_SECONDS, and given up (logged, kept on the row) after MAIL_MAX_ATTEMPTS attempts.
+MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
+MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 3600)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 12)
+# The API's Idempotency-Key: an answer is kept, per user and key, for this many hours.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 
 # --- REST framework -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

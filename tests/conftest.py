@@ -26,6 +26,7 @@ import redis
 from django.conf import settings
 
 from portfolio.storage import get_store
+from tests.smtp_sink import SmtpSink
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -179,15 +180,38 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker: object, s3_server: str) -> Iterator[subprocess.Popen]:
-    """A real Celery worker process on Redis, using the test database.
+def smtp_sink() -> Iterator[SmtpSink]:
+    """The mail server the worker sends to: a local SMTP sink that keeps every message (tests/smtp_sink.py).
+    A test may stop it (its port then refuses connections) and must start it again."""
+    sink = SmtpSink(_free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, django_db_blocker: object, s3_server: str, smtp_sink: SmtpSink
+) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on Redis, using the test database, sending mail over SMTP to `smtp_sink`.
 
     Tests that hand work to it must use `transactional_db` (or commit), since the worker sees only
     committed rows, like production.
     """
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.flushdb()  # a previous run's leftover messages must not be consumed by this worker
-    env = {**subprocess_env(), "DEBUG": "0"}
+    env = {
+        **subprocess_env(),
+        "DEBUG": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_sink.port),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_TIMEOUT": "5",
+        # Failed mail is retried within a test's time, so no retry is still waiting when the test ends.
+        "MAIL_RETRY_BASE_SECONDS": "1",
+        "MAIL_RETRY_MAX_SECONDS": "2",
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "celery-worker.log").open("w")
     node = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from api.evidence.base import CONFLICT, REFUSED, EvidenceAPIView
 from api.evidence.serializers import DownloadOut, EvidenceFileOut, UploadSlotIn, UploadSlotOut
+from api.idempotency import idempotent
 from portfolio.evidence.selectors import evidence_file_get_for_user, evidence_get_for_user
 from portfolio.evidence.services.files import (
     evidence_file_complete,
@@ -27,6 +28,7 @@ def absolute(request: Request, url: str) -> str:
 
 
 class EvidenceFileListView(EvidenceAPIView):
+    @idempotent
     @extend_schema(
         operation_id="evidence_files_create",
         request=UploadSlotIn,

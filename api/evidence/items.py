@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from api.evidence.base import CONFLICT, REFUSED, EvidenceAPIView
 from api.evidence.serializers import EvidenceCreateIn, EvidenceFilter, EvidenceOut, EvidenceUpdateIn
+from api.idempotency import idempotent
 from portfolio.evidence.selectors import evidence_get_for_user, evidence_list_for_user
 from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
 from portfolio.people.selectors import apprenticeship_get_for_user
@@ -33,6 +34,7 @@ class EvidenceListView(EvidenceAPIView):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(EvidenceOut(page, many=True).data)
 
+    @idempotent
     @extend_schema(
         operation_id="evidence_create",
         request=EvidenceCreateIn,

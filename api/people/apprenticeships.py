@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.people.fields import PublicIdField
 from api.people.serializers import ApprenticeshipOut
 from api.permissions import IsProviderAdmin, ReadOnly
@@ -89,6 +90,7 @@ class ApprenticeshipListView(GenericAPIView[Apprenticeship]):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ApprenticeshipOut(page, many=True).data)
 
+    @idempotent
     @extend_schema(
         operation_id="apprenticeships_create",
         request=ApprenticeshipCreateIn,

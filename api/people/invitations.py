@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.people.fields import PublicIdField
 from api.people.serializers import InvitationOut, PersonOut
 from api.permissions import IsProviderAdmin
@@ -71,6 +72,7 @@ class InvitationListView(GenericAPIView[Invitation]):
         page = self.paginate_queryset(invitation_list_for_user(user=request.user))
         return self.get_paginated_response(InvitationOut(page, many=True).data)
 
+    @idempotent
     @extend_schema(
         operation_id="invitations_create",
         request=InvitationCreateIn,

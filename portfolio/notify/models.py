@@ -7,9 +7,9 @@ from django.db import models
 
 
 class Notification(models.Model):
-    """One message to one person, shown in the page header; its email is sent once, by a task, after commit.
+    """One message to one person, shown in the page header.
 
-    `email_wanted` with an empty `emailed_at` is the outbox: a lost task is caught by the periodic resend.
+    When `email_wanted`, its email is owed in the mail outbox (portfolio/mail) in the same transaction.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -21,14 +21,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_wanted = models.BooleanField(default=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
-            models.Index(fields=["email_wanted", "emailed_at"]),
         ]
 
     def __str__(self) -> str:

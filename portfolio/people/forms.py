@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
+from django.template import loader
 
+from portfolio.mail.services import mail_enqueue
 from portfolio.people.services.signin import InvalidCredentials, SignInLocked, user_authenticate
 
 
@@ -37,3 +39,22 @@ class InvitationAcceptForm(forms.Form):
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
     )
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with its email owed in the mail outbox instead of sent in the request: an SMTP
+    failure delays the email rather than failing the page. The body (with the reset link) is stored until sent,
+    as an invitation's is; the link stops working once the password changes or it expires."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        mail_enqueue(to=to_email, subject=subject, body=body, kind="password_reset", contains_secret=True)

@@ -24,8 +24,9 @@ def _invite(world: Any, email: str = "new.tutor@example.org", role: str = "tutor
 
 
 def test_accepting_sets_the_password_and_grants_the_membership(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the outbox's send task runs here, into Django's test outbox
     world = make_world()
     with django_capture_on_commit_callbacks(execute=True):
         issued = _invite(world)

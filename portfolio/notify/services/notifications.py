@@ -1,23 +1,22 @@
-"""Creating notifications and sending their emails."""
+"""Creating notifications; their emails go through the mail outbox (portfolio/mail)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
+from portfolio.mail.services import mail_enqueue
 from portfolio.notify.models import Notification
 
 
 def notify_users(
     *, recipients: Iterable[Any], kind: str, title: str, body: str = "", link: str = "", email: bool = True
 ) -> list[Notification]:
-    """Notify each distinct active recipient, in the caller's transaction; emails go out after commit."""
+    """Notify each distinct active recipient, in the caller's transaction; their emails are owed in the mail
+    outbox in the same transaction and go out after commit."""
     seen: set[int] = set()
     rows = []
     for user in recipients:
@@ -35,46 +34,20 @@ def notify_users(
             )
         )
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.email_wanted]
-    if ids:
-        from workers.tasks.notify import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    for notification in created:
+        if notification.email_wanted:
+            mail_enqueue(
+                to=notification.recipient.email,
+                subject=notification.title,
+                body=notification_email_body(notification=notification),
+                kind=f"notification.{notification.kind}"[:64],
+            )
     return created
 
 
-def notification_send_email(*, notification_id: int) -> bool:
-    """Send one notification's email unless it went already. Safe to run twice: the row is locked and marked."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("recipient")
-            .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        notification.email_attempts += 1
-        link = f"{settings.SITE_URL.rstrip('/')}{notification.link}" if notification.link else settings.SITE_URL
-        send_mail(
-            subject=notification.title,
-            message=f"{notification.body}\n\n{link}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.recipient.email],
-        )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at", "email_attempts"])
-    return True
-
-
-def notification_emails_owed(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
-    """Emails whose task was lost (broker down, worker died): the periodic resend picks these up."""
-    cutoff = timezone.now() - older_than
-    return list(
-        Notification.objects.filter(
-            email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff, email_attempts__lt=10
-        ).values_list("pk", flat=True)[:limit]
-    )
+def notification_email_body(*, notification: Notification) -> str:
+    link = f"{settings.SITE_URL.rstrip('/')}{notification.link}" if notification.link else settings.SITE_URL
+    return f"{notification.body}\n\n{link}\n"
 
 
 def notification_mark_read(*, user: Any, public_ids: Iterable[Any] | None = None) -> int:

@@ -17,13 +17,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.mail.services import mail_enqueue
 from portfolio.people.models import Apprenticeship, Invitation, Organisation, User
 from portfolio.people.models.users import normalise_email
 from portfolio.people.selectors import user_is_admin_of
@@ -126,7 +126,16 @@ def invitation_create(
         },
         request=request,
     )
-    transaction.on_commit(lambda: _send(invitation, url))
+    # Owed in the outbox in this transaction, so the invitation and its mail exist together and an SMTP failure
+    # only delays the mail. The body is rendered now and stored because the link's secret exists only here:
+    # the database keeps its hash, which cannot rebuild the link. The row blanks the body once it is sent.
+    mail_enqueue(
+        to=invitation.email,
+        subject="You are invited to the apprentice portfolio",
+        body=_email_body(invitation, url),
+        kind="invitation",
+        contains_secret=True,
+    )
     return IssuedInvitation(invitation=invitation, token=token, url=url)
 
 
@@ -231,21 +240,16 @@ def _absolute(path: str, request: HttpRequest | None) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send(invitation: Invitation, url: str) -> None:
+def _email_body(invitation: Invitation, url: str) -> str:
     what = (
         f"your apprenticeship with {invitation.provider}"
         if invitation.apprenticeship_id
         else f"{invitation.organisation} as {invitation.get_role_display().lower()}"
     )
     expires = timezone.localtime(invitation.expires_at).strftime("%d %B %Y %H:%M")
-    send_mail(
-        subject="You are invited to the apprentice portfolio",
-        message=(
-            f"You have been invited to join {what}.\n\n"
-            f"Open this link to accept and set your password (it works once, until {expires}):\n{url}\n\n"
-            "If you already have an account, the link asks for your current password instead.\n"
-            "If you did not expect this email you can ignore it."
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
+    return (
+        f"You have been invited to join {what}.\n\n"
+        f"Open this link to accept and set your password (it works once, until {expires}):\n{url}\n\n"
+        "If you already have an account, the link asks for your current password instead.\n"
+        "If you did not expect this email you can ignore it."
     )

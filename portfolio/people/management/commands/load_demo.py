@@ -4,9 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.test.utils import override_settings
 
 from portfolio.evidence.demo import demo_evidence_load
+from portfolio.mail.services import mail_suppressed
 from portfolio.people.demo import DOMAIN, DemoCatalogueMissing, demo_load
 from portfolio.people.models import Apprenticeship
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             Apprenticeship.objects.filter(apprentice__email__endswith=f"@{DOMAIN}").order_by("apprentice__email")
         )
         # The demo's reviews would otherwise mail every demo account; nobody reads those.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with mail_suppressed():
             made = demo_evidence_load(apprenticeships=apprenticeships)
         self.stdout.write(f"Demo loaded ({made} new evidence items). Every demo account's password is: {DEMO_PASSWORD}")
         for login in logins:

@@ -1,0 +1,163 @@
+"""The mail outbox: owe a mail in the caller's transaction, send it once after commit, retry with backoff.
+
+Every email the app sends goes through here, so a request never fails because the SMTP server does: the
+request only writes a row. Sending happens in a task (`mail.send`, after commit) and again in the periodic
+`mail.send_owed` for whatever is still owed and due.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from portfolio.mail.models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# The task sent after commit tries first; the periodic sender waits this long before treating a mail as
+# lost, so the two rarely meet (when they do, the row lock makes one of them send nothing).
+FIRST_SEND_GRACE = timedelta(minutes=2)
+BLANKED_BODY = "(This email carried a single-use link; its text is not kept once sent.)"
+
+
+_suppressed: ContextVar[bool] = ContextVar("mail_suppressed", default=False)
+
+
+@contextmanager
+def mail_suppressed() -> Iterator[None]:
+    """Mail owed inside this block is recorded as given up, never sent (demo data nobody reads)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    sent: bool
+    retry_in: float | None  # seconds until the next attempt is due, when this one failed and another is owed
+
+
+def mail_enqueue(*, to: str, subject: str, body: str, kind: str, contains_secret: bool = False) -> OutgoingMail:
+    """Owe one email, in the caller's transaction; it is sent by a task once that transaction commits."""
+    now = timezone.now()
+    if _suppressed.get():
+        return OutgoingMail.objects.create(
+            kind=kind, to=to, subject=subject[:255], body="", given_up_at=now, last_error="suppressed: not sent"
+        )
+    mail = OutgoingMail.objects.create(
+        kind=kind,
+        to=to,
+        subject=subject[:255],
+        body=body,
+        contains_secret=contains_secret,
+        created_at=now,
+        next_attempt_at=now + FIRST_SEND_GRACE,
+    )
+    # robust: a broker that cannot be reached is logged, never raised into the request that already
+    # committed; the row stays owed and the periodic sender sends it.
+    transaction.on_commit(partial(_dispatch, mail.pk), robust=True)
+    return mail
+
+
+def _dispatch(mail_id: int) -> None:
+    from workers.tasks.mail import send_mail
+
+    send_mail.delay(mail_id)
+
+
+def mail_send(*, mail_id: int) -> SendOutcome:
+    """Send one owed mail, unless it is sent, given up, gone, or being sent by someone else right now.
+
+    The row stays locked while the SMTP conversation runs and `sent_at` commits with the lock's release, so a
+    duplicated task (two deliveries of one message, the periodic sender meeting the first task) sends once:
+    the second finds the row locked (skip_locked: it returns at once) or already sent. The one gap left is the
+    database failing after the SMTP server accepted the mail: then it is sent again, never lost.
+    """
+    with transaction.atomic():
+        mail = (
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, sent_at__isnull=True, given_up_at__isnull=True)
+            .first()
+        )
+        if mail is None:
+            return SendOutcome(sent=False, retry_in=None)
+        mail.attempts += 1
+        try:
+            EmailMessage(
+                subject=mail.subject, body=mail.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[mail.to]
+            ).send()
+        except Exception as exc:
+            return _record_failure(mail, exc)
+        mail.sent_at = timezone.now()
+        mail.last_error = ""
+        if mail.contains_secret:
+            mail.body = BLANKED_BODY
+        mail.save(update_fields=["sent_at", "attempts", "last_error", "body"])
+    return SendOutcome(sent=True, retry_in=None)
+
+
+def _record_failure(mail: OutgoingMail, exc: Exception) -> SendOutcome:
+    now = timezone.now()
+    mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    retry_in: float | None = None
+    if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        mail.given_up_at = now
+        if mail.contains_secret:
+            mail.body = BLANKED_BODY
+        logger.error("mail %s to %s given up after %s attempts: %s", mail.pk, mail.to, mail.attempts, mail.last_error)
+    else:
+        retry_in = float(
+            min(settings.MAIL_RETRY_BASE_SECONDS * 2 ** (mail.attempts - 1), settings.MAIL_RETRY_MAX_SECONDS)
+        )
+        mail.next_attempt_at = now + timedelta(seconds=retry_in)
+        logger.warning("mail %s to %s not sent (attempt %s): %s", mail.pk, mail.to, mail.attempts, mail.last_error)
+    mail.save(update_fields=["attempts", "last_error", "next_attempt_at", "given_up_at", "body"])
+    return SendOutcome(sent=False, retry_in=retry_in)
+
+
+def mail_claim_due(*, limit: int = 200, lease: timedelta = timedelta(minutes=10)) -> list[int]:
+    """Owed mails that are due, each pushed a lease into the future as it is taken: a second periodic run (or
+    two beat processes) does not hand the same mail out again while its send is queued. A failed send sets
+    its own next attempt; a send lost with its worker comes due again when the lease ends."""
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, given_up_at__isnull=True, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        OutgoingMail.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now() + lease)
+    return ids
+
+
+def mail_owed_ids(*, limit: int = 200) -> list[int]:
+    """Owed mails that are due: their task was lost, or failed and waited out its backoff."""
+    return list(
+        OutgoingMail.objects.filter(sent_at__isnull=True, given_up_at__isnull=True, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def mail_retry_now(*, mail_ids: list[int]) -> int:
+    """Make owed or given-up mails due now (after an SMTP outage is fixed, say); the periodic sender sends them.
+
+    A given-up mail whose body held a secret link was blanked and is not revived: send a new invitation or reset.
+    """
+    return (
+        OutgoingMail.objects.filter(pk__in=mail_ids, sent_at__isnull=True)
+        .exclude(given_up_at__isnull=False, contains_secret=True)
+        .update(given_up_at=None, attempts=0, next_attempt_at=timezone.now())
+    )
