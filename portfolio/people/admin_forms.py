@@ -47,8 +47,9 @@ def _person(user: Any, role: str, label: str) -> PersonChoiceField:
         empty_label="Nobody yet",
     )
     # Someone outside the admin's organisations is not in the list at all: say what to do instead.
+    article = "an" if label[0] in "AEIOU" else "a"
     field.error_messages["invalid_choice"] = (
-        f"Choose a {label.lower()} from the list: only people who have accepted an invitation as "
+        f"Choose {article} {label.lower()} from the list: only people who have accepted an invitation as "
         f"{label.lower()} at your provider or its employers can be assigned."
     )
     return field
