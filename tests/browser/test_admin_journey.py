@@ -1,7 +1,7 @@
 """The provider admin's first day in a real browser, at a phone's size and at a desk's: from the start page,
 create an apprenticeship (seeing a refusal next to its field first), invite a line manager from the
 apprenticeship's page; then the invited apprentice opens the link from their email, sets a password and lands
-on their start page."""
+on their start page. And every destructive action (deactivate, revoke, delete a webhook) asks first."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from portfolio.people.models import Apprenticeship, Invitation
+from portfolio.people.models import Apprenticeship, Invitation, Membership
+from portfolio.people.services.invitations import invitation_create
+from portfolio.webhooks.models import WebhookEndpoint
+from portfolio.webhooks.services import webhook_endpoint_create
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, make_world
 
@@ -23,6 +26,8 @@ NEW_PASSWORD = "a-long-new-passphrase-42"
 SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1280, "height": 900}}
 # Measured against 390 itself: under phone emulation Chromium widens innerWidth to the content.
 PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(el => el.getBoundingClientRect().right > 390).map(el => el.outerHTML.slice(0, 80)).slice(0, 5)"""
 
 
 def invitation_link(email: str) -> str:
@@ -36,7 +41,7 @@ def invitation_link(email: str) -> str:
 def fits(page: Page, size: str) -> None:
     if size == "phone":
         width = page.evaluate(PAGE_WIDTH)
-        assert width <= 390, f"{page.url} is {width}px wide on a 390px phone"
+        assert width <= 390, f"{page.url} is {width}px wide on a 390px phone: {page.evaluate(WIDE_ELEMENTS)}"
 
 
 @pytest.fixture(params=["phone", "desk"])
@@ -132,3 +137,61 @@ def test_the_admin_creates_an_apprenticeship_invites_its_people_and_the_apprenti
     assert Invitation.objects.get(email=APPRENTICE).accepted_at is not None
     fits(page, size)
     screenshot(page, f"admin-invited-apprentice-start-{size}")
+
+
+def test_the_admin_is_asked_before_revoking_deactivating_or_deleting(
+    transactional_db: None, sized_page: Page, live_server: Any
+) -> None:
+    page = sized_page
+    size = "phone" if page.viewport_size == SIZES["phone"] else "desk"
+    world = make_world()
+    invitation_create(actor=world.admin, email="pending.tutor@example.org", role="tutor", organisation=world.provider)
+    webhook_endpoint_create(actor=world.admin, provider=world.provider, url="https://example.org/hooks/portfolio")
+    sign_in(page, world.admin.email, PASSWORD)
+
+    # Deactivate the mentor: a page of its own asks first.
+    page.get_by_role("link", name="People", exact=True).click()
+    expect(page.get_by_role("heading", name="People and their roles")).to_be_visible()
+    fits(page, size)
+    screenshot(page, f"admin-people-{size}")
+    page.get_by_role("link", name=f"Deactivate {world.mentor.email} as workplace mentor").click()
+    expect(page.get_by_role("heading", name=re.compile("^Remove .* as workplace mentor"))).to_be_visible()
+    fits(page, size)
+    screenshot(page, f"admin-deactivate-confirm-{size}")
+    page.get_by_role("button", name="Yes, deactivate").click()
+    expect(page.get_by_text(f"{world.mentor.email} is no longer workplace mentor")).to_be_visible()
+    assert not Membership.objects.get(user=world.mentor).is_active
+
+    # Revoke the pending invitation: "No, keep it" keeps it; "Yes" revokes it.
+    page.get_by_role("link", name="Pending invitations").click()
+    page.get_by_role("link", name="Revoke the invitation to pending.tutor@example.org").click()
+    fits(page, size)
+    screenshot(page, f"admin-revoke-confirm-{size}")
+    page.get_by_role("link", name="No, keep it").click()
+    assert Invitation.objects.get(email="pending.tutor@example.org").revoked_at is None
+    page.get_by_role("link", name="Revoke the invitation to pending.tutor@example.org").click()
+    page.get_by_role("button", name="Yes, revoke the invitation").click()
+    expect(page.get_by_text("No invitations are waiting.")).to_be_visible()
+    assert Invitation.objects.get(email="pending.tutor@example.org").revoked_at is not None
+
+    # The edit form of an existing apprenticeship.
+    page.goto(f"/apprenticeships/{world.apprenticeship.public_id}/")
+    page.get_by_role("link", name="Edit dates, option and people").click()
+    page.get_by_label("Line manager").select_option(label=world.line_manager.email)
+    fits(page, size)
+    screenshot(page, f"admin-apprenticeship-edit-{size}")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Apprenticeship saved.")).to_be_visible()
+    world.apprenticeship.refresh_from_db()
+    assert world.apprenticeship.line_manager == world.line_manager
+
+    # Delete a webhook: asked first, deleted only on "Yes".
+    page.get_by_role("link", name="Webhooks").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", name="Delete the endpoint https://example.org/hooks/portfolio?")).to_be_visible()
+    assert WebhookEndpoint.objects.exists()
+    fits(page, size)
+    screenshot(page, f"admin-webhook-delete-confirm-{size}")
+    page.get_by_role("button", name="Yes, delete the endpoint").click()
+    expect(page.get_by_text("Endpoint https://example.org/hooks/portfolio deleted.")).to_be_visible()
+    assert not WebhookEndpoint.objects.exists()
