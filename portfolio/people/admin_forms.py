@@ -4,7 +4,7 @@ administers; the rules (option of this standard, dates in order, who may fill wh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,17 +23,17 @@ from portfolio.standards.models import Option, Standard
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name()} ({obj.email})" if obj.get_full_name() else obj.email
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.get_kind_display().lower()})"
 
 
-class StandardChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class StandardChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference} v{obj.version} {obj.title}"
 
@@ -53,6 +53,10 @@ def _person(user: Any, role: str, label: str) -> PersonChoiceField:
         f"{label.lower()} at your provider or its employers can be assigned."
     )
     return field
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class _PeopleFields(forms.Form):
@@ -103,12 +107,12 @@ class ApprenticeshipCreateForm(_PeopleFields):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         providers = provider_list_administered_by(user=user)
-        self.fields["provider"].queryset = providers
+        _model_choice(self, "provider").queryset = providers
         self.fields["provider"].label = "Training provider"
         if len(providers) == 1:
             self.fields["provider"].initial = providers[0].public_id
             self.fields["provider"].widget = forms.HiddenInput()
-        self.fields["employer"].queryset = employer_list_administered_by(user=user).order_by("name")
+        _model_choice(self, "employer").queryset = employer_list_administered_by(user=user).order_by("name")
         self.fields["employer"].error_messages["invalid_choice"] = "Choose one of your provider's employers."
         self.add_people(user)
         self.set_option_choices(self._chosen_standard())
@@ -192,9 +196,12 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_list_administered_by(user=user).order_by("kind", "name")
+        self.user = user
+        _model_choice(self, "organisation").queryset = organisation_list_administered_by(user=user).order_by(
+            "kind", "name"
+        )
         self.fields["organisation"].error_messages["invalid_choice"] = "Choose your provider or one of its employers."
-        self.fields["apprenticeship"].queryset = apprenticeship_list_administered_by(user=user)
+        _model_choice(self, "apprenticeship").queryset = apprenticeship_list_administered_by(user=user)
         self.fields["apprenticeship"].error_messages["invalid_choice"] = "That apprenticeship is not one of yours."
         # An apprentice is invited from their apprenticeship (hidden fields), so the list offers the others.
         self.fields["role"].widget.choices = Membership.Role.choices
@@ -210,12 +217,14 @@ class InvitationForm(forms.Form):
             return None
         value = self.data.get("apprenticeship") if self.is_bound else self.initial.get("apprenticeship")
         try:
-            return self.fields["apprenticeship"].queryset.filter(public_id=value).first() if value else None
+            queryset = apprenticeship_list_administered_by(user=self.user)
+            return queryset.filter(public_id=value).first() if value else None
         except ValidationError:
             return None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("role") == Invitation.APPRENTICE:
             apprenticeship = data.get("apprenticeship")
             if apprenticeship is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from portfolio.people.models import Apprenticeship, Invitation, Membership
 from portfolio.people.services.invitations import invitation_create
@@ -23,7 +23,7 @@ from tests.factories import PASSWORD, make_world
 APPRENTICE = "ada.byrne@example.org"
 LINE_MANAGER = "lee.manager@example.org"
 NEW_PASSWORD = "a-long-new-passphrase-42"
-SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1280, "height": 900}}
+SIZES: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1280, "height": 900}}
 # Measured against 390 itself: under phone emulation Chromium widens innerWidth to the content.
 PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
 WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
@@ -32,7 +32,7 @@ WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
 
 def invitation_link(email: str) -> str:
     """The link in the last invitation email to `email` (Django's test email backend keeps mail in memory)."""
-    [body] = [message.body for message in mail.outbox if message.to == [email]][-1:]
+    [body] = [str(message.body) for message in mail.outbox if message.to == [email]][-1:]
     match = re.search(r"https?://\S+/accounts/invitations/\S+/", body)
     assert match, body
     return match.group(0)

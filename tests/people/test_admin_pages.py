@@ -205,7 +205,11 @@ def test_the_admin_invites_an_employer_contact(client: Client, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"email": "Line.Manager@Example.org", "role": "line_manager", "organisation": str(world.employer.public_id)},
+            {
+                "email": "Line.Manager@Example.org",
+                "role": "line_manager",
+                "organisation": str(world.employer.public_id),
+            },
         )
 
     assert response.status_code == 302
