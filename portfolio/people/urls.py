@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portfolio.people import views
+from portfolio.people import admin_views, views
 from portfolio.people.forms import EmailLoginForm, OutboxPasswordResetForm
 
 urlpatterns = [
@@ -30,4 +30,22 @@ urlpatterns = [
     path("accounts/invitations/<str:token>/", views.invitation_accept_page, name="invitation-accept"),
     path("apprenticeships/", views.apprenticeship_list, name="apprenticeship-list-page"),
     path("apprenticeships/<uuid:public_id>/", views.apprenticeship_detail, name="apprenticeship-detail-page"),
+    # The provider admin's pages (portfolio/people/admin_views.py).
+    path("apprenticeships/new/", admin_views.apprenticeship_create_page, name="apprenticeship-create-page"),
+    path(
+        "apprenticeships/<uuid:public_id>/edit/", admin_views.apprenticeship_edit_page, name="apprenticeship-edit-page"
+    ),
+    path("people/", admin_views.membership_list_page, name="membership-list-page"),
+    path(
+        "people/memberships/<uuid:public_id>/deactivate/",
+        admin_views.membership_deactivate_page,
+        name="membership-deactivate-page",
+    ),
+    path("people/invitations/", admin_views.invitation_list_page, name="invitation-list-page"),
+    path("people/invitations/new/", admin_views.invitation_create_page, name="invitation-create-page"),
+    path(
+        "people/invitations/<uuid:public_id>/revoke/",
+        admin_views.invitation_revoke_page,
+        name="invitation-revoke-page",
+    ),
 ]

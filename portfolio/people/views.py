@@ -12,23 +12,46 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portfolio.people.admin_selectors import apprenticeship_list_missing, invitation_list_pending
 from portfolio.people.forms import InvitationAcceptForm
-from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
+from portfolio.people.selectors import (
+    apprenticeship_get_for_user,
+    apprenticeship_list_for_user,
+    user_is_admin_of,
+    user_is_provider_admin,
+)
 from portfolio.people.services.invitations import InvitationInvalid, invitation_accept, invitation_peek
+
+MISSING_SLOTS = {"assessor": "without an assessor", "line_manager": "without a line manager"}
 
 
 @require_GET
 @login_required
 def apprenticeship_list(request: HttpRequest) -> HttpResponse:
-    apprenticeships = apprenticeship_list_for_user(user=request.user)[:500]
-    return render(request, "people/apprenticeship_list.html", {"apprenticeships": apprenticeships})
+    # ?missing=assessor|line_manager: the admin start page's "without an assessor / line manager" links.
+    missing = request.GET.get("missing", "")
+    if missing in MISSING_SLOTS:
+        queryset = apprenticeship_list_missing(user=request.user, slot=missing)
+    else:
+        missing, queryset = "", apprenticeship_list_for_user(user=request.user)
+    context = {
+        "apprenticeships": queryset[:500],
+        "missing": MISSING_SLOTS.get(missing, ""),
+        "is_admin": user_is_provider_admin(user=request.user),
+    }
+    return render(request, "people/apprenticeship_list.html", context)
 
 
 @require_GET
 @login_required
 def apprenticeship_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
-    return render(request, "people/apprenticeship_detail.html", {"apprenticeship": apprenticeship})
+    context = {
+        "apprenticeship": apprenticeship,
+        "can_administer": user_is_admin_of(user=request.user, provider=apprenticeship.provider),
+        "pending_invitations": invitation_list_pending(user=request.user).filter(apprenticeship=apprenticeship),
+    }
+    return render(request, "people/apprenticeship_detail.html", context)
 
 
 @never_cache
@@ -50,6 +73,7 @@ def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, messages)
         else:
             login(request, user, backend="portfolio.people.backends.LockoutAwareBackend")
-            return redirect("apprenticeship-list-page")
+            # Their start page says what to do first, whatever the role they were invited to.
+            return redirect("home")
     context = {"form": form, "invitation": invitation, "existing": existing}
     return render(request, "registration/invitation_accept.html", context)

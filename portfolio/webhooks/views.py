@@ -53,8 +53,12 @@ def webhook_settings_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Endpoint added. Copy its signing secret now: it is shown only once.")
             elif action in {"pause", "resume", "delete"}:
                 endpoint = webhook_endpoint_get_for_user(user=request.user, public_id=request.POST.get("endpoint", ""))
+                if action == "delete" and request.POST.get("confirmed") != "yes":
+                    # Deleting drops the endpoint's delivery log too: ask first, on a page of its own.
+                    return render(request, "webhooks/confirm_delete.html", {"endpoint": endpoint})
                 if action == "delete":
                     webhook_endpoint_delete(actor=request.user, endpoint=endpoint, request=request)
+                    messages.success(request, f"Endpoint {endpoint.url} deleted.")
                 else:
                     webhook_endpoint_update(
                         actor=request.user, endpoint=endpoint, active=action == "resume", request=request

@@ -67,6 +67,8 @@ SIGNED_IN_200 = "401 200 200 200 200 200 200 200"
 ADMINS_ONLY = "401 403 403 403 403 403 200 404"
 OWN_WORLD_SEES = "401 200 404 200 404 200 200 404"
 OWN_WORLD_SEES_PAGE = "302 200 404 200 404 200 200 404"
+ADMIN_PAGE = "302 403 403 403 403 403 200 200"
+ADMIN_OBJECT_PAGE = "302 403 403 403 403 403 200 404"
 
 
 def _pending_invitation(w: World) -> dict[str, Any]:
@@ -192,6 +194,23 @@ ROUTES: dict[str, Route] = {
     "apprenticeship-list-page": route(GET="302 200 200 200 200 200 200 200"),
     "apprenticeship-detail-page": route(
         lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 200 404 200 404 200 200 404"
+    ),
+    # The provider admin's pages: 403 for anyone who administers no provider (checked before any lookup),
+    # 404 for another provider's admin on an object page. A JSON body is not a form: the form comes back (200).
+    "apprenticeship-create-page": route(GET=ADMIN_PAGE, POST=(ADMIN_PAGE, lambda own, other: {})),
+    "apprenticeship-edit-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET=ADMIN_OBJECT_PAGE,
+        POST=(ADMIN_OBJECT_PAGE, lambda own, other: {}),
+    ),
+    "membership-list-page": route(GET=ADMIN_PAGE),
+    "membership-deactivate-page": route(
+        _mentor_membership, GET=ADMIN_OBJECT_PAGE, POST=("302 403 403 403 403 403 302 404", lambda own, other: {})
+    ),
+    "invitation-list-page": route(GET=ADMIN_PAGE),
+    "invitation-create-page": route(GET=ADMIN_PAGE, POST=(ADMIN_PAGE, lambda own, other: {})),
+    "invitation-revoke-page": route(
+        _pending_invitation, GET=ADMIN_OBJECT_PAGE, POST=("302 403 403 403 403 403 302 404", lambda own, other: {})
     ),
     # API: documentation and sign-in
     "api-schema": route(GET=ALL_200),
