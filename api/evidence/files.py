@@ -27,6 +27,8 @@ def absolute(request: Request, url: str) -> str:
 
 
 class EvidenceFileListView(EvidenceAPIView):
+    serializer_class = UploadSlotIn
+
     @extend_schema(
         operation_id="evidence_files_create",
         request=UploadSlotIn,
@@ -59,6 +61,8 @@ class EvidenceFileListView(EvidenceAPIView):
 
 
 class EvidenceFileCompleteView(EvidenceAPIView):
+    serializer_class = EvidenceFileOut
+
     @extend_schema(
         operation_id="evidence_files_complete",
         request=None,
@@ -74,6 +78,8 @@ class EvidenceFileCompleteView(EvidenceAPIView):
 
 
 class EvidenceFileDownloadView(EvidenceAPIView):
+    serializer_class = DownloadOut
+
     @extend_schema(
         operation_id="evidence_files_download",
         responses={200: DownloadOut, 409: CONFLICT},
