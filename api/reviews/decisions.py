@@ -36,7 +36,7 @@ ERRORS = {
 
 
 class _DecisionView(GenericAPIView[Evidence]):
-    serializer_class = DecisionIn
+    serializer_class: type[serializers.Serializer[Any]] = DecisionIn
     input_class: type[serializers.Serializer[Any]] = DecisionIn
 
     def act(self, request: Request, evidence: Evidence, data: dict[str, Any]) -> ReviewDecision:

@@ -68,9 +68,8 @@ def test_a_nul_is_refused_naming_the_field(path: str, method: str, field: str) -
     role = role_allowed(name, method)
     if role is not None:
         client.force_login(user_for(own, role))
-    response = client.generic(
-        method, reverse(name, kwargs=kwargs), data=json.dumps({field: "before\x00after"}), content_type="application/json"
-    )
+    body = json.dumps({field: "before\x00after"})
+    response = client.generic(method, reverse(name, kwargs=kwargs), data=body, content_type="application/json")
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "invalid"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client, override_settings
 from drf_spectacular.generators import SchemaGenerator
@@ -63,7 +65,7 @@ def test_refusals_use_the_error_shape(client: Client) -> None:
 ERROR_STATUSES = {"400", "401", "403", "404", "409"}
 
 
-def _operations() -> list[tuple[str, str, dict]]:  # type: ignore[type-arg]
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return [(path, method, operation) for path, ops in schema["paths"].items() for method, operation in ops.items()]
 

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.utils.encoders import JSONEncoder
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
@@ -46,7 +47,8 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 def _schema_document() -> dict[str, Any]:
     # The document /api/schema/ serves, made once for the four roles.
     document = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(json.dumps(document, cls=JSONEncoder))  # type: ignore[no-any-return]
+    loaded: dict[str, Any] = json.loads(json.dumps(document, cls=JSONEncoder))
+    return loaded
 
 
 @pytest.fixture
@@ -116,8 +118,9 @@ def test_no_operation_answers_outside_its_schema(role: str, wsgi_app: WSGIHandle
     schema.app = wsgi_app
     real = real_path_parameters(own)
     failures = []
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) > 50  # the whole API, not a part of it
+    results = list(schema.get_all_operations())
+    operations = [result.ok() for result in results if isinstance(result, Ok)]
+    assert len(operations) == len(results) > 50  # the whole API, every operation readable
     for operation in operations:
         try:
             _fuzz_operation(operation, headers, real.get(operation.path, {}))

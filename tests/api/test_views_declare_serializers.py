@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.generics import GenericAPIView
 
 from tests.api.permission_registry import ROUTES
@@ -17,9 +17,10 @@ from tests.factories import build_world
 
 def _api_views() -> list[tuple[str, Any]]:
     [api] = [entry for entry in get_resolver().url_patterns if str(entry.pattern) == "api/"]
+    assert isinstance(api, URLResolver)
     return [
-        (entry.name, entry.callback.cls)  # type: ignore[attr-defined]
-        for entry in api.url_patterns  # type: ignore[attr-defined]
+        (str(entry.name), getattr(entry.callback, "cls"))  # noqa: B009 - set by as_view() on DRF views only
+        for entry in api.url_patterns
         if isinstance(entry, URLPattern) and hasattr(entry.callback, "cls")
     ]
 
