@@ -18,7 +18,10 @@ def _checked(data: Any) -> Any:
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        return _checked(super().parse(stream, media_type, parser_context))
+        try:
+            return _checked(super().parse(stream, media_type, parser_context))
+        except RecursionError as exc:  # `[[[[…]]]]` thousands deep: Python's json gives up, DRF does not catch it
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from exc
 
 
 class FormParser(parsers.FormParser):

@@ -38,3 +38,13 @@ def test_a_cohort_row_before_the_first_coverage_compute_has_numbers_not_nulls() 
         False,
     )
     assert row["computed_at"] is None
+
+
+@pytest.mark.django_db
+def test_a_deeply_nested_body_is_a_parse_error() -> None:
+    own, _ = build_world()
+    client = Client(raise_request_exception=False)
+    client.force_login(own.apprentice)
+    response = client.patch(reverse("api-me"), "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
