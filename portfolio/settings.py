@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /api/: a path or query string with control characters answers in the API's error shape (api/errors.py).
+    "api.errors.api_error_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -288,7 +290,15 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every endpoint needs a signed-in user unless it says otherwise.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the error responses (400, 401, 403, 404, 409, 415, 429) of every operation: api/schema.py.
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # DRF's parsers, refusing control characters in any field of any body (api/text.py).
+    # JSON only: the interactive reference is /api/docs/. (DRF's browsable API builds forms and filters from
+    # `get_queryset()`, which our views do not have: it answered 500 to a browser's Accept header.)
+    # OPTIONS describes the fields without DRF's `get_object()` (our views use scoped selectors): api/metadata.py.
+    "DEFAULT_METADATA_CLASS": "api.metadata.Metadata",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "api.parsers.FormParser", "api.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api import errors as api_errors
 from portfolio.core import views as core_views
+
+# Under /api/ errors answer in the API's JSON error shape; pages keep Django's HTML error pages.
+handler400 = api_errors.handler400
+handler403 = api_errors.handler403
+handler404 = api_errors.handler404
+handler500 = api_errors.handler500
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -87,9 +87,22 @@ class CohortRowOut(serializers.ModelSerializer[Apprenticeship]):
     )
     gates = GatesOut(source="coverage_summary.gates", default=None, read_only=True, allow_null=True)
     ready = serializers.BooleanField(source="coverage_summary.ready", default=False, read_only=True)
-    ready_since = serializers.DateTimeField(source="coverage_summary.ready_since", default=None, read_only=True)
-    computed_at = serializers.DateTimeField(source="coverage_summary.computed_at", default=None, read_only=True)
+    ready_since = serializers.DateTimeField(
+        source="coverage_summary.ready_since", default=None, read_only=True, allow_null=True
+    )
+    computed_at = serializers.DateTimeField(
+        source="coverage_summary.computed_at", default=None, read_only=True, allow_null=True
+    )
     stale = serializers.BooleanField(source="coverage_stale", read_only=True)
+
+    def to_representation(self, instance: Apprenticeship) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        # Before the first compute there is no summary row, and DRF answers null for every field read through a
+        # missing related row (it ignores `default`): the schema promises numbers, lists and booleans.
+        for name in ("covered", "mapped", "missing", "mandatory_missing", "ready"):
+            if data[name] is None:
+                data[name] = self.fields[name].get_default()
+        return data
 
     class Meta:
         model = Apprenticeship

@@ -22,6 +22,7 @@ from portfolio.people.selectors import apprenticeship_get_for_user
 
 
 class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
+    serializer_class = CoverageOut
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -61,6 +62,7 @@ class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
 class CohortView(GenericAPIView[Apprenticeship]):
     """Provider staff see their provider's apprentices; employer contacts their employer's."""
 
+    serializer_class = CohortRowOut
     permission_classes = [IsAuthenticated, IsProviderStaff | IsEmployerContact]
 
     @extend_schema(operation_id="cohort_list", parameters=[CohortFilter], responses=CohortRowOut(many=True))
@@ -83,6 +85,7 @@ class CohortView(GenericAPIView[Apprenticeship]):
 
 
 class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):
+    serializer_class = ReadinessEventOut
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="apprenticeships_readiness_events", responses=ReadinessEventOut(many=True))
@@ -96,6 +99,7 @@ class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):
 class ReadinessEventListView(GenericAPIView[ReadinessEvent]):
     """Every readiness change the caller may see, newest first: a feed for dashboards."""
 
+    serializer_class = ReadinessEventOut
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="readiness_events_list", responses=ReadinessEventOut(many=True))

@@ -28,6 +28,8 @@ def absolute(request: Request, url: str) -> str:
 
 
 class EvidenceFileListView(EvidenceAPIView):
+    serializer_class = UploadSlotIn
+
     @idempotent
     @extend_schema(
         operation_id="evidence_files_create",
@@ -61,6 +63,8 @@ class EvidenceFileListView(EvidenceAPIView):
 
 
 class EvidenceFileCompleteView(EvidenceAPIView):
+    serializer_class = EvidenceFileOut
+
     @extend_schema(
         operation_id="evidence_files_complete",
         request=None,
@@ -76,6 +80,8 @@ class EvidenceFileCompleteView(EvidenceAPIView):
 
 
 class EvidenceFileDownloadView(EvidenceAPIView):
+    serializer_class = DownloadOut
+
     @extend_schema(
         operation_id="evidence_files_download",
         responses={200: DownloadOut, 409: CONFLICT},

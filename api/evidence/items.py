@@ -21,6 +21,8 @@ class EvidenceListView(EvidenceAPIView):
     """Evidence of the apprenticeships the caller may see; apprentices (and, for witness testimony and
     observation records, employer contacts and provider staff) add it here."""
 
+    serializer_class = EvidenceCreateIn
+
     @extend_schema(operation_id="evidence_list", parameters=[EvidenceFilter], responses=EvidenceOut(many=True))
     def get(self, request: Request) -> Response:
         filters = EvidenceFilter(data=request.query_params)
@@ -52,6 +54,8 @@ class EvidenceListView(EvidenceAPIView):
 
 
 class EvidenceDetailView(EvidenceAPIView):
+    serializer_class = EvidenceUpdateIn
+
     @extend_schema(operation_id="evidence_retrieve", responses=EvidenceOut)
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         return Response(EvidenceOut(evidence_get_for_user(user=request.user, public_id=public_id)).data)

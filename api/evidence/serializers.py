@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.schema import ErrorOut  # noqa: F401 - the API's one error shape, re-exported for the views
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.evidence.services.files import file_name_controls_remove
 from portfolio.people.models import User
@@ -158,9 +159,3 @@ class TagsIn(serializers.Serializer[Any]):
 
 class TagsOut(serializers.Serializer[Any]):
     statements = EvidenceTagOut(many=True)
-
-
-class ErrorOut(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.DictField()

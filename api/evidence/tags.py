@@ -15,6 +15,8 @@ from portfolio.evidence.services.tags import evidence_tags_set
 
 
 class EvidenceTagsView(EvidenceAPIView):
+    serializer_class = TagsIn
+
     @extend_schema(operation_id="evidence_tags_retrieve", responses=TagsOut)
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         evidence = evidence_get_for_user(user=request.user, public_id=public_id)

@@ -71,6 +71,7 @@ class ApprenticeshipUpdateIn(serializers.Serializer[Any]):
 class ApprenticeshipListView(GenericAPIView[Apprenticeship]):
     """Apprenticeships the caller may see; provider admins create them here."""
 
+    serializer_class = ApprenticeshipCreateIn
     permission_classes = [IsAuthenticated, ReadOnly | IsProviderAdmin]
 
     @extend_schema(
@@ -106,6 +107,7 @@ class ApprenticeshipListView(GenericAPIView[Apprenticeship]):
 
 
 class ApprenticeshipDetailView(GenericAPIView[Apprenticeship]):
+    serializer_class = ApprenticeshipUpdateIn
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="apprenticeships_retrieve", responses=ApprenticeshipOut)

@@ -31,8 +31,10 @@ class SignInLockedError(exceptions.APIException):
 class TokenView(GenericAPIView[Any]):
     """Exchange email + password for an API token. Failures count towards the sign-in lockout."""
 
+    serializer_class = TokenIn
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    extra_error_statuses = (429,)  # the sign-in lockout
 
     @extend_schema(operation_id="auth_token_create", request=TokenIn, responses=TokenOut)
     def post(self, request: Request) -> Response:
@@ -48,6 +50,7 @@ class TokenView(GenericAPIView[Any]):
 
 
 class TokenRevokeView(GenericAPIView[Any]):
+    serializer_class = TokenOut
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None})
@@ -67,6 +70,7 @@ class MeOut(PersonOut):
 
 
 class MeView(GenericAPIView[Any]):
+    serializer_class = MeUpdateIn
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="me_retrieve", responses=MeOut)

@@ -65,6 +65,7 @@ class InvitationAcceptIn(serializers.Serializer[Any]):
 class InvitationListView(GenericAPIView[Invitation]):
     """Invitations sent by the caller's providers. The link's secret is only ever in the email."""
 
+    serializer_class = InvitationCreateIn
     permission_classes = [IsAuthenticated, IsProviderAdmin]
 
     @extend_schema(operation_id="invitations_list", responses=InvitationOut(many=True))
@@ -89,6 +90,7 @@ class InvitationListView(GenericAPIView[Invitation]):
 
 
 class InvitationDetailView(GenericAPIView[Invitation]):
+    serializer_class = InvitationOut
     permission_classes = [IsAuthenticated, IsProviderAdmin]
 
     @extend_schema(operation_id="invitations_retrieve", responses=InvitationOut)
@@ -97,6 +99,7 @@ class InvitationDetailView(GenericAPIView[Invitation]):
 
 
 class InvitationRevokeView(GenericAPIView[Invitation]):
+    serializer_class = InvitationOut
     permission_classes = [IsAuthenticated, IsProviderAdmin]
 
     @extend_schema(operation_id="invitations_revoke", request=None, responses=InvitationOut)
@@ -109,6 +112,7 @@ class InvitationRevokeView(GenericAPIView[Invitation]):
 class InvitationAcceptView(GenericAPIView[Invitation]):
     """Open to anyone holding a valid link: the token is the credential."""
 
+    serializer_class = InvitationAcceptIn
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 

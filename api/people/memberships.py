@@ -29,6 +29,7 @@ class MembershipUpdateIn(serializers.Serializer[Any]):
 class MembershipListView(GenericAPIView[Membership]):
     """Memberships are granted by accepting an invitation (see /api/invitations/), so there is no create."""
 
+    serializer_class = MembershipOut
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="memberships_list", parameters=[MembershipFilter], responses=MembershipOut(many=True))
@@ -47,6 +48,7 @@ class MembershipListView(GenericAPIView[Membership]):
 
 
 class MembershipDetailView(GenericAPIView[Membership]):
+    serializer_class = MembershipUpdateIn
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="memberships_retrieve", responses=MembershipOut)

@@ -42,6 +42,7 @@ class OrganisationUpdateIn(serializers.Serializer[Any]):
 
 
 class OrganisationListView(GenericAPIView[Organisation]):
+    serializer_class = OrganisationCreateIn
     permission_classes = [IsAuthenticated, ReadOnly | IsProviderAdmin]
 
     @extend_schema(
@@ -72,6 +73,7 @@ class OrganisationListView(GenericAPIView[Organisation]):
 
 
 class OrganisationDetailView(GenericAPIView[Organisation]):
+    serializer_class = OrganisationUpdateIn
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="organisations_retrieve", responses=OrganisationOut)

@@ -18,6 +18,8 @@ from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_c
 
 
 class BehaviourListView(GenericAPIView[BehaviourConfirmation]):
+    serializer_class = BehaviourConfirmIn
+
     @extend_schema(operation_id="behaviours_list", responses=BehaviourStatusOut(many=True), tags=["reviews"],
                    description="Each behaviour of the apprenticeship's standard, with its live confirmation "
                    "and every earlier one.")  # fmt: skip
@@ -46,6 +48,8 @@ class BehaviourListView(GenericAPIView[BehaviourConfirmation]):
 
 
 class BehaviourWithdrawView(GenericAPIView[BehaviourConfirmation]):
+    serializer_class = BehaviourConfirmationOut
+
     @extend_schema(operation_id="behaviours_withdraw", request=None, responses=BehaviourConfirmationOut,
                    tags=["reviews"])  # fmt: skip
     def post(self, request: Request, public_id: uuid.UUID, confirmation_id: uuid.UUID) -> Response:

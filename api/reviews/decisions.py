@@ -36,6 +36,7 @@ ERRORS = {
 
 
 class _DecisionView(GenericAPIView[Evidence]):
+    serializer_class: type[serializers.Serializer[Any]] = DecisionIn
     input_class: type[serializers.Serializer[Any]] = DecisionIn
 
     def act(self, request: Request, evidence: Evidence, data: dict[str, Any]) -> ReviewDecision:
@@ -82,6 +83,7 @@ class ConfirmView(_DecisionView):
 
 
 class AcceptView(_DecisionView):
+    serializer_class = AcceptIn
     input_class = AcceptIn
 
     @_decision_schema("accept", AcceptIn, "An assessor or tutor accepts the item per statement: every tag "
@@ -106,6 +108,7 @@ class AcceptView(_DecisionView):
 
 
 class ReturnView(_DecisionView):
+    serializer_class = ReturnIn
     input_class = ReturnIn
 
     @_decision_schema("return", ReturnIn, "An employer contact (submitted items) or an assessor or tutor "
@@ -129,6 +132,8 @@ class WithdrawView(_DecisionView):
 
 class DecisionListView(GenericAPIView[ReviewDecision]):
     """Every decision on the item, oldest first, invalidated ones included, each with its fingerprint."""
+
+    serializer_class = DecisionOut
 
     @extend_schema(operation_id="evidence_decisions_list", responses=DecisionOut(many=True), tags=["reviews"])
     def get(self, request: Request, public_id: uuid.UUID) -> Response:

@@ -26,6 +26,8 @@ def _provider(request: Request, public_id: uuid.UUID) -> Organisation:
 
 
 class ReviewPolicyView(GenericAPIView[ReviewPolicy]):
+    serializer_class = ReviewPolicyIn
+
     @extend_schema(operation_id="review_policy_retrieve", responses=ReviewPolicyOut, tags=["reviews"])
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         provider = _provider(request, public_id)

@@ -23,6 +23,7 @@ from portfolio.reviews.services.bulk import evidence_confirm_many
 
 
 class ConfirmationQueueView(GenericAPIView[Evidence]):
+    serializer_class = EvidenceReviewOut
     permission_classes = [IsAuthenticated, IsEmployerContact]
 
     @extend_schema(operation_id="reviews_queue_confirmation", responses=EvidenceReviewOut(many=True), tags=["reviews"],
@@ -33,6 +34,7 @@ class ConfirmationQueueView(GenericAPIView[Evidence]):
 
 
 class AcceptanceQueueView(GenericAPIView[Evidence]):
+    serializer_class = EvidenceReviewOut
     permission_classes = [IsAuthenticated, IsProviderReviewer]
 
     @extend_schema(operation_id="reviews_queue_acceptance", responses=EvidenceReviewOut(many=True), tags=["reviews"],
@@ -43,6 +45,7 @@ class AcceptanceQueueView(GenericAPIView[Evidence]):
 
 
 class ReturnedQueueView(GenericAPIView[Evidence]):
+    serializer_class = ReturnedEvidenceOut
     permission_classes = [IsAuthenticated, IsApprentice]
 
     @extend_schema(operation_id="reviews_queue_returned", responses=ReturnedEvidenceOut(many=True), tags=["reviews"],
@@ -53,6 +56,7 @@ class ReturnedQueueView(GenericAPIView[Evidence]):
 
 
 class BulkConfirmView(GenericAPIView[Evidence]):
+    serializer_class = BulkConfirmIn
     permission_classes = [IsAuthenticated, IsEmployerContact]
 
     @extend_schema(

@@ -33,6 +33,7 @@ from portfolio.webhooks.services import (
 
 
 class WebhookListView(GenericAPIView[WebhookEndpoint]):
+    serializer_class = WebhookEndpointCreateIn
     permission_classes = [IsAuthenticated, IsProviderAdmin]
 
     @extend_schema(operation_id="webhooks_list", responses=WebhookEndpointOut(many=True))
@@ -55,6 +56,7 @@ class WebhookListView(GenericAPIView[WebhookEndpoint]):
 
 
 class WebhookDetailView(GenericAPIView[WebhookEndpoint]):
+    serializer_class = WebhookEndpointUpdateIn
     permission_classes = [IsAuthenticated, IsProviderAdmin]
 
     @extend_schema(operation_id="webhooks_retrieve", responses=WebhookEndpointOut)
@@ -83,6 +85,7 @@ class WebhookDetailView(GenericAPIView[WebhookEndpoint]):
 class WebhookDeliveryListView(GenericAPIView[WebhookDelivery]):
     """The delivery log of one endpoint, newest first."""
 
+    serializer_class = WebhookDeliveryOut
     permission_classes = [IsAuthenticated, IsProviderAdmin]
 
     @extend_schema(operation_id="webhooks_deliveries_list", responses=WebhookDeliveryOut(many=True))
@@ -94,6 +97,7 @@ class WebhookDeliveryListView(GenericAPIView[WebhookDelivery]):
 
 
 class WebhookDeliveryResendView(GenericAPIView[WebhookDelivery]):
+    serializer_class = WebhookDeliveryOut
     permission_classes = [IsAuthenticated, IsProviderAdmin]
 
     @extend_schema(

@@ -41,11 +41,14 @@ class CreatedEndpoint:
 
 def webhook_url_check(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValidationError(
-            {"url": "Give an http:// or https:// address with a host, e.g. https://example.org/hook."}
-        )
+    example = "Give an http:// or https:// address with a host, e.g. https://example.org/hook."
+    try:
+        parts = urlsplit(url)
+        hostname, _ = parts.hostname, parts.port  # both parse the host part, and raise on a malformed one
+    except ValueError as exc:  # e.g. "http://[::1" (an unclosed IPv6 bracket) or a port out of range
+        raise ValidationError({"url": f"This address cannot be read ({exc}). {example}"}) from exc
+    if parts.scheme not in {"http", "https"} or not hostname:
+        raise ValidationError({"url": example})
     refusal = webhook_target_refusal(url)
     if refusal:
         raise ValidationError({"url": refusal})
