@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portfolio.people.forms import InvitationAcceptForm
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
 from portfolio.people.services.invitations import InvitationInvalid, invitation_accept, invitation_peek
+from portfolio.reviews.roles import employer_reviewer_role
 
 
 @require_GET
@@ -28,7 +29,9 @@ def apprenticeship_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def apprenticeship_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
-    return render(request, "people/apprenticeship_detail.html", {"apprenticeship": apprenticeship})
+    can_confirm_behaviours = employer_reviewer_role(user=request.user, apprenticeship=apprenticeship) is not None
+    context = {"apprenticeship": apprenticeship, "can_confirm_behaviours": can_confirm_behaviours}
+    return render(request, "people/apprenticeship_detail.html", context)
 
 
 @never_cache
