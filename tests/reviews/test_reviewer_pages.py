@@ -200,6 +200,7 @@ def test_the_review_page_previews_images_and_pdfs_and_shows_the_reflection(
         ("hours.zip", "application/zip", b"PK\x03\x04 zip", "attachment"),
         ("drawing.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "attachment"),
     ],
+    ids=["png", "pdf", "zip", "svg"],
 )
 def test_a_preview_is_inline_only_for_types_a_browser_shows_safely(
     client: Client, worlds: tuple[World, World], name: str, detected: str, content: bytes, disposition: str
