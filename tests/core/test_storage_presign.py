@@ -118,7 +118,12 @@ def test_a_local_download_link_cannot_be_altered_or_used_after_expiry(backend: B
 
 @pytest.mark.parametrize(
     ("content_type", "disposition"),
-    [("application/pdf", "inline"), ("image/png", "inline"), ("image/svg+xml", "attachment"), ("text/html", "attachment")],
+    [
+        ("application/pdf", "inline"),
+        ("image/png", "inline"),
+        ("image/svg+xml", "attachment"),
+        ("text/html", "attachment"),
+    ],
 )
 def test_an_inline_link_shows_only_the_safe_types_in_the_browser(
     backend: Backend, content_type: str, disposition: str

@@ -82,7 +82,8 @@ def test_a_return_without_a_comment_says_so_at_the_top_and_by_the_field(
     html = response.content.decode()
     assert 'class="error-summary"' in html
     assert '<a href="#return_comment">Say what the apprentice should change' in html
-    assert 'aria-describedby="error-return_comment"' in html and 'id="error-return_comment"' in html
+    assert 'aria-describedby="error-return_comment"' in html
+    assert 'id="error-return_comment"' in html
     evidence.refresh_from_db()
     assert evidence.state == "submitted"
 
@@ -187,7 +188,7 @@ def test_the_review_page_previews_images_and_pdfs_and_shows_the_reflection(
     assert "What I learned about torque settings." in html
     base = f"/reviews/evidence/{evidence.public_id}/files"
     assert f'<img src="{base}/{photo.public_id}/preview/" alt="board.png"' in html
-    assert f'<iframe src="{base}/{report.public_id}/preview/" title="report.pdf (PDF)"' in html
+    assert f'<object data="{base}/{report.public_id}/preview/" type="application/pdf" title="report.pdf (PDF)"' in html
     assert f"{base}/{sheet.public_id}/preview/" not in html  # no preview: a download link only
     assert f"/evidence/{evidence.public_id}/files/{sheet.public_id}/download/" in html
 
@@ -321,7 +322,8 @@ def test_the_staff_start_page_shows_the_queue_and_readiness_changes(
     client.force_login(own.assessor)
 
     html = client.get("/").content.decode()
-    assert "Torque report" in html and "waiting 5 hours" in html
+    assert "Torque report" in html
+    assert "waiting 5 hours" in html
     assert "1 ready, 1 no longer ready" in html
     newly = html.split("Newly ready for assessment")[1].split("No longer ready")[0]
     assert own.apprentice.display_name in newly
