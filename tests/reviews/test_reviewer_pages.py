@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from portfolio.coverage.models import ReadinessEvent
 from portfolio.evidence.models import Evidence, EvidenceFile
+from portfolio.notify.models import Notification
 from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 from portfolio.reviews.services.behaviours import behaviour_confirm
+from portfolio.reviews.services.submit import evidence_submit
 from portfolio.storage import get_store
 from tests.evidence.samples import image, pdf
 from tests.factories import World, make_apprenticeship, make_user
@@ -128,6 +130,14 @@ def test_the_queue_links_each_item_shows_its_statements_and_reflection_and_selec
         "/reviews/confirmation/", {"item": [f"{first.public_id}:1", f"{second.public_id}:1"]}, follow=True
     )
     assert b"Confirmed 2 of 2." in response.content
+
+
+def test_the_line_manager_is_sent_to_the_item_itself(worlds: tuple[World, World]) -> None:
+    own, _ = worlds
+    evidence = make_evidence(apprenticeship=own.apprenticeship, title="Wiring check")
+    evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=evidence.version)
+    note = Notification.objects.get(recipient=own.line_manager, kind="evidence.awaiting_confirmation")
+    assert note.link == review_url(evidence)
 
 
 # The assessor
