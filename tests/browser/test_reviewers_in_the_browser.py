@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from portfolio.evidence.models import Evidence, EvidenceFile
@@ -61,8 +62,12 @@ def size(request: pytest.FixtureRequest, live_server: Any) -> tuple[str, Page]:
 
 
 def look(page: Page, size: str, name: str) -> None:
-    """Every page of the journey: one h1, no sideways scrolling on a phone; a screenshot to look at."""
+    """Every page of the journey: one h1, no serious or critical axe violation, no sideways scrolling on a
+    phone; a screenshot to look at."""
     expect(page.locator("h1")).to_have_count(1)
+    found = Axe().run(page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in found if v["impact"] in {"serious", "critical"}]
+    assert serious == [], f"{page.url}: {serious}"
     if size == "phone":
         assert page.evaluate(PAGE_WIDTH) <= PHONE_WIDTH, f"{page.url} is wider than a phone"
     screenshot(page, f"{name}-{size}")
