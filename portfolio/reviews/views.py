@@ -147,31 +147,36 @@ def behaviours(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
     if employer_reviewer_role(user=request.user, apprenticeship=apprenticeship) is None:
         raise PermissionDenied("Only the apprentice's line manager or mentor confirms behaviours.")
+    # Errors are keyed by the id of the field to fix, for the error summary; the form keeps what was entered.
+    errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             confirmed_on = datetime.date.fromisoformat(request.POST.get("confirmed_on", ""))
+            behaviour_confirm(
+                actor=request.user, apprenticeship=apprenticeship,
+                statement_codes=request.POST.getlist("statement"), confirmed_on=confirmed_on,
+                comment=request.POST.get("comment", ""), request=request,
+            )  # fmt: skip
         except ValueError:
-            messages.error(request, "Give the date as YYYY-MM-DD.")
+            errors["confirmed_on"] = "Enter the date you saw them, for example 1 October 2025."
+        except ValidationError as exc:
+            # The service names the fields as the form does: statements, confirmed_on, comment.
+            errors = {name: " ".join(texts) for name, texts in exc.message_dict.items()}
         else:
-            try:
-                behaviour_confirm(
-                    actor=request.user, apprenticeship=apprenticeship,
-                    statement_codes=request.POST.getlist("statement"), confirmed_on=confirmed_on,
-                    comment=request.POST.get("comment", ""), request=request,
-                )  # fmt: skip
-                messages.success(request, "Behaviours confirmed.")
-            except ValidationError as exc:
-                messages.error(request, _error_text(exc))
-        return redirect("behaviour-page", public_id=apprenticeship.public_id)
+            messages.success(request, "Behaviours confirmed.")
+            return redirect("behaviour-page", public_id=apprenticeship.public_id)
     behaviours = behaviour_list_for_apprenticeship(apprenticeship=apprenticeship)
     context = {
+        "errors": errors,
+        "posted": request.POST if request.method == "POST" else None,
+        "ticked": request.POST.getlist("statement") if request.method == "POST" else [],
         "apprenticeship": apprenticeship,
         "to_confirm": [b for b in behaviours if b.confirmation is None],
         "confirmed": [b for b in behaviours if b.confirmation is not None],
         "total": len(behaviours),
         "today": timezone.localdate(),
     }
-    return render(request, "reviews/behaviours.html", context)
+    return render(request, "reviews/behaviours.html", context, status=400 if errors else 200)
 
 
 @login_required

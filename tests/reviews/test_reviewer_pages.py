@@ -404,3 +404,23 @@ def test_another_organisations_reviewers_get_404_on_every_page_of_the_item(
     evidence.refresh_from_db()
     assert evidence.state == "submitted"
     assert BehaviourConfirmation.objects.get(pk=confirmation.pk).withdrawn_at is None
+
+
+def test_a_behaviour_confirmation_with_mistakes_is_shown_again_with_an_error_summary(
+    client: Client, worlds: tuple[World, World]
+) -> None:
+    own, _ = worlds
+    make_statement(standard=own.standard, code="B1")
+    client.force_login(own.line_manager)
+    url = f"/reviews/apprenticeships/{own.apprenticeship.public_id}/behaviours/"
+    response = client.post(url, {"statement": ["B1"], "confirmed_on": "2025-10-01", "comment": " "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<a href="#comment">Say what you saw: a confirmation needs a comment.</a>' in html
+    assert 'id="error-comment"' in html
+    assert 'value="B1" id="b-B1" checked' in html  # what was ticked stays ticked
+    response = client.post(url, {"confirmed_on": "yesterday", "comment": "Seen."})
+    assert '<a href="#confirmed_on">Enter the date you saw them' in response.content.decode()
+    response = client.post(url, {"confirmed_on": "2025-10-01", "comment": "Seen."})
+    assert '<a href="#statements">Choose at least one behaviour to confirm.</a>' in response.content.decode()
+    assert not BehaviourConfirmation.objects.exists()
