@@ -11,14 +11,16 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from portfolio.coverage.models import ReadinessEvent
 from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 from portfolio.storage import get_store
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import image, pdf
-from tests.factories import PASSWORD, World, make_world
+from tests.factories import PASSWORD, World, make_apprenticeship, make_employer, make_user, make_world
 from tests.factories_evidence import make_evidence, make_file, make_statement
 
 PHONE_WIDTH = 390
@@ -51,6 +53,12 @@ def world(transactional_db: None) -> World:
     Evidence.objects.filter(pk=torque.pk).update(reflection="What I learned about torque settings.")
     stored_file(torque, name="torque.png", content=image("png"), detected="image/png")
     stored_file(torque, name="torque-sheet.pdf", content=pdf(), detected="application/pdf")
+    # Another apprentice of the provider (at another employer) became ready today: the staff start page says so.
+    sam = make_apprenticeship(
+        provider=world.provider, employer=make_employer(provider=world.provider), standard=world.standard,
+        apprentice=make_user(first_name="Sam", last_name="Lee"),
+    )  # fmt: skip
+    ReadinessEvent.objects.create(apprenticeship=sam, sequence=1, ready=True, coverage={}, occurred_at=timezone.now())
     return world
 
 
@@ -151,6 +159,8 @@ def test_the_assessor_previews_the_files_and_decides_each_statement(world: World
     page.goto("/")
     expect(page.locator("#start-staff")).to_be_visible()
     expect(page.locator("main")).to_contain_text("1 waiting")
+    expect(page.locator("main")).to_contain_text("1 ready, 0 no longer ready")
+    expect(page.get_by_role("link", name="Sam Lee")).to_be_visible()
     look(page, name, "start-staff")
 
     page.get_by_role("link", name="Evidence to accept").click()
