@@ -77,7 +77,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
                     messages.error(request, result.message)
         return redirect("review-confirmation-page")
     queue = confirmation_queue_for_user(user=request.user).prefetch_related("files")[:QUEUE_LIMIT]
-    # "Select all" without JavaScript: the button reloads the page with every box ticked (with JavaScript it
+    # "Select all" without JavaScript: the link reloads the page with every box ticked (with JavaScript it
     # ticks them in place); nothing is confirmed until the person presses "Confirm the selected evidence".
     select_all = request.GET.get("select") == "all"
     return render(request, "reviews/confirmation_queue.html", {"queue": queue, "select_all": select_all})
