@@ -140,6 +140,15 @@ def test_the_line_manager_reviews_returns_confirms_all_and_confirms_behaviours(
     expect(page.locator("main")).to_contain_text("Behaviours confirmed.")
     expect(page.locator("main")).to_contain_text("Every behaviour is confirmed.")
 
+    # Withdrawing one asks first; "No, keep it" keeps it, "Yes" withdraws it.
+    page.get_by_role("link", name="Withdraw the confirmation of B2").click()
+    expect(page.locator("h1")).to_have_text("Withdraw the confirmation of B2?")
+    look(page, name, "behaviour-withdraw")
+    page.get_by_role("link", name="No, keep it").click()
+    page.get_by_role("link", name="Withdraw the confirmation of B2").click()
+    page.get_by_role("button", name="Yes, withdraw it").click()
+    expect(page.locator("main")).to_contain_text("Confirmation of B2 withdrawn.")
+
     states = dict(Evidence.objects.filter(apprenticeship=world.apprenticeship).values_list("title", "state"))
     assert states == {
         "Wiring check": "returned",
@@ -150,7 +159,8 @@ def test_the_line_manager_reviews_returns_confirms_all_and_confirms_behaviours(
     returned = ReviewDecision.objects.get(action="return")
     assert (returned.actor, returned.comment) == (world.line_manager, "Add a photo of the finished board.")
     confirmed = BehaviourConfirmation.objects.filter(apprenticeship=world.apprenticeship, withdrawn_at=None)
-    assert sorted(confirmed.values_list("statement__code", flat=True)) == ["B1", "B2"]
+    assert sorted(confirmed.values_list("statement__code", flat=True)) == ["B1"]
+    assert BehaviourConfirmation.objects.filter(statement__code="B2", withdrawn_by=world.line_manager).count() == 1
 
 
 def test_the_assessor_previews_the_files_and_decides_each_statement(world: World, size: tuple[str, Page]) -> None:
