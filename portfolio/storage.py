@@ -38,7 +38,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from portfolio.core.content_disposition import attachment_header
+from portfolio.core.content_disposition import INLINE_TYPES, attachment_header, inline_header
 
 CHUNK_SIZE = 1024 * 1024
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,1023}$")
@@ -112,6 +112,7 @@ class LocalDownload:
     key: str
     filename: str
     content_type: str
+    inline: bool = False
 
 
 class ObjectStore(Protocol):
@@ -128,7 +129,9 @@ class ObjectStore(Protocol):
     def presign_post(
         self, *, key: str, content_type: str, min_size: int, max_size: int, expires_in: int
     ) -> PresignedPost: ...
-    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int) -> str: ...
+    def presign_get(
+        self, *, key: str, filename: str, content_type: str, expires_in: int, inline: bool = False
+    ) -> str: ...
 
 
 def validate_key(key: str) -> str:
@@ -301,15 +304,14 @@ class S3Store:
         )
         return PresignedPost(url=post["url"], fields=dict(post["fields"]), expires_at=expires_at)
 
-    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int) -> str:
+    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int, inline: bool = False) -> str:
         url: str = self.public_client.generate_presigned_url(
             "get_object",
             Params={
                 "Bucket": self.bucket,
                 "Key": validate_key(key),
-                # Always an attachment: a browser must never render an uploaded file inline on a
-                # page of ours, whatever its type says.
-                "ResponseContentDisposition": attachment_header(filename),
+                # An attachment unless a preview of a type that cannot run script (see _disposition).
+                "ResponseContentDisposition": _disposition(filename, content_type, inline),
                 "ResponseContentType": content_type,
             },
             ExpiresIn=expires_in,
@@ -437,11 +439,11 @@ class LocalStore:
             expires_at=expires_at,
         )
 
-    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int) -> str:
-        token = signing.dumps(
-            {"key": validate_key(key), "name": filename, "type": content_type, "exp": _expiry_ts(expires_in)},
-            salt=_DOWNLOAD_SALT,
-        )
+    def presign_get(self, *, key: str, filename: str, content_type: str, expires_in: int, inline: bool = False) -> str:
+        terms = {"key": validate_key(key), "name": filename, "type": content_type, "exp": _expiry_ts(expires_in)}
+        if inline and content_type in INLINE_TYPES:
+            terms["inline"] = True
+        token = signing.dumps(terms, salt=_DOWNLOAD_SALT)
         return f"{reverse('local-download')}?{urlencode({'token': token})}"
 
     def begin_upload(self, policy: LocalUploadPolicy) -> LocalUpload:
@@ -530,6 +532,14 @@ def _check_post_terms(*, content_type: str, min_size: int, max_size: int, expire
         raise ValueError(f"expires_in must be positive, got {expires_in}")
 
 
+def _disposition(filename: str, content_type: str, inline: bool) -> str:
+    # A browser must never render an uploaded file inline unless its (sniffed) type is one that cannot run
+    # script: a preview of anything else is downloaded as an attachment all the same.
+    if inline and content_type in INLINE_TYPES:
+        return inline_header(filename)
+    return attachment_header(filename)
+
+
 def _expiry_ts(expires_in: int) -> int:
     return int(time.time()) + expires_in
 
@@ -569,7 +579,12 @@ def local_download(token: str) -> LocalDownload:
     terms = signing.loads(token, salt=_DOWNLOAD_SALT)
     if time.time() > terms["exp"]:
         raise signing.SignatureExpired("the download link has expired")
-    return LocalDownload(key=validate_key(terms["key"]), filename=terms["name"], content_type=terms["type"])
+    return LocalDownload(
+        key=validate_key(terms["key"]),
+        filename=terms["name"],
+        content_type=terms["type"],
+        inline=bool(terms.get("inline")),
+    )
 
 
 @functools.cache
@@ -595,9 +610,12 @@ def presign_post(*, key: str, content_type: str, min_size: int, max_size: int, e
     )
 
 
-def presign_get(*, key: str, filename: str, content_type: str, expires_in: int) -> str:
-    """A short-lived download URL that saves the object under the user's original `filename`."""
-    return get_store().presign_get(key=key, filename=filename, content_type=content_type, expires_in=expires_in)
+def presign_get(*, key: str, filename: str, content_type: str, expires_in: int, inline: bool = False) -> str:
+    """A short-lived download URL that saves the object under the user's original `filename`; with `inline`,
+    one that shows it in the browser instead, for the few types that are safe to show (INLINE_TYPES)."""
+    return get_store().presign_get(
+        key=key, filename=filename, content_type=content_type, expires_in=expires_in, inline=inline
+    )
 
 
 def stream_object(key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:

@@ -1,4 +1,8 @@
-"""The Content-Disposition header that makes a browser save a file under its original name."""
+"""The Content-Disposition headers: save a file under its original name, or show it in the browser.
+
+Only a few types may ever be shown inline (`INLINE_TYPES`): images and PDFs a browser renders itself and
+that cannot run script in the page's origin. Everything else is always an attachment.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,21 @@ from urllib.parse import quote
 _UNSAFE_IN_FALLBACK = re.compile(r'[\x00-\x1f\x7f"\\/;]')
 
 
+# Sniffed types a browser renders without running anything of the file's: never SVG or HTML (script).
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+
+
 def attachment_header(filename: str) -> str:
-    """`attachment` with the name both as plain ASCII and, per RFC 6266 / RFC 5987, as UTF-8.
+    return _header("attachment", filename)
+
+
+def inline_header(filename: str) -> str:
+    """`inline`, for a preview: the name still travels, so "save as" in the viewer keeps it."""
+    return _header("inline", filename)
+
+
+def _header(disposition: str, filename: str) -> str:
+    """`disposition` with the name both as plain ASCII and, per RFC 6266 / RFC 5987, as UTF-8.
 
     Browsers that understand `filename*` (all current ones) use the exact original name; the plain
     `filename` is the fallback for the rest, with non-ASCII letters reduced to their base letter.
@@ -23,6 +40,6 @@ def attachment_header(filename: str) -> str:
     ascii_name = "".join(char if char.isascii() else "_" for char in decomposed)
     fallback = _UNSAFE_IN_FALLBACK.sub("_", ascii_name).strip() or "download"
     if fallback == name:
-        return f'attachment; filename="{fallback}"'
+        return f'{disposition}; filename="{fallback}"'
     encoded = quote(name, safe="")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from portfolio.core.content_disposition import attachment_header
+from portfolio.core.content_disposition import attachment_header, inline_header
 from portfolio.storage import (
     CHUNK_SIZE,
     LocalStore,
@@ -121,5 +121,10 @@ def local_download_view(request: HttpRequest) -> HttpResponseBase:
         return HttpResponse(status=404)
     response = StreamingHttpResponse(store.stream(grant.key), content_type=grant.content_type)
     response["Content-Length"] = str(info.size)
-    response["Content-Disposition"] = attachment_header(grant.filename)
+    if grant.inline:
+        # A preview (an image or a PDF, see presign_get) is shown in a frame of the review page.
+        response["Content-Disposition"] = inline_header(grant.filename)
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    else:
+        response["Content-Disposition"] = attachment_header(grant.filename)
     return response

@@ -21,6 +21,7 @@ from portfolio.people.selectors import (
     user_is_provider_admin,
 )
 from portfolio.people.services.invitations import InvitationInvalid, invitation_accept, invitation_peek
+from portfolio.reviews.roles import employer_reviewer_role
 
 MISSING_SLOTS = {"assessor": "without an assessor", "line_manager": "without a line manager"}
 
@@ -49,6 +50,7 @@ def apprenticeship_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     context = {
         "apprenticeship": apprenticeship,
         "can_administer": user_is_admin_of(user=request.user, provider=apprenticeship.provider),
+        "can_confirm_behaviours": employer_reviewer_role(user=request.user, apprenticeship=apprenticeship) is not None,
         "pending_invitations": invitation_list_pending(user=request.user).filter(apprenticeship=apprenticeship),
     }
     return render(request, "people/apprenticeship_detail.html", context)

@@ -50,7 +50,7 @@ def notify_for_state(*, evidence: Evidence, actor: Any, comment: str = "") -> No
     if state == Evidence.State.SUBMITTED:
         recipients = employer_reviewers(apprenticeship=apprenticeship)
         kind, title = "evidence.awaiting_confirmation", f"Evidence to confirm: {name}, '{evidence.title}'"
-        link = "/reviews/confirmation/"
+        link = _link(evidence)  # employer contacts open the item itself: its files, confirm or return
     elif state == Evidence.State.CONFIRMED:
         recipients = provider_reviewers(apprenticeship=apprenticeship)
         kind, title = "evidence.awaiting_acceptance", f"Evidence to accept: {name}, '{evidence.title}'"

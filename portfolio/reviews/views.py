@@ -12,17 +12,21 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portfolio.core.errors import Conflict
+from portfolio.evidence.errors import EvidenceRefused
+from portfolio.evidence.previews import evidence_file_preview_link, file_preview_kind
+from portfolio.evidence.selectors import evidence_file_get_for_user
 from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role
+from portfolio.reviews.review_page import EMPLOYER, Outcome, review_decide, reviewer_for, statement_rows
 from portfolio.reviews.roles import (
     EMPLOYER_REVIEWER_ROLES,
     PROVIDER_REVIEWER_ROLES,
     employer_reviewer_role,
-    provider_reviewer_role,
     submitter_role,
 )
 from portfolio.reviews.selectors.behaviours import behaviour_confirmation_get, behaviour_list_for_apprenticeship
@@ -32,11 +36,11 @@ from portfolio.reviews.selectors.queues import (
     confirmation_queue_for_user,
     returned_list_for_user,
 )
-from portfolio.reviews.services.accept import TagVerdict, TagVerdictsInvalid, evidence_accept
 from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_confirmation_withdraw
 from portfolio.reviews.services.bulk import evidence_confirm_many
-from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
+
+QUEUE_LIMIT = 200  # oldest first: the rest show once these are decided
 
 
 def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
@@ -63,7 +67,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 continue
         if not items:
-            messages.warning(request, "Tick the evidence you want to confirm.")
+            messages.warning(request, "Select the evidence you want to confirm, or select all.")
         else:
             results = evidence_confirm_many(actor=request.user, items=items, request=request)
             done = sum(1 for r in results if r.outcome == "done")
@@ -72,68 +76,61 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
                 if result.outcome != "done":
                     messages.error(request, result.message)
         return redirect("review-confirmation-page")
-    queue = confirmation_queue_for_user(user=request.user)[:200]
-    return render(request, "reviews/confirmation_queue.html", {"queue": queue})
+    queue = confirmation_queue_for_user(user=request.user).prefetch_related("files")[:QUEUE_LIMIT]
+    # "Select all" without JavaScript: the link reloads the page with every box ticked (with JavaScript it
+    # ticks them in place); nothing is confirmed until the person presses "Confirm the selected evidence".
+    select_all = request.GET.get("select") == "all"
+    return render(request, "reviews/confirmation_queue.html", {"queue": queue, "select_all": select_all})
 
 
 @login_required
 @require_GET
 def acceptance_queue(request: HttpRequest) -> HttpResponse:
     _require_role(request, PROVIDER_REVIEWER_ROLES, "Only assessors and tutors accept evidence.")
-    queue = acceptance_queue_for_user(user=request.user)[:200]
+    queue = acceptance_queue_for_user(user=request.user).prefetch_related("files")[:QUEUE_LIMIT]
     return render(request, "reviews/acceptance_queue.html", {"queue": queue})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Both reviewers decide here with the evidence open: its files (previewed), reflection and statements."""
     evidence = review_evidence_get_for_user(user=request.user, public_id=public_id)
-    if provider_reviewer_role(user=request.user, apprenticeship=evidence.apprenticeship) is None:
-        raise PermissionDenied("Only the provider's assessors and tutors accept evidence.")
-    tags = list(evidence.tags.select_related("statement"))
-    errors: dict[str, str] = {}
+    reviewer = reviewer_for(user=request.user, evidence=evidence)
+    tags = list(evidence.tags.select_related("statement").order_by("statement__position", "statement__code"))
+    outcome = Outcome()
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("expected_version", ""))
-        except ValueError:
-            version = 0
-        try:
-            if request.POST.get("action") == "return":
-                evidence_return(
-                    actor=request.user, evidence=evidence, expected_version=version,
-                    comment=request.POST.get("return_comment", ""), request=request,
-                )  # fmt: skip
-                messages.success(request, "Returned to the apprentice.")
-            else:
-                verdicts = [
-                    TagVerdict(
-                        tag.statement.code,
-                        request.POST.get(f"verdict-{tag.statement.code}") == "accept",
-                        request.POST.get(f"comment-{tag.statement.code}", ""),
-                    )
-                    for tag in tags
-                ]
-                evidence_accept(
-                    actor=request.user, evidence=evidence, expected_version=version, tags=verdicts,
-                    comment=request.POST.get("comment", ""), request=request,
-                )  # fmt: skip
-                messages.success(request, "Accepted.")
-            return redirect("review-acceptance-page")
-        except TagVerdictsInvalid as exc:
-            errors = exc.per_tag
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        except Conflict as exc:
-            messages.error(request, exc.message)
+        outcome = review_decide(request=request, reviewer=reviewer, evidence=evidence, tags=tags)
+        if not outcome.errors:
+            messages.success(request, outcome.message)
+            queue = "review-confirmation-page" if reviewer.side == EMPLOYER else "review-acceptance-page"
+            return redirect(queue)
         evidence.refresh_from_db()
+        reviewer = reviewer_for(user=request.user, evidence=evidence)
+    files = list(evidence.files.order_by("created_at", "id"))
     context = {
         "evidence": evidence,
-        "tags": tags,
-        "errors": errors,
+        "reviewer": reviewer,
+        "rows": statement_rows(tags=tags, outcome=outcome, post=request.POST if request.method == "POST" else None),
+        "errors": outcome.errors,
+        "posted": request.POST if request.method == "POST" else {},
         "decisions": decision_list_for_evidence(evidence=evidence),
-        "files": evidence.files.all(),
+        "files": [(f, file_preview_kind(file=f)) for f in files],
     }
-    return render(request, "reviews/evidence_review.html", context, status=400 if errors else 200)
+    return render(request, "reviews/evidence_review.html", context, status=400 if outcome.errors else 200)
+
+
+@login_required
+@require_GET
+def evidence_file_preview(request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID) -> HttpResponse:
+    """The file shown in the browser (images, PDFs) or, for any other type, downloaded: a redirect to a
+    short-lived storage link. Used as the source of the previews on the review page."""
+    file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
+    try:
+        link = evidence_file_preview_link(file=file)
+    except EvidenceRefused as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    return HttpResponseRedirect(link.url)
 
 
 @login_required
@@ -150,34 +147,52 @@ def behaviours(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
     if employer_reviewer_role(user=request.user, apprenticeship=apprenticeship) is None:
         raise PermissionDenied("Only the apprentice's line manager or mentor confirms behaviours.")
+    # Errors are keyed by the id of the field to fix, for the error summary; the form keeps what was entered.
+    errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             confirmed_on = datetime.date.fromisoformat(request.POST.get("confirmed_on", ""))
+            behaviour_confirm(
+                actor=request.user, apprenticeship=apprenticeship,
+                statement_codes=request.POST.getlist("statement"), confirmed_on=confirmed_on,
+                comment=request.POST.get("comment", ""), request=request,
+            )  # fmt: skip
         except ValueError:
-            messages.error(request, "Give the date as YYYY-MM-DD.")
+            errors["confirmed_on"] = "Enter the date you saw them, for example 1 October 2025."
+        except ValidationError as exc:
+            # The service names the fields as the form does: statements, confirmed_on, comment.
+            errors = {name: " ".join(texts) for name, texts in exc.message_dict.items()}
         else:
-            try:
-                behaviour_confirm(
-                    actor=request.user, apprenticeship=apprenticeship,
-                    statement_codes=request.POST.getlist("statement"), confirmed_on=confirmed_on,
-                    comment=request.POST.get("comment", ""), request=request,
-                )  # fmt: skip
-                messages.success(request, "Behaviours confirmed.")
-            except ValidationError as exc:
-                messages.error(request, _error_text(exc))
-        return redirect("behaviour-page", public_id=apprenticeship.public_id)
+            messages.success(request, "Behaviours confirmed.")
+            return redirect("behaviour-page", public_id=apprenticeship.public_id)
+    behaviours = behaviour_list_for_apprenticeship(apprenticeship=apprenticeship)
     context = {
+        "errors": errors,
+        "posted": request.POST if request.method == "POST" else None,
+        "ticked": request.POST.getlist("statement") if request.method == "POST" else [],
         "apprenticeship": apprenticeship,
-        "behaviours": behaviour_list_for_apprenticeship(apprenticeship=apprenticeship),
+        "to_confirm": [b for b in behaviours if b.confirmation is None],
+        "confirmed": [b for b in behaviours if b.confirmation is not None],
+        "total": len(behaviours),
+        "today": timezone.localdate(),
     }
-    return render(request, "reviews/behaviours.html", context)
+    return render(request, "reviews/behaviours.html", context, status=400 if errors else 200)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def behaviour_withdraw(request: HttpRequest, public_id: uuid.UUID, confirmation_id: uuid.UUID) -> HttpResponse:
+    """Withdrawing asks first (GET shows what it undoes); only the POST from that page withdraws."""
     apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
     confirmation = behaviour_confirmation_get(apprenticeship=apprenticeship, public_id=confirmation_id)
+    if employer_reviewer_role(user=request.user, apprenticeship=apprenticeship) is None:
+        raise PermissionDenied("Only the apprentice's line manager or mentor withdraws a behaviour confirmation.")
+    if request.method == "GET":
+        if confirmation.withdrawn_at is not None:
+            messages.info(request, f"The confirmation of {confirmation.statement.code} was already withdrawn.")
+            return redirect("behaviour-page", public_id=apprenticeship.public_id)
+        context = {"apprenticeship": apprenticeship, "confirmation": confirmation}
+        return render(request, "reviews/behaviour_withdraw.html", context)
     try:
         behaviour_confirmation_withdraw(actor=request.user, confirmation=confirmation, request=request)
         messages.success(request, f"Confirmation of {confirmation.statement.code} withdrawn.")

@@ -356,9 +356,16 @@ ROUTES: dict[str, Route] = {
     "evidence-submit-page": route(
         _evidence_in("draft"), GET="302 405 405 405 405 405 405 405", POST="302 302 404 403 404 403 403 404"
     ),
-    "review-evidence-page": route(_evidence_in("confirmed"), GET="302 403 404 403 404 200 403 404"),
+    # Both reviewers open the review page (the employer contact to confirm or return); the apprentice and
+    # the admin do not review.
+    "review-evidence-page": route(_evidence_in("confirmed"), GET="302 403 404 200 404 200 403 404"),
+    # A preview (or download) of a file: whoever may see the item, as for the download page.
+    "review-file-preview-page": route(verified_file_kwargs, GET="302 302 404 302 404 302 302 404"),
     "behaviour-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET="302 403 404 200 404 403 403 404"),
-    "behaviour-withdraw-page": route(_behaviour_confirmation, POST="302 403 404 302 404 403 403 404"),
+    # GET asks "withdraw it?"; only the POST from that page withdraws.
+    "behaviour-withdraw-page": route(
+        _behaviour_confirmation, GET="302 403 404 200 404 403 403 404", POST="302 403 404 302 404 403 403 404"
+    ),
     # Evidence (an apprentice's draft in the own world). Employer contacts and provider staff may see it and
     # add witness testimony; only the author changes an item, and only the author or the apprentice tags it.
     "api-evidence-list": route(

@@ -100,7 +100,7 @@ def test_evidence_from_upload_to_acceptance(
     # Before: one statement short of ready, as the dashboard says.
     sign_in(page, world.apprentice.email, PASSWORD)
     expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
-    page.goto("/progress/")
+    page.goto(f"/progress/{apprenticeship.public_id}/")
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
     expect(page.locator(".readiness")).to_contain_text("Not ready for assessment yet")
     expect(page.locator("ul.missing")).to_contain_text(LAST_MISSING)
@@ -133,9 +133,10 @@ def test_evidence_from_upload_to_acceptance(
     employer = new_page(browser, live_server)
     sign_in(employer, world.line_manager.email, PASSWORD)
     employer.goto("/reviews/confirmation/")
-    employer.get_by_label(re.compile("Confirm Stage plan")).check()
+    employer.get_by_label(re.compile("Select “Stage plan")).check()
     screenshot(employer, "employer-confirmation-queue")
-    employer.get_by_role("button", name="Confirm the ticked evidence").click()
+    employer.get_by_role("button", name="Confirm the selected evidence").click()
+    expect(employer.locator(".messages")).to_contain_text("Confirmed 1 of 1.")
     evidence.refresh_from_db()
     assert evidence.state == Evidence.State.CONFIRMED
 
@@ -145,7 +146,9 @@ def test_evidence_from_upload_to_acceptance(
     assessor.goto("/reviews/acceptance/")
     screenshot(assessor, "assessor-acceptance-queue")
     assessor.get_by_role("link", name="Stage plan for the spring tour").click()
-    assessor.get_by_role("button", name="Accept").click()
+    assessor.get_by_label(f"Accept {LAST_MISSING}").check()
+    assessor.get_by_role("button", name="Save these decisions").click()
+    expect(assessor.locator(".messages")).to_contain_text("Accepted")
     evidence.refresh_from_db()
     assert evidence.state == Evidence.State.ACCEPTED
     assert evidence.tags.get().state == EvidenceTag.State.ACCEPTED

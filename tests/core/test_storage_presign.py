@@ -114,3 +114,26 @@ def test_a_local_download_link_cannot_be_altered_or_used_after_expiry(backend: B
     time.sleep(1.1)  # let the link run out; nothing here measures time
     assert requests.get(url, timeout=30).status_code == 404
     assert urlsplit(url).path == "/uploads/local/download"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "disposition"),
+    [
+        ("application/pdf", "inline"),
+        ("image/png", "inline"),
+        ("image/svg+xml", "attachment"),
+        ("text/html", "attachment"),
+    ],
+)
+def test_an_inline_link_shows_only_the_safe_types_in_the_browser(
+    backend: Backend, content_type: str, disposition: str
+) -> None:
+    # A preview of a type that could run script (SVG, HTML) is an attachment all the same.
+    get_store().put(KEY, b"bytes", content_type=content_type)
+
+    url = presign_get(key=KEY, filename="week 3.pdf", content_type=content_type, expires_in=60, inline=True)
+    response = requests.get(backend.absolute(url), timeout=30)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'{disposition}; filename="week 3.pdf"'
+    get_store().delete(KEY)

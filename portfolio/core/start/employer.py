@@ -1,9 +1,51 @@
-"""The employer's section of the start page."""
+"""The employer contact's section of the start page: evidence to confirm, behaviours to confirm, and their
+apprentices at a glance (coverage and readiness), each with a link to where the work is done.
+
+Four bounded queries whatever the number of apprentices: the queue's count and oldest items, its count per
+apprentice, and the apprentices with coverage and behaviour counts annotated.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
+
+from portfolio.coverage.selectors import cohort_list_for_user
+from portfolio.people.models import Membership
+from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES
+from portfolio.reviews.selectors.behaviours import with_behaviour_counts
+from portfolio.reviews.selectors.queues import confirmation_queue_for_user
+
+OLDEST_SHOWN = 5
+APPRENTICES_SHOWN = 50
+
 
 def tasks(*, user: Any) -> dict[str, Any]:
-    return {}
+    queue = confirmation_queue_for_user(user=user)
+    per_apprenticeship = queue.prefetch_related(None).order_by().values("apprenticeship_id").annotate(n=Count("id"))
+    waiting = {row["apprenticeship_id"]: row["n"] for row in per_apprenticeship}
+    employer_ids = Membership.objects.filter(user=user, is_active=True, role__in=EMPLOYER_REVIEWER_ROLES).values(
+        "organisation_id"
+    )
+    apprenticeships = list(
+        with_behaviour_counts(cohort_list_for_user(user=user).filter(employer_id__in=employer_ids)).order_by(
+            "apprentice__first_name", "apprentice__last_name", "apprentice__email"
+        )[:APPRENTICES_SHOWN]
+    )
+    apprentices = [
+        {
+            "apprenticeship": a,
+            "to_confirm": waiting.get(a.pk, 0),
+            "behaviours_left": max(getattr(a, "behaviours_total", 0) - getattr(a, "behaviours_confirmed", 0), 0),
+            "summary": getattr(a, "coverage_summary", None),
+        }
+        for a in apprenticeships
+    ]
+    return {
+        "to_confirm": sum(waiting.values()),
+        "oldest": list(queue.prefetch_related(None)[:OLDEST_SHOWN]),
+        "behaviours_left": sum(row["behaviours_left"] for row in apprentices),
+        "apprentices": apprentices,
+        "more_apprentices": len(apprenticeships) == APPRENTICES_SHOWN,
+    }

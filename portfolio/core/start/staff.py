@@ -1,9 +1,43 @@
-"""The staff's section of the start page."""
+"""The assessor's and tutor's section of the start page: the acceptance queue with how long each item has
+waited, and the apprentices who became ready (or stopped being ready) lately, from the readiness events.
+
+Bounded queries: the queue's count and oldest items, and the latest readiness events of the window.
+"""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+from django.utils import timezone
+
+from portfolio.coverage.selectors import readiness_event_list_for_user
+from portfolio.people.selectors import user_provider_ids
+from portfolio.reviews.selectors.queues import acceptance_queue_for_user
+
+OLDEST_SHOWN = 5
+READINESS_WINDOW = datetime.timedelta(days=14)
+EVENTS_READ = 200  # the window's latest events; one line per apprentice is kept
 
 
 def tasks(*, user: Any) -> dict[str, Any]:
-    return {}
+    queue = acceptance_queue_for_user(user=user).prefetch_related(None)
+    since = timezone.now() - READINESS_WINDOW
+    events = (
+        readiness_event_list_for_user(user=user)
+        .select_related("apprenticeship__apprentice")
+        .filter(occurred_at__gte=since, apprenticeship__provider_id__in=user_provider_ids(user=user))
+        .order_by("-occurred_at", "-id")[:EVENTS_READ]
+    )
+    latest: dict[int, Any] = {}
+    for event in events:
+        # Only the latest change of each apprentice says where they stand now.
+        latest.setdefault(event.apprenticeship_id, event)
+    changes = list(latest.values())
+    return {
+        "to_accept": queue.count(),
+        "oldest": list(queue[:OLDEST_SHOWN]),
+        "newly_ready": [e for e in changes if e.ready],
+        "no_longer_ready": [e for e in changes if not e.ready],
+        "window_days": READINESS_WINDOW.days,
+    }

@@ -4,6 +4,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from portfolio.people.models import Apprenticeship
@@ -45,3 +47,26 @@ def behaviour_confirmation_get(*, apprenticeship: Apprenticeship, public_id: uui
         )
     except (BehaviourConfirmation.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("Not found.") from exc
+
+
+def with_behaviour_counts(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
+    """Annotate `behaviours_total` (of the standard) and `behaviours_confirmed` (live confirmations), in the
+    same query as the apprenticeships: a list of apprentices never asks once per row."""
+    total = (
+        Statement.objects.filter(standard=OuterRef("standard_id"), kind=Statement.Kind.BEHAVIOUR)
+        .order_by()
+        .values("standard")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    confirmed = (
+        BehaviourConfirmation.objects.filter(apprenticeship=OuterRef("pk"), withdrawn_at__isnull=True)
+        .order_by()
+        .values("apprenticeship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        behaviours_total=Coalesce(Subquery(total), 0),
+        behaviours_confirmed=Coalesce(Subquery(confirmed), 0),
+    )
