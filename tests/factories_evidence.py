@@ -59,6 +59,17 @@ def make_file(
     )
 
 
+def make_stored_file(*, evidence: Evidence, name: str, content: bytes, detected: str) -> EvidenceFile:
+    """A verified file whose bytes really are in the bucket at its verified key, as the verifier leaves it."""
+    from portfolio.storage import get_store
+
+    file = make_file(evidence=evidence, content=content, name=name)
+    file.declared_type = file.detected_type = detected
+    file.save(update_fields=["declared_type", "detected_type"])
+    get_store().put(file.verified_key, content, content_type=detected)
+    return file
+
+
 def make_evidence(
     *,
     apprenticeship: Apprenticeship,

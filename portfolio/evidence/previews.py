@@ -7,15 +7,9 @@ verifier sniffed from the bytes, never the one the uploader declared.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.utils import timezone
-
 from portfolio.core.content_disposition import INLINE_TYPES
 from portfolio.evidence.models import EvidenceFile
 from portfolio.evidence.services.files import DownloadLink, evidence_file_download_link
-from portfolio.storage import presign_get
 
 
 def file_preview_kind(*, file: EvidenceFile) -> str:
@@ -28,16 +22,7 @@ def file_preview_kind(*, file: EvidenceFile) -> str:
 def evidence_file_preview_link(*, file: EvidenceFile) -> DownloadLink:
     """A short-lived inline link for a previewable file, the ordinary download link for any other.
 
-    The caller checked access. A file that is not verified is refused (EvidenceRefused) as for a download.
+    The caller checked access. A file that is not verified is refused (EvidenceRefused) as for a download;
+    both read only the verified copy.
     """
-    if not file_preview_kind(file=file):
-        return evidence_file_download_link(file=file)
-    expires_in = settings.EVIDENCE_DOWNLOAD_EXPIRY_SECONDS
-    url = presign_get(
-        key=file.object_key,
-        filename=file.original_name,
-        content_type=file.detected_type,
-        expires_in=expires_in,
-        inline=True,
-    )
-    return DownloadLink(url=url, expires_at=timezone.now() + timedelta(seconds=expires_in))
+    return evidence_file_download_link(file=file, inline=bool(file_preview_kind(file=file)))

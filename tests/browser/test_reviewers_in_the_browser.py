@@ -15,26 +15,17 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from portfolio.coverage.models import ReadinessEvent
-from portfolio.evidence.models import Evidence, EvidenceFile
+from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
-from portfolio.storage import get_store
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import image, pdf
 from tests.factories import PASSWORD, World, make_apprenticeship, make_employer, make_user, make_world
-from tests.factories_evidence import make_evidence, make_file, make_statement
+from tests.factories_evidence import make_evidence, make_statement, make_stored_file
 
 PHONE_WIDTH = 390
 # Measured against 390 itself: under phone emulation innerWidth stretches to the content.
 PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
 IMAGE_SHOWN = "img => img.complete && img.naturalWidth > 0"
-
-
-def stored_file(evidence: Evidence, *, name: str, content: bytes, detected: str) -> EvidenceFile:
-    file = make_file(evidence=evidence, content=content, name=name)
-    file.declared_type = file.detected_type = detected
-    file.save(update_fields=["declared_type", "detected_type"])
-    get_store().put(file.object_key, content, content_type=detected)
-    return file
 
 
 @pytest.fixture
@@ -46,13 +37,13 @@ def world(transactional_db: None) -> World:
     world.apprentice.save()
     wiring = make_evidence(apprenticeship=world.apprenticeship, state="submitted", title="Wiring check", files=0)
     Evidence.objects.filter(pk=wiring.pk).update(reflection="I tested every circuit twice before signing it off.")
-    stored_file(wiring, name="board.png", content=image("png"), detected="image/png")
+    make_stored_file(evidence=wiring, name="board.png", content=image("png"), detected="image/png")
     make_evidence(apprenticeship=world.apprenticeship, state="submitted", title="Stock count")
     make_evidence(apprenticeship=world.apprenticeship, state="submitted", title="Tool log")
     torque = make_evidence(apprenticeship=world.apprenticeship, state="confirmed", title="Torque report", files=0)
     Evidence.objects.filter(pk=torque.pk).update(reflection="What I learned about torque settings.")
-    stored_file(torque, name="torque.png", content=image("png"), detected="image/png")
-    stored_file(torque, name="torque-sheet.pdf", content=pdf(), detected="application/pdf")
+    make_stored_file(evidence=torque, name="torque.png", content=image("png"), detected="image/png")
+    make_stored_file(evidence=torque, name="torque-sheet.pdf", content=pdf(), detected="application/pdf")
     # Another apprentice of the provider (at another employer) became ready today: the staff start page says so.
     sam = make_apprenticeship(
         provider=world.provider, employer=make_employer(provider=world.provider), standard=world.standard,

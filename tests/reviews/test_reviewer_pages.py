@@ -21,25 +21,15 @@ from portfolio.notify.models import Notification
 from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 from portfolio.reviews.services.behaviours import behaviour_confirm
 from portfolio.reviews.services.submit import evidence_submit
-from portfolio.storage import get_store
 from tests.evidence.samples import image, pdf
 from tests.factories import World, make_apprenticeship, make_user
-from tests.factories_evidence import make_evidence, make_file, make_statement
+from tests.factories_evidence import make_evidence, make_file, make_statement, make_stored_file
 
 pytestmark = pytest.mark.django_db
 
 
 def review_url(evidence: Evidence) -> str:
     return f"/reviews/evidence/{evidence.public_id}/"
-
-
-def stored_file(evidence: Evidence, *, name: str, content: bytes, detected: str) -> EvidenceFile:
-    """A verified file whose bytes really are in the bucket, as the verifier leaves it."""
-    file = make_file(evidence=evidence, content=content, name=name)
-    file.declared_type = file.detected_type = detected
-    file.save(update_fields=["declared_type", "detected_type"])
-    get_store().put(file.object_key, content, content_type=detected)
-    return file
 
 
 def radios_checked(html: str) -> list[str]:
@@ -189,9 +179,11 @@ def test_the_review_page_previews_images_and_pdfs_and_shows_the_reflection(
     own, _ = worlds
     evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed", files=0)
     Evidence.objects.filter(pk=evidence.pk).update(reflection="What I learned about torque settings.")
-    photo = stored_file(evidence, name="board.png", content=image("png"), detected="image/png")
-    report = stored_file(evidence, name="report.pdf", content=pdf(), detected="application/pdf")
-    sheet = stored_file(evidence, name="hours.zip", content=b"PK\x03\x04 not really", detected="application/zip")
+    photo = make_stored_file(evidence=evidence, name="board.png", content=image("png"), detected="image/png")
+    report = make_stored_file(evidence=evidence, name="report.pdf", content=pdf(), detected="application/pdf")
+    sheet = make_stored_file(
+        evidence=evidence, name="hours.zip", content=b"PK\x03\x04 not really", detected="application/zip"
+    )
     client.force_login(own.assessor)
 
     html = client.get(review_url(evidence)).content.decode()
@@ -218,7 +210,7 @@ def test_a_preview_is_inline_only_for_types_a_browser_shows_safely(
 ) -> None:
     own, _ = worlds
     evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted", files=0)
-    file = stored_file(evidence, name=name, content=content, detected=detected)
+    file = make_stored_file(evidence=evidence, name=name, content=content, detected=detected)
     client.force_login(own.line_manager)
 
     response = client.get(f"/reviews/evidence/{evidence.public_id}/files/{file.public_id}/preview/")
@@ -373,7 +365,7 @@ def test_another_organisations_reviewers_get_404_on_every_page_of_the_item(
 ) -> None:
     own, other = worlds
     evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted", title="Secret board", files=0)
-    file = stored_file(evidence, name="board.png", content=image("png"), detected="image/png")
+    file = make_stored_file(evidence=evidence, name="board.png", content=image("png"), detected="image/png")
     make_statement(standard=own.standard, code="B1")
     [confirmation] = behaviour_confirm(
         actor=own.mentor, apprenticeship=own.apprenticeship, statement_codes=["B1"],

@@ -236,8 +236,9 @@ def evidence_file_reject(
     return file
 
 
-def evidence_file_download_link(*, file: EvidenceFile) -> DownloadLink:
-    """A short-lived URL that saves the verified file under its original name. The caller checked access."""
+def evidence_file_download_link(*, file: EvidenceFile, inline: bool = False) -> DownloadLink:
+    """A short-lived URL that saves the verified file under its original name (or, `inline`, shows it in the
+    browser: only for the types `content_disposition.INLINE_TYPES` allows). The caller checked access."""
     if file.state != EvidenceFile.State.VERIFIED:
         raise EvidenceRefused(
             f"{file.original_name} cannot be downloaded: it is {file.get_state_display().lower()}.",
@@ -259,5 +260,6 @@ def evidence_file_download_link(*, file: EvidenceFile) -> DownloadLink:
         filename=file.original_name,
         content_type=file.detected_type or file.declared_type,
         expires_in=expires_in,
+        inline=inline,
     )
     return DownloadLink(url=url, expires_at=timezone.now() + timedelta(seconds=expires_in))
