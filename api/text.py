@@ -3,7 +3,9 @@
 PostgreSQL cannot store NUL in text (it answers `DataError`) nor a lone surrogate (the driver cannot encode it);
 other control characters are invisible in every page and export. They are refused where the request is parsed,
 once for every field of every endpoint (tests/api/test_control_characters.py), with a 400 naming the field.
-Multi-line fields (comments, reflections, descriptions) keep tab and line breaks.
+Multi-line fields (comments, reflections, descriptions) keep tab and line breaks. A view may name fields whose
+serializer removes such characters itself (`cleans_control_characters`: an upload's file name, where the
+browser hands over whatever the operating system allowed); the check leaves those to it.
 """
 
 from __future__ import annotations
@@ -43,8 +45,12 @@ def _items(data: Any) -> Iterator[tuple[str, Any]]:
             yield str(key), value
 
 
-def control_character_errors(data: Any, *, path: str = "") -> dict[str, list[str]]:
-    """Per field (dotted path for nested values, e.g. `tags.0.comment`), what is wrong with its text."""
+def control_character_errors(
+    data: Any, *, path: str = "", cleaned: frozenset[str] = frozenset()
+) -> dict[str, list[str]]:
+    """Per field (dotted path for nested values, e.g. `tags.0.comment`), what is wrong with its text.
+
+    Top-level fields in `cleaned` are skipped: their serializer removes control characters itself."""
     errors: dict[str, list[str]] = {}
     if isinstance(data, str):
         multi_line = path.rsplit(".", 1)[-1] in MULTI_LINE_FIELDS
@@ -56,6 +62,8 @@ def control_character_errors(data: Any, *, path: str = "") -> dict[str, list[str
             errors.update(control_character_errors(value, path=f"{path}.{index}" if path else str(index)))
     else:
         for key, value in _items(data):
+            if not path and key in cleaned:
+                continue
             char = refused_character(key, multi_line=False)
             if char is not None:
                 errors[path or "non_field_errors"] = [f"A field name holds U+{ord(char):04X}: remove it."]

@@ -29,6 +29,8 @@ def absolute(request: Request, url: str) -> str:
 
 class EvidenceFileListView(EvidenceAPIView):
     serializer_class = UploadSlotIn
+    # UploadSlotIn.name removes control characters from the file name as the browser sent it.
+    cleans_control_characters = frozenset({"name"})
 
     @idempotent
     @extend_schema(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.api.permission_registry import ROUTES
@@ -68,10 +68,16 @@ def test_a_nul_is_refused_naming_the_field(path: str, method: str, field: str) -
     role = role_allowed(name, method)
     if role is not None:
         client.force_login(user_for(own, role))
+    url = reverse(name, kwargs=kwargs)
     body = json.dumps({field: "before\x00after"})
-    response = client.generic(method, reverse(name, kwargs=kwargs), data=body, content_type="application/json")
+    response = client.generic(method, url, data=body, content_type="application/json")
     assert response.status_code == 400, response.content
     body = response.json()
+    view_class = getattr(resolve(url).func, "view_class", None)
+    if field in getattr(view_class, "cleans_control_characters", frozenset()):
+        # This field's serializer removes control characters (an upload's file name): never refused for them.
+        assert "control character" not in json.dumps(body.get("details", {}).get(field, "")), body
+        return
     assert body["code"] == "invalid"
     assert set(body) == {"code", "message", "details"}
     assert field in body["details"], body
