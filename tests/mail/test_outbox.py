@@ -118,14 +118,18 @@ def test_a_duplicated_task_delivery_sends_once(sink: SmtpSink) -> None:
 
 
 @pytest.fixture
-def unreachable_smtp(settings: Any) -> None:
+def unreachable_smtp(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """This process sends over SMTP to a port nothing listens on, with tasks run in process (the embedded
     default without a broker)."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = _free_port()
     settings.EMAIL_USE_TLS = False
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # On the Celery app itself: a value once set on app.conf (another test's monkeypatch, undone by setting
+    # it back) hides the Django setting from then on.
+    from workers.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
 
 
 def _apprenticeship_body(world: Any, email: str) -> dict[str, Any]:

@@ -24,9 +24,11 @@ def _invite(world: Any, email: str = "new.tutor@example.org", role: str = "tutor
 
 
 def test_accepting_sets_the_password_and_grants_the_membership(
-    django_capture_on_commit_callbacks: Any, settings: Any
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = True  # the outbox's send task runs here, into Django's test outbox
+    from workers.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)  # the outbox's task runs here, into Django's outbox
     world = make_world()
     with django_capture_on_commit_callbacks(execute=True):
         issued = _invite(world)

@@ -81,12 +81,16 @@ def test_the_person_who_acts_is_not_told_of_their_own_act(worlds: tuple[World, W
 
 
 def test_other_worlds_hear_nothing_and_emails_go_out_after_commit(
-    worlds: tuple[World, World], django_capture_on_commit_callbacks: Any, settings: Any
+    worlds: tuple[World, World], django_capture_on_commit_callbacks: Any, settings: Any, monkeypatch: Any
 ) -> None:
     from django.core import mail
 
+    from workers.celery import app
+
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # On the Celery app itself: a value once set on app.conf (another test's monkeypatch, undone by setting it
+    # back) hides the Django setting from then on.
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
     own, other = worlds
     evidence = make_evidence(apprenticeship=own.apprenticeship)
     with django_capture_on_commit_callbacks(execute=True):
