@@ -12,17 +12,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.standards.services import standard_import
+from tests.browser.checks import UNNAMED_CONTROLS, width_problem
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import elf, image
 from tests.factories import PASSWORD, make_world
 from tests.factories_evidence import make_evidence
 from tests.standards.conftest import api_document, plan_text
 
-UNNAMED_CONTROLS = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
-                && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.innerText.trim()))
-  .map(el => el.outerHTML.slice(0, 120))"""
-OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
 
 
 @pytest.fixture
@@ -58,7 +54,7 @@ def test_pages_name_every_control_and_fit_a_phone(
         assert response.status == 200, path
         assert page.locator("h1").count() == 1, path
         assert page.evaluate(UNNAMED_CONTROLS) == [], path
-        assert page.evaluate(OVERFLOW) <= 1, f"{path} is wider than a phone's screen"
+        assert width_problem(page) is None
     screenshot(page, f"phone-{role}")
     context.close()
 
