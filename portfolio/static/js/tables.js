@@ -1,0 +1,29 @@
+// Wide tables scroll inside their own box, never the page: a table a template did not put in a
+// <div class="table-scroll"> gets one here (the CSS keeps a table in bounds without this script, too).
+// When the box does scroll it becomes a named region in the tab order, so keyboard users can scroll it.
+(function () {
+  "use strict";
+  function wrap(root) {
+    var tables = root.tagName === "TABLE" ? [root] : root.querySelectorAll("table");
+    Array.prototype.forEach.call(tables, function (table) {
+      var box = table.closest(".table-scroll");
+      if (!box) {
+        box = document.createElement("div");
+        box.className = "table-scroll";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        var name = table.caption ? table.caption.textContent.trim() : table.getAttribute("aria-label");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", name || "Table");
+        box.tabIndex = 0;
+      }
+    });
+  }
+  if (window.htmx) {
+    window.htmx.onLoad(wrap);
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { wrap(document.body); });
+  }
+})();
