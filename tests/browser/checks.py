@@ -4,9 +4,12 @@ control named, no wider than a phone, no serious or critical axe-core finding.""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
@@ -93,3 +96,18 @@ def page_problems(page: Page, *, phone: bool, axe: bool = True) -> list[str]:
     if axe:
         problems.extend(axe_problems(page))
     return problems
+
+
+def signed_in_context(browser: Browser, base_url: str, user: Any, *, phone: bool) -> BrowserContext:
+    """A browser already signed in as `user` (a session made the way Django's test client makes one): the
+    sign-in form itself is tested in test_sign_in.py, and going through it for every role costs seconds."""
+    client = Client()
+    client.force_login(user)
+    viewport = PHONE if phone else DESK
+    context = browser.new_context(base_url=base_url, viewport=viewport, is_mobile=phone, has_touch=phone)
+    context.set_default_timeout(15_000)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "domain": urlsplit(base_url).hostname or "", "path": "/"}]
+    )
+    return context

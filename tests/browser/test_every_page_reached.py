@@ -22,9 +22,9 @@ from portfolio.evidence.models import EvidenceFile
 from portfolio.notify.models import Notification
 from portfolio.standards.services import standard_import
 from portfolio.webhooks.models import WebhookDelivery, WebhookEndpoint
-from tests.browser.checks import PHONE, page_problems
-from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, make_world
+from tests.browser.checks import page_problems, signed_in_context
+from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.factories import make_world
 from tests.factories_evidence import make_evidence, make_file
 from tests.standards.conftest import api_document, plan_text
 
@@ -35,6 +35,13 @@ SKIP = re.compile(r"^/(admin|api|uploads)/|^/accounts/logout/|/download/|^/stati
 SKIP_QUERY = {"format"}  # ?format=csv: a download
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ROLES = ["apprentice", "line_manager", "assessor", "admin"]  # a tutor sees what an assessor sees
+# Pages kept as phone screenshots for a person to look at (test-artifacts/screenshots/phone-<name>.png).
+PICTURED = {
+    "/cohort/": "cohort",
+    "/cohort/heatmap/": "heatmap",
+    "/progress/<id>/": "progress",
+    "/settings/webhooks/": "webhooks",
+}
 
 
 @pytest.fixture
@@ -109,7 +116,12 @@ def crawl(page: Page, origin: str, axed: set[str]) -> tuple[list[str], list[str]
         if response is None or response.status != 200:
             problems.append(f"{path}: status {response.status if response else 'none'}")
             continue
-        kind = shape(urlsplit(path).path, urlsplit(path).query)
+        # Shaped by where the page landed: /progress/ redirects to the apprentice's own /progress/<id>/.
+        landed = urlsplit(page.url)
+        seen.add(landed.path + (f"?{landed.query}" if landed.query else ""))
+        kind = shape(landed.path, landed.query)
+        if kind in PICTURED and kind not in axed:
+            screenshot(page, f"phone-{PICTURED[kind]}")
         problems.extend(page_problems(page, phone=True, axe=kind not in axed))
         axed.add(kind)
         if depth == MAX_DEPTH:
@@ -125,21 +137,40 @@ def crawl(page: Page, origin: str, axed: set[str]) -> tuple[list[str], list[str]
     return visited, problems
 
 
-def test_every_page_each_role_reaches_passes_the_checks_on_a_phone(
+def start_page_at_a_desk(browser: Browser, base_url: str, user: Any, name: str) -> list[str]:
+    """The start page at desk size: its screenshot, and the checks again (axe too: the layout differs)."""
+    context = signed_in_context(browser, base_url, user, phone=False)
+    page = context.new_page()
+    page.goto("/")
+    screenshot(page, f"start-{name}-desk")
+    problems = page_problems(page, phone=False)
+    context.close()
+    return problems
+
+
+def test_every_page_each_role_reaches_passes_the_checks(
     busy_world: Any, browser: Browser, live_server: Any, insecure_cookies: None
 ) -> None:
+    """Each role's crawl at phone size from its start page, and its start page at a desk; the start pages are
+    saved as screenshots at both sizes (test-artifacts/screenshots/start-<role>-<phone|desk>.png)."""
     # One world for all the roles: building and emptying it costs more than crawling.
     problems: list[str] = []
     axed: set[str] = set()
     for role in ROLES:
-        context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
-        context.set_default_timeout(15_000)
+        user, name = getattr(busy_world, role), role.replace("_", "-")
+        context = signed_in_context(browser, live_server.url, user, phone=True)
         page = context.new_page()
-        sign_in(page, getattr(busy_world, role).email, PASSWORD)
+        page.goto("/")
+        screenshot(page, f"start-{name}-phone")
         visited, found = crawl(page, live_server.url, axed)
         context.close()
         print(f"{role} reached {len(visited)} pages: {visited}")
         # A crawl that finds nothing proves nothing: every role has a handful of pages linked from its start page.
         assert len(visited) >= 5, f"{role} reached only {visited}"
         problems.extend(f"{role}: {problem}" for problem in found)
+        problems.extend(
+            f"{role} at a desk: {problem}" for problem in start_page_at_a_desk(browser, live_server.url, user, name)
+        )
+        for size in ("phone", "desk"):
+            assert (SCREENSHOTS / f"start-{name}-{size}.png").stat().st_size > 0
     assert problems == [], "\n".join(problems)

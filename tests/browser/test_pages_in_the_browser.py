@@ -20,7 +20,6 @@ from tests.factories_evidence import make_evidence
 from tests.standards.conftest import api_document, plan_text
 
 
-
 @pytest.fixture
 def world(transactional_db: None) -> Any:
     standard = standard_import(plan=plan_text("ST1297"), api_document=api_document("ST1297")).standard
