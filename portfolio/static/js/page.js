@@ -1,4 +1,14 @@
-// Wide tables scroll inside their own box, never the page: a table a template did not put in a
+// Behaviour every page shares. Each part works without this script too; the script makes it better.
+
+// 1. An error summary (templates/registration/_form_errors.html) takes focus when the page loads, so the
+//    person hears "There is a problem" straight after a server-side error (autofocus does it too, where honoured).
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+})();
+
+// 2. Wide tables scroll inside their own box, never the page: a table a template did not put in a
 // <div class="table-scroll"> gets one here (the CSS keeps a table in bounds without this script, too).
 // When the box does scroll it becomes a named region in the tab order, so keyboard users can scroll it.
 (function () {
