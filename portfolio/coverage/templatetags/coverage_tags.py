@@ -5,15 +5,15 @@ register = template.Library()
 # Coverage is shown in three bands, each with a colour AND words (never colour alone): the legend on the cohort,
 # heat map and progress pages names them in the same words.
 BANDS = {
-    "low": "0–49 %",
-    "mid": "50–99 %",
+    "low": "0\u201349 %",  # en dash
+    "mid": "50\u201399 %",
     "full": "complete",
 }
 
 
 @register.filter
 def band(percent: float | None) -> str:
-    """The band a coverage percentage falls in: low (0–49), mid (50–99) or full (100)."""
+    """The band a coverage percentage falls in: low (0 to 49), mid (50 to 99) or full (100)."""
     value = float(percent or 0)
     if value >= 100:
         return "full"
