@@ -99,6 +99,7 @@ def test_evidence_from_upload_to_acceptance(
 
     # Before: one statement short of ready, as the dashboard says.
     sign_in(page, world.apprentice.email, PASSWORD)
+    page.goto(f"/progress/{apprenticeship.public_id}/")  # signing in lands on the start page since it exists
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
     expect(page.locator(".readiness")).to_contain_text("Not ready for assessment yet")
     expect(page.locator("ul.missing")).to_contain_text(LAST_MISSING)
