@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import EvidenceFile
@@ -111,13 +112,22 @@ def crawl(page: Page, origin: str, axed: set[str]) -> tuple[list[str], list[str]
     problems: list[str] = []
     while queue and len(visited) < MAX_PAGES:
         path, depth = queue.popleft()
-        response = page.goto(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as exc:
+            if "Download is starting" in str(exc):
+                continue  # a file, not a page
+            raise
         visited.append(path)
         if response is None or response.status != 200:
             problems.append(f"{path}: status {response.status if response else 'none'}")
             continue
-        # Shaped by where the page landed: /progress/ redirects to the apprentice's own /progress/<id>/.
         landed = urlsplit(page.url)
+        if f"{landed.scheme}://{landed.netloc}" != origin or "text/html" not in response.headers.get(
+            "content-type", ""
+        ):
+            continue  # a file shown inline (an image, a PDF) or a link to storage: not a page of ours
+        # Shaped by where the page landed: /progress/ redirects to the apprentice's own /progress/<id>/.
         seen.add(landed.path + (f"?{landed.query}" if landed.query else ""))
         kind = shape(landed.path, landed.query)
         if kind in PICTURED and kind not in axed:
