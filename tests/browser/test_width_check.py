@@ -9,9 +9,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page
 
-from tests.browser.checks import PHONE, width_problem
+from tests.browser.checks import PHONE, axe_problems, width_problem
 
 APP_CSS = settings.BASE_DIR / "portfolio" / "static" / "css" / "app.css"
+PAGE_JS = settings.BASE_DIR / "portfolio" / "static" / "js" / "page.js"
 OLD_CHECK = "() => document.scrollingElement.scrollWidth - window.innerWidth"
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 # A table of many AO cells, each with a hidden label: the cohort page's strip as it was.
@@ -48,3 +49,21 @@ def test_a_wide_table_in_its_scroll_box_with_the_apps_css_fits(phone: Page) -> N
     phone.add_style_tag(path=str(APP_CSS))
     assert width_problem(phone) is None
     assert phone.evaluate("() => document.querySelector('.table-scroll').scrollWidth") > PHONE["width"]
+
+
+def test_a_table_no_template_boxed_gets_a_named_focusable_scroll_box(phone: Page) -> None:
+    html = f'<!doctype html><html lang="en"><head>{VIEWPORT}<title>Deliveries</title></head>'
+    html += "<body><main><h1>Deliveries</h1>"
+    html += f"<table><caption>Latest deliveries</caption><tr>{CELLS}</tr></table>"
+    html += "<table><caption>Short</caption><tr><td>one cell</td></tr></table></main></body></html>"
+    phone.set_content(html)
+    phone.add_style_tag(path=str(APP_CSS))
+    phone.add_script_tag(path=str(PAGE_JS))
+    wide = phone.get_by_role("region", name="Latest deliveries")
+    assert wide.get_attribute("tabindex") == "0"
+    assert wide.locator("table").count() == 1
+    # A table that fits gets the box but no tab stop.
+    assert phone.locator(".table-scroll").count() == 2
+    assert phone.locator(".table-scroll[tabindex]").count() == 1
+    assert width_problem(phone) is None
+    assert axe_problems(phone) == []

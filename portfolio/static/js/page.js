@@ -32,8 +32,10 @@
     });
   }
   if (window.htmx) {
-    window.htmx.onLoad(wrap);
-  } else {
+    window.htmx.onLoad(wrap);  // the page at start-up and every piece htmx swaps in later
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { wrap(document.body); });
+  } else {
+    wrap(document.body);
   }
 })();
