@@ -114,7 +114,9 @@ def cohort_rows(*, user: Any, filters: dict[str, str]) -> QuerySet[Apprenticeshi
 
 
 def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
-    visible = cohort_list_for_user(user=user)
+    # Without order_by(), the model's default ordering (start date, id) joins the SELECT DISTINCT and every
+    # apprenticeship becomes its own row: each standard was listed once per apprentice.
+    visible = cohort_list_for_user(user=user).order_by()
     standards = visible.values_list("standard__public_id", "standard__reference", "standard__version").distinct()
     options = visible.exclude(option=None).values_list("option__public_id", "option__title").distinct()
     employers = visible.values_list("employer__public_id", "employer__name").distinct()

@@ -160,7 +160,8 @@ def user_list_for_user(*, user: Any) -> QuerySet[User]:
 
 
 def user_roles(*, user: Any) -> frozenset[str]:
-    """The kinds of access a person has, for navigation: "apprentice", "employer", "provider", "provider_admin"."""
+    """The kinds of access a person has, for navigation: "apprentice", "employer", "provider", "reviewer"
+    (an assessor or tutor, who accepts evidence), "provider_admin"."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     roles: set[str] = set()
@@ -171,6 +172,8 @@ def user_roles(*, user: Any) -> frozenset[str]:
         roles.add("employer")
     if member_roles & Membership.PROVIDER_ROLES or user.is_superuser:
         roles.add("provider")
+    if member_roles & {Membership.Role.ASSESSOR, Membership.Role.TUTOR}:
+        roles.add("reviewer")
     if Membership.Role.PROVIDER_ADMIN in member_roles or user.is_superuser:
         roles.add("provider_admin")
     return frozenset(roles)

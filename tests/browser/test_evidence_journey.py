@@ -161,7 +161,7 @@ def test_evidence_from_upload_to_acceptance(
     assessor.goto("/cohort/")
     row = assessor.locator(f"tr[data-apprenticeship='{apprenticeship.public_id}']")
     expect(row).to_contain_text("Ready")
-    expect(row).to_contain_text("100%")
+    expect(row).to_contain_text("complete")
     screenshot(assessor, "provider-cohort")
     assessor.goto("/readiness/")
     expect(assessor.locator(".feed")).to_contain_text("became ready for assessment")
