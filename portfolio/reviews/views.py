@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portfolio.core.errors import Conflict
+from portfolio.evidence.models import Evidence
 from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role
 from portfolio.reviews.roles import (
     EMPLOYER_REVIEWER_ROLES,
@@ -37,6 +38,13 @@ from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_c
 from portfolio.reviews.services.bulk import evidence_confirm_many
 from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
+
+# What happens next, by the state the provider's policy sent the item to.
+_SUBMITTED_NEXT = {
+    Evidence.State.SUBMITTED: "Submitted for review: your employer confirms it next, then your assessor.",
+    Evidence.State.CONFIRMED: "Submitted for review: your assessor accepts it next.",
+    Evidence.State.ACCEPTED: "Submitted and accepted: your provider needs no review for it.",
+}
 
 
 def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
@@ -205,5 +213,5 @@ def evidence_submit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         messages.error(request, exc.message)
     else:
         evidence.refresh_from_db()
-        messages.success(request, f"Submitted: it is now {evidence.get_state_display().lower()}.")
+        messages.success(request, _SUBMITTED_NEXT.get(evidence.state, "Submitted."))
     return redirect("evidence-detail-page", public_id=public_id)

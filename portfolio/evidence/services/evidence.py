@@ -15,7 +15,7 @@ from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.roles import author_role_for, kinds_for
 from portfolio.evidence.services.common import edit_check, reopen_if_submitted
-from portfolio.evidence.services.sweep import object_deletion_owe
+from portfolio.evidence.services.deletions import object_deletion_owe
 from portfolio.people.models import Apprenticeship
 
 _CLOSED = {Apprenticeship.Status.COMPLETED, Apprenticeship.Status.WITHDRAWN}

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.notify.models import Notification
@@ -55,7 +56,9 @@ def notification_send_email(*, notification_id: int) -> bool:
         if notification is None:
             return False
         notification.email_attempts += 1
-        link = f"{settings.SITE_URL.rstrip('/')}{notification.link}" if notification.link else settings.SITE_URL
+        # Through the "open" page, like the link on the site: following it from the email marks it read too.
+        opened = reverse("notification-open", kwargs={"public_id": notification.public_id})
+        link = f"{settings.SITE_URL.rstrip('/')}{opened}" if notification.link else settings.SITE_URL
         send_mail(
             subject=notification.title,
             message=f"{notification.body}\n\n{link}\n",
