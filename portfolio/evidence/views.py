@@ -114,7 +114,7 @@ def evidence_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if evidence.state == Evidence.State.RETURNED
         else None,
     }
-    if request.htmx:
+    if getattr(request, "htmx", False):  # django-htmx's middleware: true for htmx's own requests
         return render(request, "evidence/_files_and_submit.html", context)
     return render(request, "evidence/detail.html", context)
 

@@ -40,7 +40,7 @@ from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
 
 # What happens next, by the state the provider's policy sent the item to.
-_SUBMITTED_NEXT = {
+_SUBMITTED_NEXT: dict[str, str] = {
     Evidence.State.SUBMITTED: "Submitted for review: your employer confirms it next, then your assessor.",
     Evidence.State.CONFIRMED: "Submitted for review: your assessor accepts it next.",
     Evidence.State.ACCEPTED: "Submitted and accepted: your provider needs no review for it.",

@@ -56,8 +56,7 @@ def returned_world(transactional_db: None) -> Any:
     # A file the checks rejected after the return (a photo format that is not allowed).
     make_file(evidence=evidence, state=EvidenceFile.State.REJECTED, name="site-photo.heic")
     coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk])
-    world.evidence = evidence
-    return world
+    return world, evidence
 
 
 def _fits_the_phone(page: Page, size: str) -> None:
@@ -76,8 +75,7 @@ def test_the_apprentice_fixes_a_returned_item(
     tmp_path: Path,
 ) -> None:
     page: Page = request.getfixturevalue("phone_page" if size == "phone" else "page")
-    world = returned_world
-    evidence = world.evidence
+    world, evidence = returned_world
     upload = tmp_path / "signed-risk-assessment.pdf"
     upload.write_bytes(pdf())
 
@@ -127,6 +125,7 @@ def test_the_apprentice_fixes_a_returned_item(
     expect(files).to_contain_text("signed-risk-assessment.pdf")
     evidence.refresh_from_db()
     expect(page.locator("#submit-form input[name=expected_version]")).to_have_value(str(evidence.version))
+    expect(page.locator("#evidence-version")).to_have_text(f"(version {evidence.version})")  # out of band
     _fits_the_phone(page, size)
     screenshot(page, f"apprentice-evidence-fixed-{size}")
 
@@ -153,7 +152,7 @@ def test_the_progress_page_shows_each_ao_first_and_opens_one_at_a_time(
     returned_world: Any, size: str, request: pytest.FixtureRequest, live_server: Any
 ) -> None:
     page: Page = request.getfixturevalue("phone_page" if size == "phone" else "page")
-    world = returned_world
+    world, _ = returned_world
     sign_in(page, world.apprentice.email, PASSWORD)
     page.goto(f"/progress/{world.apprenticeship.public_id}/")
     groups = page.locator("details.ao-group")
@@ -180,9 +179,9 @@ def test_the_tag_pickers_save_button_is_on_screen_without_scrolling_to_the_end(
     returned_world: Any, size: str, request: pytest.FixtureRequest, live_server: Any
 ) -> None:
     page: Page = request.getfixturevalue("phone_page" if size == "phone" else "page")
-    world = returned_world
+    world, evidence = returned_world
     sign_in(page, world.apprentice.email, PASSWORD)
-    page.goto(f"/evidence/{world.evidence.public_id}/tags/")
+    page.goto(f"/evidence/{evidence.public_id}/tags/")
     save = page.get_by_role("button", name="Save tags")
     expect(save).to_be_in_viewport()
     page.locator("input[name=statements][value=K10]").check()
@@ -192,4 +191,4 @@ def test_the_tag_pickers_save_button_is_on_screen_without_scrolling_to_the_end(
     screenshot(page, f"apprentice-tags-{size}")
     save.click()
     expect(page.locator(".messages")).to_contain_text("Tags saved")
-    assert sorted(world.evidence.tags.values_list("statement__code", flat=True)) == ["K10", "K9"]
+    assert sorted(evidence.tags.values_list("statement__code", flat=True)) == ["K10", "K9"]

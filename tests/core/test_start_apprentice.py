@@ -65,7 +65,8 @@ def test_the_start_page_says_what_to_do_next_with_links(client: Client) -> None:
     assert "Add the signed risk assessment, please." in page
     assert "1 returned" in page
     # Rejected files: which item, why, and the way to remove it.
-    assert "rig.heic" in page and "the file is not an allowed type" in page
+    assert "rig.heic" in page
+    assert "the file is not an allowed type" in page
     assert f"/evidence/{with_rejected.public_id}/files/{rejected.public_id}/remove/" in page
     # Drafts, with what each still needs.
     assert f'<a href="/evidence/{draft.public_id}/">Lighting plot draft</a>' in page
@@ -79,15 +80,14 @@ def test_the_start_page_says_what_to_do_next_with_links(client: Client) -> None:
     assert "Your employer to confirm (1)" in page
     assert f'<a href="/evidence/{waiting.public_id}/">Get-in schedule</a>' in page
     # Nobody else's.
-    assert "Someone else" not in page and "Not for you" not in page
+    assert "Someone else" not in page
+    assert "Not for you" not in page
 
 
 @pytest.mark.django_db
 def test_without_an_employer_step_submitted_work_waits_on_the_provider(client: Client) -> None:
     world = _world()
-    ReviewPolicy.objects.update_or_create(
-        provider=world.provider, defaults={"require_employer_confirmation": False}
-    )
+    ReviewPolicy.objects.update_or_create(provider=world.provider, defaults={"require_employer_confirmation": False})
     waiting = _item(world, title="Show report")
     evidence_submit(actor=world.apprentice, evidence=waiting, expected_version=waiting.version)
 
@@ -127,5 +127,6 @@ def test_the_start_page_takes_the_same_number_of_queries_for_many_items(client: 
     few = count()
     fill(13)  # past the 10 shown per list, so the totals are counted too
     page = client.get("/").content.decode()
-    assert "15 returned" in page and "All 15 returned items" in page
+    assert "15 returned" in page
+    assert "All 15 returned items" in page
     assert count() <= few + 4  # the totals' counts, once per list: never a query per item

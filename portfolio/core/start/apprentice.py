@@ -80,12 +80,11 @@ def _routes(user: Any) -> list[Route]:
 
 def tasks(*, user: Any) -> dict[str, Any]:
     drafts = evidence_list_for_user(user=user).filter(state=Evidence.State.DRAFT, author=user).order_by("-updated_at")
-    waiting = waiting_list_for_apprentice(user=user)
     return {
         "returned": _listed(returned_list_for_user(user=user)),
         "rejected_files": _listed(evidence_file_rejected_list_for_user(user=user)),
         "drafts": _listed(drafts),
         "routes": _routes(user),
-        "waiting_employer": _listed(waiting.filter(waiting_on="employer")),
-        "waiting_provider": _listed(waiting.filter(waiting_on="provider")),
+        "waiting_employer": _listed(waiting_list_for_apprentice(user=user, waiting_on="employer")),
+        "waiting_provider": _listed(waiting_list_for_apprentice(user=user, waiting_on="provider")),
     }

@@ -10,10 +10,10 @@ from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import ReviewPolicy
 
 
-def waiting_list_for_apprentice(*, user: Any) -> QuerySet[Evidence]:
-    """The user's own evidence in review, oldest submission first, each annotated with `waiting_on`:
-    "employer" (to confirm) or "provider" (to accept). The policy is read at query time, as the queues do:
-    without an employer step, submitted evidence waits on the provider."""
+def waiting_list_for_apprentice(*, user: Any, waiting_on: str) -> QuerySet[Evidence]:
+    """The user's own evidence in review waiting on `waiting_on`: "employer" (to confirm) or "provider" (to
+    accept), oldest submission first. The policy is read at query time, as the queues do: without an
+    employer step, submitted evidence waits on the provider."""
     if not getattr(user, "is_authenticated", False):
         return Evidence.objects.none()
     no_employer_step = Exists(
@@ -32,5 +32,6 @@ def waiting_list_for_apprentice(*, user: Any) -> QuerySet[Evidence]:
                 output_field=CharField(),
             )
         )
+        .filter(waiting_on=waiting_on)
         .order_by("submitted_at", "id")
     )
