@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from portfolio.coverage.services.compute import coverage_recompute
@@ -59,7 +60,16 @@ def returned_world(transactional_db: None) -> Any:
     return world, evidence
 
 
+def _accessible(page: Page) -> None:
+    """axe-core on the page as it is: no serious or critical violation."""
+    violations = Axe().run(page).response["violations"]
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    bad = [item for item in bad if item[1] in ("serious", "critical")]
+    assert not bad, f"{page.url}: {bad}"
+
+
 def _fits_the_phone(page: Page, size: str) -> None:
+    _accessible(page)
     if size == "phone":
         wider = page.evaluate(WIDER_THAN_THE_PHONE)
         assert wider <= 0, f"{page.url} is {wider} px wider than 390: {page.evaluate(PAST_THE_EDGE)}"
