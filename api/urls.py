@@ -130,6 +130,11 @@ urlpatterns = [
         name="api-evidence-file-list",
     ),
     path(
+        "evidence/<uuid:public_id>/files/<uuid:file_id>/",
+        evidence_files.EvidenceFileDetailView.as_view(),
+        name="api-evidence-file-detail",
+    ),
+    path(
         "evidence/<uuid:public_id>/files/<uuid:file_id>/complete/",
         evidence_files.EvidenceFileCompleteView.as_view(),
         name="api-evidence-file-complete",

@@ -1,4 +1,5 @@
-"""Evidence files: an upload slot (a presigned POST straight to storage), "complete", and a download link."""
+"""Evidence files: an upload slot (a presigned POST straight to storage), "complete", a download link, and
+removal of a file (a rejected one, or one the author no longer wants)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.evidence.base import CONFLICT, REFUSED, EvidenceAPIView
-from api.evidence.serializers import DownloadOut, EvidenceFileOut, UploadSlotIn, UploadSlotOut
+from api.evidence.serializers import DownloadOut, EvidenceFileOut, EvidenceOut, UploadSlotIn, UploadSlotOut
 from api.idempotency import idempotent
 from portfolio.evidence.selectors import evidence_file_get_for_user, evidence_get_for_user
 from portfolio.evidence.services.files import (
     evidence_file_complete,
     evidence_file_download_link,
+    evidence_file_remove,
     evidence_file_slot_open,
 )
 
@@ -93,3 +95,21 @@ class EvidenceFileDownloadView(EvidenceAPIView):
         file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
         link = evidence_file_download_link(file=file)
         return Response(DownloadOut({"url": absolute(request, link.url), "expires_at": link.expires_at}).data)
+
+
+class EvidenceFileDetailView(EvidenceAPIView):
+    @extend_schema(
+        operation_id="evidence_files_destroy",
+        request=None,
+        responses={200: EvidenceOut, 403: REFUSED, 409: CONFLICT},
+        description="Removes a file from the item (a rejected one, or one no longer wanted) and deletes its "
+        "object from storage; the audit log records it. Only the item's author may (403). A file is a counted "
+        "part: once the item left draft, removing one is a change like adding one, so the version grows, "
+        "earlier review decisions no longer hold, and a confirmed or accepted item goes back to `submitted` "
+        "for a fresh sign-off. Refused for a withdrawn item (409 `evidence_withdrawn`). Answers the item as it "
+        "is now, with its new `version` for the next submit.",
+    )
+    def delete(self, request: Request, public_id: uuid.UUID, file_id: uuid.UUID) -> Response:
+        file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
+        evidence_file_remove(actor=request.user, file=file, request=request)
+        return Response(EvidenceOut(evidence_get_for_user(user=request.user, public_id=public_id)).data)

@@ -37,10 +37,32 @@ class StatementRow:
 
 
 @dataclass
+class AOGroup:
+    """One AO's bar and its statements: a phone shows the bars first and opens one AO at a time."""
+
+    row: AOCoverage
+    statements: list[StatementRow]
+
+
+@dataclass
 class RouteView:
     core: list[AOCoverage]
     option: list[AOCoverage]
     statements: list[StatementRow]
+
+    def _groups(self, rows: list[AOCoverage]) -> list[AOGroup]:
+        by_outcome: dict[str, list[StatementRow]] = {}
+        for statement in self.statements:
+            by_outcome.setdefault(statement.outcome_code, []).append(statement)
+        return [AOGroup(row=row, statements=by_outcome.get(row.outcome.code, [])) for row in rows]
+
+    @property
+    def core_groups(self) -> list[AOGroup]:
+        return self._groups(self.core)
+
+    @property
+    def option_groups(self) -> list[AOGroup]:
+        return self._groups(self.option)
 
 
 def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:

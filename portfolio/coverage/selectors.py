@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from portfolio.coverage import sql
-from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
+from portfolio.coverage.models import AOCoverage, CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
 from portfolio.reviews.models import ReviewPolicy
@@ -42,6 +42,19 @@ def coverage_summary_for(*, apprenticeship: Apprenticeship) -> tuple[CoverageSum
     summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).first()
     stale = CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists()
     return summary, stale
+
+
+def ao_coverage_list_for_user(*, user: Any, apprentice_only: bool = False) -> QuerySet[AOCoverage]:
+    """Stored per-AO coverage of the apprenticeships the user may see (only their own as the apprentice, with
+    `apprentice_only`), in route order."""
+    apprenticeships = apprenticeship_list_for_user(user=user)
+    if apprentice_only:
+        apprenticeships = apprenticeships.filter(apprentice_id=user.pk)
+    return (
+        AOCoverage.objects.filter(apprenticeship__in=apprenticeships.values("pk"))
+        .select_related("outcome")
+        .order_by("apprenticeship_id", "outcome__position")
+    )
 
 
 def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:

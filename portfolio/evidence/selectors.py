@@ -46,3 +46,18 @@ def evidence_file_get_for_user(
         )
     except (EvidenceFile.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("Not found.") from exc
+
+
+def evidence_file_rejected_list_for_user(*, user: Any) -> QuerySet[EvidenceFile]:
+    """Rejected files on items the user wrote and may still change: each one blocks its item's submission
+    until it is removed. Newest rejection first."""
+    return (
+        EvidenceFile.objects.select_related("evidence")
+        .filter(
+            state=EvidenceFile.State.REJECTED,
+            evidence__author=user,
+            evidence__apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk"),
+        )
+        .exclude(evidence__state=Evidence.State.WITHDRAWN)
+        .order_by("-rejected_at", "-id")
+    )

@@ -11,6 +11,11 @@ urlpatterns = [
     path("evidence/<uuid:public_id>/delete/", views.evidence_delete, name="evidence-delete-page"),
     path("evidence/<uuid:public_id>/tags/", views.evidence_tags, name="evidence-tags-page"),
     path(
+        "evidence/<uuid:public_id>/files/<uuid:file_id>/remove/",
+        views.evidence_file_remove_page,
+        name="evidence-file-remove-page",
+    ),
+    path(
         "evidence/<uuid:public_id>/files/<uuid:file_id>/download/",
         views.evidence_file_download,
         name="evidence-file-download-page",

@@ -1,5 +1,6 @@
 """Evidence pages. Reads go through the scoped selectors (404 when not yours), writes through the services;
-the upload widget (static/js/evidence-upload.js) uses the same API as every other client."""
+the upload widget (static/js/evidence-upload.js) uses the same API as every other client. Destructive actions
+(remove a file, delete a draft) ask on a page of their own first, so one stray tap on a phone does nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.forms import EvidenceForm
@@ -20,9 +22,10 @@ from portfolio.evidence.roles import author_role_for, kinds_for, may_edit, may_t
 from portfolio.evidence.route import route_outcomes
 from portfolio.evidence.selectors import evidence_file_get_for_user, evidence_get_for_user, evidence_list_for_user
 from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
-from portfolio.evidence.services.files import evidence_file_download_link
+from portfolio.evidence.services.files import evidence_file_download_link, evidence_file_remove
 from portfolio.evidence.services.tags import evidence_tags_set
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
+from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.roles import submitter_role
 from portfolio.reviews.selectors.evidence import decision_list_for_evidence
 from portfolio.reviews.services.submit import SUBMITTABLE
@@ -87,20 +90,32 @@ def evidence_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def evidence_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The item; to htmx (after uploads) only the part that changes with its files: the file table and the
+    submit form together, so the form always carries the version the files made."""
     evidence = evidence_get_for_user(user=request.user, public_id=public_id)
+    decisions = list(decision_list_for_evidence(evidence=evidence))
+    files = list(evidence.files.all())
     context = {
         "evidence": evidence,
         "apprenticeship": evidence.apprenticeship,
-        "files": evidence.files.all(),
+        "files": files,
+        "rejected_files": [file for file in files if file.state == file.State.REJECTED],
         "tags": evidence.tags.all(),
         "can_edit": may_edit(user=request.user, evidence=evidence),
         "can_tag": may_tag(user=request.user, evidence=evidence),
         "can_delete": evidence.author_id == request.user.pk and not evidence.ever_submitted,
         "can_submit": evidence.state in SUBMITTABLE
         and submitter_role(user=request.user, evidence=evidence) is not None,
-        "decisions": decision_list_for_evidence(evidence=evidence),
+        "decisions": decisions,
+        # The comment of the return that sent the item back: what the apprentice has to act on, shown first.
+        "last_return": next((d for d in reversed(decisions) if d.action == ReviewDecision.Action.RETURN), None)
+        if evidence.state == Evidence.State.RETURNED
+        else None,
     }
+    if getattr(request, "htmx", False):  # django-htmx's middleware: true for htmx's own requests
+        return render(request, "evidence/_files_and_submit.html", context)
     return render(request, "evidence/detail.html", context)
 
 
@@ -126,10 +141,18 @@ def evidence_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "evidence/form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def evidence_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """GET asks "are you sure?"; POST deletes the draft."""
     evidence = evidence_get_for_user(user=request.user, public_id=public_id)
+    if evidence.author_id != request.user.pk:
+        raise PermissionDenied("Only the author of this evidence can delete it.")
+    if request.method == "GET":
+        if evidence.ever_submitted:
+            messages.error(request, f"“{evidence.title}” was submitted, so it cannot be deleted: withdraw it instead.")
+            return redirect("evidence-detail-page", public_id=evidence.public_id)
+        return render(request, "evidence/delete_confirm.html", {"evidence": evidence, "files": evidence.files.all()})
     try:
         evidence_delete_draft(actor=request.user, evidence=evidence, request=request)
     except EvidenceRefused as exc:
@@ -137,6 +160,26 @@ def evidence_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return redirect("evidence-detail-page", public_id=evidence.public_id)
     messages.success(request, f"“{evidence.title}” was deleted.")
     return redirect("apprenticeship-evidence-page", public_id=evidence.apprenticeship.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evidence_file_remove_page(request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID) -> HttpResponse:
+    """GET asks "are you sure?" (and says what removing does to a submitted item); POST removes the file."""
+    file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
+    evidence = file.evidence
+    if not may_edit(user=request.user, evidence=evidence):
+        raise PermissionDenied("Only the author of this evidence can remove its files.")
+    if request.method == "GET":
+        return render(request, "evidence/file_remove_confirm.html", {"evidence": evidence, "file": file})
+    try:
+        evidence = evidence_file_remove(actor=request.user, file=file, request=request)
+    except EvidenceRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        follow = " Upload a corrected file below, then submit it again." if evidence.state in SUBMITTABLE else ""
+        messages.success(request, f"{file.original_name} was removed.{follow}")
+    return redirect("evidence-detail-page", public_id=evidence.public_id)
 
 
 @require_http_methods(["GET", "POST"])

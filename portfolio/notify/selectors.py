@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 
 from portfolio.notify.models import Notification
 
@@ -18,3 +21,11 @@ def notification_unread_count(*, user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Notification:
+    """One of the user's own notifications; anyone else's is a 404, like a missing one."""
+    try:
+        return Notification.objects.get(recipient=user, public_id=public_id)
+    except (Notification.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("Not found.") from exc

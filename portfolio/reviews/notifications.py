@@ -62,7 +62,8 @@ def notify_for_state(*, evidence: Evidence, actor: Any, comment: str = "") -> No
     elif state == Evidence.State.RETURNED:
         recipients = [apprentice]
         kind, title = "evidence.returned", f"Your evidence '{evidence.title}' was returned for changes"
-        link = "/reviews/returned/"
+        # Straight to the item, where the comment is shown first: the list of returned items is one tap too far.
+        link = f"/evidence/{evidence.public_id}/"
     else:
         return
     recipients = [user for user in recipients if user.pk != getattr(actor, "pk", None)]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portfolio.core.errors import Conflict
 from portfolio.evidence.errors import EvidenceRefused
+from portfolio.evidence.models import Evidence
 from portfolio.evidence.previews import evidence_file_preview_link, file_preview_kind
 from portfolio.evidence.selectors import evidence_file_get_for_user
 from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role
@@ -41,6 +42,13 @@ from portfolio.reviews.services.bulk import evidence_confirm_many
 from portfolio.reviews.services.submit import evidence_submit
 
 QUEUE_LIMIT = 200  # oldest first: the rest show once these are decided
+
+# What happens next, by the state the provider's policy sent the item to.
+_SUBMITTED_NEXT: dict[str, str] = {
+    Evidence.State.SUBMITTED: "Submitted for review: your employer confirms it next, then your assessor.",
+    Evidence.State.CONFIRMED: "Submitted for review: your assessor accepts it next.",
+    Evidence.State.ACCEPTED: "Submitted and accepted: your provider needs no review for it.",
+}
 
 
 def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
@@ -220,5 +228,5 @@ def evidence_submit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         messages.error(request, exc.message)
     else:
         evidence.refresh_from_db()
-        messages.success(request, f"Submitted: it is now {evidence.get_state_display().lower()}.")
+        messages.success(request, _SUBMITTED_NEXT.get(evidence.state, "Submitted."))
     return redirect("evidence-detail-page", public_id=public_id)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from portfolio.notify.services.notifications import notify_users
 from portfolio.people.models import Membership
 from portfolio.people.services.invitations import invitation_create
 from tests.evidence.registry_fixtures import evidence_file_kwargs, evidence_kwargs, verified_file_kwargs
@@ -76,6 +77,11 @@ def _pending_invitation(w: World) -> dict[str, Any]:
         actor=w.admin, email="new.contact@example.org", role=Membership.Role.MENTOR, organisation=w.employer
     )
     return {"public_id": issued.invitation.public_id}
+
+
+def _apprentice_notification(w: World) -> dict[str, Any]:
+    [notification] = notify_users(recipients=[w.apprentice], kind="test", title="Look", link="/evidence/")
+    return {"public_id": notification.public_id}
 
 
 def _mentor_membership(w: World) -> dict[str, Any]:
@@ -278,6 +284,8 @@ ROUTES: dict[str, Route] = {
     # Notifications: everyone signed in has their own; nobody sees another's (tests/notify covers that).
     "notification-list": route(GET="302 200 200 200 200 200 200 200"),
     "notification-mark-read": route(GET="405 405 405 405 405 405 405 405", POST="302 302 302 302 302 302 302 302"),
+    # Opening one marks it read and follows its link: the recipient's own only, anyone else's is a 404.
+    "notification-open": route(_apprentice_notification, GET="302 302 404 404 404 404 404 404"),
     "api-notification-list": route(GET=SIGNED_IN_200),
     "api-notification-mark-read": route(POST="401 200 200 200 200 200 200 200"),
     # Standards catalogue: reference data every signed-in user may read; imports are for provider admins of
@@ -386,6 +394,8 @@ ROUTES: dict[str, Route] = {
         ),
     ),
     "api-evidence-file-complete": route(evidence_file_kwargs, POST="401 200 404 403 404 403 403 404"),
+    # Only the item's author removes a file; whoever may not see the item gets a 404.
+    "api-evidence-file-detail": route(evidence_file_kwargs, DELETE="401 200 404 403 404 403 403 404"),
     "api-evidence-file-download": route(verified_file_kwargs, GET=OWN_WORLD_SEES),
     "api-evidence-tags": route(
         evidence_kwargs,
@@ -402,7 +412,13 @@ ROUTES: dict[str, Route] = {
     "evidence-edit-page": route(
         evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 200 404 403 404 403 403 404"
     ),
-    "evidence-delete-page": route(evidence_kwargs, POST="302 302 404 403 404 403 403 404"),
+    # GET asks for confirmation; POST deletes.
+    "evidence-delete-page": route(
+        evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
+    ),
+    "evidence-file-remove-page": route(
+        evidence_file_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
+    ),
     "evidence-tags-page": route(
         evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
     ),

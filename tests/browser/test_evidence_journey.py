@@ -100,7 +100,9 @@ def test_evidence_from_upload_to_acceptance(
     # Before: one statement short of ready, as the dashboard says.
     sign_in(page, world.apprentice.email, PASSWORD)
     expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
-    page.goto(f"/progress/{apprenticeship.public_id}/")
+    # The start page says what is missing per AO and links to the progress page.
+    expect(page.locator("#task-missing-1")).to_contain_text(f"Missing: {LAST_MISSING}")
+    page.locator("#task-missing-1").get_by_role("link", name=re.compile("^Evidence what is still missing")).click()
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
     expect(page.locator(".readiness")).to_contain_text("Not ready for assessment yet")
     expect(page.locator("ul.missing")).to_contain_text(LAST_MISSING)

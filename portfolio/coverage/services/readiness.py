@@ -118,18 +118,20 @@ def _signal(event: ReadinessEvent) -> None:
     coverage = event.coverage
     if event.ready:
         title = f"{name} is ready for assessment ({standard})"
+        own_title = f"You are ready for assessment ({standard})"
         body = f"Every assessment outcome is fully evidenced: {coverage['covered']} of {coverage['mapped']} statements."
     else:
         title = f"{name} is no longer ready for assessment ({standard})"
+        own_title = f"You are no longer ready for assessment ({standard})"
         missing = ", ".join(coverage["missing"][:10]) or "a readiness gate is not met"
         body = f"{coverage['covered']} of {coverage['mapped']} statements covered. Missing: {missing}."
-    notify_users(
-        recipients=readiness_recipients(apprenticeship=apprenticeship),
-        kind=event.kind,
-        title=title,
-        body=body,
-        link=reverse("apprenticeship-detail-page", kwargs={"public_id": apprenticeship.public_id}),
-    )
+    link = reverse("apprenticeship-detail-page", kwargs={"public_id": apprenticeship.public_id})
+    recipients = readiness_recipients(apprenticeship=apprenticeship)
+    # The apprentice is told about themselves in the second person, everyone else by name.
+    own = [person for person in recipients if person.pk == apprenticeship.apprentice_id]
+    others = [person for person in recipients if person.pk != apprenticeship.apprentice_id]
+    notify_users(recipients=own, kind=event.kind, title=own_title, body=body, link=link)
+    notify_users(recipients=others, kind=event.kind, title=title, body=body, link=link)
     webhook_deliveries_create(
         provider_id=apprenticeship.provider_id,
         event=event.kind,

@@ -15,7 +15,7 @@ from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.roles import author_role_for, kinds_for
 from portfolio.evidence.services.common import edit_check, reopen_if_submitted
-from portfolio.evidence.services.sweep import object_deletion_owe
+from portfolio.evidence.services.deletions import file_objects_owe_deletion
 from portfolio.people.models import Apprenticeship
 
 _CLOSED = {Apprenticeship.Status.COMPLETED, Apprenticeship.Status.WITHDRAWN}
@@ -123,13 +123,8 @@ def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpReques
             status=409,
         )
     files = list(evidence.files.values_list("object_key", "verified_key", "slot_expires_at"))
-    # The debt is written with the deletion, so a lost task cannot leave the objects behind for good. The
-    # verified copy goes too; its debt is dropped at once, since no slot can write it again.
-    owed = [(key, slot_expires_at) for key, _, slot_expires_at in files]
-    owed += [(verified, timezone.now()) for _, verified, _ in files if verified]
-    keys = [key for key, _ in owed]
-    for key, slot_expires_at in owed:
-        object_deletion_owe(key=key, slot_expires_at=slot_expires_at, reason="draft deleted")
+    # The debt is written with the deletion, so a lost task cannot leave the objects behind for good.
+    keys = file_objects_owe_deletion(files=files, reason="draft deleted")
     audit_record(
         actor=actor,
         action="evidence.deleted",

@@ -27,6 +27,7 @@ from portfolio.audit.services import audit_record
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.evidence.services.common import edit_check, reopen_if_submitted
+from portfolio.evidence.services.deletions import file_objects_owe_deletion
 from portfolio.evidence.upload_slots import UploadSlot, slot_is_expired, upload_slot_open
 from portfolio.people.models import Apprenticeship
 from portfolio.storage import delete_object, presign_get
@@ -234,6 +235,45 @@ def evidence_file_reject(
         request=request,
     )
     return file
+
+
+@transaction.atomic
+def evidence_file_remove(*, actor: Any, file: EvidenceFile, request: HttpRequest | None = None) -> Evidence:
+    """Remove one file from an item (a rejected one, or one the author no longer wants); its object leaves
+    storage after commit.
+
+    A file is a counted part (its hash is in the fingerprint a sign-off covers), so removing it is a change
+    like adding one: on a draft nothing more happens; once the item left draft the version grows and live
+    decisions end, and a confirmed or accepted item goes back to submitted for a fresh sign-off. Only the
+    author may remove files, and nothing changes on a withdrawn item (edit_check).
+    """
+    evidence = Evidence.objects.select_for_update().select_related("apprenticeship").get(pk=file.evidence_id)
+    edit_check(actor=actor, evidence=evidence)
+    file = EvidenceFile.objects.select_for_update().get(pk=file.pk)
+    # The debt is written with the deletion: a lost task cannot leave the objects behind for good.
+    keys = file_objects_owe_deletion(
+        files=[(file.object_key, file.verified_key, file.slot_expires_at)], reason="file removed"
+    )
+    audit_record(
+        actor=actor,
+        action="evidence.file_removed",
+        target=evidence,
+        changes={
+            "file": str(file.public_id),
+            "name": file.original_name,
+            "state": file.state,
+            "sha256": file.sha256,
+            "rejection_reason": file.rejection_reason,
+        },
+        request=request,
+    )
+    file.delete()
+    reopen_if_submitted(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")
+    from workers.tasks.evidence import delete_evidence_objects
+
+    transaction.on_commit(lambda: delete_evidence_objects.delay(keys))
+    evidence.refresh_from_db()
+    return evidence
 
 
 def evidence_file_download_link(*, file: EvidenceFile, inline: bool = False) -> DownloadLink:

@@ -25,8 +25,6 @@ STUCK_AFTER = timedelta(minutes=10)
 # Well past the slot's own expiry: a POST that started just before expiry has long finished by then.
 ABANDONED_AFTER = timedelta(hours=1)
 BATCH = 500
-# A POST that started just before its slot expired may still be arriving for a little while.
-SLOT_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -66,14 +64,6 @@ def evidence_file_abandon(*, file_id: int) -> int:
             actor=None,
         )
     return 1
-
-
-def object_deletion_owe(*, key: str, slot_expires_at: datetime, reason: str) -> None:
-    """Record, in the caller's transaction, that this object must leave storage (and stay gone)."""
-    keep_until = slot_expires_at + SLOT_MARGIN if slot_expires_at > timezone.now() else None
-    PendingObjectDeletion.objects.update_or_create(
-        object_key=key, defaults={"reason": reason[:64], "keep_until": keep_until}
-    )
 
 
 def pending_object_deletions_process(*, keys: list[str], now: datetime | None = None) -> int:

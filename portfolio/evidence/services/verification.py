@@ -19,8 +19,9 @@ from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
 from portfolio.evidence.services.common import reopen_if_submitted
+from portfolio.evidence.services.deletions import object_deletion_owe
 from portfolio.evidence.services.files import evidence_file_reject
-from portfolio.evidence.services.sweep import object_deletion_owe, pending_object_deletions_process
+from portfolio.evidence.services.sweep import pending_object_deletions_process
 from portfolio.evidence.verification import VerificationResult, verify_object
 from portfolio.storage import ObjectChanged, StorageError, copy_to_verified, delete_object, verified_key_for
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.mail.services import mail_enqueue
@@ -46,7 +47,9 @@ def notify_users(
 
 
 def notification_email_body(*, notification: Notification) -> str:
-    link = f"{settings.SITE_URL.rstrip('/')}{notification.link}" if notification.link else settings.SITE_URL
+    # Through the "open" page, like the link on the site: following it from the email marks it read too.
+    opened = reverse("notification-open", kwargs={"public_id": notification.public_id})
+    link = f"{settings.SITE_URL.rstrip('/')}{opened}" if notification.link else settings.SITE_URL
     return f"{notification.body}\n\n{link}\n"
 
 

@@ -28,7 +28,10 @@ def _readiness_errors(evidence: Evidence) -> dict[str, list[str]]:
     for file in evidence.files.exclude(state=EvidenceFile.State.VERIFIED).order_by("created_at", "id"):
         if file.state == EvidenceFile.State.REJECTED:
             reason = f": {file.rejection_reason}" if file.rejection_reason else ""
-            file_errors.append(f"'{file.original_name}' was rejected{reason}. Remove it, or upload it again.")
+            file_errors.append(
+                f"'{file.original_name}' was rejected{reason}. Remove it (the Remove button beside it on the "
+                "evidence page, or DELETE the file in the API), then upload a corrected file if you need one."
+            )
         else:
             file_errors.append(
                 f"'{file.original_name}' is still being uploaded or checked. Wait until it is verified, or remove it."

@@ -1,4 +1,5 @@
-// Tag picker search: hides statements (and whole AOs) that do not match the words typed.
+// Tag picker search: hides statements (and whole AOs) that do not match the words typed; the sticky save bar
+// says how many statements are chosen.
 (function () {
   "use strict";
   var picker = document.querySelector("[data-tag-picker]");
@@ -17,4 +18,10 @@
       outcome.hidden = shown === 0;
     });
   });
+  var count = picker.querySelector("[data-chosen-count]");
+  if (count) {
+    picker.addEventListener("change", function () {
+      count.textContent = picker.querySelectorAll("input[name=statements]:checked").length + " chosen";
+    });
+  }
 })();

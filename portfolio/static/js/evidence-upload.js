@@ -114,21 +114,5 @@
     if (event.dataTransfer && event.dataTransfer.files.length) sendAll(event.dataTransfer.files);
   });
 })();
-
-// When every upload has its result, refresh the page's file table in place (download links, states), keeping
-// the per-file results above it on screen.
-(function () {
-  "use strict";
-  document.addEventListener("evidence:uploads-done", function () {
-    fetch(window.location.href, { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (html) {
-        if (!html) return;
-        var selector = 'table[aria-labelledby="files-heading"]';
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(selector);
-        var current = document.querySelector(selector);
-        if (fresh && current) current.replaceWith(fresh);
-      })
-      .catch(function () { /* the results list already says what happened */ });
-  });
-})();
+// When every upload has its result, htmx (hx-trigger on #files-and-submit) reloads the file table and the
+// submit form together from the server, so the form carries the version the uploads made.

@@ -1,0 +1,28 @@
+"""Readiness is announced to the apprentice in the second person, and to everyone else by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from portfolio.notify.models import Notification
+from tests.coverage.test_coverage_rules import ACCEPTED, _recompute, setup  # noqa: F401 - setup is a fixture
+from tests.factories_coverage import confirm_behaviour, make_evidence
+
+
+@pytest.mark.django_db
+def test_the_apprentice_is_told_you_are_ready_and_reviewers_are_told_their_name(setup: tuple) -> None:  # noqa: F811
+    catalogue, world = setup
+    s, a = catalogue.statements, world.apprenticeship
+    make_evidence(apprenticeship=a, files=(), tags={s["K3"]: ACCEPTED, s["S3"]: ACCEPTED})
+    confirm_behaviour(apprenticeship=a, statement=s["B1"], by=world.line_manager)
+    confirm_behaviour(apprenticeship=a, statement=s["B2"], by=world.line_manager)
+    Notification.objects.all().delete()
+
+    assert _recompute(a.pk).ready is True
+
+    own = Notification.objects.get(recipient=world.apprentice, kind="readiness.ready")
+    assert own.title.startswith("You are ready for assessment")
+    name = world.apprentice.get_full_name() or world.apprentice.email
+    others = Notification.objects.filter(kind="readiness.ready").exclude(recipient=world.apprentice)
+    assert others.exists()
+    assert {n.title.split(" is ready")[0] for n in others} == {name}
