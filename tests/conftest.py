@@ -254,6 +254,16 @@ def celery_worker(
     log.close()
 
 
+@pytest.fixture
+def mail_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mail outbox's send task runs in this process at commit, into Django's test outbox (`mail.outbox`),
+    instead of waiting for a worker. Set on the Celery app itself: a value another test once set on app.conf
+    would hide the Django setting."""
+    from workers.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is slow by design; tests create many accounts and need none of that cost.

@@ -45,7 +45,9 @@ def fits(page: Page, size: str) -> None:
 
 
 @pytest.fixture(params=["phone", "desk"])
-def sized_page(request: Any, browser: Browser, live_server: Any, insecure_cookies: None) -> Iterator[Page]:
+def sized_page(
+    request: Any, browser: Browser, live_server: Any, insecure_cookies: None, mail_in_process: None
+) -> Iterator[Page]:
     phone = request.param == "phone"
     context = browser.new_context(
         base_url=live_server.url, viewport=SIZES[request.param], is_mobile=phone, has_touch=phone
@@ -89,9 +91,12 @@ def test_the_admin_creates_an_apprenticeship_invites_its_people_and_the_apprenti
     screenshot(page, f"admin-apprenticeship-form-{size}")
     page.get_by_role("button", name="Create apprenticeship").click()
 
-    expect(page.locator("#id_planned_end_date-error")).to_have_text(
-        "The planned end date must be after the start date."
+    expect(page.locator("#id_planned_end_date_error")).to_have_text(
+        "Error: The planned end date must be after the start date."
     )
+    # The error summary at the top takes the focus and links to the field.
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary a[href='#id_planned_end_date']")).to_be_visible()
     expect(page.get_by_label("Apprentice's email address")).to_have_value(APPRENTICE)  # nothing retyped
     fits(page, size)
     screenshot(page, f"admin-apprenticeship-form-error-{size}")
@@ -133,7 +138,7 @@ def test_the_admin_creates_an_apprenticeship_invites_its_people_and_the_apprenti
 
     expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
     assert page.url.rstrip("/") == live_server.url
-    expect(page.get_by_role("heading", name="Apprentice", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Your evidence", exact=True)).to_be_visible()
     assert Invitation.objects.get(email=APPRENTICE).accepted_at is not None
     fits(page, size)
     screenshot(page, f"admin-invited-apprentice-start-{size}")

@@ -2,8 +2,9 @@
 so a page added later is checked the day it is linked: status 200, one h1, every control named, no wider
 than a 390 px phone, and no serious or critical axe-core finding.
 
-The crawl is read-only (GET, links only) and bounded: same origin, no sign-out, downloads, Django admin or API,
-at most MAX_PAGES pages, depth MAX_DEPTH, and at most PER_PATTERN pages of one shape (`/evidence/<id>/`).
+The crawl is read-only (GET, links only) and bounded: same origin, no sign-out, downloads or file previews,
+Django admin or API, at most MAX_PAGES pages, depth MAX_DEPTH, and at most PER_PATTERN pages of one shape
+(`/evidence/<id>/`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from tests.standards.conftest import api_document, plan_text
 MAX_PAGES = 30
 MAX_DEPTH = 3
 PER_PATTERN = 2
-SKIP = re.compile(r"^/(admin|api|uploads)/|^/accounts/logout/|/download/|^/static/")
+SKIP = re.compile(r"^/(admin|api|uploads)/|^/accounts/logout/|/(download|preview)/|^/static/")  # previews: file bytes
 SKIP_QUERY = {"format"}  # ?format=csv: a download
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ROLES = ["apprentice", "line_manager", "assessor", "admin"]  # a tutor sees what an assessor sees

@@ -16,7 +16,8 @@ from portfolio.people.models import Apprenticeship, Invitation, Membership
 from portfolio.people.services.invitations import invitation_create
 from tests.factories import build_world, make_standard, make_world
 
-pytestmark = pytest.mark.django_db
+# Invitation mail goes through the outbox; its send task runs in process, into mail.outbox.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_in_process")]
 
 CREATE = "/apprenticeships/new/"
 
@@ -43,10 +44,11 @@ def _create_data(world: Any, **overrides: Any) -> dict[str, Any]:
 
 def _field_error(page: str, field: str) -> str:
     """The text of the error shown next to a field (registration/_field.html), or '' when there is none."""
-    marker = f'<p class="error" id="id_{field}-error">'
+    marker = f'<p class="error" id="id_{field}_error">'
     if marker not in page:
         return ""
-    return html.unescape(page.split(marker, 1)[1].split("</p>", 1)[0])
+    shown = page.split(marker, 1)[1].split("</p>", 1)[0]
+    return html.unescape(re.sub(r"<[^>]*>", "", shown)).removeprefix("Error:").strip()
 
 
 def test_the_admin_creates_an_apprenticeship_and_the_apprentice_is_emailed(
