@@ -98,6 +98,8 @@ class EvidenceFileDownloadView(EvidenceAPIView):
 
 
 class EvidenceFileDetailView(EvidenceAPIView):
+    serializer_class = EvidenceOut  # DELETE takes no body and answers the item as it is now
+
     @extend_schema(
         operation_id="evidence_files_destroy",
         request=None,
