@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -117,6 +118,21 @@ def make_world(*, standard: Standard | None = None) -> World:
         provider=provider, employer=employer, apprentice=world.apprentice, standard=standard
     )
     return world
+
+
+def apprenticeship_create_body(world: World, email: str = "sam.new@example.org", **changes: Any) -> dict[str, Any]:
+    """The JSON body of `POST /api/apprenticeships/` for a new apprentice in this world."""
+    option = world.standard.options.order_by("pk").first()
+    return {
+        "provider": str(world.provider.public_id),
+        "employer": str(world.employer.public_id),
+        "apprentice_email": email,
+        "standard": str(world.standard.public_id),
+        "option": str(option.public_id) if option else None,
+        "start_date": "2025-09-01",
+        "planned_end_date": "2027-06-30",
+        **changes,
+    }
 
 
 def build_world() -> tuple[World, World]:

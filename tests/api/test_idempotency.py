@@ -15,23 +15,10 @@ from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.idempotency.models import IdempotencyKey
 from portfolio.idempotency.services import idempotency_purge_expired
 from portfolio.people.models import Apprenticeship, Invitation
-from tests.factories import build_world, make_world
+from tests.factories import apprenticeship_create_body, build_world, make_world
 from workers.tasks.idempotency import purge_expired_idempotency_keys
 
 URL = "/api/apprenticeships/"
-
-
-def _body(world: Any, email: str = "sam.new@example.org", **changes: Any) -> dict[str, Any]:
-    return {
-        "provider": str(world.provider.public_id),
-        "employer": str(world.employer.public_id),
-        "apprentice_email": email,
-        "standard": str(world.standard.public_id),
-        "option": str(world.standard.options.order_by("pk").first().public_id),
-        "start_date": "2025-09-01",
-        "planned_end_date": "2027-06-30",
-        **changes,
-    }
 
 
 def _post(client: Client, body: dict[str, Any], key: str | None, url: str = URL) -> Any:
@@ -48,8 +35,8 @@ def test_the_same_key_twice_creates_one_apprenticeship_and_returns_the_same_answ
     world = make_world()
     client.force_login(world.admin)
 
-    first = _post(client, _body(world), "retry-me")
-    again = _post(client, _body(world), "retry-me")
+    first = _post(client, apprenticeship_create_body(world), "retry-me")
+    again = _post(client, apprenticeship_create_body(world), "retry-me")
 
     assert first.status_code == again.status_code == 201, first.content
     assert again.json() == first.json()
@@ -58,7 +45,7 @@ def test_the_same_key_twice_creates_one_apprenticeship_and_returns_the_same_answ
     assert _count() == 1
     assert Invitation.objects.filter(email="sam.new@example.org").count() == 1  # the invitation is not re-sent
     # Without a key, a second POST is a second request (the existing account is linked, not duplicated).
-    assert _post(client, _body(world), None).status_code == 201
+    assert _post(client, apprenticeship_create_body(world), None).status_code == 201
     assert _count() == 2
 
 
@@ -66,9 +53,9 @@ def test_the_same_key_twice_creates_one_apprenticeship_and_returns_the_same_answ
 def test_the_same_key_with_another_body_is_refused_in_the_error_shape(client: Client) -> None:
     world = make_world()
     client.force_login(world.admin)
-    assert _post(client, _body(world), "once").status_code == 201
+    assert _post(client, apprenticeship_create_body(world), "once").status_code == 201
 
-    other = _post(client, _body(world, email="someone.else@example.org"), "once")
+    other = _post(client, apprenticeship_create_body(world, email="someone.else@example.org"), "once")
     elsewhere = _post(client, {"email": "x@example.org", "role": "tutor"}, "once", url="/api/invitations/")
 
     for refused in (other, elsewhere):
@@ -85,9 +72,9 @@ def test_the_same_key_with_another_body_is_refused_in_the_error_shape(client: Cl
 def test_keys_are_per_user(client: Client) -> None:
     own, other = build_world()
     client.force_login(own.admin)
-    mine = _post(client, _body(own), "shared-key")
+    mine = _post(client, apprenticeship_create_body(own), "shared-key")
     client.force_login(other.admin)
-    theirs = _post(client, _body(other), "shared-key")
+    theirs = _post(client, apprenticeship_create_body(other), "shared-key")
 
     assert mine.status_code == theirs.status_code == 201
     assert "Idempotent-Replayed" not in theirs.headers
@@ -100,8 +87,8 @@ def test_a_refusal_keeps_no_answer_so_the_corrected_request_can_use_the_key(clie
     world = make_world()
     client.force_login(world.admin)
 
-    refused = _post(client, _body(world, planned_end_date="not a date"), "fix-and-retry")
-    corrected = _post(client, _body(world), "fix-and-retry")
+    refused = _post(client, apprenticeship_create_body(world, planned_end_date="not a date"), "fix-and-retry")
+    corrected = _post(client, apprenticeship_create_body(world), "fix-and-retry")
 
     assert refused.status_code == 400
     assert corrected.status_code == 201
@@ -114,7 +101,7 @@ def test_a_malformed_key_is_refused_naming_the_header(client: Client) -> None:
     world = make_world()
     client.force_login(world.admin)
     for bad in ("has space", "x" * 256, ""):
-        response = _post(client, _body(world), bad)
+        response = _post(client, apprenticeship_create_body(world), bad)
         assert response.status_code == 400, bad
         assert response.json()["code"] == "invalid"
         assert "Idempotency-Key" in response.json()["details"]
@@ -126,17 +113,17 @@ def test_keys_are_kept_for_a_day(client: Client, settings: Any) -> None:
     settings.IDEMPOTENCY_KEY_HOURS = 24
     world = make_world()
     client.force_login(world.admin)
-    assert _post(client, _body(world), "old-key").status_code == 201
+    assert _post(client, apprenticeship_create_body(world), "old-key").status_code == 201
     IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=23))
-    assert _post(client, _body(world), "old-key").headers["Idempotent-Replayed"] == "true"
+    assert _post(client, apprenticeship_create_body(world), "old-key").headers["Idempotent-Replayed"] == "true"
 
     IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
-    later = _post(client, _body(world), "old-key")  # forgotten: a new request
+    later = _post(client, apprenticeship_create_body(world), "old-key")  # forgotten: a new request
     assert later.status_code == 201
     assert "Idempotent-Replayed" not in later.headers
     assert _count() == 2
 
-    assert _post(client, _body(world, email="b@example.org"), "another").status_code == 201
+    assert _post(client, apprenticeship_create_body(world, email="b@example.org"), "another").status_code == 201
     IdempotencyKey.objects.filter(key="another").update(created_at=timezone.now() - timedelta(hours=25))
     assert idempotency_purge_expired() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["old-key"]
@@ -186,7 +173,7 @@ def test_concurrent_duplicates_create_one(client: Client) -> None:
         own_client.force_login(world.admin)
         barrier.wait()
         try:
-            answers.append(_post(own_client, _body(world), "at-once"))
+            answers.append(_post(own_client, apprenticeship_create_body(world), "at-once"))
         finally:
             connection.close()
 

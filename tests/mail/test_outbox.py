@@ -18,7 +18,7 @@ from portfolio.mail.services import BLANKED_BODY, mail_enqueue, mail_send
 from portfolio.people.models import Apprenticeship, Invitation
 from portfolio.people.services.invitations import invitation_peek
 from tests.conftest import _free_port, wait_for_worker_idle
-from tests.factories import make_user, make_world
+from tests.factories import apprenticeship_create_body, make_user, make_world
 from tests.smtp_sink import SmtpSink
 from workers.tasks.mail import send_mail, send_owed_mail
 
@@ -132,24 +132,12 @@ def unreachable_smtp(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app.conf, "task_always_eager", True)
 
 
-def _apprenticeship_body(world: Any, email: str) -> dict[str, Any]:
-    return {
-        "provider": str(world.provider.public_id),
-        "employer": str(world.employer.public_id),
-        "apprentice_email": email,
-        "standard": str(world.standard.public_id),
-        "option": str(world.standard.options.order_by("pk").first().public_id),
-        "start_date": "2025-09-01",
-        "planned_end_date": "2027-06-30",
-    }
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("unreachable_smtp")
 def test_smtp_down_creating_an_apprenticeship_succeeds_once_and_a_keyed_retry_returns_it(client: Client) -> None:
     world = make_world()
     client.force_login(world.admin)
-    body = _apprenticeship_body(world, "sam.new@example.org")
+    body = apprenticeship_create_body(world, "sam.new@example.org")
 
     first = client.post("/api/apprenticeships/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
     retry = client.post("/api/apprenticeships/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
