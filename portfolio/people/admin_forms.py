@@ -60,6 +60,18 @@ def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
 
 
 class _PeopleFields(forms.Form):
+    """What creating and editing an apprenticeship share: the option, the dates and the four people."""
+
+    option = forms.ModelChoiceField(
+        queryset=Option.objects.select_related("standard"),
+        to_field_name="public_id",
+        required=False,
+        label="Option",
+        help_text="Required when the standard has options.",
+    )
+    start_date = forms.DateField(label="Start date", widget=DATE)
+    planned_end_date = forms.DateField(label="Planned end date", widget=DATE)
+
     def add_people(self, user: Any) -> None:
         self.fields["tutor"] = _person(user, Membership.Role.TUTOR, "Tutor")
         self.fields["assessor"] = _person(user, Membership.Role.ASSESSOR, "Assessor")
@@ -77,6 +89,18 @@ class _PeopleFields(forms.Form):
 
 
 class ApprenticeshipCreateForm(_PeopleFields):
+    # The shared fields are declared first by the base class; the error summary lists errors in page order.
+    field_order = (
+        "apprentice_email",
+        "apprentice_first_name",
+        "apprentice_last_name",
+        "provider",
+        "employer",
+        "standard",
+        "option",
+        "start_date",
+        "planned_end_date",
+    )
     apprentice_email = forms.EmailField(
         label="Apprentice's email address",
         help_text="We email them an invitation to set a password. Someone who already has an account is linked.",
@@ -94,15 +118,6 @@ class ApprenticeshipCreateForm(_PeopleFields):
         label="Standard and version",
         empty_label="Choose…",
     )
-    option = forms.ModelChoiceField(
-        queryset=Option.objects.select_related("standard"),
-        to_field_name="public_id",
-        required=False,
-        label="Option",
-        help_text="Required when the standard has options.",
-    )
-    start_date = forms.DateField(label="Start date", widget=DATE)
-    planned_end_date = forms.DateField(label="Planned end date", widget=DATE)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,15 +152,6 @@ class ApprenticeshipCreateForm(_PeopleFields):
 
 
 class ApprenticeshipEditForm(_PeopleFields):
-    option = forms.ModelChoiceField(
-        queryset=Option.objects.select_related("standard"),
-        to_field_name="public_id",
-        required=False,
-        label="Option",
-        help_text="Required when the standard has options.",
-    )
-    start_date = forms.DateField(label="Start date", widget=DATE)
-    planned_end_date = forms.DateField(label="Planned end date", widget=DATE)
     status = forms.ChoiceField(label="Status", choices=Apprenticeship.Status.choices)
 
     def __init__(self, *args: Any, user: Any, apprenticeship: Apprenticeship, **kwargs: Any) -> None:
