@@ -51,6 +51,11 @@ def user_provider_ids(*, user: Any, roles: frozenset[str] = Membership.PROVIDER_
     return _organisation_ids(user, roles)
 
 
+def user_employer_ids(*, user: Any) -> QuerySet[Any, Any]:
+    """The employers where the user is an active employer contact (line manager or mentor)."""
+    return _organisation_ids(user, Membership.EMPLOYER_ROLES)
+
+
 def apprenticeship_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
     queryset = Apprenticeship.objects.select_related(
         "apprentice",

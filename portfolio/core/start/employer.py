@@ -12,8 +12,7 @@ from typing import Any
 from django.db.models import Count
 
 from portfolio.coverage.selectors import cohort_list_for_user
-from portfolio.people.models import Membership
-from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES
+from portfolio.people.selectors import user_employer_ids
 from portfolio.reviews.selectors.behaviours import with_behaviour_counts
 from portfolio.reviews.selectors.queues import confirmation_queue_for_user
 
@@ -25,9 +24,7 @@ def tasks(*, user: Any) -> dict[str, Any]:
     queue = confirmation_queue_for_user(user=user)
     per_apprenticeship = queue.prefetch_related(None).order_by().values("apprenticeship_id").annotate(n=Count("id"))
     waiting = {row["apprenticeship_id"]: row["n"] for row in per_apprenticeship}
-    employer_ids = Membership.objects.filter(user=user, is_active=True, role__in=EMPLOYER_REVIEWER_ROLES).values(
-        "organisation_id"
-    )
+    employer_ids = user_employer_ids(user=user)
     apprenticeships = list(
         with_behaviour_counts(cohort_list_for_user(user=user).filter(employer_id__in=employer_ids)).order_by(
             "apprentice__first_name", "apprentice__last_name", "apprentice__email"
