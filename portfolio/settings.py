@@ -102,10 +102,14 @@ INSTALLED_APPS = [
     "portfolio.webhooks",
     "portfolio.mail",
     "portfolio.idempotency",
+    # The Celery app and its tasks (loaded here so no domain module imports the task layer).
+    "workers.apps.WorkersConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The client address and user agent of each request, for the audit log (portfolio/core/request_context.py).
+    "portfolio.core.request_context.request_context_middleware",
     # /api/: a path or query string with control characters answers in the API's error shape (api/errors.py).
     "api.errors.api_error_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.models import AuditEntry
-from portfolio.core.client import client_ip
+from portfolio.core.request_context import request_context, request_context_of
 
 
 def canonical_json(value: Any) -> str:
@@ -30,7 +30,8 @@ def audit_record(
     request: HttpRequest | None = None,
 ) -> AuditEntry:
     """Append one entry. Call it inside the service's transaction, so the change and its record commit
-    together or not at all."""
+    together or not at all. The client address and user agent come from the request being served
+    (`portfolio.core.request_context`); `request` is for the few callers outside a served request."""
     changes = json.loads(canonical_json(changes or {}))
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
@@ -45,9 +46,10 @@ def audit_record(
         entry.target_type = ContentType.objects.get_for_model(target)
         entry.target_id = str(target.pk)
         entry.target_public_id = getattr(target, "public_id", None)
-    if request is not None:
-        entry.ip = client_ip(request)
-        entry.user_agent = request.META.get("HTTP_USER_AGENT", "")[:512]
+    context = request_context_of(request) if request is not None else request_context()
+    if context is not None:
+        entry.ip = context.ip
+        entry.user_agent = context.user_agent
     entry.digest = hashlib.sha256(canonical_json(audit_payload(entry)).encode()).hexdigest()
     entry.save()
     return entry

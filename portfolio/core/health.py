@@ -29,7 +29,7 @@ def database_health() -> PartHealth:
 def broker_health() -> PartHealth:
     if not settings.CELERY_BROKER_URL:
         return PartHealth(ok=True, detail="none: tasks run in process")
-    from workers.celery import app
+    from celery import current_app as app
 
     try:
         with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:

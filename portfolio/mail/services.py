@@ -20,6 +20,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from portfolio.core.dispatch import task_send
 from portfolio.mail.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -72,9 +73,7 @@ def mail_enqueue(*, to: str, subject: str, body: str, kind: str, contains_secret
 
 
 def _dispatch(mail_id: int) -> None:
-    from workers.tasks.mail import send_mail
-
-    send_mail.delay(mail_id)
+    task_send("mail.send", mail_id)
 
 
 def mail_send(*, mail_id: int) -> SendOutcome:

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.core.dispatch import task_send_or_log
 from portfolio.people.models import Organisation
 from portfolio.people.selectors import user_is_admin_of
 from portfolio.webhooks.addresses import webhook_target_refusal
@@ -132,13 +133,8 @@ def _enqueue_after_commit(ids: list[int]) -> None:
         return
 
     def enqueue() -> None:
-        from workers.tasks.webhooks import deliver_webhook
-
-        for delivery_id in ids:
-            try:
-                deliver_webhook.apply_async((delivery_id,), retry=False)
-            except Exception:  # the broker is down: the periodic sweep sends it later
-                logger.warning("webhook delivery %s not enqueued; the periodic sweep will send it", delivery_id)
+        for delivery_id in ids:  # the broker is down: the periodic sweep sends it later
+            task_send_or_log("webhooks.deliver", delivery_id)
 
     transaction.on_commit(enqueue)
 

@@ -27,6 +27,8 @@ import redis
 from django.conf import settings
 from redis.commands.core import Script
 
+from portfolio.core.dispatch import task_send, task_send_or_log
+
 logger = logging.getLogger(__name__)
 
 # KEYS: burst, trail. ARGV: window ms, max delay ms. Returns -1: nothing to enqueue (a trailing recompute is
@@ -66,11 +68,9 @@ def trail_key(apprenticeship_id: int) -> str:
 
 def coverage_enqueue(*, apprenticeship_ids: Iterable[int]) -> None:
     """Run after the commit that marked these apprenticeships dirty. Never raises: the mark is the safety net."""
-    from workers.tasks.coverage import recompute_apprenticeship
-
     if settings.CELERY_TASK_ALWAYS_EAGER:  # the embedded default: no broker, recompute in process
         for apprenticeship_id in apprenticeship_ids:
-            recompute_apprenticeship.delay(apprenticeship_id)
+            task_send("coverage.recompute", apprenticeship_id)
         return
     window_ms = max(settings.COVERAGE_COALESCE_MS, 1)  # Redis refuses an expiry of 0
     longest_ms = max(settings.COVERAGE_COALESCE_MAX_MS, window_ms)
@@ -79,11 +79,10 @@ def coverage_enqueue(*, apprenticeship_ids: Iterable[int]) -> None:
             keys = [burst_key(apprenticeship_id), trail_key(apprenticeship_id)]
             delay_ms = int(_coalesce()(keys=keys, args=[window_ms, longest_ms]))
             if delay_ms == 0:
-                recompute_apprenticeship.apply_async((apprenticeship_id,), retry=False)
+                task_send("coverage.recompute", apprenticeship_id, retry=False)
             elif delay_ms > 0:
-                recompute_apprenticeship.apply_async(
-                    (apprenticeship_id,), {"trailing": True}, countdown=delay_ms / 1000, retry=False
-                )
+                countdown = delay_ms / 1000
+                task_send("coverage.recompute", apprenticeship_id, trailing=True, countdown=countdown, retry=False)
         except Exception:
             logger.warning("coverage recompute of %s not enqueued; the periodic pass will do it", apprenticeship_id)
 
@@ -98,9 +97,4 @@ def coverage_trailing_started(*, apprenticeship_id: int) -> None:
 
 def coverage_enqueue_scope(*, standard_id: int | None = None, provider_id: int | None = None) -> None:
     """After a standard or a provider's policy changed: recompute its dirty apprenticeships in batches."""
-    from workers.tasks.coverage import recompute_dirty
-
-    try:
-        recompute_dirty.apply_async((), {"standard_id": standard_id, "provider_id": provider_id}, retry=False)
-    except Exception:
-        logger.warning("scoped coverage recompute not enqueued; the periodic pass will do it")
+    task_send_or_log("coverage.recompute_dirty", standard_id=standard_id, provider_id=provider_id)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.core.dispatch import task_send_on_commit
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.roles import author_role_for, kinds_for
@@ -134,6 +135,4 @@ def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpReques
     )
     evidence.delete()
     if keys:
-        from workers.tasks.evidence import delete_evidence_objects
-
-        transaction.on_commit(lambda: delete_evidence_objects.delay(keys))
+        task_send_on_commit("evidence.delete_objects", keys)

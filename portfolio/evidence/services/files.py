@@ -24,6 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.core.dispatch import task_send_on_commit
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.evidence.services.common import edit_check, reopen_if_submitted
@@ -202,10 +203,7 @@ def evidence_file_complete(*, actor: Any, file: EvidenceFile, request: HttpReque
                 changes={"file": str(file.public_id)},
                 request=request,
             )
-            from workers.tasks.evidence import verify_evidence_file
-
-            file_id = file.pk
-            transaction.on_commit(lambda: verify_evidence_file.delay(file_id))
+            task_send_on_commit("evidence.verify_file", file.pk)
             return file
         # Deleted before the rejection is recorded: if storage fails, nothing changes and the sweep
         # (or a retried "complete") deletes it later.
@@ -269,9 +267,7 @@ def evidence_file_remove(*, actor: Any, file: EvidenceFile, request: HttpRequest
     )
     file.delete()
     reopen_if_submitted(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")
-    from workers.tasks.evidence import delete_evidence_objects
-
-    transaction.on_commit(lambda: delete_evidence_objects.delay(keys))
+    task_send_on_commit("evidence.delete_objects", keys)
     evidence.refresh_from_db()
     return evidence
 
