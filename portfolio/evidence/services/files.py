@@ -26,8 +26,9 @@ from django.utils import timezone
 from portfolio.audit.services import audit_record
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence, EvidenceFile
-from portfolio.evidence.services.common import edit_check, reopen_if_submitted
+from portfolio.evidence.services.common import edit_check
 from portfolio.evidence.services.deletions import file_objects_owe_deletion
+from portfolio.evidence.signals import evidence_change_announce
 from portfolio.evidence.upload_slots import UploadSlot, slot_is_expired, upload_slot_open
 from portfolio.people.models import Apprenticeship
 from portfolio.storage import delete_object, presign_get
@@ -171,7 +172,7 @@ def evidence_file_slot_open(
         changes={"file": str(file.public_id), "name": file_name, "type": content_type, "size": size},
         request=request,
     )
-    reopen_if_submitted(evidence=evidence, actor=actor, change=f"file added: {file_name}")
+    evidence_change_announce(evidence=evidence, actor=actor, change=f"file added: {file_name}")
     return OpenedSlot(file=file, slot=slot)
 
 
@@ -268,7 +269,7 @@ def evidence_file_remove(*, actor: Any, file: EvidenceFile, request: HttpRequest
         request=request,
     )
     file.delete()
-    reopen_if_submitted(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")
+    evidence_change_announce(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")
     from workers.tasks.evidence import delete_evidence_objects
 
     transaction.on_commit(lambda: delete_evidence_objects.delay(keys))
