@@ -38,11 +38,14 @@ def user_roles_at(*, user: Any, organisation_ids: Iterable[int], roles: Iterable
 
 
 def organisation_members(*, organisation_id: int, roles: Iterable[str]) -> list[User]:
-    """Everyone holding one of `roles` at the organisation in an active membership, each once."""
+    """Everyone holding one of `roles` at the organisation in an active membership, each once, oldest account
+    first."""
     return list(
         User.objects.filter(
             memberships__organisation_id=organisation_id, memberships__role__in=roles, memberships__is_active=True
-        ).distinct()
+        )
+        .distinct()
+        .order_by("pk")
     )
 
 
