@@ -6,9 +6,9 @@ The rules (PRODUCT.md, Rules: Coverage and Readiness), in the order the CTEs app
 - targets: the batch, with the provider's N (ReviewPolicy.evidence_per_statement; 1 without a policy row) and
   whether the behaviours gate is on (ReviewPolicy.require_behaviours_confirmed; on without a policy row).
 - route: the standard's core AOs (option null) plus the AOs of the apprenticeship's own option.
-- counted: per apprenticeship and statement, the evidence items that count: the tag is accepted, the item is
-  not withdrawn, draft or returned, and none of its files is anything but verified (an item with no files, a
-  reflective account say, counts).
+- counted: per apprenticeship and statement, the evidence items that count: the tag is accepted, the item's
+  state counts (portfolio/evidence/lifecycle.py, COUNTS: not draft, returned or withdrawn), and none of its
+  files is anything but verified (an item with no files, a reflective account say, counts).
 - per_statement: each statement mapped to a route AO is covered when at least N items count for it. Within
   one route a statement sits in exactly one AO (a rule of the plans), so summing AOs never counts it twice.
 - per_ao: covered / mapped per AO, the codes still missing, and the mandatory (bold) ones among them.
@@ -27,8 +27,10 @@ from typing import Any
 
 from django.db import connection
 
-# An item with any of these states does not count, whatever its tags say.
-NOT_COUNTING_STATES = ("withdrawn", "draft", "returned")
+from portfolio.evidence import lifecycle
+
+# An item with any of these states does not count, whatever its tags say (the lifecycle's COUNTS).
+NOT_COUNTING_STATES = tuple(state.value for state in lifecycle.not_counting_states())
 # The one statement of "this tag counts", for tag `g` on evidence `e`; used by the engine and the explain view.
 TAG_COUNTS = (
     "g.state = 'accepted' "

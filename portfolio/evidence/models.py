@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from portfolio.evidence import lifecycle
 from portfolio.people.models import Apprenticeship
 from portfolio.standards.models import Statement
 
@@ -28,13 +29,8 @@ class Evidence(models.Model):
         PROFESSIONAL_DISCUSSION = "professional_discussion", "Professional discussion notes"
         PROJECT_WORK = "project_work", "Project work"
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        CONFIRMED = "confirmed", "Confirmed by employer"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned for changes"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    # The review states and who moves an item between them: portfolio/evidence/lifecycle.py.
+    State = lifecycle.State
 
     class AuthorRole(models.TextChoices):
         APPRENTICE = "apprentice", "Apprentice"
@@ -49,7 +45,7 @@ class Evidence(models.Model):
     title = models.CharField(max_length=200)
     occurred_on = models.DateField(help_text="the date it happened")
     reflection = models.TextField(blank=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(max_length=16, choices=State.choices, default=lifecycle.INITIAL)
     version = models.PositiveIntegerField(default=1)
     ever_submitted = models.BooleanField(default=False, help_text="once true, the item is withdrawn, never deleted")
     created_at = models.DateTimeField(auto_now_add=True)

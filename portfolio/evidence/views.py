@@ -15,20 +15,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from portfolio.evidence import lifecycle
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.forms import EvidenceForm
 from portfolio.evidence.models import Evidence
-from portfolio.evidence.roles import author_role_for, kinds_for, may_edit, may_tag
+from portfolio.evidence.roles import author_role_for, kinds_for, may_edit, may_submit, may_tag
 from portfolio.evidence.route import route_outcomes
 from portfolio.evidence.selectors import evidence_file_get_for_user, evidence_get_for_user, evidence_list_for_user
 from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
 from portfolio.evidence.services.files import evidence_file_download_link, evidence_file_remove
 from portfolio.evidence.services.tags import evidence_tags_set
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
-from portfolio.reviews.models import ReviewDecision
-from portfolio.reviews.roles import submitter_role
-from portfolio.reviews.selectors.evidence import decision_list_for_evidence
-from portfolio.reviews.services.submit import SUBMITTABLE
 
 
 def _form_errors(form: EvidenceForm, exc: ValidationError) -> None:
@@ -93,9 +90,9 @@ def evidence_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def evidence_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The item; to htmx (after uploads) only the part that changes with its files: the file table and the
-    submit form together, so the form always carries the version the files made."""
+    submit form together, so the form always carries the version the files made. Its review trail (the
+    decisions, the comment of a return) comes from the reviews' template tag, `review_trail`."""
     evidence = evidence_get_for_user(user=request.user, public_id=public_id)
-    decisions = list(decision_list_for_evidence(evidence=evidence))
     files = list(evidence.files.all())
     context = {
         "evidence": evidence,
@@ -106,13 +103,7 @@ def evidence_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "can_edit": may_edit(user=request.user, evidence=evidence),
         "can_tag": may_tag(user=request.user, evidence=evidence),
         "can_delete": evidence.author_id == request.user.pk and not evidence.ever_submitted,
-        "can_submit": evidence.state in SUBMITTABLE
-        and submitter_role(user=request.user, evidence=evidence) is not None,
-        "decisions": decisions,
-        # The comment of the return that sent the item back: what the apprentice has to act on, shown first.
-        "last_return": next((d for d in reversed(decisions) if d.action == ReviewDecision.Action.RETURN), None)
-        if evidence.state == Evidence.State.RETURNED
-        else None,
+        "can_submit": may_submit(user=request.user, evidence=evidence),
     }
     if getattr(request, "htmx", False):  # django-htmx's middleware: true for htmx's own requests
         return render(request, "evidence/_files_and_submit.html", context)
@@ -137,7 +128,13 @@ def evidence_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect("evidence-detail-page", public_id=evidence.public_id)
-    context = {"form": form, "apprenticeship": evidence.apprenticeship, "evidence": evidence}
+    context = {
+        "form": form,
+        "apprenticeship": evidence.apprenticeship,
+        "evidence": evidence,
+        # Once decided on, a saved change ends the current review round (and any sign-off).
+        "change_ends_review": lifecycle.decided(evidence.state),
+    }
     return render(request, "evidence/form.html", context)
 
 
@@ -171,13 +168,23 @@ def evidence_file_remove_page(request: HttpRequest, public_id: uuid.UUID, file_i
     if not may_edit(user=request.user, evidence=evidence):
         raise PermissionDenied("Only the author of this evidence can remove its files.")
     if request.method == "GET":
-        return render(request, "evidence/file_remove_confirm.html", {"evidence": evidence, "file": file})
+        context = {
+            "evidence": evidence,
+            "file": file,
+            "reopens": lifecycle.change_reopens(evidence.state),  # signed off: back for a fresh sign-off
+            "in_review": lifecycle.in_review(evidence.state),  # waiting for a sign-off
+        }
+        return render(request, "evidence/file_remove_confirm.html", context)
     try:
         evidence = evidence_file_remove(actor=request.user, file=file, request=request)
     except EvidenceRefused as exc:
         messages.error(request, exc.message)
     else:
-        follow = " Upload a corrected file below, then submit it again." if evidence.state in SUBMITTABLE else ""
+        follow = (
+            " Upload a corrected file below, then submit it again."
+            if may_submit(user=request.user, evidence=evidence)
+            else ""
+        )
         messages.success(request, f"{file.original_name} was removed.{follow}")
     return redirect("evidence-detail-page", public_id=evidence.public_id)
 

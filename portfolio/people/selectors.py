@@ -20,8 +20,33 @@ from django.http import Http404
 from portfolio.people.models import Apprenticeship, Invitation, Membership, Organisation, User
 
 
-def _organisation_ids(user: Any, roles: frozenset[str]) -> QuerySet[Membership, Any]:
+def _organisation_ids(user: Any, roles: Iterable[str]) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, is_active=True, role__in=roles).values("organisation_id")
+
+
+def user_organisation_ids(*, user: Any, roles: Iterable[str]) -> QuerySet[Any, Any]:
+    """The organisations where the user holds one of `roles` in an active membership (a subquery)."""
+    return _organisation_ids(user, roles)
+
+
+def user_roles_at(*, user: Any, organisation_ids: Iterable[int], roles: Iterable[str] | None = None) -> set[str]:
+    """The roles the user holds in active memberships at these organisations (only `roles`, if given)."""
+    memberships = Membership.objects.filter(user=user, is_active=True, organisation_id__in=list(organisation_ids))
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return set(memberships.values_list("role", flat=True))
+
+
+def organisation_members(*, organisation_id: int, roles: Iterable[str]) -> list[User]:
+    """Everyone holding one of `roles` at the organisation in an active membership, each once, oldest account
+    first."""
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=organisation_id, memberships__role__in=roles, memberships__is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def user_is_provider_admin(*, user: Any) -> bool:

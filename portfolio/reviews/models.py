@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship, Organisation
 from portfolio.standards.models import Statement
@@ -27,6 +28,14 @@ class ReviewPolicy(models.Model):
     def __str__(self) -> str:
         return f"review policy of {self.provider}"
 
+    # The field that keeps each of the lifecycle's sign-off steps (lifecycle.Steps).
+    STEP_FIELDS = {"employer": "require_employer_confirmation", "provider": "require_provider_acceptance"}
+
+    @property
+    def steps(self) -> lifecycle.Steps:
+        """The sign-off steps this policy keeps, as the lifecycle reads them."""
+        return lifecycle.Steps(**{step: getattr(self, field) for step, field in self.STEP_FIELDS.items()})
+
 
 class ReviewDecision(models.Model):
     """One decision on one version of an evidence item. Never edited; a later change invalidates it.
@@ -36,12 +45,8 @@ class ReviewDecision(models.Model):
     anyone can check a sign-off against the evidence as it is now (portfolio/reviews/fingerprint.py).
     """
 
-    class Action(models.TextChoices):
-        SUBMIT = "submit", "Submitted"
-        CONFIRM = "confirm", "Confirmed by employer"
-        ACCEPT = "accept", "Accepted by provider"
-        RETURN = "return", "Returned"
-        WITHDRAW = "withdraw", "Withdrawn"
+    # The decisions, and who may take which from which state: portfolio/evidence/lifecycle.py.
+    Action = lifecycle.Action
 
     class Invalidation(models.TextChoices):
         # "changed": the evidence changed after the decision (its fingerprint no longer matches).

@@ -8,29 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from portfolio.evidence.lifecycle import Role, waits_for
 from portfolio.evidence.models import Evidence
 from portfolio.notify.services.notifications import notify_users
 from portfolio.people.models import Apprenticeship, User
+from portfolio.people.selectors import organisation_members
 from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES
 from portfolio.reviews.selectors.policy import review_policy_for_provider_id
 
 
-def _members(organisation_id: int, roles: tuple[str, ...]) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=organisation_id, memberships__role__in=roles, memberships__is_active=True
-        ).distinct()
-    )
-
-
 def employer_reviewers(*, apprenticeship: Apprenticeship) -> list[User]:
     assigned = [u for u in (apprenticeship.line_manager, apprenticeship.mentor) if u is not None]
-    return assigned or _members(apprenticeship.employer_id, EMPLOYER_REVIEWER_ROLES)
+    return assigned or organisation_members(organisation_id=apprenticeship.employer_id, roles=EMPLOYER_REVIEWER_ROLES)
 
 
 def provider_reviewers(*, apprenticeship: Apprenticeship) -> list[User]:
     assigned = [u for u in (apprenticeship.tutor, apprenticeship.assessor) if u is not None]
-    return assigned or _members(apprenticeship.provider_id, PROVIDER_REVIEWER_ROLES)
+    return assigned or organisation_members(organisation_id=apprenticeship.provider_id, roles=PROVIDER_REVIEWER_ROLES)
 
 
 def _link(evidence: Evidence) -> str:
@@ -43,15 +37,14 @@ def notify_for_state(*, evidence: Evidence, actor: Any, comment: str = "") -> No
     apprentice = apprenticeship.apprentice
     name = apprentice.display_name
     state = evidence.state
-    policy = review_policy_for_provider_id(provider_id=apprenticeship.provider_id)
-    if state == Evidence.State.SUBMITTED and not policy.require_employer_confirmation:
-        # Without an employer step, submitted evidence waits in the provider's acceptance queue.
-        state = Evidence.State.CONFIRMED
-    if state == Evidence.State.SUBMITTED:
+    # Whose queue the item is now in, under the provider's current policy (the lifecycle's rule: with no
+    # employer step, submitted evidence waits for the provider).
+    waiting = waits_for(state, review_policy_for_provider_id(provider_id=apprenticeship.provider_id).steps)
+    if waiting == Role.EMPLOYER:
         recipients = employer_reviewers(apprenticeship=apprenticeship)
         kind, title = "evidence.awaiting_confirmation", f"Evidence to confirm: {name}, '{evidence.title}'"
         link = _link(evidence)  # employer contacts open the item itself: its files, confirm or return
-    elif state == Evidence.State.CONFIRMED:
+    elif waiting == Role.PROVIDER:
         recipients = provider_reviewers(apprenticeship=apprenticeship)
         kind, title = "evidence.awaiting_acceptance", f"Evidence to accept: {name}, '{evidence.title}'"
         link = _link(evidence)

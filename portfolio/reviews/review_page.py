@@ -15,12 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from portfolio.core.errors import Conflict
+from portfolio.evidence.lifecycle import Action, Role, allowed
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.reviews.roles import employer_reviewer_role, provider_reviewer_role
 from portfolio.reviews.selectors.policy import review_policy_for_provider_id
-from portfolio.reviews.services.accept import TagVerdict, TagVerdictsInvalid, acceptable_states, evidence_accept
+from portfolio.reviews.services.accept import TagVerdict, TagVerdictsInvalid, evidence_accept
 from portfolio.reviews.services.confirm import evidence_confirm
-from portfolio.reviews.services.returns import EMPLOYER_RETURNABLE, PROVIDER_RETURNABLE, evidence_return
+from portfolio.reviews.services.returns import evidence_return
 
 EMPLOYER = "employer"
 PROVIDER = "provider"
@@ -50,20 +51,23 @@ class Outcome:
 
 
 def reviewer_for(*, user: Any, evidence: Evidence) -> Reviewer:
-    """PermissionDenied for anyone who is neither reviewer of the apprenticeship (the item is in scope)."""
+    """PermissionDenied for anyone who is neither reviewer of the apprenticeship (the item is in scope). The
+    buttons are the lifecycle's: exactly the decisions the services would take."""
     apprenticeship = evidence.apprenticeship
+    # Someone who is both takes the provider's part, as the return service does.
     if provider_reviewer_role(user=user, apprenticeship=apprenticeship) is not None:
-        policy = review_policy_for_provider_id(provider_id=apprenticeship.provider_id)
-        acceptable = acceptable_states(require_employer_confirmation=policy.require_employer_confirmation)
-        return Reviewer(
-            side=PROVIDER,
-            can_accept=evidence.state in acceptable,
-            can_return=evidence.state in PROVIDER_RETURNABLE,
-        )
-    if employer_reviewer_role(user=user, apprenticeship=apprenticeship) is not None:
-        waiting = evidence.state == Evidence.State.SUBMITTED
-        return Reviewer(side=EMPLOYER, can_confirm=waiting, can_return=evidence.state in EMPLOYER_RETURNABLE)
-    raise PermissionDenied("Only the apprentice's employer contacts, assessors and tutors review evidence.")
+        role, side = Role.PROVIDER, PROVIDER
+    elif employer_reviewer_role(user=user, apprenticeship=apprenticeship) is not None:
+        role, side = Role.EMPLOYER, EMPLOYER
+    else:
+        raise PermissionDenied("Only the apprentice's employer contacts, assessors and tutors review evidence.")
+    steps = review_policy_for_provider_id(provider_id=apprenticeship.provider_id).steps
+    return Reviewer(
+        side=side,
+        can_confirm=allowed(evidence.state, Action.CONFIRM, role, steps),
+        can_accept=allowed(evidence.state, Action.ACCEPT, role, steps),
+        can_return=allowed(evidence.state, Action.RETURN, role, steps),
+    )
 
 
 def review_decide(*, request: HttpRequest, reviewer: Reviewer, evidence: Evidence, tags: list[EvidenceTag]) -> Outcome:

@@ -1,48 +1,47 @@
-"""Who may take which review decision on an apprenticeship's evidence, and in which role.
+"""Which memberships play the reviewers' parts (the lifecycle's EMPLOYER and PROVIDER roles) on an apprenticeship.
 
 Employer confirmation: any active line manager or mentor of the apprenticeship's employer (not only the
 ones assigned: the assigned person may be away). Provider acceptance and returns: any active assessor or
 tutor of the apprenticeship's provider. Provider admins and IQAs do not decide: an admin administers and an
 IQA samples decisions, so neither may sign evidence off; someone who is also an assessor or tutor may, in
 that role. Superusers hold no role here: a sign-off must name an accountable person of the apprenticeship.
+The apprentice's and the author's parts are evidence's (portfolio/evidence/roles.py: submitter_role).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from portfolio.evidence.models import Evidence
+from portfolio.evidence.lifecycle import Role
 from portfolio.people.models import Apprenticeship, Membership
+from portfolio.people.selectors import user_roles_at
 
-EMPLOYER_REVIEWER_ROLES = (Membership.Role.LINE_MANAGER, Membership.Role.MENTOR)
-PROVIDER_REVIEWER_ROLES = (Membership.Role.ASSESSOR, Membership.Role.TUTOR)
-APPRENTICE_ROLE = "apprentice"
-AUTHOR_ROLE = "author"
-# Evidence another person writes about the apprentice: its author may submit it.
-AUTHORED_KINDS = frozenset({Evidence.Kind.WITNESS_TESTIMONY, Evidence.Kind.OBSERVATION_RECORD})
+# The memberships that play each reviewer's part, first the one a decision records when someone holds both.
+REVIEWER_MEMBERSHIPS: dict[Role, tuple[str, ...]] = {
+    Role.EMPLOYER: (Membership.Role.LINE_MANAGER, Membership.Role.MENTOR),
+    Role.PROVIDER: (Membership.Role.ASSESSOR, Membership.Role.TUTOR),
+}
+EMPLOYER_REVIEWER_ROLES = REVIEWER_MEMBERSHIPS[Role.EMPLOYER]
+PROVIDER_REVIEWER_ROLES = REVIEWER_MEMBERSHIPS[Role.PROVIDER]
 
 
-def _role_at(user: Any, organisation_id: int, roles: tuple[str, ...]) -> str | None:
-    held = set(
-        Membership.objects.filter(
-            user=user, organisation_id=organisation_id, is_active=True, role__in=roles
-        ).values_list("role", flat=True)
-    )
+def reviewer_organisation_id(*, role: Role, apprenticeship: Apprenticeship) -> int:
+    """The organisation whose members play `role` for this apprenticeship."""
+    return apprenticeship.employer_id if role == Role.EMPLOYER else apprenticeship.provider_id
+
+
+def reviewer_membership(*, user: Any, role: Role, apprenticeship: Apprenticeship) -> str | None:
+    """The membership role in which `user` plays `role` for the apprenticeship (the one its decisions record)."""
+    roles = REVIEWER_MEMBERSHIPS[role]
+    organisation_id = reviewer_organisation_id(role=role, apprenticeship=apprenticeship)
+    held = user_roles_at(user=user, organisation_ids=[organisation_id], roles=roles)
     # The first role in the given order wins, so the role a decision records is stable.
-    return next((role for role in roles if role in held), None)
+    return next((membership for membership in roles if membership in held), None)
 
 
 def employer_reviewer_role(*, user: Any, apprenticeship: Apprenticeship) -> str | None:
-    return _role_at(user, apprenticeship.employer_id, EMPLOYER_REVIEWER_ROLES)
+    return reviewer_membership(user=user, role=Role.EMPLOYER, apprenticeship=apprenticeship)
 
 
 def provider_reviewer_role(*, user: Any, apprenticeship: Apprenticeship) -> str | None:
-    return _role_at(user, apprenticeship.provider_id, PROVIDER_REVIEWER_ROLES)
-
-
-def submitter_role(*, user: Any, evidence: Evidence) -> str | None:
-    if evidence.apprenticeship.apprentice_id == user.pk:
-        return APPRENTICE_ROLE
-    if evidence.author_id == user.pk and evidence.kind in AUTHORED_KINDS:
-        return AUTHOR_ROLE
-    return None
+    return reviewer_membership(user=user, role=Role.PROVIDER, apprenticeship=apprenticeship)

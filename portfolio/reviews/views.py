@@ -21,15 +21,11 @@ from portfolio.core.errors import Conflict
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.previews import evidence_file_preview_link, file_preview_kind
+from portfolio.evidence.roles import submitter_role
 from portfolio.evidence.selectors import evidence_file_get_for_user
 from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role
 from portfolio.reviews.review_page import EMPLOYER, Outcome, review_decide, reviewer_for, statement_rows
-from portfolio.reviews.roles import (
-    EMPLOYER_REVIEWER_ROLES,
-    PROVIDER_REVIEWER_ROLES,
-    employer_reviewer_role,
-    submitter_role,
-)
+from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES, employer_reviewer_role
 from portfolio.reviews.selectors.behaviours import behaviour_confirmation_get, behaviour_list_for_apprenticeship
 from portfolio.reviews.selectors.evidence import decision_list_for_evidence, review_evidence_get_for_user
 from portfolio.reviews.selectors.queues import (

@@ -10,9 +10,12 @@ from portfolio.people.selectors import (
     apprenticeship_get_for_user,
     apprenticeship_list_for_user,
     organisation_list_for_user,
+    organisation_members,
     user_is_provider_admin,
+    user_organisation_ids,
+    user_roles_at,
 )
-from tests.factories import build_world, make_apprenticeship, make_user
+from tests.factories import build_world, make_apprenticeship, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +70,25 @@ def test_organisations_visible_per_role() -> None:
     assert set(organisation_list_for_user(user=own.line_manager)) == {own.provider, own.employer}
     assert set(organisation_list_for_user(user=own.apprentice)) == {own.provider, own.employer}
     assert other.provider not in organisation_list_for_user(user=own.admin)
+
+
+def test_the_membership_lookups_count_active_memberships_only() -> None:
+    own, other = build_world()
+    # The line manager is also a mentor at the other employer, and was a tutor at their own provider once.
+    make_member(organisation=other.employer, role=Membership.Role.MENTOR, user=own.line_manager)
+    make_member(organisation=own.provider, role=Membership.Role.TUTOR, user=own.line_manager)
+    Membership.objects.filter(user=own.line_manager, organisation=own.provider).update(is_active=False)
+    person = own.line_manager
+
+    everywhere = [own.employer.pk, own.provider.pk, other.employer.pk]
+    assert user_roles_at(user=person, organisation_ids=everywhere) == {"line_manager", "mentor"}
+    assert user_roles_at(user=person, organisation_ids=[own.employer.pk]) == {"line_manager"}
+    assert user_roles_at(user=person, organisation_ids=everywhere, roles=["mentor"]) == {"mentor"}
+    assert user_roles_at(user=person, organisation_ids=[own.provider.pk]) == set()
+    ids = user_organisation_ids(user=person, roles=["line_manager", "mentor", "tutor"])
+    assert {row["organisation_id"] for row in ids} == {own.employer.pk, other.employer.pk}
+
+    tutors = organisation_members(organisation_id=own.provider.pk, roles=["tutor", "assessor"])
+    assert tutors == sorted([own.tutor, own.assessor], key=lambda user: user.pk)  # the inactive tutor is left out
+    make_member(organisation=own.provider, role=Membership.Role.ASSESSOR, user=own.tutor)
+    assert organisation_members(organisation_id=own.provider.pk, roles=["tutor", "assessor"]) == tutors  # once each

@@ -10,6 +10,7 @@ from django.urls import reverse
 from portfolio.coverage.models import AOCoverage, CoverageSummary, ReadinessEvent
 from portfolio.notify.services.notifications import notify_users
 from portfolio.people.models import Apprenticeship, Membership, User
+from portfolio.people.selectors import organisation_members
 from portfolio.webhooks.services import webhook_deliveries_create
 
 
@@ -70,23 +71,17 @@ def readiness_recipients(*, apprenticeship: Apprenticeship) -> list[User]:
     """The apprentice; their line manager and mentor (else the employer's contacts); their tutor and assessor
     (else the provider's staff). Inactive accounts and memberships are left out."""
     people: list[Any] = [apprenticeship.apprentice]
-    employer_side = [apprenticeship.line_manager, apprenticeship.mentor]
-    provider_side = [apprenticeship.tutor, apprenticeship.assessor]
+    employer_side: list[User | None] = [apprenticeship.line_manager, apprenticeship.mentor]
+    provider_side: list[User | None] = [apprenticeship.tutor, apprenticeship.assessor]
     if not any(employer_side):
-        employer_side = _members(apprenticeship.employer_id, Membership.EMPLOYER_ROLES)
+        employer_side = [
+            *organisation_members(organisation_id=apprenticeship.employer_id, roles=Membership.EMPLOYER_ROLES)
+        ]
     if not any(provider_side):
-        provider_side = _members(apprenticeship.provider_id, Membership.PROVIDER_ROLES)
+        provider_side = [
+            *organisation_members(organisation_id=apprenticeship.provider_id, roles=Membership.PROVIDER_ROLES)
+        ]
     return [person for person in people + employer_side + provider_side if person is not None]
-
-
-def _members(organisation_id: int, roles: frozenset[str]) -> list[Any]:
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=organisation_id, memberships__role__in=roles, memberships__is_active=True
-        )
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def readiness_event_payload(*, event: ReadinessEvent) -> dict[str, Any]:

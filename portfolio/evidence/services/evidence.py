@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from portfolio.audit.services import audit_record
 from portfolio.core.dispatch import task_send_on_commit
+from portfolio.evidence import lifecycle
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.roles import author_role_for, kinds_for
-from portfolio.evidence.services.common import edit_check, reopen_if_submitted
+from portfolio.evidence.services.common import edit_check
 from portfolio.evidence.services.deletions import file_objects_owe_deletion
+from portfolio.evidence.signals import evidence_change_announce
 from portfolio.people.models import Apprenticeship
 
 _CLOSED = {Apprenticeship.Status.COMPLETED, Apprenticeship.Status.WITHDRAWN}
@@ -105,7 +107,7 @@ def evidence_update(
         setattr(evidence, name, value.strip() if name == "title" else value)
     evidence.save(update_fields=[*changes, "updated_at"])
     audit_record(actor=actor, action="evidence.updated", target=evidence, changes=changes, request=request)
-    reopen_if_submitted(evidence=evidence, actor=actor, change="fields: " + ", ".join(sorted(changes)))
+    evidence_change_announce(evidence=evidence, actor=actor, change="fields: " + ", ".join(sorted(changes)))
     evidence.refresh_from_db()
     return evidence
 
@@ -116,7 +118,7 @@ def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpReques
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.author_id != actor.pk:
         raise PermissionDenied("Only the author of this evidence can delete it.")
-    if evidence.ever_submitted or evidence.state != Evidence.State.DRAFT:
+    if evidence.ever_submitted or lifecycle.decided(evidence.state):
         # The review trail must survive: evidence someone may have looked at is withdrawn, never deleted.
         raise EvidenceRefused(
             f"“{evidence.title}” was submitted, so it cannot be deleted: withdraw it instead.",

@@ -27,8 +27,9 @@ from portfolio.audit.services import audit_record
 from portfolio.core.dispatch import task_send_on_commit
 from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence, EvidenceFile
-from portfolio.evidence.services.common import edit_check, reopen_if_submitted
+from portfolio.evidence.services.common import edit_check
 from portfolio.evidence.services.deletions import file_objects_owe_deletion
+from portfolio.evidence.signals import evidence_change_announce
 from portfolio.evidence.upload_slots import UploadSlot, slot_is_expired, upload_slot_open
 from portfolio.people.models import Apprenticeship
 from portfolio.storage import delete_object, presign_get
@@ -172,7 +173,7 @@ def evidence_file_slot_open(
         changes={"file": str(file.public_id), "name": file_name, "type": content_type, "size": size},
         request=request,
     )
-    reopen_if_submitted(evidence=evidence, actor=actor, change=f"file added: {file_name}")
+    evidence_change_announce(evidence=evidence, actor=actor, change=f"file added: {file_name}")
     return OpenedSlot(file=file, slot=slot)
 
 
@@ -266,7 +267,7 @@ def evidence_file_remove(*, actor: Any, file: EvidenceFile, request: HttpRequest
         request=request,
     )
     file.delete()
-    reopen_if_submitted(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")
+    evidence_change_announce(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")
     task_send_on_commit("evidence.delete_objects", keys)
     evidence.refresh_from_db()
     return evidence

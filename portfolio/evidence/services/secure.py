@@ -18,10 +18,10 @@ from django.db import transaction
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
-from portfolio.evidence.services.common import reopen_if_submitted
 from portfolio.evidence.services.deletions import object_deletion_owe
 from portfolio.evidence.services.files import evidence_file_reject
 from portfolio.evidence.services.sweep import pending_object_deletions_process
+from portfolio.evidence.signals import evidence_change_announce
 from portfolio.storage import (
     ObjectChanged,
     ObjectMissing,
@@ -105,5 +105,5 @@ def _record(*, file_id: int, version: str, sha256: str) -> Secured:
         object_deletion_owe(key=file.object_key, slot_expires_at=file.slot_expires_at, reason="replaced")
         if evidence.tags.filter(state=EvidenceTag.State.ACCEPTED).exists():
             coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="evidence file rejected")
-        reopen_if_submitted(evidence=evidence, actor=file.uploaded_by, change="file rejected")
+        evidence_change_announce(evidence=evidence, actor=file.uploaded_by, change="file rejected")
         return Secured.REPLACED

@@ -15,7 +15,8 @@ from portfolio.evidence.errors import EvidenceRefused
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.evidence.roles import may_tag
 from portfolio.evidence.route import tag_codes_check
-from portfolio.evidence.services.common import reopen_if_submitted
+from portfolio.evidence.services.common import change_refusal
+from portfolio.evidence.signals import evidence_change_announce
 
 
 @transaction.atomic
@@ -28,12 +29,9 @@ def evidence_tags_set(
     refusal names each bad code and why.
     """
     evidence = Evidence.objects.select_for_update().select_related("apprenticeship__standard").get(pk=evidence.pk)
-    if evidence.state == Evidence.State.WITHDRAWN:
-        raise EvidenceRefused(
-            f"“{evidence.title}” was withdrawn: its tags can no longer be changed.",
-            code="evidence_withdrawn",
-            status=409,
-        )
+    refusal = change_refusal(evidence, "its tags")
+    if refusal is not None:
+        raise refusal
     if not may_tag(user=actor, evidence=evidence):
         raise PermissionDenied("Only the apprentice or the author of this evidence can tag it.")
     statements, rejected = tag_codes_check(apprenticeship=evidence.apprenticeship, codes=codes)
@@ -65,5 +63,5 @@ def evidence_tags_set(
     if had_accepted:
         # Accepted tags are a coverage input: the recompute must see the new set.
         coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="evidence tags changed")
-    reopen_if_submitted(evidence=evidence, actor=actor, change="tags")
+    evidence_change_announce(evidence=evidence, actor=actor, change="tags")
     return list(evidence.tags.select_related("statement"))

@@ -18,10 +18,10 @@ from django.utils import timezone
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
-from portfolio.evidence.services.common import reopen_if_submitted
 from portfolio.evidence.services.deletions import object_deletion_owe
 from portfolio.evidence.services.files import evidence_file_reject
 from portfolio.evidence.services.sweep import pending_object_deletions_process
+from portfolio.evidence.signals import evidence_change_announce
 from portfolio.evidence.verification import VerificationResult, verify_object
 from portfolio.storage import ObjectChanged, StorageError, copy_to_verified, delete_object, verified_key_for
 
@@ -100,7 +100,7 @@ def _record(*, file: EvidenceFile, result: VerificationResult) -> EvidenceFile |
         # Only items with verified files count towards coverage: a verdict can change what accepted tags count.
         if evidence.tags.filter(state=EvidenceTag.State.ACCEPTED).exists():
             coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="evidence file verified")
-        reopen_if_submitted(
+        evidence_change_announce(
             evidence=evidence, actor=locked.uploaded_by, change=f"file {locked.get_state_display().lower()}"
         )
     return locked

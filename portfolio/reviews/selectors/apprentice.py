@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
+from django.db.models import QuerySet
 
+from portfolio.evidence.lifecycle import Role
 from portfolio.evidence.models import Evidence
-from portfolio.reviews.models import ReviewPolicy
+from portfolio.reviews.selectors.queues import awaiting
 
 
 def waiting_list_for_apprentice(*, user: Any, waiting_on: str) -> QuerySet[Evidence]:
@@ -16,22 +17,8 @@ def waiting_list_for_apprentice(*, user: Any, waiting_on: str) -> QuerySet[Evide
     employer step, submitted evidence waits on the provider."""
     if not getattr(user, "is_authenticated", False):
         return Evidence.objects.none()
-    no_employer_step = Exists(
-        ReviewPolicy.objects.filter(
-            provider_id=OuterRef("apprenticeship__provider_id"), require_employer_confirmation=False
-        )
-    )
     return (
         Evidence.objects.select_related("apprenticeship__standard")
-        .filter(apprenticeship__apprentice=user, state__in=[Evidence.State.SUBMITTED, Evidence.State.CONFIRMED])
-        .annotate(
-            waiting_on=Case(
-                When(state=Evidence.State.CONFIRMED, then=Value("provider")),
-                When(no_employer_step, then=Value("provider")),
-                default=Value("employer"),
-                output_field=CharField(),
-            )
-        )
-        .filter(waiting_on=waiting_on)
+        .filter(awaiting(Role(waiting_on)), apprenticeship__apprentice=user)
         .order_by("submitted_at", "id")
     )

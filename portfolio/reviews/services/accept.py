@@ -10,11 +10,12 @@ from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.notifications import notify_for_state
 from portfolio.reviews.roles import provider_reviewer_role
-from portfolio.reviews.services.decisions import decision_record, evidence_lock, wrong_state
+from portfolio.reviews.services.decisions import decision_check, decision_record, evidence_lock
 from portfolio.reviews.services.policy import review_policy_get_or_create
 from portfolio.reviews.services.tags import tags_decide
 
@@ -33,13 +34,6 @@ class TagVerdict:
     statement: str  # the statement code, e.g. "K3"
     accepted: bool
     comment: str = ""
-
-
-def acceptable_states(*, require_employer_confirmation: bool) -> tuple[str, ...]:
-    # Without an employer step, a submitted item (e.g. one reopened by a change) waits for the provider.
-    if require_employer_confirmation:
-        return (Evidence.State.CONFIRMED,)
-    return (Evidence.State.SUBMITTED, Evidence.State.CONFIRMED)
 
 
 def _verdicts_by_tag(evidence: Evidence, verdicts: Iterable[TagVerdict]) -> dict[int, tuple[bool, str]]:
@@ -88,17 +82,15 @@ def evidence_accept(
     role = provider_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
     if role is None:
         raise PermissionDenied("Only an assessor or tutor of the apprentice's training provider can accept evidence.")
-    policy = review_policy_get_or_create(provider=evidence.apprenticeship.provider)
-    allowed = acceptable_states(require_employer_confirmation=policy.require_employer_confirmation)
-    if evidence.state not in allowed:
-        raise wrong_state(evidence, "accepted", allowed)
+    steps = review_policy_get_or_create(provider=evidence.apprenticeship.provider).steps
+    decision_check(evidence=evidence, action=ReviewDecision.Action.ACCEPT, role=lifecycle.Role.PROVIDER, steps=steps)
     verdicts = _verdicts_by_tag(evidence, tags)
     decision = decision_record(
         evidence=evidence,
         action=ReviewDecision.Action.ACCEPT,
         actor=actor,
         actor_role=role,
-        to_state=Evidence.State.ACCEPTED,
+        to_state=lifecycle.lands_in(ReviewDecision.Action.ACCEPT, steps),
         comment=comment.strip(),
     )
     tags_decide(evidence=evidence, decision=decision, actor=actor, verdicts=verdicts)

@@ -8,12 +8,13 @@ from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.notifications import notify_for_state
 from portfolio.reviews.roles import employer_reviewer_role
-from portfolio.reviews.services.decisions import decision_record, evidence_lock, wrong_state
-from portfolio.reviews.services.policy import review_policy_get_or_create, state_after_confirm
+from portfolio.reviews.services.decisions import decision_check, decision_record, evidence_lock
+from portfolio.reviews.services.policy import review_policy_get_or_create
 from portfolio.reviews.services.tags import tags_accept_all
 
 
@@ -26,10 +27,9 @@ def evidence_confirm(
     role = employer_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
     if role is None:
         raise PermissionDenied("Only a line manager or mentor at the apprentice's employer can confirm evidence.")
-    if evidence.state != Evidence.State.SUBMITTED:
-        raise wrong_state(evidence, "confirmed", [Evidence.State.SUBMITTED])
-    policy = review_policy_get_or_create(provider=evidence.apprenticeship.provider)
-    to_state = state_after_confirm(policy)
+    steps = review_policy_get_or_create(provider=evidence.apprenticeship.provider).steps
+    decision_check(evidence=evidence, action=ReviewDecision.Action.CONFIRM, role=lifecycle.Role.EMPLOYER, steps=steps)
+    to_state = lifecycle.lands_in(ReviewDecision.Action.CONFIRM, steps)
     decision = decision_record(
         evidence=evidence,
         action=ReviewDecision.Action.CONFIRM,

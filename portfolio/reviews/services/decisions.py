@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
 
 from portfolio.core.errors import Conflict
+from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
 from portfolio.reviews.fingerprint import evidence_fingerprint
 from portfolio.reviews.models import ReviewDecision
@@ -60,11 +60,27 @@ def _conflict_message(evidence: Evidence, expected_version: int) -> str:
     )
 
 
-def wrong_state(evidence: Evidence, action: str, allowed: Iterable[str]) -> Conflict:
-    names = " or ".join(Evidence.State(state).label.lower() for state in allowed)
+def decision_check(*, evidence: Evidence, action: str, role: lifecycle.Role, steps: lifecycle.Steps) -> None:
+    """Refuse, as 409 wrong_state, a decision the lifecycle does not allow from the item's state."""
+    if not lifecycle.allowed(evidence.state, action, role, steps):
+        raise wrong_state(evidence, action, role, steps)
+
+
+def wrong_state(evidence: Evidence, action: str, role: lifecycle.Role, steps: lifecycle.Steps) -> Conflict:
+    state = Evidence.State(evidence.state).label.lower()
+    past = ACTION_PAST[ReviewDecision.Action(action)]
+    allowed = lifecycle.from_states(action, role, steps)
+    if allowed:
+        names = " or ".join(Evidence.State(s).label.lower() for s in allowed)
+        message = f"Evidence that is {state} cannot be {past}; only evidence that is {names} can."
+    else:
+        # The provider's policy dropped this role's step: the item waits for someone else.
+        waiting = lifecycle.waits_for(evidence.state, steps)
+        then = f", so it waits for {waiting.label}" if waiting else ""
+        step = lifecycle.Role(role).value
+        message = f"Evidence that is {state} cannot be {past}: the provider's review policy has no {step} step{then}."
     return Conflict(
-        f"Evidence that is {Evidence.State(evidence.state).label.lower()} cannot be {action}; "
-        f"only evidence that is {names} can.",
+        message,
         code="wrong_state",
         details={"current_state": evidence.state, "current_version": evidence.version},
     )

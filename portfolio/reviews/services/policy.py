@@ -10,7 +10,6 @@ from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
-from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship, Organisation
 from portfolio.people.selectors import user_is_admin_of
 from portfolio.reviews.models import ReviewPolicy
@@ -29,16 +28,6 @@ def review_policy_get_or_create(*, provider: Organisation) -> ReviewPolicy:
     """Created on demand with the defaults (both steps, one item per statement)."""
     policy, _ = ReviewPolicy.objects.get_or_create(provider=provider)
     return policy
-
-
-def state_after_submit(policy: ReviewPolicy) -> str:
-    if policy.require_employer_confirmation:
-        return Evidence.State.SUBMITTED
-    return Evidence.State.CONFIRMED if policy.require_provider_acceptance else Evidence.State.ACCEPTED
-
-
-def state_after_confirm(policy: ReviewPolicy) -> str:
-    return Evidence.State.CONFIRMED if policy.require_provider_acceptance else Evidence.State.ACCEPTED
 
 
 @transaction.atomic

@@ -8,22 +8,19 @@ from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.notifications import notify_for_state
 from portfolio.reviews.roles import employer_reviewer_role, provider_reviewer_role
+from portfolio.reviews.selectors.policy import review_policy_for_provider_id
 from portfolio.reviews.services.decisions import (
+    decision_check,
     decision_invalidate_live,
     decision_record,
     evidence_lock,
-    wrong_state,
 )
 from portfolio.reviews.services.tags import tags_reset
-
-# An employer contact returns what waits for them; the provider may also take back what it accepted
-# (an assessor who finds a problem later must be able to stop it counting).
-EMPLOYER_RETURNABLE = (Evidence.State.SUBMITTED,)
-PROVIDER_RETURNABLE = (Evidence.State.SUBMITTED, Evidence.State.CONFIRMED, Evidence.State.ACCEPTED)
 
 
 @transaction.atomic
@@ -35,22 +32,21 @@ def evidence_return(
     if not comment:
         raise ValidationError({"comment": "Say what the apprentice should change: a return needs a comment."})
     evidence = evidence_lock(evidence=evidence, expected_version=expected_version)
-    role = provider_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
-    allowed: tuple[str, ...] = PROVIDER_RETURNABLE
+    # Someone who is both takes the provider's part, whose returns reach further (see the lifecycle).
+    part, role = lifecycle.Role.PROVIDER, provider_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
     if role is None:
-        role = employer_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
-        allowed = EMPLOYER_RETURNABLE
+        part, role = lifecycle.Role.EMPLOYER, employer_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
     if role is None:
         raise PermissionDenied("Only the apprentice's employer contacts, assessors or tutors can return evidence.")
-    if evidence.state not in allowed:
-        raise wrong_state(evidence, "returned", allowed)
+    steps = review_policy_for_provider_id(provider_id=evidence.apprenticeship.provider_id).steps
+    decision_check(evidence=evidence, action=ReviewDecision.Action.RETURN, role=part, steps=steps)
     decision_invalidate_live(evidence=evidence, reason=ReviewDecision.Invalidation.RETURNED)
     decision = decision_record(
         evidence=evidence,
         action=ReviewDecision.Action.RETURN,
         actor=actor,
         actor_role=role,
-        to_state=Evidence.State.RETURNED,
+        to_state=lifecycle.lands_in(ReviewDecision.Action.RETURN, steps),
         comment=comment,
     )
     if tags_reset(evidence=evidence):

@@ -9,15 +9,19 @@ from django.utils import timezone
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence, EvidenceFile
+from portfolio.evidence.roles import submitter_role
 from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.notifications import notify_for_state
-from portfolio.reviews.roles import submitter_role
-from portfolio.reviews.services.decisions import decision_invalidate_live, decision_record, evidence_lock, wrong_state
-from portfolio.reviews.services.policy import review_policy_get_or_create, state_after_submit
+from portfolio.reviews.services.decisions import (
+    decision_check,
+    decision_invalidate_live,
+    decision_record,
+    evidence_lock,
+)
+from portfolio.reviews.services.policy import review_policy_get_or_create
 from portfolio.reviews.services.tags import tags_accept_all
-
-SUBMITTABLE = (Evidence.State.DRAFT, Evidence.State.RETURNED)
 
 
 def _readiness_errors(evidence: Evidence) -> dict[str, list[str]]:
@@ -54,13 +58,12 @@ def evidence_submit(
     role = submitter_role(user=actor, evidence=evidence)
     if role is None:
         raise PermissionDenied("Only the apprentice (or the author of a witness statement) can submit this evidence.")
-    if evidence.state not in SUBMITTABLE:
-        raise wrong_state(evidence, "submitted", SUBMITTABLE)
+    steps = review_policy_get_or_create(provider=evidence.apprenticeship.provider).steps
+    decision_check(evidence=evidence, action=ReviewDecision.Action.SUBMIT, role=role, steps=steps)
     errors = _readiness_errors(evidence)
     if errors:
         raise ValidationError(errors)
-    policy = review_policy_get_or_create(provider=evidence.apprenticeship.provider)
-    to_state = state_after_submit(policy)
+    to_state = lifecycle.lands_in(ReviewDecision.Action.SUBMIT, steps)
     decision_invalidate_live(evidence=evidence, reason=ReviewDecision.Invalidation.RESUBMITTED)
     decision = decision_record(
         evidence=evidence, action=ReviewDecision.Action.SUBMIT, actor=actor, actor_role=role, to_state=to_state

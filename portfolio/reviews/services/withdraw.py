@@ -8,13 +8,17 @@ from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import ReviewDecision
-from portfolio.reviews.roles import APPRENTICE_ROLE
-from portfolio.reviews.services.decisions import decision_invalidate_live, decision_record, evidence_lock, wrong_state
+from portfolio.reviews.selectors.policy import review_policy_for_provider_id
+from portfolio.reviews.services.decisions import (
+    decision_check,
+    decision_invalidate_live,
+    decision_record,
+    evidence_lock,
+)
 from portfolio.reviews.services.tags import tags_reset
-
-WITHDRAWABLE = (Evidence.State.SUBMITTED, Evidence.State.CONFIRMED, Evidence.State.ACCEPTED, Evidence.State.RETURNED)
 
 
 @transaction.atomic
@@ -27,15 +31,17 @@ def evidence_withdraw(
     evidence = evidence_lock(evidence=evidence, expected_version=expected_version)
     if evidence.apprenticeship.apprentice_id != actor.pk:
         raise PermissionDenied("Only the apprentice can withdraw their evidence.")
-    if evidence.state not in WITHDRAWABLE or not evidence.ever_submitted:
-        raise wrong_state(evidence, "withdrawn", WITHDRAWABLE)
+    steps = review_policy_for_provider_id(provider_id=evidence.apprenticeship.provider_id).steps
+    decision_check(
+        evidence=evidence, action=ReviewDecision.Action.WITHDRAW, role=lifecycle.Role.APPRENTICE, steps=steps
+    )
     decision_invalidate_live(evidence=evidence, reason=ReviewDecision.Invalidation.WITHDRAWN)
     decision = decision_record(
         evidence=evidence,
         action=ReviewDecision.Action.WITHDRAW,
         actor=actor,
-        actor_role=APPRENTICE_ROLE,
-        to_state=Evidence.State.WITHDRAWN,
+        actor_role=lifecycle.Role.APPRENTICE,
+        to_state=lifecycle.lands_in(ReviewDecision.Action.WITHDRAW, steps),
         comment=comment.strip(),
     )
     if tags_reset(evidence=evidence):

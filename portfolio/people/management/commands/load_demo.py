@@ -5,10 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portfolio.evidence.demo import demo_evidence_load
 from portfolio.mail.services import mail_suppressed
 from portfolio.people.demo import DOMAIN, DemoCatalogueMissing, demo_load
 from portfolio.people.models import Apprenticeship
+from portfolio.reviews.demo import demo_evidence_load
 
 # A fixed, printed password: this is demo data for a local `make run`, and the command refuses to run
 # without DEBUG unless told to, so it cannot open a production site by accident.

@@ -2,7 +2,8 @@
 
 Everything goes through the real services (files are written to storage and verified, tags set, items
 submitted, confirmed and accepted), so the demo has review histories, notifications and an audit trail.
-Idempotent: an apprenticeship that already has evidence is left alone.
+Idempotent: an apprenticeship that already has evidence is left alone. It lives here, downstream of evidence
+and reviews, because it drives both (portfolio/evidence imports nothing of reviews).
 """
 
 from __future__ import annotations
