@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from portfolio.audit.services import audit_record
-from portfolio.coverage.services.dirty import coverage_mark_dirty
+from portfolio.coverage.services.dirty import coverage_mark_provider_dirty
 from portfolio.evidence.models import Evidence
-from portfolio.people.models import Apprenticeship, Organisation
+from portfolio.people.models import Organisation
 from portfolio.people.selectors import user_is_admin_of
 from portfolio.reviews.models import ReviewPolicy
 
@@ -64,6 +64,7 @@ def review_policy_update(*, actor: Any, provider: Organisation, **changes: Any) 
     if diff:
         audit_record(actor=actor, action="review_policy.updated", target=provider, changes=diff)
     if COVERAGE_INPUTS & set(diff):
-        ids = Apprenticeship.objects.filter(provider=provider).values_list("pk", flat=True)
-        coverage_mark_dirty(apprenticeship_ids=list(ids), reason="review policy changed")
+        # One statement marks them all and one task recomputes them in batches, however many there are: a
+        # provider with thousands of apprentices must not send thousands of messages from one click.
+        coverage_mark_provider_dirty(provider_id=provider.pk, reason="review policy changed")
     return policy
