@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -194,3 +195,27 @@ def test_a_wrong_password_on_the_accept_page_counts_against_the_clients_address(
     assert response.status_code == 200
     assert b"current password" in response.content
     assert list(SignInFailure.objects.values_list("email", "ip")) == [("known.person@example.org", "198.51.100.61")]
+
+
+def _invite_then_fail(world: Any) -> None:
+    """Invite inside a transaction that then fails, raising what was owed and sent before the failure."""
+    with transaction.atomic():
+        _invite(world)
+        owed = OutgoingMail.objects.filter(kind="invitation", to="new.tutor@example.org", sent_at=None).count()
+        raise RuntimeError(owed, len(mail.outbox))
+
+
+@pytest.mark.usefixtures("mail_in_process")
+def test_the_invitation_and_its_owed_mail_commit_or_roll_back_together(django_capture_on_commit_callbacks: Any) -> None:
+    world = make_world()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError) as failed:
+        _invite_then_fail(world)
+    assert failed.value.args == (1, 0)  # owed in the outbox inside the invitation's transaction, not sent from it
+    assert not Invitation.objects.filter(email="new.tutor@example.org").exists()
+    assert not OutgoingMail.objects.exists()
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(world)
+    assert len(mail.outbox) == 1
+    assert OutgoingMail.objects.get(kind="invitation").sent_at is not None
