@@ -55,6 +55,9 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The import contracts in pyproject.toml: the domain never imports api or workers, and its packages import
+	# only the ones below them.
+	$(VENV)/bin/lint-imports --no-logo
 
 types: install
 	DEBUG=1 $(VENV)/bin/mypy .
@@ -84,4 +87,4 @@ bench-coverage: install
 	cd bench && ../$(PY) coverage_full.py --sizes $${SIZES:-1000,10000} && ../$(PY) coverage_e2e.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

@@ -169,7 +169,7 @@ SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the peer address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
-# Base of links in emails sent outside a request (the demo loader, tasks); pages use the request's host.
+# Base of every link in an email (invitations, notifications), whoever sends it: a request, a task or a command.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

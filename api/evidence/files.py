@@ -54,7 +54,6 @@ class EvidenceFileListView(EvidenceAPIView):
             file_name=data.validated_data["name"],
             content_type=data.validated_data["content_type"],
             size=data.validated_data["size"],
-            request=request,
         )
         upload = {
             "url": absolute(request, opened.slot.post.url),
@@ -79,7 +78,7 @@ class EvidenceFileCompleteView(EvidenceAPIView):
     )
     def post(self, request: Request, public_id: uuid.UUID, file_id: uuid.UUID) -> Response:
         file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
-        file = evidence_file_complete(actor=request.user, file=file, request=request)
+        file = evidence_file_complete(actor=request.user, file=file)
         return Response(EvidenceFileOut(file).data)
 
 
@@ -113,5 +112,5 @@ class EvidenceFileDetailView(EvidenceAPIView):
     )
     def delete(self, request: Request, public_id: uuid.UUID, file_id: uuid.UUID) -> Response:
         file = evidence_file_get_for_user(user=request.user, evidence_public_id=public_id, file_public_id=file_id)
-        evidence_file_remove(actor=request.user, file=file, request=request)
+        evidence_file_remove(actor=request.user, file=file)
         return Response(EvidenceOut(evidence_get_for_user(user=request.user, public_id=public_id)).data)

@@ -48,7 +48,7 @@ class EvidenceListView(EvidenceAPIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=fields.pop("apprenticeship"))
-        evidence = evidence_create(actor=request.user, apprenticeship=apprenticeship, request=request, **fields)
+        evidence = evidence_create(actor=request.user, apprenticeship=apprenticeship, **fields)
         evidence = evidence_get_for_user(user=request.user, public_id=evidence.public_id)
         return Response(EvidenceOut(evidence).data, status=status.HTTP_201_CREATED)
 
@@ -71,7 +71,7 @@ class EvidenceDetailView(EvidenceAPIView):
         evidence = evidence_get_for_user(user=request.user, public_id=public_id)
         data = EvidenceUpdateIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        evidence_update(actor=request.user, evidence=evidence, request=request, **data.validated_data)
+        evidence_update(actor=request.user, evidence=evidence, **data.validated_data)
         return Response(EvidenceOut(evidence_get_for_user(user=request.user, public_id=public_id)).data)
 
     @extend_schema(
@@ -82,5 +82,5 @@ class EvidenceDetailView(EvidenceAPIView):
     )
     def delete(self, request: Request, public_id: uuid.UUID) -> Response:
         evidence = evidence_get_for_user(user=request.user, public_id=public_id)
-        evidence_delete_draft(actor=request.user, evidence=evidence, request=request)
+        evidence_delete_draft(actor=request.user, evidence=evidence)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -35,7 +35,5 @@ class EvidenceTagsView(EvidenceAPIView):
         evidence = evidence_get_for_user(user=request.user, public_id=public_id)
         data = TagsIn(data=request.data)
         data.is_valid(raise_exception=True)
-        tags = evidence_tags_set(
-            actor=request.user, evidence=evidence, codes=data.validated_data["statements"], request=request
-        )
+        tags = evidence_tags_set(actor=request.user, evidence=evidence, codes=data.validated_data["statements"])
         return Response(TagsOut({"statements": tags}).data)

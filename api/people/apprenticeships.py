@@ -102,7 +102,7 @@ class ApprenticeshipListView(GenericAPIView[Apprenticeship]):
     def post(self, request: Request) -> Response:
         data = ApprenticeshipCreateIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        apprenticeship, _ = apprenticeship_create(actor=request.user, request=request, **data.validated_data)
+        apprenticeship, _ = apprenticeship_create(actor=request.user, **data.validated_data)
         return Response(ApprenticeshipOut(apprenticeship).data, status=status.HTTP_201_CREATED)
 
 
@@ -127,7 +127,5 @@ class ApprenticeshipDetailView(GenericAPIView[Apprenticeship]):
         apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
         data = ApprenticeshipUpdateIn(data=request.data, context={"request": request}, partial=True)
         data.is_valid(raise_exception=True)
-        apprenticeship = apprenticeship_update(
-            actor=request.user, apprenticeship=apprenticeship, request=request, **data.validated_data
-        )
+        apprenticeship = apprenticeship_update(actor=request.user, apprenticeship=apprenticeship, **data.validated_data)
         return Response(ApprenticeshipOut(apprenticeship).data)

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.people.serializers import PersonOut
+from portfolio.core.client import client_ip
 from portfolio.people.services.signin import InvalidCredentials, SignInLocked, user_authenticate
 from portfolio.people.services.users import auth_token_issue, auth_token_revoke, user_update_profile
 
@@ -41,12 +42,12 @@ class TokenView(GenericAPIView[Any]):
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user = user_authenticate(request=request, **data.validated_data)
+            user = user_authenticate(ip=client_ip(request), **data.validated_data)
         except SignInLocked as exc:
             raise SignInLockedError(str(exc)) from exc
         except InvalidCredentials as exc:
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
-        return Response({"token": auth_token_issue(user=user, request=request).key})
+        return Response({"token": auth_token_issue(user=user).key})
 
 
 class TokenRevokeView(GenericAPIView[Any]):
@@ -55,7 +56,7 @@ class TokenRevokeView(GenericAPIView[Any]):
 
     @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        auth_token_revoke(user=request.user, request=request)  # type: ignore[arg-type]
+        auth_token_revoke(user=request.user)  # type: ignore[arg-type]
         return Response(status=204)
 
 
@@ -81,5 +82,5 @@ class MeView(GenericAPIView[Any]):
     def patch(self, request: Request) -> Response:
         data = MeUpdateIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = user_update_profile(user=request.user, request=request, **data.validated_data)  # type: ignore[arg-type]
+        user = user_update_profile(user=request.user, **data.validated_data)  # type: ignore[arg-type]
         return Response(MeOut(user).data)

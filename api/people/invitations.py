@@ -14,6 +14,7 @@ from api.idempotency import idempotent
 from api.people.fields import PublicIdField
 from api.people.serializers import InvitationOut, PersonOut
 from api.permissions import IsProviderAdmin
+from portfolio.core.client import client_ip
 from portfolio.people.models import Invitation
 from portfolio.people.selectors import (
     apprenticeship_list_for_user,
@@ -85,7 +86,7 @@ class InvitationListView(GenericAPIView[Invitation]):
     def post(self, request: Request) -> Response:
         data = InvitationCreateIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        issued = invitation_create(actor=request.user, request=request, **data.validated_data)
+        issued = invitation_create(actor=request.user, **data.validated_data)
         return Response(InvitationOut(issued.invitation).data, status=status.HTTP_201_CREATED)
 
 
@@ -105,7 +106,7 @@ class InvitationRevokeView(GenericAPIView[Invitation]):
     @extend_schema(operation_id="invitations_revoke", request=None, responses=InvitationOut)
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         invitation = invitation_get_for_user(user=request.user, public_id=public_id)
-        invitation = invitation_revoke(actor=request.user, invitation=invitation, request=request)
+        invitation = invitation_revoke(actor=request.user, invitation=invitation)
         return Response(InvitationOut(invitation).data)
 
 
@@ -121,7 +122,7 @@ class InvitationAcceptView(GenericAPIView[Invitation]):
         data = InvitationAcceptIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user = invitation_accept(request=request, **data.validated_data)
+            user = invitation_accept(ip=client_ip(request), **data.validated_data)
         except InvitationInvalid as exc:
             raise serializers.ValidationError({"token": [str(exc)]}) from exc
         return Response(PersonOut(user).data)

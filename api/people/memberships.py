@@ -69,6 +69,5 @@ class MembershipDetailView(GenericAPIView[Membership]):
             actor=request.user,
             membership=membership,
             is_active=data.validated_data["is_active"],
-            request=request,
         )
         return Response(MembershipOut(membership).data)

@@ -68,7 +68,7 @@ class OrganisationListView(GenericAPIView[Organisation]):
     def post(self, request: Request) -> Response:
         data = OrganisationCreateIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        organisation = organisation_create(actor=request.user, request=request, **data.validated_data)
+        organisation = organisation_create(actor=request.user, **data.validated_data)
         return Response(OrganisationOut(organisation).data, status=status.HTTP_201_CREATED)
 
 
@@ -85,7 +85,5 @@ class OrganisationDetailView(GenericAPIView[Organisation]):
         organisation = organisation_get_for_user(user=request.user, public_id=public_id)
         data = OrganisationUpdateIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        organisation = organisation_update(
-            actor=request.user, organisation=organisation, request=request, **data.validated_data
-        )
+        organisation = organisation_update(actor=request.user, organisation=organisation, **data.validated_data)
         return Response(OrganisationOut(organisation).data)

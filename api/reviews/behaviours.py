@@ -42,7 +42,6 @@ class BehaviourListView(GenericAPIView[BehaviourConfirmation]):
             statement_codes=data.validated_data["statements"],
             confirmed_on=data.validated_data["confirmed_on"],
             comment=data.validated_data["comment"],
-            request=request,
         )
         return Response(BehaviourConfirmationOut(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -55,5 +54,5 @@ class BehaviourWithdrawView(GenericAPIView[BehaviourConfirmation]):
     def post(self, request: Request, public_id: uuid.UUID, confirmation_id: uuid.UUID) -> Response:
         apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
         confirmation = behaviour_confirmation_get(apprenticeship=apprenticeship, public_id=confirmation_id)
-        confirmation = behaviour_confirmation_withdraw(actor=request.user, confirmation=confirmation, request=request)
+        confirmation = behaviour_confirmation_withdraw(actor=request.user, confirmation=confirmation)
         return Response(BehaviourConfirmationOut(confirmation).data)

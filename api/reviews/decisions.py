@@ -54,7 +54,6 @@ class _DecisionView(GenericAPIView[Evidence]):
 def _decision_schema(action: str, request: type[serializers.Serializer[Any]], description: str) -> Callable[..., Any]:
     return extend_schema(
         operation_id=f"evidence_{action}",
-        request=request,
         responses={200: DecisionResultOut, **ERRORS},
         description=description,
         tags=["reviews"],
@@ -68,9 +67,7 @@ class SubmitView(_DecisionView):
         return super().post(request, public_id)
 
     def act(self, request: Request, evidence: Evidence, data: dict[str, Any]) -> ReviewDecision:
-        return evidence_submit(
-            actor=request.user, evidence=evidence, expected_version=data["expected_version"], request=request
-        )
+        return evidence_submit(actor=request.user, evidence=evidence, expected_version=data["expected_version"])
 
 
 class ConfirmView(_DecisionView):
@@ -79,7 +76,7 @@ class ConfirmView(_DecisionView):
         return super().post(request, public_id)
 
     def act(self, request: Request, evidence: Evidence, data: dict[str, Any]) -> ReviewDecision:
-        return evidence_confirm(actor=request.user, evidence=evidence, request=request, **data)
+        return evidence_confirm(actor=request.user, evidence=evidence, **data)
 
 
 class AcceptView(_DecisionView):
@@ -101,7 +98,6 @@ class AcceptView(_DecisionView):
                 expected_version=data["expected_version"],
                 tags=verdicts,
                 comment=data["comment"],
-                request=request,
             )
         except TagVerdictsInvalid as exc:
             raise exceptions.ValidationError({"tags": exc.per_tag}) from exc
@@ -117,7 +113,7 @@ class ReturnView(_DecisionView):
         return super().post(request, public_id)
 
     def act(self, request: Request, evidence: Evidence, data: dict[str, Any]) -> ReviewDecision:
-        return evidence_return(actor=request.user, evidence=evidence, request=request, **data)
+        return evidence_return(actor=request.user, evidence=evidence, **data)
 
 
 class WithdrawView(_DecisionView):
@@ -127,7 +123,7 @@ class WithdrawView(_DecisionView):
         return super().post(request, public_id)
 
     def act(self, request: Request, evidence: Evidence, data: dict[str, Any]) -> ReviewDecision:
-        return evidence_withdraw(actor=request.user, evidence=evidence, request=request, **data)
+        return evidence_withdraw(actor=request.user, evidence=evidence, **data)
 
 
 class DecisionListView(GenericAPIView[ReviewDecision]):

@@ -42,5 +42,5 @@ class ReviewPolicyView(GenericAPIView[ReviewPolicy]):
         provider = _provider(request, public_id)
         data = ReviewPolicyIn(data=request.data)
         data.is_valid(raise_exception=True)
-        policy = review_policy_update(actor=request.user, provider=provider, request=request, **data.validated_data)
+        policy = review_policy_update(actor=request.user, provider=provider, **data.validated_data)
         return Response(ReviewPolicyOut(policy).data)

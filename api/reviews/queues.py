@@ -72,9 +72,7 @@ class BulkConfirmView(GenericAPIView[Evidence]):
         data = BulkConfirmIn(data=request.data)
         data.is_valid(raise_exception=True)
         items = [(item["evidence"], item["expected_version"]) for item in data.validated_data["items"]]
-        results = evidence_confirm_many(
-            actor=request.user, items=items, comment=data.validated_data["comment"], request=request
-        )
+        results = evidence_confirm_many(actor=request.user, items=items, comment=data.validated_data["comment"])
         done = sum(1 for r in results if r.outcome == "done")
         body: dict[str, Any] = {"done": done, "failed": len(results) - done, "results": [vars(r) for r in results]}
         return Response(BulkConfirmOut(body).data)

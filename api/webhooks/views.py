@@ -50,7 +50,7 @@ class WebhookListView(GenericAPIView[WebhookEndpoint]):
     def post(self, request: Request) -> Response:
         data = WebhookEndpointCreateIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        created = webhook_endpoint_create(actor=request.user, request=request, **data.validated_data)
+        created = webhook_endpoint_create(actor=request.user, **data.validated_data)
         body = WebhookEndpointCreatedOut(created.endpoint).data | {"secret": created.secret}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -70,15 +70,13 @@ class WebhookDetailView(GenericAPIView[WebhookEndpoint]):
         endpoint = webhook_endpoint_get_for_user(user=request.user, public_id=public_id)
         data = WebhookEndpointUpdateIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        endpoint = webhook_endpoint_update(
-            actor=request.user, endpoint=endpoint, request=request, **data.validated_data
-        )
+        endpoint = webhook_endpoint_update(actor=request.user, endpoint=endpoint, **data.validated_data)
         return Response(WebhookEndpointOut(endpoint).data)
 
     @extend_schema(operation_id="webhooks_destroy", responses={204: None})
     def delete(self, request: Request, public_id: uuid.UUID) -> Response:
         endpoint = webhook_endpoint_get_for_user(user=request.user, public_id=public_id)
-        webhook_endpoint_delete(actor=request.user, endpoint=endpoint, request=request)
+        webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -108,5 +106,5 @@ class WebhookDeliveryResendView(GenericAPIView[WebhookDelivery]):
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         delivery = webhook_delivery_get_for_user(user=request.user, public_id=public_id)
-        copy = webhook_delivery_resend(actor=request.user, delivery=delivery, request=request)
+        copy = webhook_delivery_resend(actor=request.user, delivery=delivery)
         return Response(WebhookDeliveryOut(copy).data, status=status.HTTP_202_ACCEPTED)

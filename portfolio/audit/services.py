@@ -7,11 +7,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.models import AuditEntry
-from portfolio.core.request_context import request_context, request_context_of
+from portfolio.core.request_context import request_context
 
 
 def canonical_json(value: Any) -> str:
@@ -27,11 +26,10 @@ def audit_record(
     target: models.Model | None = None,
     target_repr: str = "",
     changes: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
 ) -> AuditEntry:
     """Append one entry. Call it inside the service's transaction, so the change and its record commit
     together or not at all. The client address and user agent come from the request being served
-    (`portfolio.core.request_context`); `request` is for the few callers outside a served request."""
+    (`portfolio.core.request_context`); outside one (a task, a command) the entry records none."""
     changes = json.loads(canonical_json(changes or {}))
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
@@ -46,7 +44,7 @@ def audit_record(
         entry.target_type = ContentType.objects.get_for_model(target)
         entry.target_id = str(target.pk)
         entry.target_public_id = getattr(target, "public_id", None)
-    context = request_context_of(request) if request is not None else request_context()
+    context = request_context()
     if context is not None:
         entry.ip = context.ip
         entry.user_agent = context.user_agent

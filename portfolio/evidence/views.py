@@ -73,9 +73,7 @@ def evidence_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = EvidenceForm(request.POST or None, kinds=kinds_for(role))
     if request.method == "POST" and form.is_valid():
         try:
-            evidence = evidence_create(
-                actor=request.user, apprenticeship=apprenticeship, request=request, **form.cleaned_data
-            )
+            evidence = evidence_create(actor=request.user, apprenticeship=apprenticeship, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         except EvidenceRefused as exc:
@@ -121,7 +119,7 @@ def evidence_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = EvidenceForm(request.POST or None, initial=initial, kinds=sorted({*kinds, evidence.kind}))
     if request.method == "POST" and form.is_valid():
         try:
-            evidence_update(actor=request.user, evidence=evidence, request=request, **form.cleaned_data)
+            evidence_update(actor=request.user, evidence=evidence, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         except EvidenceRefused as exc:
@@ -151,7 +149,7 @@ def evidence_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             return redirect("evidence-detail-page", public_id=evidence.public_id)
         return render(request, "evidence/delete_confirm.html", {"evidence": evidence, "files": evidence.files.all()})
     try:
-        evidence_delete_draft(actor=request.user, evidence=evidence, request=request)
+        evidence_delete_draft(actor=request.user, evidence=evidence)
     except EvidenceRefused as exc:
         messages.error(request, exc.message)
         return redirect("evidence-detail-page", public_id=evidence.public_id)
@@ -176,7 +174,7 @@ def evidence_file_remove_page(request: HttpRequest, public_id: uuid.UUID, file_i
         }
         return render(request, "evidence/file_remove_confirm.html", context)
     try:
-        evidence = evidence_file_remove(actor=request.user, file=file, request=request)
+        evidence = evidence_file_remove(actor=request.user, file=file)
     except EvidenceRefused as exc:
         messages.error(request, exc.message)
     else:
@@ -200,7 +198,7 @@ def evidence_tags(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         codes = request.POST.getlist("statements")
         try:
-            evidence_tags_set(actor=request.user, evidence=evidence, codes=codes, request=request)
+            evidence_tags_set(actor=request.user, evidence=evidence, codes=codes)
         except EvidenceRefused as exc:
             rejected = exc.details.get("statements", {}) or {"": exc.message}
             selected = set(codes)

@@ -26,7 +26,6 @@ class AuditedAdminMixin:
             action=f"{label}.admin_{'change' if change else 'add'}",
             target=obj,
             changes=changes,
-            request=request,
         )
 
 

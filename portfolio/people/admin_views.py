@@ -64,7 +64,7 @@ def apprenticeship_create_page(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            apprenticeship, issued = apprenticeship_create(actor=request.user, request=request, **form.cleaned_data)
+            apprenticeship, issued = apprenticeship_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             service_errors_to_form(form, exc, renames={"email": "apprentice_email"})
         else:
@@ -87,9 +87,7 @@ def apprenticeship_edit_page(request: HttpRequest, public_id: uuid.UUID) -> Http
     form = ApprenticeshipEditForm(request.POST or None, user=request.user, apprenticeship=apprenticeship)
     if request.method == "POST" and form.is_valid():
         try:
-            apprenticeship_update(
-                actor=request.user, apprenticeship=apprenticeship, request=request, **form.cleaned_data
-            )
+            apprenticeship_update(actor=request.user, apprenticeship=apprenticeship, **form.cleaned_data)
         except ValidationError as exc:
             service_errors_to_form(form, exc)
         else:
@@ -123,7 +121,6 @@ def invitation_create_page(request: HttpRequest) -> HttpResponse:
         try:
             issued = invitation_create(
                 actor=request.user,
-                request=request,
                 email=data["email"],
                 role=data["role"],
                 organisation=data["organisation"],
@@ -157,7 +154,7 @@ def invitation_revoke_page(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     invitation: Invitation = invitation_get_for_user(user=request.user, public_id=public_id)
     if request.method == "POST":
         try:
-            invitation_revoke(actor=request.user, invitation=invitation, request=request)
+            invitation_revoke(actor=request.user, invitation=invitation)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -187,7 +184,7 @@ def membership_deactivate_page(request: HttpRequest, public_id: uuid.UUID) -> Ht
         raise PermissionDenied("Only an admin of this organisation's provider can change its memberships.")
     if request.method == "POST":
         try:
-            membership_set_active(actor=request.user, membership=membership, is_active=False, request=request)
+            membership_set_active(actor=request.user, membership=membership, is_active=False)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

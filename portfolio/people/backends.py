@@ -14,7 +14,8 @@ class LockoutAwareBackend(ModelBackend):
     """Email + password, refused while the account or the client address is locked out.
 
     Every call of `authenticate()` comes through here, whichever page or endpoint made it, so failures are
-    counted in one place.
+    counted in one place. The client address comes from the request when Django passes one (the admin
+    login), else from the `ip` credential the domain's services pass.
     """
 
     def authenticate(
@@ -27,7 +28,8 @@ class LockoutAwareBackend(ModelBackend):
         email = username or kwargs.get("email") or ""
         if not email or password is None:
             return None
-        ip = client_ip(request) if request is not None else None
+        given_ip = kwargs.pop("ip", None)
+        ip = client_ip(request) if request is not None else given_ip
         if signin_is_locked(email=email, ip=ip):
             # PermissionDenied stops Django trying any other backend: a locked account stays locked.
             raise PermissionDenied("locked out")

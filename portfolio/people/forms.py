@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
 from django.template import loader
 
+from portfolio.core.client import client_ip
 from portfolio.mail.services import mail_enqueue
 from portfolio.people.services.signin import InvalidCredentials, SignInLocked, user_authenticate
 
@@ -24,7 +25,7 @@ class EmailLoginForm(AuthenticationForm):
         if email and password:
             request: HttpRequest = self.request  # type: ignore[assignment]
             try:
-                self.user_cache = user_authenticate(request=request, email=email, password=password)
+                self.user_cache = user_authenticate(email=email, password=password, ip=client_ip(request))
             except SignInLocked as exc:
                 raise forms.ValidationError(str(exc), code="locked") from exc
             except InvalidCredentials as exc:

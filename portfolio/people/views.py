@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portfolio.core.client import client_ip
 from portfolio.people.admin_selectors import apprenticeship_list_missing, invitation_list_pending
 from portfolio.people.forms import InvitationAcceptForm
 from portfolio.people.selectors import (
@@ -67,7 +68,7 @@ def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = invitation_accept(request=request, token=token, **form.cleaned_data)
+            user = invitation_accept(token=token, ip=client_ip(request), **form.cleaned_data)
         except InvitationInvalid as exc:
             return render(request, "registration/invitation_invalid.html", {"reason": str(exc)}, status=400)
         except ValidationError as exc:

@@ -83,13 +83,13 @@ def review_decide(*, request: HttpRequest, reviewer: Reviewer, evidence: Evidenc
         if action == "return":
             evidence_return(
                 actor=request.user, evidence=evidence, expected_version=version,
-                comment=post.get("return_comment", ""), request=request,
+                comment=post.get("return_comment", ""),
             )  # fmt: skip
             return Outcome(message=f"Returned “{evidence.title}” to the apprentice with your comment.")
         if action == "confirm" and reviewer.side == EMPLOYER:
             evidence_confirm(
                 actor=request.user, evidence=evidence, expected_version=version,
-                comment=post.get("comment", ""), request=request,
+                comment=post.get("comment", ""),
             )  # fmt: skip
             return Outcome(message=f"Confirmed “{evidence.title}”.")
         if action in {"accept", "accept_all"} and reviewer.side == PROVIDER:
@@ -102,7 +102,7 @@ def review_decide(*, request: HttpRequest, reviewer: Reviewer, evidence: Evidenc
             ]
             evidence_accept(
                 actor=request.user, evidence=evidence, expected_version=version, tags=verdicts,
-                comment=post.get("comment", ""), request=request,
+                comment=post.get("comment", ""),
             )  # fmt: skip
             return Outcome(message=f"Accepted “{evidence.title}”.")
     except TagVerdictsInvalid as exc:

@@ -73,7 +73,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
         if not items:
             messages.warning(request, "Select the evidence you want to confirm, or select all.")
         else:
-            results = evidence_confirm_many(actor=request.user, items=items, request=request)
+            results = evidence_confirm_many(actor=request.user, items=items)
             done = sum(1 for r in results if r.outcome == "done")
             messages.success(request, f"Confirmed {done} of {len(results)}.")
             for result in results:
@@ -159,7 +159,7 @@ def behaviours(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             behaviour_confirm(
                 actor=request.user, apprenticeship=apprenticeship,
                 statement_codes=request.POST.getlist("statement"), confirmed_on=confirmed_on,
-                comment=request.POST.get("comment", ""), request=request,
+                comment=request.POST.get("comment", ""),
             )  # fmt: skip
         except ValueError:
             errors["confirmed_on"] = "Enter the date you saw them, for example 1 October 2025."
@@ -198,7 +198,7 @@ def behaviour_withdraw(request: HttpRequest, public_id: uuid.UUID, confirmation_
         context = {"apprenticeship": apprenticeship, "confirmation": confirmation}
         return render(request, "reviews/behaviour_withdraw.html", context)
     try:
-        behaviour_confirmation_withdraw(actor=request.user, confirmation=confirmation, request=request)
+        behaviour_confirmation_withdraw(actor=request.user, confirmation=confirmation)
         messages.success(request, f"Confirmation of {confirmation.statement.code} withdrawn.")
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -217,7 +217,7 @@ def evidence_submit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     except ValueError:
         version = 0
     try:
-        evidence_submit(actor=request.user, evidence=evidence, expected_version=version, request=request)
+        evidence_submit(actor=request.user, evidence=evidence, expected_version=version)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     except Conflict as exc:

@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
@@ -62,9 +61,7 @@ def _admin_check(actor: Any, provider: Organisation) -> None:
 
 
 @transaction.atomic
-def webhook_endpoint_create(
-    *, actor: Any, provider: Organisation, url: str, description: str = "", request: HttpRequest | None = None
-) -> CreatedEndpoint:
+def webhook_endpoint_create(*, actor: Any, provider: Organisation, url: str, description: str = "") -> CreatedEndpoint:
     _admin_check(actor, provider)
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint.objects.create(
@@ -75,7 +72,6 @@ def webhook_endpoint_create(
         action="webhook.create",
         target=endpoint,
         changes={"url": endpoint.url, "provider": str(provider.public_id)},
-        request=request,
     )
     return CreatedEndpoint(endpoint=endpoint, secret=secret)
 
@@ -88,7 +84,6 @@ def webhook_endpoint_update(
     url: str = UNSET,
     active: bool = UNSET,
     description: str = UNSET,
-    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     _admin_check(actor, endpoint.provider)
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
@@ -104,14 +99,14 @@ def webhook_endpoint_update(
             setattr(endpoint, name, value)
     if changes:
         endpoint.save()
-        audit_record(actor=actor, action="webhook.update", target=endpoint, changes=changes, request=request)
+        audit_record(actor=actor, action="webhook.update", target=endpoint, changes=changes)
     return endpoint
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, actor: Any, endpoint: WebhookEndpoint, request: HttpRequest | None = None) -> None:
+def webhook_endpoint_delete(*, actor: Any, endpoint: WebhookEndpoint) -> None:
     _admin_check(actor, endpoint.provider)
-    audit_record(actor=actor, action="webhook.delete", target=endpoint, changes={"url": endpoint.url}, request=request)
+    audit_record(actor=actor, action="webhook.delete", target=endpoint, changes={"url": endpoint.url})
     endpoint.delete()
 
 
@@ -140,9 +135,7 @@ def _enqueue_after_commit(ids: list[int]) -> None:
 
 
 @transaction.atomic
-def webhook_delivery_resend(
-    *, actor: Any, delivery: WebhookDelivery, request: HttpRequest | None = None
-) -> WebhookDelivery:
+def webhook_delivery_resend(*, actor: Any, delivery: WebhookDelivery) -> WebhookDelivery:
     """A fresh delivery of the same event and body (the old one stays in the log), sent now."""
     _admin_check(actor, delivery.endpoint.provider)
     copy = WebhookDelivery.objects.create(
@@ -153,9 +146,7 @@ def webhook_delivery_resend(
         next_attempt_at=timezone.now(),
         resent_from=delivery,
     )
-    audit_record(
-        actor=actor, action="webhook.resend", target=copy, changes={"of": str(delivery.public_id)}, request=request
-    )
+    audit_record(actor=actor, action="webhook.resend", target=copy, changes={"of": str(delivery.public_id)})
     _enqueue_after_commit([copy.pk])
     return copy
 

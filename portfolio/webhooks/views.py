@@ -46,7 +46,7 @@ def webhook_settings_page(request: HttpRequest) -> HttpResponse:
                 provider = next(p for p in providers if str(p.public_id) == chosen)
                 created = webhook_endpoint_create(
                     actor=request.user, provider=provider, url=request.POST.get("url", ""),
-                    description=request.POST.get("description", ""), request=request,
+                    description=request.POST.get("description", ""),
                 )  # fmt: skip
                 # Shown in this response only: it is never displayed again.
                 new_secret = (created.endpoint, created.secret)
@@ -57,16 +57,14 @@ def webhook_settings_page(request: HttpRequest) -> HttpResponse:
                     # Deleting drops the endpoint's delivery log too: ask first, on a page of its own.
                     return render(request, "webhooks/confirm_delete.html", {"endpoint": endpoint})
                 if action == "delete":
-                    webhook_endpoint_delete(actor=request.user, endpoint=endpoint, request=request)
+                    webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
                     messages.success(request, f"Endpoint {endpoint.url} deleted.")
                 else:
-                    webhook_endpoint_update(
-                        actor=request.user, endpoint=endpoint, active=action == "resume", request=request
-                    )
+                    webhook_endpoint_update(actor=request.user, endpoint=endpoint, active=action == "resume")
                 return redirect("webhook-settings-page")
             elif action == "resend":
                 delivery = webhook_delivery_get_for_user(user=request.user, public_id=request.POST.get("delivery", ""))
-                webhook_delivery_resend(actor=request.user, delivery=delivery, request=request)
+                webhook_delivery_resend(actor=request.user, delivery=delivery)
                 messages.success(request, "Sent again: the new delivery is at the top of the log.")
                 return redirect("webhook-settings-page")
         except (StopIteration, ValueError):

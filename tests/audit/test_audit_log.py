@@ -4,10 +4,10 @@ import hashlib
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test import RequestFactory
 
 from portfolio.audit.models import AuditEntry, AuditLogImmutable
 from portfolio.audit.services import audit_payload, audit_record, audit_verify, canonical_json
+from portfolio.core.request_context import RequestContext, request_context_set
 from tests.factories import make_world
 
 pytestmark = pytest.mark.django_db
@@ -15,14 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def _entry() -> AuditEntry:
     world = make_world()
-    request = RequestFactory().post("/x", REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT="pytest-agent/1.0")
-    return audit_record(
-        actor=world.admin,
-        action="test.change",
-        target=world.apprenticeship,
-        changes={"status": ["in_learning", "ready"], "when": world.apprenticeship.start_date},
-        request=request,
-    )
+    with request_context_set(RequestContext(ip="203.0.113.5", user_agent="pytest-agent/1.0")):
+        return audit_record(
+            actor=world.admin,
+            action="test.change",
+            target=world.apprenticeship,
+            changes={"status": ["in_learning", "ready"], "when": world.apprenticeship.start_date},
+        )
 
 
 def test_an_entry_records_who_what_which_when_and_where() -> None:

@@ -6,12 +6,14 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.audit.models import AuditEntry
-from portfolio.people.models import Invitation, Membership, User
+from portfolio.mail.models import OutgoingMail
+from portfolio.people.models import Invitation, Membership, SignInFailure, User
 from portfolio.people.services.invitations import InvitationInvalid, invitation_accept, invitation_create
 from tests.factories import PASSWORD, make_user, make_world
 
@@ -165,3 +167,55 @@ def test_the_accept_endpoint_reports_a_bad_token_in_the_error_shape(client: Clie
     body = response.json()
     assert body["code"] == "invalid"
     assert "not valid" in body["details"]["token"][0]
+
+
+def test_the_link_in_the_email_starts_from_site_url_not_the_requests_host(client: Client, settings: Any) -> None:
+    settings.SITE_URL = "https://portfolio.example.org/"
+    world = make_world()
+    client.force_login(world.admin)
+    response = client.post(
+        "/api/invitations/",
+        {"email": "new.tutor@example.org", "role": "tutor", "organisation": str(world.provider.public_id)},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = OutgoingMail.objects.get(kind="invitation", to="new.tutor@example.org").body
+    assert "https://portfolio.example.org/accounts/invitations/" in body
+    assert "testserver" not in body
+
+
+def test_a_wrong_password_on_the_accept_page_counts_against_the_clients_address(client: Client) -> None:
+    world = make_world()
+    make_user(email="known.person@example.org")
+    issued = _invite(world, email="known.person@example.org")
+    url = reverse("invitation-accept", kwargs={"token": issued.token})
+
+    response = client.post(url, {"password": "not-their-password"}, REMOTE_ADDR="198.51.100.61")
+
+    assert response.status_code == 200
+    assert b"current password" in response.content
+    assert list(SignInFailure.objects.values_list("email", "ip")) == [("known.person@example.org", "198.51.100.61")]
+
+
+def _invite_then_fail(world: Any) -> None:
+    """Invite inside a transaction that then fails, raising what was owed and sent before the failure."""
+    with transaction.atomic():
+        _invite(world)
+        owed = OutgoingMail.objects.filter(kind="invitation", to="new.tutor@example.org", sent_at=None).count()
+        raise RuntimeError(owed, len(mail.outbox))
+
+
+@pytest.mark.usefixtures("mail_in_process")
+def test_the_invitation_and_its_owed_mail_commit_or_roll_back_together(django_capture_on_commit_callbacks: Any) -> None:
+    world = make_world()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError) as failed:
+        _invite_then_fail(world)
+    assert failed.value.args == (1, 0)  # owed in the outbox inside the invitation's transaction, not sent from it
+    assert not Invitation.objects.filter(email="new.tutor@example.org").exists()
+    assert not OutgoingMail.objects.exists()
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(world)
+    assert len(mail.outbox) == 1
+    assert OutgoingMail.objects.get(kind="invitation").sent_at is not None

@@ -109,3 +109,9 @@ def test_the_address_comes_from_the_trusted_proxy_hop(client: Client, settings: 
         HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
     )
     assert SignInFailure.objects.get(email=user.email).ip == "203.0.113.9"
+
+
+def test_the_login_page_counts_failures_by_the_clients_address(client: Client) -> None:
+    user = make_user()
+    _login(client, user.email, "wrong", ip="198.51.100.62")
+    assert SignInFailure.objects.get(email=user.email).ip == "198.51.100.62"

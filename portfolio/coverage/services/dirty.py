@@ -75,5 +75,6 @@ def coverage_mark_standard_dirty(*, standard_id: int, reason: str = "standard ch
 
 
 def coverage_mark_provider_dirty(*, provider_id: int, reason: str = "policy changed") -> int:
-    """Every apprenticeship at this provider (its review policy changed N or a gate)."""
+    """Every apprenticeship at this provider (its review policy changed N or a gate): one statement, then one
+    scoped recompute after commit."""
     return _mark_where("provider_id = %s", [provider_id], reason, provider_id=provider_id)

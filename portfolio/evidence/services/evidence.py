@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
@@ -47,7 +46,6 @@ def evidence_create(
     title: str,
     occurred_on: datetime.date,
     reflection: str = "",
-    request: HttpRequest | None = None,
 ) -> Evidence:
     """A draft item in `apprenticeship`'s portfolio, written by `actor` in the role they hold there."""
     role = author_role_for(user=actor, apprenticeship=apprenticeship)
@@ -76,7 +74,6 @@ def evidence_create(
         action="evidence.created",
         target=evidence,
         changes={"kind": kind, "title": evidence.title, "occurred_on": occurred_on, "author_role": role},
-        request=request,
     )
     return evidence
 
@@ -86,7 +83,6 @@ def evidence_update(
     *,
     actor: Any,
     evidence: Evidence,
-    request: HttpRequest | None = None,
     **fields: Any,
 ) -> Evidence:
     """Change title, kind, occurred_on or reflection. After submission the change reopens the item."""
@@ -106,14 +102,14 @@ def evidence_update(
     for name, value in changes.items():
         setattr(evidence, name, value.strip() if name == "title" else value)
     evidence.save(update_fields=[*changes, "updated_at"])
-    audit_record(actor=actor, action="evidence.updated", target=evidence, changes=changes, request=request)
+    audit_record(actor=actor, action="evidence.updated", target=evidence, changes=changes)
     evidence_change_announce(evidence=evidence, actor=actor, change="fields: " + ", ".join(sorted(changes)))
     evidence.refresh_from_db()
     return evidence
 
 
 @transaction.atomic
-def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpRequest | None = None) -> None:
+def evidence_delete_draft(*, actor: Any, evidence: Evidence) -> None:
     """Delete a draft that was never submitted, with its files; their objects leave storage after commit."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.author_id != actor.pk:
@@ -133,7 +129,6 @@ def evidence_delete_draft(*, actor: Any, evidence: Evidence, request: HttpReques
         action="evidence.deleted",
         target=evidence,
         changes={"title": evidence.title, "files": len(files)},
-        request=request,
     )
     evidence.delete()
     if keys:

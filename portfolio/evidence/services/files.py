@@ -19,7 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -135,7 +134,6 @@ def evidence_file_slot_open(
     file_name: str,
     content_type: str,
     size: int,
-    request: HttpRequest | None = None,
 ) -> OpenedSlot:
     """An EvidenceFile awaiting upload, and the presigned POST for exactly its key, type and size."""
     evidence = Evidence.objects.select_for_update().select_related("apprenticeship").get(pk=evidence.pk)
@@ -171,13 +169,12 @@ def evidence_file_slot_open(
         action="evidence.file_slot_opened",
         target=evidence,
         changes={"file": str(file.public_id), "name": file_name, "type": content_type, "size": size},
-        request=request,
     )
     evidence_change_announce(evidence=evidence, actor=actor, change=f"file added: {file_name}")
     return OpenedSlot(file=file, slot=slot)
 
 
-def evidence_file_complete(*, actor: Any, file: EvidenceFile, request: HttpRequest | None = None) -> EvidenceFile:
+def evidence_file_complete(*, actor: Any, file: EvidenceFile) -> EvidenceFile:
     """The client says the bytes are in storage: the file is uploaded, and verified by a worker after commit.
 
     Refused (409) once the file left "awaiting upload": a slot is completed once. Refused (400) after the
@@ -202,7 +199,6 @@ def evidence_file_complete(*, actor: Any, file: EvidenceFile, request: HttpReque
                 action="evidence.file_uploaded",
                 target=file.evidence,
                 changes={"file": str(file.public_id)},
-                request=request,
             )
             task_send_on_commit("evidence.verify_file", file.pk)
             return file
@@ -213,14 +209,12 @@ def evidence_file_complete(*, actor: Any, file: EvidenceFile, request: HttpReque
             f"The upload slot for {file.original_name} expired at {timezone.localtime(file.slot_expires_at):%H:%M} "
             "before the upload was completed. Upload the file again."
         )
-        evidence_file_reject(file=file, reason=reason, actor=actor, request=request)
+        evidence_file_reject(file=file, reason=reason, actor=actor)
     # Raised after the block, so the rejection above is committed rather than rolled back.
     raise EvidenceRefused(reason, code="slot_expired")
 
 
-def evidence_file_reject(
-    *, file: EvidenceFile, reason: str, actor: Any, request: HttpRequest | None = None
-) -> EvidenceFile:
+def evidence_file_reject(*, file: EvidenceFile, reason: str, actor: Any) -> EvidenceFile:
     """Record a rejection (the caller has deleted the object, or it never arrived). Call inside a transaction."""
     file.state = EvidenceFile.State.REJECTED
     file.rejection_reason = reason
@@ -231,13 +225,12 @@ def evidence_file_reject(
         action="evidence.file_rejected",
         target=file.evidence,
         changes={"file": str(file.public_id), "reason": reason},
-        request=request,
     )
     return file
 
 
 @transaction.atomic
-def evidence_file_remove(*, actor: Any, file: EvidenceFile, request: HttpRequest | None = None) -> Evidence:
+def evidence_file_remove(*, actor: Any, file: EvidenceFile) -> Evidence:
     """Remove one file from an item (a rejected one, or one the author no longer wants); its object leaves
     storage after commit.
 
@@ -264,7 +257,6 @@ def evidence_file_remove(*, actor: Any, file: EvidenceFile, request: HttpRequest
             "sha256": file.sha256,
             "rejection_reason": file.rejection_reason,
         },
-        request=request,
     )
     file.delete()
     evidence_change_announce(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")

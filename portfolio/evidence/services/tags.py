@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
@@ -20,9 +19,7 @@ from portfolio.evidence.signals import evidence_change_announce
 
 
 @transaction.atomic
-def evidence_tags_set(
-    *, actor: Any, evidence: Evidence, codes: Iterable[str], request: HttpRequest | None = None
-) -> list[EvidenceTag]:
+def evidence_tags_set(*, actor: Any, evidence: Evidence, codes: Iterable[str]) -> list[EvidenceTag]:
     """Replace the item's tags with these statement codes. Unchanged tags keep their state (and decision).
 
     Every code must be a K or S statement of the apprentice's route; otherwise nothing changes and the
@@ -58,7 +55,6 @@ def evidence_tags_set(
             "added": sorted(statement.code for statement in added),
             "removed": sorted(tag.statement.code for tag in removed),
         },
-        request=request,
     )
     if had_accepted:
         # Accepted tags are a coverage input: the recompute must see the new set.

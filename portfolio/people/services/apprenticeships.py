@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
@@ -83,7 +82,6 @@ def apprenticeship_create(
     assessor: User | None = None,
     line_manager: User | None = None,
     mentor: User | None = None,
-    request: HttpRequest | None = None,
 ) -> tuple[Apprenticeship, IssuedInvitation | None]:
     """Create an apprenticeship and, for a person without an account yet, invite them to set a password.
 
@@ -117,7 +115,6 @@ def apprenticeship_create(
         action="apprenticeship.create",
         target=apprenticeship,
         changes=_snapshot(apprenticeship),
-        request=request,
     )
     coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="apprenticeship created")
     issued = None
@@ -127,7 +124,6 @@ def apprenticeship_create(
             email=apprentice.email,
             role="apprentice",
             apprenticeship=apprenticeship,
-            request=request,
         )
     return apprenticeship, issued
 
@@ -145,7 +141,6 @@ def apprenticeship_update(
     assessor: User | None = UNSET,
     line_manager: User | None = UNSET,
     mentor: User | None = UNSET,
-    request: HttpRequest | None = None,
 ) -> Apprenticeship:
     """Change what may change. The standard, provider, employer and apprentice are fixed: a move to another
     standard version or provider is a new apprenticeship, so the evidence trail stays with its route."""
@@ -184,7 +179,6 @@ def apprenticeship_update(
             action="apprenticeship.update",
             target=apprenticeship,
             changes=changes,
-            request=request,
         )
         if "option" in changes:  # the route changed: other AOs count now
             coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="option changed")

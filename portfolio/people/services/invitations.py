@@ -18,7 +18,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,7 +68,6 @@ def invitation_create(
     apprenticeship: Apprenticeship | None = None,
     first_name: str = "",
     last_name: str = "",
-    request: HttpRequest | None = None,
 ) -> IssuedInvitation:
     if role == Invitation.APPRENTICE:
         if apprenticeship is None or organisation is not None:
@@ -111,7 +109,9 @@ def invitation_create(
         expires_at=now + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
     )
     token = signing.Signer(salt=_SIGNER_SALT).sign(raw)
-    url = _absolute(reverse("invitation-accept", kwargs={"token": token}), request)
+    # Links in emails start from the configured site address, never from the Host header of the request
+    # that happened to create them (a forged header would otherwise put another site's address in the mail).
+    url = settings.SITE_URL.rstrip("/") + reverse("invitation-accept", kwargs={"token": token})
     audit_record(
         actor=actor,
         action="invitation.create",
@@ -124,7 +124,6 @@ def invitation_create(
             "expires_at": invitation.expires_at,
             "existing_account": user.has_usable_password(),
         },
-        request=request,
     )
     # Owed in the outbox in this transaction, so the invitation and its mail exist together and an SMTP failure
     # only delays the mail. The body is rendered now and stored because the link's secret exists only here:
@@ -148,26 +147,27 @@ def invitation_accept(
     *,
     token: str,
     password: str,
-    request: HttpRequest | None = None,
     first_name: str = "",
     last_name: str = "",
+    ip: str | None = None,
 ) -> User:
-    """Accept: a new account sets its password; an existing account proves it is theirs with its password."""
+    """Accept: a new account sets its password; an existing account proves it is theirs with its password.
+    `ip` is the client address, for the sign-in lockout by address."""
     invitation = invitation_peek(token=token)
     if invitation.user.has_usable_password():
         # Checked through authenticate() and outside the transaction below: a wrong guess counts towards the
         # same lockout as the sign-in page, and that count is not rolled back with the refused acceptance.
         try:
-            checked = authenticate(request, username=invitation.user.email, password=password)
+            checked = authenticate(None, username=invitation.user.email, password=password, ip=ip)
         except PermissionDenied as exc:
             raise ValidationError({"password": "Too many failed attempts; try again later."}) from exc
         if checked is None:
             raise ValidationError({"password": "You already have an account: enter its current password to accept."})
-    return _accept(token=token, password=password, request=request, first_name=first_name, last_name=last_name)
+    return _accept(token=token, password=password, first_name=first_name, last_name=last_name)
 
 
 @transaction.atomic
-def _accept(*, token: str, password: str, request: HttpRequest | None, first_name: str, last_name: str) -> User:
+def _accept(*, token: str, password: str, first_name: str, last_name: str) -> User:
     # Row locked, then checked again: two clicks on one link cannot both succeed.
     invitation = _usable(_lookup(token, for_update=True))
     user = User.objects.select_for_update().get(pk=invitation.user_id)
@@ -179,9 +179,7 @@ def _accept(*, token: str, password: str, request: HttpRequest | None, first_nam
         user.last_name = last_name or user.last_name
         user.save()
     if invitation.organisation is not None:
-        membership_grant(
-            actor=user, user=user, organisation=invitation.organisation, role=invitation.role, request=request
-        )
+        membership_grant(actor=user, user=user, organisation=invitation.organisation, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_record(
@@ -189,13 +187,12 @@ def _accept(*, token: str, password: str, request: HttpRequest | None, first_nam
         action="invitation.accept",
         target=invitation,
         changes={"role": invitation.role, "existing_account": existing_account},
-        request=request,
     )
     return user
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation, request: HttpRequest | None = None) -> Invitation:
+def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     if not user_is_admin_of(user=actor, provider=invitation.provider):
         raise PermissionDenied("Only an admin of the provider can revoke its invitations.")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -204,7 +201,7 @@ def invitation_revoke(*, actor: Any, invitation: Invitation, request: HttpReques
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="invitation.revoke", target=invitation, request=request)
+        audit_record(actor=actor, action="invitation.revoke", target=invitation)
     return invitation
 
 
@@ -232,12 +229,6 @@ def _usable(invitation: Invitation) -> Invitation:
     if invitation.expires_at <= timezone.now():
         raise InvitationInvalid("This invitation has expired. Ask the person who invited you to send a new one.")
     return invitation
-
-
-def _absolute(path: str, request: HttpRequest | None) -> str:
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _email_body(invitation: Invitation, url: str) -> str:

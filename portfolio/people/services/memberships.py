@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.people.models import Membership, Organisation, User
@@ -19,9 +18,7 @@ def membership_role_check(*, organisation: Organisation, role: str) -> None:
 
 
 @transaction.atomic
-def membership_grant(
-    *, actor: Any, user: User, organisation: Organisation, role: str, request: HttpRequest | None = None
-) -> Membership:
+def membership_grant(*, actor: Any, user: User, organisation: Organisation, role: str) -> Membership:
     """Give a person a role at an organisation (idempotent: an existing membership is reactivated).
 
     Callers have already checked the right to grant: an accepted invitation, or the demo loader.
@@ -38,15 +35,12 @@ def membership_grant(
             action="membership.grant",
             target=membership,
             changes={"user": str(user.public_id), "organisation": str(organisation.public_id), "role": role},
-            request=request,
         )
     return membership
 
 
 @transaction.atomic
-def membership_set_active(
-    *, actor: Any, membership: Membership, is_active: bool, request: HttpRequest | None = None
-) -> Membership:
+def membership_set_active(*, actor: Any, membership: Membership, is_active: bool) -> Membership:
     if not user_is_admin_of(user=actor, provider=membership.organisation):
         raise PermissionDenied("Only an admin of the provider can change this membership.")
     if membership.user_id == actor.pk and not is_active and membership.role == Membership.Role.PROVIDER_ADMIN:
@@ -61,6 +55,5 @@ def membership_set_active(
             action="membership.activate" if is_active else "membership.deactivate",
             target=membership,
             changes={"is_active": [not is_active, is_active]},
-            request=request,
         )
     return membership

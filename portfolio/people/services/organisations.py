@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.people.models import Organisation
@@ -19,7 +18,6 @@ def organisation_create(
     name: str,
     ukprn: str = "",
     provider: Organisation | None = None,
-    request: HttpRequest | None = None,
 ) -> Organisation:
     """Providers are created by a superuser; employers by an admin of the provider that works with them."""
     if kind == Organisation.Kind.PROVIDER:
@@ -42,7 +40,6 @@ def organisation_create(
         action="organisation.create",
         target=organisation,
         changes={"kind": kind, "name": organisation.name, "ukprn": ukprn, "provider": _pid(provider)},
-        request=request,
     )
     return organisation
 
@@ -54,7 +51,6 @@ def organisation_update(
     organisation: Organisation,
     name: str | None = None,
     ukprn: str | None = None,
-    request: HttpRequest | None = None,
 ) -> Organisation:
     if not user_is_admin_of(user=actor, provider=organisation):
         raise PermissionDenied("Only an admin of the provider can change this organisation.")
@@ -70,7 +66,7 @@ def organisation_update(
         organisation.ukprn = ukprn
     if changes:
         organisation.save()
-        audit_record(actor=actor, action="organisation.update", target=organisation, changes=changes, request=request)
+        audit_record(actor=actor, action="organisation.update", target=organisation, changes=changes)
     return organisation
 
 

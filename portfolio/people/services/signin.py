@@ -6,10 +6,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
 from django.utils import timezone
 
-from portfolio.core.client import client_ip
 from portfolio.people.models import SignInFailure, User
 from portfolio.people.models.users import normalise_email
 
@@ -50,17 +48,18 @@ def signin_success_record(*, email: str) -> None:
     SignInFailure.objects.filter(email=normalise_email(email)).delete()
 
 
-def user_authenticate(*, request: HttpRequest, email: str, password: str) -> User:
-    """The one sign-in check for the login page and the API token endpoint.
+def user_authenticate(*, email: str, password: str, ip: str | None) -> User:
+    """The one sign-in check for the login page and the API token endpoint; `ip` is the client address
+    (`portfolio.core.client.client_ip`), None when there is none.
 
     The counting itself happens in the authentication backend, so every path through
     `django.contrib.auth.authenticate` (the admin login too) is covered.
     """
-    if signin_is_locked(email=email, ip=client_ip(request)):
+    if signin_is_locked(email=email, ip=ip):
         raise SignInLocked()
-    user = authenticate(request, username=email, password=password)
+    user = authenticate(None, username=email, password=password, ip=ip)
     if user is None:
-        if signin_is_locked(email=email, ip=client_ip(request)):
+        if signin_is_locked(email=email, ip=ip):
             raise SignInLocked()
         raise InvalidCredentials()
     assert isinstance(user, User)  # noqa: S101 - AUTH_USER_MODEL is User; narrows the type for callers

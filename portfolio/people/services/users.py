@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from portfolio.audit.services import audit_record
@@ -14,7 +13,6 @@ def user_update_profile(
     user: User,
     first_name: str | None = None,
     last_name: str | None = None,
-    request: HttpRequest | None = None,
 ) -> User:
     changes = {}
     for field, value in (("first_name", first_name), ("last_name", last_name)):
@@ -23,21 +21,21 @@ def user_update_profile(
             setattr(user, field, value)
     if changes:
         user.save(update_fields=list(changes))
-        audit_record(actor=user, action="user.update", target=user, changes=changes, request=request)
+        audit_record(actor=user, action="user.update", target=user, changes=changes)
     return user
 
 
 @transaction.atomic
-def auth_token_issue(*, user: User, request: HttpRequest | None = None) -> Token:
+def auth_token_issue(*, user: User) -> Token:
     """The user's API token: the existing one, or a new one (recorded in the audit log)."""
     token, created = Token.objects.get_or_create(user=user)
     if created:
-        audit_record(actor=user, action="auth.token_issue", target=user, request=request)
+        audit_record(actor=user, action="auth.token_issue", target=user)
     return token
 
 
 @transaction.atomic
-def auth_token_revoke(*, user: User, request: HttpRequest | None = None) -> None:
+def auth_token_revoke(*, user: User) -> None:
     deleted, _ = Token.objects.filter(user=user).delete()
     if deleted:
-        audit_record(actor=user, action="auth.token_revoke", target=user, request=request)
+        audit_record(actor=user, action="auth.token_revoke", target=user)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
@@ -71,7 +70,6 @@ def evidence_accept(
     expected_version: int,
     tags: Iterable[TagVerdict],
     comment: str = "",
-    request: HttpRequest | None = None,
 ) -> ReviewDecision:
     """An assessor or tutor of the provider accepts the item for some statements and declines others.
 
@@ -105,7 +103,6 @@ def evidence_accept(
             "fingerprint": decision.fingerprint,
             "tags": {t.statement.code: t.accepted for t in decision.tag_decisions.select_related("statement")},
         },
-        request=request,
     )
     notify_for_state(evidence=evidence, actor=actor, comment=decision.comment)
     return decision

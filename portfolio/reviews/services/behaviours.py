@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
@@ -32,7 +31,6 @@ def behaviour_confirm(
     statement_codes: Iterable[str],
     confirmed_on: datetime.date,
     comment: str,
-    request: HttpRequest | None = None,
 ) -> list[BehaviourConfirmation]:
     """Confirm behaviour statements (B codes of the apprenticeship's standard) with a date and a comment."""
     _require_employer_contact(actor, apprenticeship, "confirm")
@@ -86,16 +84,13 @@ def behaviour_confirm(
             target=confirmation,
             target_repr=f"{confirmation.statement.code} for {apprenticeship}",
             changes={"statement": confirmation.statement.code, "confirmed_on": confirmed_on, "comment": comment},
-            request=request,
         )
     coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="behaviour confirmed")
     return created
 
 
 @transaction.atomic
-def behaviour_confirmation_withdraw(
-    *, actor: Any, confirmation: BehaviourConfirmation, request: HttpRequest | None = None
-) -> BehaviourConfirmation:
+def behaviour_confirmation_withdraw(*, actor: Any, confirmation: BehaviourConfirmation) -> BehaviourConfirmation:
     """Withdraw a confirmation: kept, marked withdrawn, so the record shows it was once given."""
     confirmation = (
         BehaviourConfirmation.objects.select_for_update()
@@ -114,7 +109,6 @@ def behaviour_confirmation_withdraw(
         target=confirmation,
         target_repr=f"{confirmation.statement.code} for {confirmation.apprenticeship}",
         changes={"statement": confirmation.statement.code},
-        request=request,
     )
     coverage_mark_dirty(apprenticeship_ids=[confirmation.apprenticeship_id], reason="behaviour withdrawn")
     return confirmation

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from portfolio.core.errors import Conflict
 from portfolio.reviews.selectors.evidence import review_evidence_get_for_user
@@ -23,9 +23,7 @@ class BulkResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def evidence_confirm_many(
-    *, actor: Any, items: Iterable[tuple[uuid.UUID, int]], comment: str = "", request: HttpRequest | None = None
-) -> list[BulkResult]:
+def evidence_confirm_many(*, actor: Any, items: Iterable[tuple[uuid.UUID, int]], comment: str = "") -> list[BulkResult]:
     """Confirm several items, each in its own transaction (evidence_confirm is atomic).
 
     Deliberately not all-or-nothing: one item someone else changed meanwhile must not stop the others, so
@@ -35,9 +33,7 @@ def evidence_confirm_many(
     for public_id, expected_version in items:
         try:
             evidence = review_evidence_get_for_user(user=actor, public_id=public_id)
-            evidence_confirm(
-                actor=actor, evidence=evidence, expected_version=expected_version, comment=comment, request=request
-            )
+            evidence_confirm(actor=actor, evidence=evidence, expected_version=expected_version, comment=comment)
         except Http404:
             results.append(BulkResult(public_id, "not_found", "Not found."))
         except PermissionDenied as exc:

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
@@ -19,9 +18,7 @@ from portfolio.reviews.services.tags import tags_accept_all
 
 
 @transaction.atomic
-def evidence_confirm(
-    *, actor: Any, evidence: Evidence, expected_version: int, comment: str = "", request: HttpRequest | None = None
-) -> ReviewDecision:
+def evidence_confirm(*, actor: Any, evidence: Evidence, expected_version: int, comment: str = "") -> ReviewDecision:
     """An employer contact of the apprenticeship's employer vouches that the evidence is genuine."""
     evidence = evidence_lock(evidence=evidence, expected_version=expected_version)
     role = employer_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
@@ -52,7 +49,6 @@ def evidence_confirm(
             "version": evidence.version,
             "fingerprint": decision.fingerprint,
         },
-        request=request,
     )
     notify_for_state(evidence=evidence, actor=actor, comment=decision.comment)
     return decision

@@ -6,11 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
-from portfolio.coverage.services.dirty import coverage_mark_dirty
-from portfolio.people.models import Apprenticeship, Organisation
+from portfolio.coverage.services.dirty import coverage_mark_provider_dirty
+from portfolio.people.models import Organisation
 from portfolio.people.selectors import user_is_admin_of
 from portfolio.reviews.models import ReviewPolicy
 
@@ -31,9 +30,7 @@ def review_policy_get_or_create(*, provider: Organisation) -> ReviewPolicy:
 
 
 @transaction.atomic
-def review_policy_update(
-    *, actor: Any, provider: Organisation, request: HttpRequest | None = None, **changes: Any
-) -> ReviewPolicy:
+def review_policy_update(*, actor: Any, provider: Organisation, **changes: Any) -> ReviewPolicy:
     """Provider admins of this provider change its policy. Evidence already in a state keeps it; the new
     steps apply from the next decision (the queues follow the current policy, so nothing is stranded)."""
     if not provider.is_provider:
@@ -54,8 +51,9 @@ def review_policy_update(
     after = {name: getattr(policy, name) for name in EDITABLE}
     diff = {name: [before[name], after[name]] for name in EDITABLE if before[name] != after[name]}
     if diff:
-        audit_record(actor=actor, action="review_policy.updated", target=provider, changes=diff, request=request)
+        audit_record(actor=actor, action="review_policy.updated", target=provider, changes=diff)
     if COVERAGE_INPUTS & set(diff):
-        ids = Apprenticeship.objects.filter(provider=provider).values_list("pk", flat=True)
-        coverage_mark_dirty(apprenticeship_ids=list(ids), reason="review policy changed")
+        # One statement marks them all and one task recomputes them in batches, however many there are: a
+        # provider with thousands of apprentices must not send thousands of messages from one click.
+        coverage_mark_provider_dirty(provider_id=provider.pk, reason="review policy changed")
     return policy

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
@@ -24,9 +23,7 @@ from portfolio.reviews.services.tags import tags_reset
 
 
 @transaction.atomic
-def evidence_return(
-    *, actor: Any, evidence: Evidence, expected_version: int, comment: str, request: HttpRequest | None = None
-) -> ReviewDecision:
+def evidence_return(*, actor: Any, evidence: Evidence, expected_version: int, comment: str) -> ReviewDecision:
     """Either reviewer sends the item back to the apprentice with a comment saying what to change."""
     comment = comment.strip()
     if not comment:
@@ -56,7 +53,6 @@ def evidence_return(
         action="evidence.returned",
         target=evidence,
         changes={"state": [decision.from_state, decision.to_state], "version": evidence.version, "comment": comment},
-        request=request,
     )
     notify_for_state(evidence=evidence, actor=actor, comment=comment)
     return decision

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
@@ -46,9 +45,7 @@ def _readiness_errors(evidence: Evidence) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def evidence_submit(
-    *, actor: Any, evidence: Evidence, expected_version: int, request: HttpRequest | None = None
-) -> ReviewDecision:
+def evidence_submit(*, actor: Any, evidence: Evidence, expected_version: int) -> ReviewDecision:
     """The apprentice (or the author of a witness testimony or observation record) submits for review.
 
     Needs at least one tag and every file verified: an unverified file is bytes nobody has checked, so
@@ -84,7 +81,6 @@ def evidence_submit(
             "version": evidence.version,
             "fingerprint": decision.fingerprint,
         },
-        request=request,
     )
     notify_for_state(evidence=evidence, actor=actor)
     return decision

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
@@ -22,9 +21,7 @@ from portfolio.reviews.services.tags import tags_reset
 
 
 @transaction.atomic
-def evidence_withdraw(
-    *, actor: Any, evidence: Evidence, expected_version: int, comment: str = "", request: HttpRequest | None = None
-) -> ReviewDecision:
+def evidence_withdraw(*, actor: Any, evidence: Evidence, expected_version: int, comment: str = "") -> ReviewDecision:
     """The apprentice withdraws evidence that was ever submitted. It is kept, with its history, and stops
     counting; it cannot be submitted again (a draft that was never submitted is deleted instead, by the
     evidence services)."""
@@ -51,6 +48,5 @@ def evidence_withdraw(
         action="evidence.withdrawn",
         target=evidence,
         changes={"state": [decision.from_state, decision.to_state], "version": evidence.version},
-        request=request,
     )
     return decision
