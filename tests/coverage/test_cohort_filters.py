@@ -120,7 +120,7 @@ def filter_cases(c: Cohort) -> list[tuple[dict[str, str], set[str]]]:
         ({"ready": "false"}, ids(c.route_b, c.elsewhere, c.never_computed)),  # never computed is not ready
         ({"q": "lovelace"}, ids(c.ready)),
         ({"q": "Harbour"}, ids(c.route_b)),  # the employer's name
-        ({"q": c.elsewhere.apprentice.email[:9]}, ids(c.elsewhere)),
+        ({"q": c.elsewhere.apprentice.email.upper()}, ids(c.elsewhere)),  # any case
         ({"q": "  Stoker "}, ids(c.route_b)),  # trimmed, as the page always did
         (
             {"standard": str(c.catalogue.standard.public_id), "ready": "false", "q": "a"},
