@@ -126,16 +126,6 @@ class CohortRowOut(serializers.ModelSerializer[Apprenticeship]):
         ]
 
 
-class CohortFilter(serializers.Serializer[Any]):
-    standard = serializers.UUIDField(required=False, help_text="standard (version) id")
-    option = serializers.UUIDField(required=False, help_text="option id")
-    employer = serializers.UUIDField(required=False, help_text="employer organisation id")
-    ready = serializers.BooleanField(required=False, allow_null=True, default=None)
-    ordering = serializers.ChoiceField(
-        choices=["percent", "-percent"], required=False, default="-percent", help_text="by coverage percent"
-    )
-
-
 class ReadinessEventOut(serializers.ModelSerializer[ReadinessEvent]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     apprenticeship = serializers.UUIDField(source="apprenticeship.public_id", read_only=True)

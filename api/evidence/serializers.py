@@ -86,12 +86,6 @@ class EvidenceOut(serializers.ModelSerializer[Evidence]):
         read_only_fields = fields
 
 
-class EvidenceFilter(serializers.Serializer[Any]):
-    apprenticeship = serializers.UUIDField(required=False, help_text="apprenticeship id")
-    state = serializers.ChoiceField(choices=Evidence.State.choices, required=False)
-    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
-
-
 class EvidenceCreateIn(serializers.Serializer[Any]):
     apprenticeship = serializers.UUIDField(help_text="the apprenticeship whose portfolio the evidence joins")
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices)

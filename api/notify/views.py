@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -9,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portfolio.core.filters import YesNoField
 from portfolio.notify.models import Notification
 from portfolio.notify.selectors import notification_list_for_user
 from portfolio.notify.services.notifications import notification_mark_read
@@ -38,14 +40,18 @@ class MarkReadResultSerializer(serializers.Serializer[Any]):
 
 @extend_schema(
     summary="Your notifications, newest first",
-    parameters=[OpenApiParameter("unread", bool, description="only unread ones")],
+    parameters=[OpenApiParameter("unread", bool, description="true: only unread ones (yes and no also work)")],
 )
 class NotificationListView(generics.ListAPIView[Notification]):
     serializer_class = NotificationSerializer
 
     def get_queryset(self) -> QuerySet[Notification]:
-        unread = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
-        return notification_list_for_user(user=self.request.user, unread_only=unread)
+        # The yes/no spellings every list filter takes (portfolio/core/filters.py); anything else is a 400.
+        try:
+            unread = YesNoField(required=False).clean(self.request.query_params.get("unread"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"unread": exc.messages}) from exc
+        return notification_list_for_user(user=self.request.user, unread_only=bool(unread))
 
 
 class NotificationMarkReadView(APIView):

@@ -3,6 +3,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -14,6 +16,7 @@ from api.idempotency import idempotent
 from api.people.fields import PublicIdField
 from api.people.serializers import ApprenticeshipOut
 from api.permissions import IsProviderAdmin, ReadOnly
+from portfolio.people.filters import ApprenticeshipFilter
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
@@ -29,14 +32,6 @@ def _people_field() -> PublicIdField:
     return PublicIdField(
         scope=lambda user: user_list_for_user(user=user), model="person", required=False, allow_null=True
     )
-
-
-class ApprenticeshipFilter(serializers.Serializer[Any]):
-    provider = serializers.UUIDField(required=False, help_text="provider organisation id")
-    employer = serializers.UUIDField(required=False, help_text="employer organisation id")
-    standard = serializers.UUIDField(required=False, help_text="standard (version) id")
-    option = serializers.UUIDField(required=False, help_text="option id")
-    status = serializers.ChoiceField(choices=Apprenticeship.Status.choices, required=False)
 
 
 class ApprenticeshipCreateIn(serializers.Serializer[Any]):
@@ -74,21 +69,17 @@ class ApprenticeshipListView(GenericAPIView[Apprenticeship]):
     serializer_class = ApprenticeshipCreateIn
     permission_classes = [IsAuthenticated, ReadOnly | IsProviderAdmin]
 
-    @extend_schema(
-        operation_id="apprenticeships_list",
-        parameters=[ApprenticeshipFilter],
-        responses=ApprenticeshipOut(many=True),
-    )
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ApprenticeshipFilter
+
+    def get_queryset(self) -> QuerySet[Apprenticeship]:
+        if getattr(self, "swagger_fake_view", False):  # the schema reads the FilterSet's model, no one's rows
+            return Apprenticeship.objects.none()
+        return apprenticeship_list_for_user(user=self.request.user)
+
+    @extend_schema(operation_id="apprenticeships_list", responses=ApprenticeshipOut(many=True))
     def get(self, request: Request) -> Response:
-        filters = ApprenticeshipFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        queryset = apprenticeship_list_for_user(user=request.user)
-        for name in ("provider", "employer", "standard", "option"):
-            if name in filters.validated_data:
-                queryset = queryset.filter(**{f"{name}__public_id": filters.validated_data[name]})
-        if "status" in filters.validated_data:
-            queryset = queryset.filter(status=filters.validated_data["status"])
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ApprenticeshipOut(page, many=True).data)
 
     @idempotent

@@ -8,22 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.selectors import cohort_list_for_user
-from portfolio.evidence.models import EvidenceTag
+from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.evidence.route import route_filter
 from portfolio.people.models import Apprenticeship
 from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Standard
-
-COHORT_ORDERINGS = {
-    "coverage": ("coverage_percent", "apprentice__last_name"),
-    "-coverage": ("-coverage_percent", "apprentice__last_name"),
-    "name": ("apprentice__last_name", "apprentice__first_name"),
-    "activity": ("last_activity",),
-    "-activity": ("-last_activity",),
-}
 
 
 @dataclass
@@ -75,7 +67,7 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
     tags: dict[int, list[tuple[str, str, str, str]]] = {}
     for tag in (
         EvidenceTag.objects.filter(evidence__apprenticeship=apprenticeship)
-        .exclude(evidence__state="withdrawn")
+        .exclude(evidence__state=Evidence.State.WITHDRAWN)
         .select_related("evidence")
         .order_by("evidence__occurred_on")
     ):
@@ -107,30 +99,18 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
     )
 
 
-def cohort_rows(*, user: Any, filters: dict[str, str]) -> QuerySet[Apprenticeship]:
-    """The cohort a person may see, filtered, searched and ordered, with each row's per-AO coverage."""
-    queryset = cohort_list_for_user(user=user).annotate(last_activity=Max("evidence__updated_at"))
-    for name in ("standard", "option", "employer"):
-        if filters.get(name):
-            queryset = queryset.filter(**{f"{name}__public_id": filters[name]})
-    if filters.get("ready") == "yes":
-        queryset = queryset.filter(coverage_summary__ready=True)
-    elif filters.get("ready") == "no":
-        queryset = queryset.exclude(coverage_summary__ready=True)
-    if filters.get("q"):
-        q = filters["q"]
-        queryset = queryset.filter(
-            Q(apprentice__first_name__icontains=q)
-            | Q(apprentice__last_name__icontains=q)
-            | Q(apprentice__email__icontains=q)
-            | Q(employer__name__icontains=q)
-        )
-    ordering = COHORT_ORDERINGS.get(filters.get("sort", ""), COHORT_ORDERINGS["coverage"])
-    return queryset.order_by(*ordering, "id").prefetch_related(
-        Prefetch(
-            "ao_coverage",
-            queryset=AOCoverage.objects.select_related("outcome").order_by("outcome__position"),
-            to_attr="ao_rows",
+def cohort_rows(*, user: Any) -> QuerySet[Apprenticeship]:
+    """The cohort a person may see, before the page's filters (`CohortPageFilter`), with each row's last
+    activity and per-AO coverage."""
+    return (
+        cohort_list_for_user(user=user)
+        .annotate(last_activity=Max("evidence__updated_at"))
+        .prefetch_related(
+            Prefetch(
+                "ao_coverage",
+                queryset=AOCoverage.objects.select_related("outcome").order_by("outcome__position"),
+                to_attr="ao_rows",
+            )
         )
     )
 

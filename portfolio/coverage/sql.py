@@ -1,4 +1,4 @@
-# ruff: noqa: S608 - the SQL is built from this module's constants; every value is a query parameter.
+# ruff: noqa: S608 - built from this module's constants and the models' choices (`literal`); values are parameters.
 """The coverage rules as SQL: one pass computes a whole batch of apprenticeships, one or ten thousand.
 
 The rules (PRODUCT.md, Rules: Coverage and Readiness), in the order the CTEs apply them:
@@ -21,6 +21,7 @@ test checks that both store identical rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,15 +29,28 @@ from typing import Any
 from django.db import connection
 
 from portfolio.evidence import lifecycle
+from portfolio.evidence.models import EvidenceFile, EvidenceTag
+from portfolio.standards.models import Statement
+
+
+def literal(choice: str) -> str:
+    """A model choice's value as an SQL string literal. Only for the models' own choices, which are plain words:
+    anything else is refused rather than quoted."""
+    if not re.fullmatch(r"[A-Za-z0-9_]+", choice):
+        raise ValueError(f"not a plain choice value: {choice!r}")
+    return f"'{choice}'"
+
 
 # An item with any of these states does not count, whatever its tags say (the lifecycle's COUNTS).
 NOT_COUNTING_STATES = tuple(state.value for state in lifecycle.not_counting_states())
 # The one statement of "this tag counts", for tag `g` on evidence `e`; used by the engine and the explain view.
 TAG_COUNTS = (
-    "g.state = 'accepted' "
-    f"AND e.state NOT IN ({', '.join(repr(state) for state in NOT_COUNTING_STATES)}) "
-    "AND NOT EXISTS (SELECT 1 FROM evidence_evidencefile f WHERE f.evidence_id = e.id AND f.state <> 'verified')"
+    f"g.state = {literal(EvidenceTag.State.ACCEPTED)} "
+    f"AND e.state NOT IN ({', '.join(literal(state) for state in NOT_COUNTING_STATES)}) "
+    "AND NOT EXISTS (SELECT 1 FROM evidence_evidencefile f "
+    f"WHERE f.evidence_id = e.id AND f.state <> {literal(EvidenceFile.State.VERIFIED)})"
 )
+BEHAVIOUR = literal(Statement.Kind.BEHAVIOUR)
 
 
 @dataclass(frozen=True)
@@ -228,7 +242,7 @@ def _summary_values(d: Dialect) -> tuple[str, str]:
     behaviours AS (
         SELECT t.apprenticeship_id, s.code, s.position,
                CASE WHEN bc.statement_id IS NULL THEN 0 ELSE 1 END AS confirmed
-        FROM targets t JOIN standards_statement s ON s.standard_id = t.standard_id AND s.kind = 'B'
+        FROM targets t JOIN standards_statement s ON s.standard_id = t.standard_id AND s.kind = {BEHAVIOUR}
         LEFT JOIN live_confirmations bc ON bc.apprenticeship_id = t.apprenticeship_id AND bc.statement_id = s.id
     ),
     b AS (
@@ -345,10 +359,10 @@ VARBIT_MASKS = Masks(
 # A bigint has 64 bits; the sign bit is left alone.
 BIGINT_MASK_WIDTH = 63
 # The most bits any mask needs: the statements of the widest AO, or the behaviours of the standard with most.
-WIDEST_MASK = """
+WIDEST_MASK = f"""
 SELECT GREATEST(
     (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM standards_outcomestatement GROUP BY outcome_id) ao),
-    (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM standards_statement WHERE kind = 'B' GROUP BY standard_id) b)
+    (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM standards_statement WHERE kind = {BEHAVIOUR} GROUP BY standard_id) b)
 )"""
 
 
@@ -367,7 +381,7 @@ def _behaviour_masks(d: Dialect, masks: Masks) -> str:
         FROM (
             SELECT s.standard_id, s.id AS statement_id, s.code, s.position,
                    CAST(ROW_NUMBER() OVER w AS integer) - 1 AS bit, COUNT(*) OVER w AS total
-            FROM standards_statement s WHERE s.kind = 'B'
+            FROM standards_statement s WHERE s.kind = {BEHAVIOUR}
             WINDOW w AS (PARTITION BY s.standard_id ORDER BY s.position, s.id
                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
         ) numbered

@@ -15,13 +15,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from portfolio.core.filters import filter_for_page
+from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
 from portfolio.coverage.selectors import coverage_summary_for, readiness_event_list_for_user
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user, user_roles
 from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.standards.models import Standard
-
-COHORT_FILTERS = ("standard", "option", "employer", "ready", "q", "sort")
 
 
 def _require_cohort_role(request: HttpRequest) -> None:
@@ -92,16 +92,19 @@ class _Echo:
 @login_required
 def cohort_page(request: HttpRequest) -> HttpResponseBase:
     _require_cohort_role(request)
-    filters = {name: request.GET.get(name, "").strip() for name in COHORT_FILTERS}
-    rows = cohort_rows(user=request.user, filters=filters)
-    if request.GET.get("format") == "csv":
+    filterset, rows, errors = filter_for_page(
+        CohortPageFilter, data=request.GET, queryset=cohort_rows(user=request.user)
+    )
+    if rows is not None and request.GET.get("format") == "csv":
         writer = csv.writer(_Echo())
         response = StreamingHttpResponse(
             (writer.writerow(row) for row in _csv_rows(rows)), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="cohort.csv"'
         return response
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # A value the filters refuse (a stale link, an edited address) is named on the page, above the form
+    # that corrects it, instead of the table; the CSV link asks for the same page, so it does the same.
+    page = Paginator(rows, 50).get_page(request.GET.get("page")) if rows is not None else None
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -109,10 +112,14 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
         "coverage/cohort.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": {name: str(filterset.data.get(name, "")).strip() for name in filterset.filters},
+            "ready": filterset.form.cleaned_data.get("ready"),
+            "errors": {f"f-{name}": message for name, message in errors.items()},
             "choices": cohort_filter_choices(user=request.user),
+            "sorts": [(value, label) for value, (label, _) in PAGE_ORDERINGS.items()],
             "query": query.urlencode(),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -121,15 +128,25 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
 def heatmap_page(request: HttpRequest) -> HttpResponse:
     _require_cohort_role(request)
     choices = cohort_filter_choices(user=request.user)["standards"]
-    chosen = request.GET.get("standard") or (choices[0][0] if choices else "")
-    standard = Standard.objects.filter(public_id=chosen).first() if chosen else None
-    if standard is not None and chosen not in {value for value, _ in choices}:
-        standard = None  # a standard none of this person's apprentices follow: nothing to show
+    asked = request.GET.get("standard", "").strip()
+    try:
+        chosen = str(uuid.UUID(asked)) if asked else (choices[0][0] if choices else "")
+    except ValueError:
+        chosen = ""
+    standard, errors = None, {}
+    if chosen in {value for value, _ in choices}:
+        standard = Standard.objects.filter(public_id=chosen).first()
+    elif asked:
+        # The same answer for a malformed id, a standard nobody follows and one only others' apprentices follow.
+        errors = {
+            "h-standard": "Standard: none of the apprentices you can see follows this one. Choose one from the list."
+        }
     outcomes, rows = heatmap_for(user=request.user, standard=standard) if standard else ([], [])
     return render(
         request,
         "coverage/heatmap.html",
-        {"standard": standard, "choices": choices, "outcomes": outcomes, "rows": rows},
+        {"standard": standard, "choices": choices, "outcomes": outcomes, "rows": rows, "errors": errors},
+        status=400 if errors else 200,
     )
 
 

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from portfolio.core.filters import filter_for_page
 from portfolio.evidence import lifecycle
 from portfolio.evidence.errors import EvidenceRefused
+from portfolio.evidence.filters import EvidenceFilter
 from portfolio.evidence.forms import EvidenceForm
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.roles import author_role_for, kinds_for, may_edit, may_submit, may_tag
@@ -41,11 +43,7 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
     if public_id is not None:
         apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
         items = items.filter(apprenticeship=apprenticeship)
-    state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
-    if state in Evidence.State.values:
-        items = items.filter(state=state)
-    if kind in Evidence.Kind.values:
-        items = items.filter(kind=kind)
+    filterset, filtered, errors = filter_for_page(EvidenceFilter, data=request.GET, queryset=items)
     if apprenticeship is not None:
         may_add = [apprenticeship] if author_role_for(user=request.user, apprenticeship=apprenticeship) else []
     else:
@@ -53,14 +51,18 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
         may_add = list(apprenticeship_list_for_user(user=request.user).filter(apprentice_id=request.user.pk))
     context = {
         "apprenticeship": apprenticeship,
-        "items": items[:500],
+        # A refused filter value is named above the form instead of a list filtered by only part of the request.
+        "items": filtered[:500] if filtered is not None else None,
         "may_add": may_add,
         "states": Evidence.State.choices,
         "kinds": Evidence.Kind.choices,
-        "state": state,
-        "kind": kind,
+        "state": filterset.data.get("state", ""),
+        "kind": filterset.data.get("kind", ""),
+        # The form carries a valid `?apprenticeship=` along (refused, it is named above and not carried on).
+        "apprenticeship_filter": filterset.form.cleaned_data.get("apprenticeship"),
+        "errors": {f"filter-{name}": message for name, message in errors.items()},
     }
-    return render(request, "evidence/list.html", context)
+    return render(request, "evidence/list.html", context, status=400 if errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -81,3 +81,22 @@ def test_notification_pages_and_api_show_only_your_own(client: Any) -> None:
     )
     assert forged.json() == {"marked": 0}
     assert notification_unread_count(user=own.apprentice) == 1
+
+
+@pytest.mark.django_db
+def test_the_unread_filter_takes_the_shared_yes_no_spellings_and_refuses_others(client: Any) -> None:
+    own, _ = build_world()
+    first, second = (
+        notify_users(recipients=[own.apprentice], kind="evidence.returned", title=title)[0] for title in ("A", "B")
+    )
+    notification_mark_read(user=own.apprentice, public_ids=[first.public_id])
+    client.force_login(own.apprentice)
+    for spelling in ("true", "TRUE", "yes", "1", "on"):
+        rows = client.get("/api/notifications/", {"unread": spelling}).json()["results"]
+        assert [row["id"] for row in rows] == [str(second.public_id)], spelling
+    for spelling in ("false", "no", "0", ""):
+        assert len(client.get("/api/notifications/", {"unread": spelling}).json()["results"]) == 2, spelling
+    bad = client.get("/api/notifications/", {"unread": "maybe"})
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
+    assert bad.json()["details"]["unread"][0].startswith("“maybe” is neither yes nor no")
