@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "portfolio.evidence",
     "portfolio.reviews",
     "portfolio.coverage",
+    "portfolio.gateway",
     "portfolio.notify",
     "portfolio.webhooks",
     "portfolio.mail",
