@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "portfolio.audit",
     "portfolio.evidence",
     "portfolio.reviews",
+    "portfolio.otj",
     "portfolio.coverage",
     "portfolio.gateway",
     "portfolio.notify",
