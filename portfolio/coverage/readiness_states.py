@@ -43,7 +43,7 @@ STATES: dict[str, StateRule] = {
         ready=False,
         title="{name} is no longer ready for gateway ({standard})",
         own_title="You are no longer ready for gateway ({standard})",
-        body="A gateway requirement is no longer met: {blocking}.",
+        body="What stands now: {blocking}",
     ),
     ReadinessState.READY: StateRule(
         kind="readiness.ready",

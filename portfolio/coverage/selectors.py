@@ -8,8 +8,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portfolio.coverage import sql
+from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import AOCoverage, CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
@@ -61,7 +63,7 @@ def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:
     """Per route AO, computed now by the engine's own SQL: each statement, covered or not, and the evidence
     that counts for it. The caller has already checked the user may see the apprenticeship."""
     with connection.cursor() as cursor:
-        cursor.execute(*sql.statements_explained(apprenticeship.pk))
+        cursor.execute(*sql.statements_explained(apprenticeship.pk, dates=Dates.on(timezone.localdate())))
         rows = cursor.fetchall()
         cursor.execute(*sql.counting_evidence(apprenticeship.pk))
         evidence_rows = cursor.fetchall()

@@ -1,0 +1,269 @@
+# ruff: noqa: S608 - the SQL is built from this module's constants; every value is a query parameter.
+"""The gateway gates and the readiness state as SQL, for the summary statement of portfolio/coverage/sql.py.
+
+Every gate of a whole batch is worked out in the same pass as its coverage, with one aggregate per input table
+(OTJ activities, breaks in learning, last month's evidence, manual gate ticks, signatures) and no query per
+apprenticeship. The rules are in portfolio/coverage/gates.py; the figures each gate stores are listed there.
+
+Dates come from the `dates` CTE (today and last calendar month, in the site's time zone, set by the caller), so
+a whole pass uses one "today" and a test can choose it. Time-dependent figures (the practical period, expected
+OTJ to date, last month's activity) are refreshed by the daily pass (`coverage.refresh_daily`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from portfolio.coverage import gates
+from portfolio.coverage.readiness_states import ReadinessState
+
+if TYPE_CHECKING:
+    from portfolio.coverage.sql import Dialect
+
+
+@dataclass(frozen=True)
+class Dates:
+    today: datetime.date
+    month_start: datetime.date
+    last_month_start: datetime.date
+    last_month_end: datetime.date
+
+    @classmethod
+    def on(cls, today: datetime.date) -> Dates:
+        month_start = today.replace(day=1)
+        last_month_end = month_start - datetime.timedelta(days=1)
+        return cls(today, month_start, last_month_end.replace(day=1), last_month_end)
+
+    def params(self) -> list[Any]:
+        # ISO text: PostgreSQL casts it, SQLite keeps its dates as this very text.
+        return [day.isoformat() for day in (self.today, self.month_start, self.last_month_start, self.last_month_end)]
+
+
+def dates_cte(d: Dialect) -> str:
+    """Params: Dates.params()."""
+    p = d.date_param
+    return f"dates AS (SELECT {p} AS today, {p} AS month_start, {p} AS last_month_start, {p} AS last_month_end)"
+
+
+def policy_columns(d: Dialect) -> str:
+    """The provider's gate settings, for `targets` (LEFT JOIN gateway_gatewaypolicy gp): defaults without a row."""
+    on = d.true
+    return f"""COALESCE(gp.coverage_gate, {on}) AS coverage_gate,
+               COALESCE(gp.behaviours_gate, {on}) AS require_behaviours,
+               COALESCE(gp.otj_gate, {on}) AS otj_gate,
+               COALESCE(gp.practical_period_gate, {on}) AS period_gate,
+               COALESCE(gp.minimum_practical_months, {gates.DEFAULT_MINIMUM_PRACTICAL_MONTHS}) AS minimum_months,
+               COALESCE(gp.english_maths_gate, {on}) AS english_maths_gate,
+               COALESCE(gp.otj_tolerance_percent, {gates.DEFAULT_OTJ_TOLERANCE_PERCENT}) AS tolerance"""
+
+
+def gate_ctes(d: Dialect) -> str:
+    """One row per apprenticeship of `targets` that has any rows in each input; the summary LEFT JOINs them."""
+    inside_last_month = "o.date >= dates.last_month_start AND o.date <= dates.last_month_end"
+    break_to_date_end = d.least("COALESCE(b.ended_on, dates.today)", "dates.today")
+    break_from = d.greatest("b.started_on", "t.start_date")
+    break_in_plan_end = d.least("COALESCE(b.ended_on, dates.today)", "dates.today", "t.planned_end_date")
+    return f"""
+    otj_totals AS (
+        -- one pass over the batch's activities: the approved and pending minutes, and whether any approved
+        -- activity took place last calendar month
+        SELECT o.apprenticeship_id,
+               SUM(CASE WHEN o.state = 'approved' THEN o.minutes ELSE 0 END) AS approved,
+               SUM(CASE WHEN o.state = 'pending' THEN o.minutes ELSE 0 END) AS pending,
+               MAX(CASE WHEN o.state = 'approved' AND {inside_last_month} THEN 1 ELSE 0 END) AS active_last_month
+        FROM targets t JOIN otj_otjactivity o ON o.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
+        GROUP BY o.apprenticeship_id
+    ),
+    breaks AS (
+        -- days on a break in learning up to today (an open break counts to today), from the start date on; the
+        -- same within the planned dates; on a break today; on a break the whole of last month
+        SELECT b.apprenticeship_id,
+               SUM({d.greatest(d.days(break_to_date_end, break_from) + " + 1", "0")}) AS days_to_date,
+               SUM({d.greatest(d.days(break_in_plan_end, break_from) + " + 1", "0")}) AS days_in_plan,
+               MAX(CASE WHEN b.started_on <= dates.today AND (b.ended_on IS NULL OR b.ended_on >= dates.today)
+                        THEN 1 ELSE 0 END) AS on_break,
+               MAX(CASE WHEN b.started_on <= dates.last_month_start
+                         AND (b.ended_on IS NULL OR b.ended_on >= dates.last_month_end) THEN 1 ELSE 0 END) AS whole_month
+        FROM targets t JOIN people_breakinlearning b ON b.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
+        WHERE b.started_on <= dates.today
+        GROUP BY b.apprenticeship_id
+    ),
+    evidence_last_month AS (
+        SELECT DISTINCT e.apprenticeship_id
+        FROM targets t JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
+        WHERE e.occurred_on >= dates.last_month_start AND e.occurred_on <= dates.last_month_end
+          AND e.state NOT IN ('draft', 'withdrawn')
+    ),
+    manual AS (
+        SELECT t.apprenticeship_id, COUNT(*) AS total, COUNT(k.id) AS ticked,
+               {d.agg_codes("mg.name", "mg.position, mg.id", "k.id IS NULL")} AS missing
+        FROM targets t
+        JOIN gateway_manualgate mg ON mg.provider_id = t.provider_id AND mg.is_active
+        LEFT JOIN gateway_manualgatetick k
+          ON k.gate_id = mg.id AND k.apprenticeship_id = t.apprenticeship_id AND k.withdrawn_at IS NULL
+        GROUP BY t.apprenticeship_id
+    ),
+    signatures AS (
+        SELECT s.apprenticeship_id,
+               MAX(CASE WHEN s.side = 'employer' THEN 1 ELSE 0 END) AS employer,
+               MAX(CASE WHEN s.side = 'provider' THEN 1 ELSE 0 END) AS provider
+        FROM targets t JOIN gateway_gatewaysignature s ON s.apprenticeship_id = t.apprenticeship_id
+        WHERE s.invalidated_at IS NULL
+        GROUP BY s.apprenticeship_id
+    ),
+    referrals AS (
+        SELECT r.apprenticeship_id
+        FROM targets t JOIN gateway_assessmentreferral r ON r.apprenticeship_id = t.apprenticeship_id
+        WHERE r.invalidated_at IS NULL
+    )"""
+
+
+def _age_at_start(d: Dialect) -> str:
+    """Whole years from the date of birth to the start date: a birthday on 29 February is reached on 1 March
+    in a year without one (the day before is still short of it)."""
+    start, born = "t.start_date", "t.date_of_birth"
+    before_birthday = (
+        f"{d.part('MONTH', start)} < {d.part('MONTH', born)} OR ({d.part('MONTH', start)} = {d.part('MONTH', born)} "
+        f"AND {d.part('DAY', start)} < {d.part('DAY', born)})"
+    )
+    return (
+        f"CASE WHEN {born} IS NULL THEN NULL ELSE {d.part('YEAR', start)} - {d.part('YEAR', born)} "
+        f"- CASE WHEN {before_birthday} THEN 1 ELSE 0 END END"
+    )
+
+
+def _months(d: Dialect, later: str, earlier: str) -> str:
+    """Whole calendar months from `earlier` to `later`: one month from 31 January is reached on 1 March (and from
+    15 January on 15 February), never a part month."""
+    return (
+        f"({d.part('YEAR', later)} - {d.part('YEAR', earlier)}) * 12 + {d.part('MONTH', later)} "
+        f"- {d.part('MONTH', earlier)} - CASE WHEN {d.part('DAY', later)} < {d.part('DAY', earlier)} THEN 1 ELSE 0 END"
+    )
+
+
+def summary_values(d: Dialect) -> str:
+    """The summary's row per apprenticeship of `targets`, over CTEs `ao`, `missing`, `mandatory`, `b`, `dates` and
+    `gate_ctes`: every column of the summary the engine writes, gates and readiness state included."""
+    # Layer 1: each input joined once, with the figures that need no other figure.
+    raw = f"""
+        SELECT t.apprenticeship_id, t.coverage_gate, t.require_behaviours, t.otj_gate, t.period_gate,
+               t.minimum_months, t.english_maths_gate, t.tolerance, t.english_maths, t.rpl_hours,
+               t.otj_planned_hours, t.start_date,
+               COALESCE(ao.covered, 0) AS covered, COALESCE(ao.mapped, 0) AS mapped,
+               COALESCE(missing.codes, {d.json_empty}) AS missing,
+               COALESCE(mandatory.codes, {d.json_empty}) AS mandatory_missing,
+               COALESCE(b.total, 0) AS behaviours_total, COALESCE(b.confirmed, 0) AS behaviours_confirmed,
+               COALESCE(b.missing, {d.json_empty}) AS behaviours_missing,
+               {d.bigint("COALESCE(ot.approved, 0)")} AS otj_approved,
+               {d.bigint("COALESCE(ot.pending, 0)")} AS otj_pending,
+               m.minimum_hours AS otj_minimum,
+               COALESCE(br.days_to_date, 0) AS break_days, COALESCE(br.on_break, 0) AS on_break,
+               {d.minus_days("dates.today", "COALESCE(br.days_to_date, 0)")} AS effective_today,
+               {d.days(d.least("dates.today", "t.planned_end_date"), "t.start_date")} + 1
+                   - COALESCE(br.days_in_plan, 0) AS days_in_learning,
+               {d.days("t.planned_end_date", "t.start_date")} + 1 - COALESCE(br.days_in_plan, 0) AS planned_days,
+               CASE WHEN t.start_date > dates.last_month_end OR COALESCE(br.whole_month, 0) = 1 THEN NULL
+                    WHEN COALESCE(ot.active_last_month, 0) = 1 OR el.apprenticeship_id IS NOT NULL THEN 1
+                    ELSE 0 END AS active_last_month,
+               {_age_at_start(d)} AS age_at_start,
+               COALESCE(mn.total, 0) AS manual_total, COALESCE(mn.ticked, 0) AS manual_ticked,
+               COALESCE(mn.missing, {d.json_empty}) AS manual_missing,
+               COALESCE(sg.employer, 0) AS signed_employer, COALESCE(sg.provider, 0) AS signed_provider,
+               CASE WHEN rf.apprenticeship_id IS NULL THEN 0 ELSE 1 END AS referred
+        FROM targets t
+        CROSS JOIN dates
+        LEFT JOIN ao ON ao.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN missing ON missing.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN mandatory ON mandatory.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN b ON b.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN otj_totals ot ON ot.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN otj_otjminimum m ON m.provider_id = t.provider_id AND m.standard_version_id = t.standard_id
+        LEFT JOIN breaks br ON br.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN evidence_last_month el ON el.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN manual mn ON mn.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN signatures sg ON sg.apprenticeship_id = t.apprenticeship_id
+        LEFT JOIN referrals rf ON rf.apprenticeship_id = t.apprenticeship_id"""
+    # Layer 2: the figures built on those, and each gate's verdict.
+    required = "CASE WHEN r.otj_minimum IS NULL THEN NULL ELSE " + d.greatest("r.otj_minimum - r.rpl_hours", "0")
+    required += " * 60 END"
+    expected = (
+        "CASE WHEN r.otj_planned_hours IS NULL OR r.planned_days <= 0 THEN NULL ELSE "
+        f"{d.bigint('r.otj_planned_hours')} * 60 * {d.greatest('r.days_in_learning', '0')} / r.planned_days END"
+    )
+    age_applies = (
+        f"(r.age_at_start >= {gates.ENGLISH_MATHS_FROM_AGE} AND r.age_at_start < {gates.ENGLISH_MATHS_UNTIL_AGE})"
+    )
+    verdicts = f"""
+        SELECT r.*,
+               {d.greatest(_months(d, "r.effective_today", "r.start_date"), "0")} AS months,
+               {required} AS otj_required,
+               {expected} AS otj_expected,
+               CASE WHEN r.age_at_start IS NULL THEN NULL WHEN {age_applies} THEN 1 ELSE 0 END AS em_applies,
+               (r.behaviours_total > 0 AND r.require_behaviours) AS behaviours_on,
+               (r.mapped > 0 AND r.covered = r.mapped) AS coverage_met,
+               (r.behaviours_total = r.behaviours_confirmed) AS behaviours_met,
+               (r.english_maths IN ('achieved', 'not_required')
+                OR (r.age_at_start IS NOT NULL AND NOT {age_applies})) AS em_met,
+               (r.manual_ticked = r.manual_total) AS manual_met
+        FROM ({raw}) r"""
+    passes = f"""
+        SELECT v.*,
+               (NOT v.coverage_gate OR v.coverage_met) AS coverage_ok,
+               (NOT v.behaviours_on OR v.behaviours_met) AS behaviours_ok,
+               (NOT v.otj_gate OR (v.otj_required IS NOT NULL AND v.otj_approved >= v.otj_required)) AS otj_ok,
+               (NOT v.period_gate OR v.months >= v.minimum_months) AS period_ok,
+               (NOT v.english_maths_gate OR v.em_met) AS em_ok,
+               v.manual_met AS manual_ok
+        FROM ({verdicts}) v"""
+    ready = "(g.coverage_ok AND g.behaviours_ok AND g.otj_ok AND g.period_ok AND g.em_ok AND g.manual_ok)"
+    b = d.bool_json
+    gates_json = d.obj(
+        f"'{gates.COVERAGE}'",
+        d.obj("'enabled'", b("g.coverage_gate"), "'passed'", b("g.coverage_ok"), "'covered'", "g.covered",
+              "'mapped'", "g.mapped"),
+        f"'{gates.BEHAVIOURS}'",
+        d.obj("'enabled'", b("g.behaviours_on"), "'passed'", b("g.behaviours_ok"), "'confirmed'",
+              "g.behaviours_confirmed", "'total'", "g.behaviours_total", "'missing'", d.as_json("g.behaviours_missing")),
+        f"'{gates.OTJ}'",
+        d.obj("'enabled'", b("g.otj_gate"), "'passed'", b("g.otj_ok"), "'approved_minutes'", "g.otj_approved",
+              "'pending_minutes'", "g.otj_pending", "'minimum_hours'", "g.otj_minimum", "'rpl_hours'", "g.rpl_hours",
+              "'required_minutes'", "g.otj_required", "'planned_hours'", "g.otj_planned_hours",
+              "'expected_minutes'", "g.otj_expected",
+              "'behind'", b("(g.otj_expected IS NOT NULL AND g.otj_approved * 100 < g.otj_expected * (100 - g.tolerance))"),
+              "'tolerance_percent'", "g.tolerance",
+              "'active_last_month'", f"CASE WHEN g.active_last_month IS NULL THEN NULL ELSE {b('g.active_last_month = 1')} END"),
+        f"'{gates.PRACTICAL_PERIOD}'",
+        d.obj("'enabled'", b("g.period_gate"), "'passed'", b("g.period_ok"), "'months'", "g.months",
+              "'minimum_months'", "g.minimum_months", "'break_days'", "g.break_days",
+              "'on_break'", b("g.on_break = 1")),
+        f"'{gates.ENGLISH_MATHS}'",
+        d.obj("'enabled'", b("g.english_maths_gate"), "'passed'", b("g.em_ok"), "'status'", "g.english_maths",
+              "'age_at_start'", "g.age_at_start",
+              "'applies'", f"CASE WHEN g.em_applies IS NULL THEN NULL ELSE {b('g.em_applies = 1')} END"),
+        f"'{gates.MANUAL}'",
+        d.obj("'enabled'", b("g.manual_total > 0"), "'passed'", b("g.manual_ok"), "'total'", "g.manual_total",
+              "'ticked'", "g.manual_ticked", "'missing'", d.as_json("g.manual_missing")),
+    )  # fmt: skip
+    blocking = d.keys_where(
+        [
+            (gates.COVERAGE, "NOT g.coverage_ok"),
+            (gates.BEHAVIOURS, "NOT g.behaviours_ok"),
+            (gates.OTJ, "NOT g.otj_ok"),
+            (gates.PRACTICAL_PERIOD, "NOT g.period_ok"),
+            (gates.ENGLISH_MATHS, "NOT g.em_ok"),
+            (gates.MANUAL, "NOT g.manual_ok"),
+        ]
+    )
+    both_signed = "g.signed_employer = 1 AND g.signed_provider = 1"
+    state = f"""CASE WHEN NOT {ready} THEN '{ReadinessState.NOT_READY}'
+                     WHEN {both_signed} AND g.referred = 1 THEN '{ReadinessState.WITH_ASSESSMENT_ORGANISATION}'
+                     WHEN {both_signed} THEN '{ReadinessState.SIGNED}'
+                     ELSE '{ReadinessState.READY}' END"""
+    return f"""
+    SELECT g.apprenticeship_id, g.covered, g.mapped,
+           CASE WHEN g.mapped = 0 THEN 0 ELSE (g.covered * 1000 / g.mapped) / 10.0 END AS percent,
+           g.missing, g.mandatory_missing, {gates_json} AS gates, {blocking} AS blocking,
+           {ready} AS ready, {state} AS state
+    FROM ({passes}) g"""
