@@ -85,7 +85,8 @@ def gate_ctes(d: Dialect) -> str:
                MAX(CASE WHEN b.started_on <= dates.today AND (b.ended_on IS NULL OR b.ended_on >= dates.today)
                         THEN 1 ELSE 0 END) AS on_break,
                MAX(CASE WHEN b.started_on <= dates.last_month_start
-                         AND (b.ended_on IS NULL OR b.ended_on >= dates.last_month_end) THEN 1 ELSE 0 END) AS whole_month
+                         AND (b.ended_on IS NULL OR b.ended_on >= dates.last_month_end)
+                        THEN 1 ELSE 0 END) AS whole_month
         FROM targets t JOIN people_breakinlearning b ON b.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
         WHERE b.started_on <= dates.today
         GROUP BY b.apprenticeship_id
@@ -219,33 +220,38 @@ def summary_values(d: Dialect) -> str:
         FROM ({verdicts}) v"""
     ready = "(g.coverage_ok AND g.behaviours_ok AND g.otj_ok AND g.period_ok AND g.em_ok AND g.manual_ok)"
     b = d.bool_json
+
+    def maybe(expr: str) -> str:  # a JSON boolean, or null where the figure does not apply
+        return f"CASE WHEN {expr} IS NULL THEN NULL ELSE {b(expr + ' = 1')} END"
+
+    behind = "(g.otj_expected IS NOT NULL AND g.otj_approved * 100 < g.otj_expected * (100 - g.tolerance))"
+    figures = {
+        gates.COVERAGE: {"enabled": b("g.coverage_gate"), "passed": b("g.coverage_ok"), "covered": "g.covered",
+                         "mapped": "g.mapped"},
+        gates.BEHAVIOURS: {"enabled": b("g.behaviours_on"), "passed": b("g.behaviours_ok"),
+                           "confirmed": "g.behaviours_confirmed", "total": "g.behaviours_total",
+                           "missing": d.as_json("g.behaviours_missing")},
+        gates.OTJ: {"enabled": b("g.otj_gate"), "passed": b("g.otj_ok"), "approved_minutes": "g.otj_approved",
+                    "pending_minutes": "g.otj_pending", "minimum_hours": "g.otj_minimum", "rpl_hours": "g.rpl_hours",
+                    "required_minutes": "g.otj_required", "planned_hours": "g.otj_planned_hours",
+                    "expected_minutes": "g.otj_expected", "behind": b(behind), "tolerance_percent": "g.tolerance",
+                    "active_last_month": maybe("g.active_last_month")},
+        gates.PRACTICAL_PERIOD: {"enabled": b("g.period_gate"), "passed": b("g.period_ok"), "months": "g.months",
+                                 "minimum_months": "g.minimum_months", "break_days": "g.break_days",
+                                 "on_break": b("g.on_break = 1")},
+        gates.ENGLISH_MATHS: {"enabled": b("g.english_maths_gate"), "passed": b("g.em_ok"),
+                              "status": "g.english_maths", "age_at_start": "g.age_at_start",
+                              "applies": maybe("g.em_applies")},
+        gates.MANUAL: {"enabled": b("g.manual_total > 0"), "passed": b("g.manual_ok"), "total": "g.manual_total",
+                       "ticked": "g.manual_ticked", "missing": d.as_json("g.manual_missing")},
+    }  # fmt: skip
     gates_json = d.obj(
-        f"'{gates.COVERAGE}'",
-        d.obj("'enabled'", b("g.coverage_gate"), "'passed'", b("g.coverage_ok"), "'covered'", "g.covered",
-              "'mapped'", "g.mapped"),
-        f"'{gates.BEHAVIOURS}'",
-        d.obj("'enabled'", b("g.behaviours_on"), "'passed'", b("g.behaviours_ok"), "'confirmed'",
-              "g.behaviours_confirmed", "'total'", "g.behaviours_total", "'missing'", d.as_json("g.behaviours_missing")),
-        f"'{gates.OTJ}'",
-        d.obj("'enabled'", b("g.otj_gate"), "'passed'", b("g.otj_ok"), "'approved_minutes'", "g.otj_approved",
-              "'pending_minutes'", "g.otj_pending", "'minimum_hours'", "g.otj_minimum", "'rpl_hours'", "g.rpl_hours",
-              "'required_minutes'", "g.otj_required", "'planned_hours'", "g.otj_planned_hours",
-              "'expected_minutes'", "g.otj_expected",
-              "'behind'", b("(g.otj_expected IS NOT NULL AND g.otj_approved * 100 < g.otj_expected * (100 - g.tolerance))"),
-              "'tolerance_percent'", "g.tolerance",
-              "'active_last_month'", f"CASE WHEN g.active_last_month IS NULL THEN NULL ELSE {b('g.active_last_month = 1')} END"),
-        f"'{gates.PRACTICAL_PERIOD}'",
-        d.obj("'enabled'", b("g.period_gate"), "'passed'", b("g.period_ok"), "'months'", "g.months",
-              "'minimum_months'", "g.minimum_months", "'break_days'", "g.break_days",
-              "'on_break'", b("g.on_break = 1")),
-        f"'{gates.ENGLISH_MATHS}'",
-        d.obj("'enabled'", b("g.english_maths_gate"), "'passed'", b("g.em_ok"), "'status'", "g.english_maths",
-              "'age_at_start'", "g.age_at_start",
-              "'applies'", f"CASE WHEN g.em_applies IS NULL THEN NULL ELSE {b('g.em_applies = 1')} END"),
-        f"'{gates.MANUAL}'",
-        d.obj("'enabled'", b("g.manual_total > 0"), "'passed'", b("g.manual_ok"), "'total'", "g.manual_total",
-              "'ticked'", "g.manual_ticked", "'missing'", d.as_json("g.manual_missing")),
-    )  # fmt: skip
+        *(
+            part
+            for key, values in figures.items()
+            for part in (f"'{key}'", d.obj(*(item for name, expr in values.items() for item in (f"'{name}'", expr))))
+        )
+    )
     blocking = d.keys_where(
         [
             (gates.COVERAGE, "NOT g.coverage_ok"),

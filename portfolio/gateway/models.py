@@ -153,9 +153,7 @@ class AssessmentReferral(models.Model):
     """Provider staff record that a signed gateway went to the assessment organisation."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    apprenticeship = models.ForeignKey(
-        Apprenticeship, on_delete=models.CASCADE, related_name="assessment_referrals"
-    )
+    apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.CASCADE, related_name="assessment_referrals")
     assessment_organisation = models.CharField(max_length=200, help_text="the assessment organisation's name")
     note = models.TextField(blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

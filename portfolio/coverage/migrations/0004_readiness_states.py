@@ -27,9 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="coveragesummary",
             name="blocking",
-            field=models.JSONField(
-                default=list, help_text="the gates that are on and not passed, in checklist order"
-            ),
+            field=models.JSONField(default=list, help_text="the gates that are on and not passed, in checklist order"),
         ),
         migrations.AddField(
             model_name="coveragesummary",
@@ -39,9 +37,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="coveragesummary",
             name="gates",
-            field=models.JSONField(
-                default=dict, help_text="every gateway gate: on or off, passed or not, its figures"
-            ),
+            field=models.JSONField(default=dict, help_text="every gateway gate: on or off, passed or not, its figures"),
         ),
         migrations.AlterField(
             model_name="coveragesummary",

@@ -78,9 +78,7 @@ def readiness_gateway_invalidate(*, apprenticeship_ids: Sequence[int], at: datet
     when, why and the gates that failed (the summary's `blocking`, just written). Called by the recompute, under
     the summaries' lock, as review decisions are invalidated when their evidence changes."""
     where, params = sql.id_filter("apprenticeship_id", apprenticeship_ids)
-    failed = (
-        "(SELECT c.blocking FROM coverage_coveragesummary c WHERE c.apprenticeship_id = {table}.apprenticeship_id)"
-    )
+    failed = "(SELECT c.blocking FROM coverage_coveragesummary c WHERE c.apprenticeship_id = {table}.apprenticeship_id)"
     with connection.cursor() as cursor:
         for table in ("gateway_gatewaysignature", "gateway_assessmentreferral"):
             cursor.execute(

@@ -7,124 +7,259 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ManualGate',
+            name="ManualGate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True, help_text='what the staff member checks before ticking it')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='manual_gates', to='people.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="what the staff member checks before ticking it"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="manual_gates",
+                        to="people.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['provider', 'position', 'id'],
+                "ordering": ["provider", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ManualGateTick',
+            name="ManualGateTick",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('ticked_at', models.DateTimeField()),
-                ('note', models.TextField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('apprenticeship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='manual_gate_ticks', to='people.apprenticeship')),
-                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ticks', to='gateway.manualgate')),
-                ('ticked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("ticked_at", models.DateTimeField()),
+                ("note", models.TextField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "apprenticeship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="manual_gate_ticks",
+                        to="people.apprenticeship",
+                    ),
+                ),
+                (
+                    "gate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="ticks", to="gateway.manualgate"
+                    ),
+                ),
+                (
+                    "ticked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ticked_at', 'id'],
+                "ordering": ["ticked_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentReferral',
+            name="AssessmentReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('assessment_organisation', models.CharField(help_text="the assessment organisation's name", max_length=200)),
-                ('note', models.TextField(blank=True)),
-                ('referred_at', models.DateTimeField()),
-                ('invalidated_at', models.DateTimeField(blank=True, null=True)),
-                ('invalidation_reason', models.CharField(blank=True, choices=[('gate_failed', 'A gate no longer passed'), ('withdrawn', 'Withdrawn')], max_length=16)),
-                ('invalidated_gates', models.JSONField(blank=True, default=list)),
-                ('apprenticeship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessment_referrals', to='people.apprenticeship')),
-                ('referred_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "assessment_organisation",
+                    models.CharField(help_text="the assessment organisation's name", max_length=200),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("referred_at", models.DateTimeField()),
+                ("invalidated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invalidation_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[("gate_failed", "A gate no longer passed"), ("withdrawn", "Withdrawn")],
+                        max_length=16,
+                    ),
+                ),
+                ("invalidated_gates", models.JSONField(blank=True, default=list)),
+                (
+                    "apprenticeship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessment_referrals",
+                        to="people.apprenticeship",
+                    ),
+                ),
+                (
+                    "referred_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['referred_at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('invalidated_at__isnull', True)), fields=('apprenticeship',), name='one_live_referral')],
+                "ordering": ["referred_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("invalidated_at__isnull", True)),
+                        fields=("apprenticeship",),
+                        name="one_live_referral",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GatewayPolicy',
+            name="GatewayPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('coverage_gate', models.BooleanField(default=True, verbose_name='coverage complete')),
-                ('behaviours_gate', models.BooleanField(default=True, verbose_name='behaviours confirmed by the employer')),
-                ('otj_gate', models.BooleanField(default=True, verbose_name='off-the-job hours at least the minimum less RPL')),
-                ('practical_period_gate', models.BooleanField(default=True, verbose_name='minimum practical period')),
-                ('minimum_practical_months', models.PositiveSmallIntegerField(default=8, verbose_name='minimum practical period (months)')),
-                ('english_maths_gate', models.BooleanField(default=True, verbose_name='English and maths where 16-18 at the start')),
-                ('otj_tolerance_percent', models.PositiveSmallIntegerField(default=10, help_text='an apprenticeship is behind on OTJ when its approved hours are more than this below expected', verbose_name='OTJ behind tolerance (%)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('provider', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='gateway_policy', to='people.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("coverage_gate", models.BooleanField(default=True, verbose_name="coverage complete")),
+                (
+                    "behaviours_gate",
+                    models.BooleanField(default=True, verbose_name="behaviours confirmed by the employer"),
+                ),
+                (
+                    "otj_gate",
+                    models.BooleanField(default=True, verbose_name="off-the-job hours at least the minimum less RPL"),
+                ),
+                ("practical_period_gate", models.BooleanField(default=True, verbose_name="minimum practical period")),
+                (
+                    "minimum_practical_months",
+                    models.PositiveSmallIntegerField(default=8, verbose_name="minimum practical period (months)"),
+                ),
+                (
+                    "english_maths_gate",
+                    models.BooleanField(default=True, verbose_name="English and maths where 16-18 at the start"),
+                ),
+                (
+                    "otj_tolerance_percent",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="an apprenticeship is behind on OTJ when its approved hours are more than this below expected",
+                        verbose_name="OTJ behind tolerance (%)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "provider",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gateway_policy",
+                        to="people.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'gateway policies',
-                'constraints': [models.CheckConstraint(condition=models.Q(('minimum_practical_months__gte', 1), ('minimum_practical_months__lte', 60)), name='gateway_policy_months_in_range'), models.CheckConstraint(condition=models.Q(('otj_tolerance_percent__lte', 100)), name='gateway_policy_tolerance_pct')],
+                "verbose_name_plural": "gateway policies",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("minimum_practical_months__gte", 1), ("minimum_practical_months__lte", 60)),
+                        name="gateway_policy_months_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("otj_tolerance_percent__lte", 100)), name="gateway_policy_tolerance_pct"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GatewaySignature',
+            name="GatewaySignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('side', models.CharField(choices=[('employer', 'Employer'), ('provider', 'Training provider')], max_length=16)),
-                ('signer_role', models.CharField(max_length=32)),
-                ('signed_at', models.DateTimeField()),
-                ('declaration', models.TextField(help_text='the words signed')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('snapshot', models.JSONField()),
-                ('invalidated_at', models.DateTimeField(blank=True, null=True)),
-                ('invalidation_reason', models.CharField(blank=True, choices=[('gate_failed', 'A gate no longer passed'), ('withdrawn', 'Withdrawn')], max_length=16)),
-                ('invalidated_gates', models.JSONField(blank=True, default=list, help_text='the gates that failed')),
-                ('apprenticeship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gateway_signatures', to='people.apprenticeship')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("employer", "Employer"), ("provider", "Training provider")], max_length=16
+                    ),
+                ),
+                ("signer_role", models.CharField(max_length=32)),
+                ("signed_at", models.DateTimeField()),
+                ("declaration", models.TextField(help_text="the words signed")),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("snapshot", models.JSONField()),
+                ("invalidated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invalidation_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[("gate_failed", "A gate no longer passed"), ("withdrawn", "Withdrawn")],
+                        max_length=16,
+                    ),
+                ),
+                ("invalidated_gates", models.JSONField(blank=True, default=list, help_text="the gates that failed")),
+                (
+                    "apprenticeship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gateway_signatures",
+                        to="people.apprenticeship",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['signed_at', 'id'],
-                'indexes': [models.Index(fields=['apprenticeship', 'invalidated_at'], name='gateway_gat_apprent_a96dc3_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('invalidated_at__isnull', True)), fields=('apprenticeship', 'side'), name='one_live_signature')],
+                "ordering": ["signed_at", "id"],
+                "indexes": [
+                    models.Index(fields=["apprenticeship", "invalidated_at"], name="gateway_gat_apprent_a96dc3_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("invalidated_at__isnull", True)),
+                        fields=("apprenticeship", "side"),
+                        name="one_live_signature",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='manualgate',
-            index=models.Index(fields=['provider', 'is_active'], name='gateway_man_provide_7cf5b8_idx'),
+            model_name="manualgate",
+            index=models.Index(fields=["provider", "is_active"], name="gateway_man_provide_7cf5b8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='manualgate',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('provider', 'name'), name='manual_gate_active_name'),
+            model_name="manualgate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)), fields=("provider", "name"), name="manual_gate_active_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='manualgatetick',
-            index=models.Index(fields=['apprenticeship', 'withdrawn_at'], name='gateway_man_apprent_728627_idx'),
+            model_name="manualgatetick",
+            index=models.Index(fields=["apprenticeship", "withdrawn_at"], name="gateway_man_apprent_728627_idx"),
         ),
         migrations.AddConstraint(
-            model_name='manualgatetick',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('gate', 'apprenticeship'), name='one_live_manual_tick'),
+            model_name="manualgatetick",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("gate", "apprenticeship"),
+                name="one_live_manual_tick",
+            ),
         ),
     ]
