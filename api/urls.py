@@ -5,6 +5,7 @@ from api.coverage import views as coverage
 from api.evidence import files as evidence_files
 from api.evidence import items as evidence
 from api.evidence import tags as evidence_tags
+from api.gateway import views as gateway
 from api.notify import views as notifications
 from api.people import apprenticeships, auth, invitations, memberships, organisations
 from api.reviews import behaviours as review_behaviours
@@ -65,6 +66,39 @@ urlpatterns = [
     ),
     path("cohort/", coverage.CohortView.as_view(), name="api-cohort"),
     path("readiness-events/", coverage.ReadinessEventListView.as_view(), name="api-readiness-event-list"),
+    # The gateway to completion: per apprenticeship, and the provider's settings
+    path("apprenticeships/<uuid:public_id>/gateway/", gateway.GatewayStatusView.as_view(), name="api-gateway-status"),
+    path(
+        "apprenticeships/<uuid:public_id>/gateway/signatures/",
+        gateway.GatewaySignView.as_view(),
+        name="api-gateway-sign",
+    ),
+    path("apprenticeships/<uuid:public_id>/gateway/ticks/", gateway.GatewayTickView.as_view(), name="api-gateway-tick"),
+    path(
+        "apprenticeships/<uuid:public_id>/gateway/ticks/<uuid:tick_id>/withdraw/",
+        gateway.GatewayTickWithdrawView.as_view(),
+        name="api-gateway-tick-withdraw",
+    ),
+    path(
+        "apprenticeships/<uuid:public_id>/gateway/referral/",
+        gateway.GatewayReferralView.as_view(),
+        name="api-gateway-refer",
+    ),
+    path(
+        "organisations/<uuid:public_id>/gateway-policy/",
+        gateway.GatewayPolicyView.as_view(),
+        name="api-gateway-policy",
+    ),
+    path(
+        "organisations/<uuid:public_id>/manual-gates/",
+        gateway.ManualGateListView.as_view(),
+        name="api-manual-gate-list",
+    ),
+    path(
+        "organisations/<uuid:public_id>/manual-gates/<uuid:gate_id>/",
+        gateway.ManualGateDetailView.as_view(),
+        name="api-manual-gate-detail",
+    ),
     path("webhooks/", webhooks.WebhookListView.as_view(), name="api-webhook-list"),
     path("webhooks/<uuid:public_id>/", webhooks.WebhookDetailView.as_view(), name="api-webhook-detail"),
     path(

@@ -334,6 +334,9 @@ SPECTACULAR_SETTINGS = {
         "DecisionInvalidationEnum": "portfolio.reviews.models.ReviewDecision.Invalidation",
         "EvidenceAuthorRoleEnum": "portfolio.evidence.models.Evidence.AuthorRole",
         "EvidenceFileStateEnum": "portfolio.evidence.models.EvidenceFile.State",
+        "ReadinessStateEnum": "portfolio.coverage.readiness_states.ReadinessState",
+        "GatewayInvalidationEnum": "portfolio.gateway.models.Invalidation",
+        "GatewaySideEnum": "portfolio.gateway.models.GatewaySignature.Side",
     },
 }
 

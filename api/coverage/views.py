@@ -10,8 +10,10 @@ from rest_framework.response import Response
 
 from api.coverage.serializers import CohortFilter, CohortRowOut, CoverageOut, ReadinessEventOut
 from api.permissions import IsEmployerContact, IsProviderStaff
+from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.models import ReadinessEvent
 from portfolio.coverage.selectors import (
+    cohort_gate_filter,
     cohort_list_for_user,
     coverage_explain,
     coverage_summary_for,
@@ -46,11 +48,13 @@ class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
                     "missing",
                     "mandatory_missing",
                     "gates",
+                    "blocking",
                     "ready",
+                    "state",
                     "ready_since",
                     "computed_at",
                 )
-            } | {"stale": stale}
+            } | {"stale": stale, "checklist": gates_checklist(summary.gates)}
         data = {
             "apprenticeship": apprenticeship.public_id,
             "summary": summary_data,
@@ -78,6 +82,13 @@ class CohortView(GenericAPIView[Apprenticeship]):
             queryset = queryset.filter(coverage_summary__ready=True)
         elif ready is False:
             queryset = queryset.exclude(coverage_summary__ready=True)
+        queryset = cohort_gate_filter(
+            queryset,
+            state=filters.validated_data.get("state"),
+            blocked_by=filters.validated_data.get("blocked_by"),
+            behind_on_otj=filters.validated_data.get("behind_on_otj"),
+            no_activity_last_month=filters.validated_data.get("no_activity_last_month"),
+        )
         ordering = filters.validated_data["ordering"]
         queryset = queryset.order_by(ordering.replace("percent", "coverage_percent"), "id")
         page = self.paginate_queryset(queryset)

@@ -177,8 +177,6 @@ class ReviewPolicyIn(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The behaviours gate moved to the gateway policy: say so rather than ignore the field silently.
         if isinstance(self.initial_data, dict) and "require_behaviours_confirmed" in self.initial_data:
-            raise serializers.ValidationError(
-                {"require_behaviours_confirmed": "The behaviours gate is a gateway setting now: PATCH "
-                 "behaviours_gate at /api/organisations/{id}/gateway-policy/."}  # fmt: skip
-            )
+            moved = "The behaviours gate is a gateway setting now: PATCH behaviours_gate at /api/organisations/{id}/"
+            raise serializers.ValidationError({"require_behaviours_confirmed": moved + "gateway-policy/."})
         return attrs

@@ -120,8 +120,8 @@ class GatewaySignature(models.Model):
     """
 
     class Side(models.TextChoices):
-        EMPLOYER = "employer", "Employer"
-        PROVIDER = "provider", "Training provider"
+        EMPLOYER = "employer", "Employer contact"
+        PROVIDER = "provider", "Provider assessor or tutor"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.CASCADE, related_name="gateway_signatures")

@@ -158,6 +158,27 @@ def _behaviour_confirmation(w: World) -> dict[str, Any]:
     return {"public_id": w.apprenticeship.public_id, "confirmation_id": confirmation.public_id}
 
 
+def _manual_gate(w: World) -> Any:
+    from portfolio.gateway.services.policy import manual_gate_create
+
+    return manual_gate_create(actor=w.admin, provider=w.provider, name="Mandatory qualification achieved")
+
+
+def _tick_body(own: World, other: World) -> dict[str, Any]:
+    return {"gate": str(_manual_gate(own).public_id), "note": "Certificate 4471 seen."}
+
+
+def _tick_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.gateway.services.ticks import manual_gate_tick
+
+    tick = manual_gate_tick(actor=w.tutor, apprenticeship=w.apprenticeship, gate=_manual_gate(w), note="Seen.")
+    return {"public_id": w.apprenticeship.public_id, "tick_id": tick.public_id}
+
+
+def _manual_gate_kwargs(w: World) -> dict[str, Any]:
+    return {"public_id": w.provider.public_id, "gate_id": _manual_gate(w).public_id}
+
+
 # Reviews: the decision's role is checked after the item is found, so "other" users get 404 and
 # in-scope users of the wrong role 403. Provider admins do not take decisions (portfolio/reviews/roles.py).
 ONLY_APPRENTICE_DECIDES = "401 200 404 403 404 403 403 404"
@@ -356,6 +377,36 @@ ROUTES: dict[str, Route] = {
         lambda w: {"public_id": w.provider.public_id},
         GET="401 403 404 403 404 403 200 404",
         PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"require_employer_confirmation": False}),
+    ),
+    # API: the gateway. Anyone who sees the apprenticeship reads its checklist; signing, ticking and referring
+    # check the role after the apprenticeship is found (another world's: 404). The world's apprentice is not ready,
+    # so a signature or referral from the right role is refused as 409 `not_ready`.
+    "api-gateway-status": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET=SEES_THE_APPRENTICESHIP),
+    "api-gateway-sign": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        POST=("401 403 404 409 404 403 403 404", lambda own, other: {"side": "employer"}),
+    ),
+    "api-gateway-tick": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, POST=("401 403 404 403 404 201 201 404", _tick_body)
+    ),
+    "api-gateway-tick-withdraw": route(_tick_kwargs, POST="401 403 404 403 404 200 200 404"),
+    "api-gateway-refer": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        POST=("401 403 404 403 404 409 409 404", lambda own, other: {"assessment_organisation": "Acme EPA"}),
+    ),
+    # The provider's gateway settings and manual gates: its admins only.
+    "api-gateway-policy": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"otj_gate": False}),
+    ),
+    "api-manual-gate-list": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        POST=("401 403 404 403 404 403 201 404", lambda own, other: {"name": "Mandatory qualification achieved"}),
+    ),
+    "api-manual-gate-detail": route(
+        _manual_gate_kwargs, PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"name": "Renamed"})
     ),
     # Review pages
     "review-confirmation-page": route(GET="302 403 403 200 200 403 403 403"),

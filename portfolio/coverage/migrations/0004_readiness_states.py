@@ -2,6 +2,7 @@
 event's state, the state it left and its causes. Events recorded before states existed were either "ready" or
 "not ready", alternating from "not ready"."""
 
+import django.utils.timezone
 from django.db import migrations, models
 
 STATES = [
@@ -10,6 +11,20 @@ STATES = [
     ("gateway_signed", "Gateway signed"),
     ("with_assessment_organisation", "With the assessment organisation"),
 ]
+
+
+def recompute_everyone(apps, schema_editor):
+    """Every summary gains the new gates at its next recompute: mark them all, and the periodic pass (beat) works
+    through them in batches after the deployment."""
+    dirty = apps.get_model("coverage", "CoverageDirty")
+    apprenticeships = apps.get_model("people", "Apprenticeship")
+    now = django.utils.timezone.now()
+    dirty.objects.bulk_create(
+        [dirty(apprenticeship_id=pk, marked_at=now, reason="gateway gates added")
+         for pk in apprenticeships.objects.values_list("pk", flat=True).iterator()],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )  # fmt: skip
 
 
 def states_from_ready(apps, schema_editor):
@@ -21,7 +36,7 @@ def states_from_ready(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coverage", "0003_coverage_fillfactor")]
+    dependencies = [("coverage", "0003_coverage_fillfactor"), ("people", "0001_initial")]
 
     operations = [
         migrations.AddField(
@@ -76,4 +91,5 @@ class Migration(migrations.Migration):
             field=models.JSONField(help_text="the summary, gates and per-AO coverage at the change"),
         ),
         migrations.RunPython(states_from_ready, migrations.RunPython.noop),
+        migrations.RunPython(recompute_everyone, migrations.RunPython.noop),
     ]

@@ -93,7 +93,7 @@ def gateway_sign(*, actor: Any, apprenticeship: Apprenticeship, side: str) -> Ga
         who = "a line manager or mentor at the apprentice's employer" if side == "employer" else (
             "an assessor or tutor of the apprentice's training provider"
         )  # fmt: skip
-        raise PermissionDenied(f"The {GatewaySignature.Side(side).label.lower()}'s signature is given by {who}.")
+        raise PermissionDenied(f"The {side}'s signature is given by {who}.")
     summary = _current_summary(apprenticeship)
     if summary.state == ReadinessState.NOT_READY:
         raise _not_ready(summary)
@@ -101,7 +101,7 @@ def gateway_sign(*, actor: Any, apprenticeship: Apprenticeship, side: str) -> Ga
     signed = live.select_related("signed_by").first()
     if signed is not None:
         raise Conflict(
-            f"The {signed.get_side_display().lower()} already signed: {signed.signed_by.display_name}, "
+            f"The {side} has already signed: {signed.signed_by.display_name}, "
             f"{timezone.localtime(signed.signed_at):%d %b %Y %H:%M}.",
             code="already_signed",
             details={"side": side, "signature": str(signed.public_id)},
