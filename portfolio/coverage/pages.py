@@ -10,8 +10,10 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 
+from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
 from portfolio.coverage.models import AOCoverage
-from portfolio.coverage.selectors import cohort_list_for_user
+from portfolio.coverage.readiness_states import ReadinessState
+from portfolio.coverage.selectors import cohort_gate_filter, cohort_list_for_user
 from portfolio.evidence.models import EvidenceTag
 from portfolio.evidence.route import route_filter
 from portfolio.people.models import Apprenticeship
@@ -117,6 +119,13 @@ def cohort_rows(*, user: Any, filters: dict[str, str]) -> QuerySet[Apprenticeshi
         queryset = queryset.filter(coverage_summary__ready=True)
     elif filters.get("ready") == "no":
         queryset = queryset.exclude(coverage_summary__ready=True)
+    queryset = cohort_gate_filter(
+        queryset,
+        state=filters.get("state") if filters.get("state") in ReadinessState.values else None,
+        blocked_by=filters.get("blocked") or None,
+        behind_on_otj=True if filters.get("otj") == "behind" else None,
+        no_activity_last_month=True if filters.get("otj") == "idle" else None,
+    )
     if filters.get("q"):
         q = filters["q"]
         queryset = queryset.filter(
@@ -135,6 +144,10 @@ def cohort_rows(*, user: Any, filters: dict[str, str]) -> QuerySet[Apprenticeshi
     )
 
 
+GATE_FILTER_CHOICES = [(key, GATE_NAMES[key]) for key in GATE_KEYS]
+OTJ_FILTER_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last month")]
+
+
 def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
     # Without order_by(), the model's default ordering (start date, id) joins the SELECT DISTINCT and every
     # apprenticeship becomes its own row: each standard was listed once per apprentice.
@@ -146,6 +159,9 @@ def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
         "standards": sorted((str(p), f"{r} v{v}") for p, r, v in standards),
         "options": sorted(((str(p), t) for p, t in options), key=lambda item: item[1]),
         "employers": sorted(((str(p), n) for p, n in employers), key=lambda item: item[1]),
+        "states": [(str(value), str(label)) for value, label in ReadinessState.choices],
+        "gates": GATE_FILTER_CHOICES,
+        "otj": OTJ_FILTER_CHOICES,
     }
 
 

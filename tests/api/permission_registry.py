@@ -206,6 +206,19 @@ ROUTES: dict[str, Route] = {
     "cohort-page": route(GET="302 403 403 200 200 200 200 200"),
     "cohort-heatmap-page": route(GET="302 403 403 200 200 200 200 200"),
     "readiness-feed-page": route(GET="302 200 200 200 200 200 200 200"),
+    # The gateway page: whoever sees the apprenticeship; a POST without an action is a bad request. Its settings
+    # and a manual gate's retirement: provider admins, each their own provider's.
+    "gateway-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="302 200 404 200 404 200 200 404",
+        POST=("302 400 404 400 404 400 400 404", lambda own, other: {}),
+    ),
+    "gateway-settings-page": route(GET=ADMIN_PAGE, POST=(ADMIN_PAGE, lambda own, other: {})),
+    "manual-gate-retire-page": route(
+        lambda w: {"gate_id": _manual_gate(w).public_id},
+        GET=ADMIN_OBJECT_PAGE,
+        POST=("302 403 403 403 403 403 302 404", lambda own, other: {}),
+    ),
     # Webhook settings: provider admins only (each sees their own provider's endpoints; tests/webhooks).
     "webhook-settings-page": route(
         GET="302 403 403 403 403 403 200 200", POST=("302 403 403 403 403 403 200 200", lambda own, other: {})

@@ -193,7 +193,8 @@ class Migration(migrations.Migration):
                 (
                     "side",
                     models.CharField(
-                        choices=[("employer", "Employer contact"), ("provider", "Provider assessor or tutor")], max_length=16
+                        choices=[("employer", "Employer contact"), ("provider", "Provider assessor or tutor")],
+                        max_length=16,
                     ),
                 ),
                 ("signer_role", models.CharField(max_length=32)),
