@@ -8,6 +8,16 @@ apprenticeship. The rules are in portfolio/coverage/gates.py; the figures each g
 Dates come from the `dates` CTE (today and last calendar month, in the site's time zone, set by the caller), so
 a whole pass uses one "today" and a test can choose it. Time-dependent figures (the practical period, expected
 OTJ to date, last month's activity) are refreshed by the daily pass (`coverage.refresh_daily`).
+
+The OTJ figures follow portfolio/otj/figures.py, which the OTJ pages compute for one apprenticeship, so the cohort's
+"behind" and "no activity last month" agree with them: days are half-open ranges [first, last) (0 days in learning
+on the start date); a break covers its first through its last day, an open one through today; planned days =
+planned end - start, days in learning = min(today, planned end) - start, each less the break days inside; expected
+= planned hours x 60 x days in learning / planned days (0 when no planned days are left, null without a plan);
+behind = approved < expected x (1 - tolerance). Last month is active with approved OTJ dated in it or an evidence
+item created or submitted in it; it is judged only when it lies in the practical period (start to min(today,
+planned end)) and was not wholly a break. Breaks of one apprenticeship do not overlap (the break services refuse
+it), so their days are summed.
 """
 
 from __future__ import annotations
@@ -15,6 +25,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
 
 from portfolio.coverage import gates
 from portfolio.coverage.readiness_states import ReadinessState
@@ -36,15 +48,27 @@ class Dates:
         last_month_end = month_start - datetime.timedelta(days=1)
         return cls(today, month_start, last_month_end.replace(day=1), last_month_end)
 
-    def params(self) -> list[Any]:
-        # ISO text: PostgreSQL casts it, SQLite keeps its dates as this very text.
-        return [day.isoformat() for day in (self.today, self.month_start, self.last_month_start, self.last_month_end)]
+    def _midnight(self, day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+    def params(self, vendor: str) -> list[Any]:
+        # Dates as ISO text: PostgreSQL casts it, SQLite keeps its dates as this very text. Last month's bounds as
+        # instants too (local midnights), for the evidence's timestamps: SQLite keeps those as UTC text.
+        days = [day.isoformat() for day in (self.today, self.month_start, self.last_month_start, self.last_month_end)]
+        instants: list[Any] = [self._midnight(self.last_month_start), self._midnight(self.month_start)]
+        if vendor != "postgresql":
+            instants = [moment.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S") for moment in instants]
+        return [*days, *instants]
 
 
 def dates_cte(d: Dialect) -> str:
     """Params: Dates.params()."""
     p = d.date_param
-    return f"dates AS (SELECT {p} AS today, {p} AS month_start, {p} AS last_month_start, {p} AS last_month_end)"
+    moment = "CAST(%s AS timestamptz)" if d.vendor == "postgresql" else "%s"
+    return (
+        f"dates AS (SELECT {p} AS today, {p} AS month_start, {p} AS last_month_start, {p} AS last_month_end, "
+        f"{moment} AS last_month_from, {moment} AS last_month_until)"
+    )
 
 
 def policy_columns(d: Dialect) -> str:
@@ -59,12 +83,23 @@ def policy_columns(d: Dialect) -> str:
                COALESCE(gp.otj_tolerance_percent, {gates.DEFAULT_OTJ_TOLERANCE_PERCENT}) AS tolerance"""
 
 
+def _break_days(d: Dialect, first: str, last: str) -> str:
+    """Days of the break `b` inside [first, last): it covers [started_on, ended_on + 1), an open one through today."""
+    end = d.plus_days(f"COALESCE(b.ended_on, {d.greatest('dates.today', 'b.started_on')})", 1)
+    return d.greatest(d.days(d.least(end, last), d.greatest("b.started_on", first)), "0")
+
+
+def _last_month(d: Dialect) -> tuple[str, str]:
+    """Last month's part of the practical period, [first, until): empty (until <= first) when it is not in it."""
+    period_end = d.least("dates.today", "t.planned_end_date")
+    until = d.least("dates.month_start", d.plus_days(period_end, 1))
+    return d.greatest("dates.last_month_start", "t.start_date"), until
+
+
 def gate_ctes(d: Dialect) -> str:
     """One row per apprenticeship of `targets` that has any rows in each input; the summary LEFT JOINs them."""
     inside_last_month = "o.date >= dates.last_month_start AND o.date <= dates.last_month_end"
-    break_to_date_end = d.least("COALESCE(b.ended_on, dates.today)", "dates.today")
-    break_from = d.greatest("b.started_on", "t.start_date")
-    break_in_plan_end = d.least("COALESCE(b.ended_on, dates.today)", "dates.today", "t.planned_end_date")
+    so_far = d.least("dates.today", "t.planned_end_date")
     return f"""
     otj_totals AS (
         -- one pass over the batch's activities: the approved and pending minutes, and whether any approved
@@ -77,25 +112,23 @@ def gate_ctes(d: Dialect) -> str:
         GROUP BY o.apprenticeship_id
     ),
     breaks AS (
-        -- days on a break in learning up to today (an open break counts to today), from the start date on; the
-        -- same within the planned dates; on a break today; on a break the whole of last month
+        -- break days: up to and including today (the practical period); in learning so far and in the plan (expected
+        -- OTJ); in last month's part of the practical period; and whether on a break today
         SELECT b.apprenticeship_id,
-               SUM({d.greatest(d.days(break_to_date_end, break_from) + " + 1", "0")}) AS days_to_date,
-               SUM({d.greatest(d.days(break_in_plan_end, break_from) + " + 1", "0")}) AS days_in_plan,
+               SUM({_break_days(d, "t.start_date", d.plus_days("dates.today", 1))}) AS days_to_date,
+               SUM({_break_days(d, "t.start_date", so_far)}) AS days_so_far,
+               SUM({_break_days(d, "t.start_date", "t.planned_end_date")}) AS days_in_plan,
+               SUM({_break_days(d, *_last_month(d))}) AS days_last_month,
                MAX(CASE WHEN b.started_on <= dates.today AND (b.ended_on IS NULL OR b.ended_on >= dates.today)
-                        THEN 1 ELSE 0 END) AS on_break,
-               MAX(CASE WHEN b.started_on <= dates.last_month_start
-                         AND (b.ended_on IS NULL OR b.ended_on >= dates.last_month_end)
-                        THEN 1 ELSE 0 END) AS whole_month
+                        THEN 1 ELSE 0 END) AS on_break
         FROM targets t JOIN people_breakinlearning b ON b.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
-        WHERE b.started_on <= dates.today
         GROUP BY b.apprenticeship_id
     ),
     evidence_last_month AS (
         SELECT DISTINCT e.apprenticeship_id
         FROM targets t JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
-        WHERE e.occurred_on >= dates.last_month_start AND e.occurred_on <= dates.last_month_end
-          AND e.state NOT IN ('draft', 'withdrawn')
+        WHERE (e.created_at >= dates.last_month_from AND e.created_at < dates.last_month_until)
+           OR (e.submitted_at >= dates.last_month_from AND e.submitted_at < dates.last_month_until)
     ),
     manual AS (
         SELECT t.apprenticeship_id, COUNT(*) AS total, COUNT(k.id) AS ticked,
@@ -148,6 +181,8 @@ def summary_values(d: Dialect) -> str:
     """The summary's row per apprenticeship of `targets`, over CTEs `ao`, `missing`, `mandatory`, `b`, `dates` and
     `gate_ctes`: every column of the summary the engine writes, gates and readiness state included."""
     # Layer 1: each input joined once, with the figures that need no other figure.
+    so_far = d.least("dates.today", "t.planned_end_date")
+    last_first, last_until = _last_month(d)
     raw = f"""
         SELECT t.apprenticeship_id, t.coverage_gate, t.require_behaviours, t.otj_gate, t.period_gate,
                t.minimum_months, t.english_maths_gate, t.tolerance, t.english_maths, t.rpl_hours,
@@ -162,10 +197,10 @@ def summary_values(d: Dialect) -> str:
                m.minimum_hours AS otj_minimum,
                COALESCE(br.days_to_date, 0) AS break_days, COALESCE(br.on_break, 0) AS on_break,
                {d.minus_days("dates.today", "COALESCE(br.days_to_date, 0)")} AS effective_today,
-               {d.days(d.least("dates.today", "t.planned_end_date"), "t.start_date")} + 1
-                   - COALESCE(br.days_in_plan, 0) AS days_in_learning,
-               {d.days("t.planned_end_date", "t.start_date")} + 1 - COALESCE(br.days_in_plan, 0) AS planned_days,
-               CASE WHEN t.start_date > dates.last_month_end OR COALESCE(br.whole_month, 0) = 1 THEN NULL
+               {d.greatest(d.days(so_far, "t.start_date"), "0")} - COALESCE(br.days_so_far, 0) AS days_in_learning,
+               {d.days("t.planned_end_date", "t.start_date")} - COALESCE(br.days_in_plan, 0) AS planned_days,
+               CASE WHEN {d.days(last_until, last_first)} <= 0
+                      OR COALESCE(br.days_last_month, 0) >= {d.days(last_until, last_first)} THEN NULL
                     WHEN COALESCE(ot.active_last_month, 0) = 1 OR el.apprenticeship_id IS NOT NULL THEN 1
                     ELSE 0 END AS active_last_month,
                {_age_at_start(d)} AS age_at_start,
@@ -190,8 +225,9 @@ def summary_values(d: Dialect) -> str:
     required = "CASE WHEN r.otj_minimum IS NULL THEN NULL ELSE " + d.greatest("r.otj_minimum - r.rpl_hours", "0")
     required += " * 60 END"
     expected = (
-        "CASE WHEN r.otj_planned_hours IS NULL OR r.planned_days <= 0 THEN NULL ELSE "
-        f"{d.bigint('r.otj_planned_hours')} * 60 * {d.greatest('r.days_in_learning', '0')} / r.planned_days END"
+        "CASE WHEN r.otj_planned_hours IS NULL THEN NULL WHEN r.planned_days <= 0 THEN 0 ELSE "
+        f"{d.bigint('r.otj_planned_hours')} * 60 * {d.least('r.days_in_learning', 'r.planned_days')} / r.planned_days "
+        "END"
     )
     age_applies = (
         f"(r.age_at_start >= {gates.ENGLISH_MATHS_FROM_AGE} AND r.age_at_start < {gates.ENGLISH_MATHS_UNTIL_AGE})"
@@ -224,7 +260,7 @@ def summary_values(d: Dialect) -> str:
     def maybe(expr: str) -> str:  # a JSON boolean, or null where the figure does not apply
         return f"CASE WHEN {expr} IS NULL THEN NULL ELSE {b(expr + ' = 1')} END"
 
-    behind = "(g.otj_expected IS NOT NULL AND g.otj_approved * 100 < g.otj_expected * (100 - g.tolerance))"
+    behind = "(COALESCE(g.otj_expected, 0) > 0 AND g.otj_approved * 100 < g.otj_expected * (100 - g.tolerance))"
     figures = {
         gates.COVERAGE: {"enabled": b("g.coverage_gate"), "passed": b("g.coverage_ok"), "covered": "g.covered",
                          "mapped": "g.mapped"},

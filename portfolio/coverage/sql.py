@@ -90,6 +90,11 @@ class Dialect:
             return f"({later} - {earlier})"
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
+    def plus_days(self, date: str, days: int) -> str:
+        if self.vendor == "postgresql":
+            return f"({date} + {int(days)})"
+        return f"date({date}, '{int(days):+d} days')"
+
     def minus_days(self, date: str, days: str) -> str:
         if self.vendor == "postgresql":
             return f"({date} - CAST({days} AS integer))"
@@ -158,7 +163,7 @@ def _targets(ids: Sequence[int], dates: Dates) -> tuple[str, list[Any]]:
         LEFT JOIN gateway_gatewaypolicy gp ON gp.provider_id = a.provider_id
         WHERE {where}
     )"""
-    return sql, [*dates.params(), *params]
+    return sql, [*dates.params(connection.vendor), *params]
 
 
 def _counting_tags(condition: str, *, columns: str = "e.apprenticeship_id, g.statement_id") -> str:

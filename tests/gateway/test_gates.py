@@ -7,6 +7,7 @@ TODAY is 2 July 2026 unless a test says otherwise; the apprentice started on 1 S
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pytest
 
@@ -16,7 +17,7 @@ from portfolio.evidence.models import Evidence
 from portfolio.gateway.services.policy import manual_gate_create, manual_gate_update
 from portfolio.gateway.services.ticks import manual_gate_tick, manual_gate_tick_withdraw
 from portfolio.otj.models import OtjActivity
-from portfolio.people.models import Apprenticeship
+from portfolio.people.models import Apprenticeship, BreakInLearning
 from tests.factories_coverage import make_evidence, withdraw_behaviour
 from tests.gateway.helpers import (
     add_break,
@@ -30,6 +31,7 @@ from tests.gateway.helpers import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+LONDON = zoneinfo.ZoneInfo("Europe/London")  # the site's time zone (settings.TIME_ZONE)
 
 
 def test_the_world_passes_every_gate_under_the_defaults() -> None:
@@ -116,25 +118,35 @@ def test_the_otj_gate_off_lets_an_apprentice_without_hours_through() -> None:
 
 
 def test_expected_to_date_and_behind_with_the_tolerance() -> None:
-    # Planned 400 h over 1 Jan - 31 Dec 2026 (365 days); on 2 July, day 183: expected = 24,000 x 183 / 365 =
-    # 12,032 min (rounded down). Behind when approved < 90 % of that: 10,828.8 min.
+    # Days are half-open, as portfolio/otj/figures.py counts them: planned 400 h over 1 Jan - 31 Dec 2026 is 364
+    # planned days; on 2 July, 182 days in learning: expected = 24,000 x 182 / 364 = 12,000 min. Behind when
+    # approved < 90 % of that: 10,800 min.
     g = gate_world(approved_minutes=0)
     set_apprenticeship(g.a, start_date=D(2026, 1, 1), planned_end_date=D(2026, 12, 31), otj_planned_hours=400)
-    log_otj(g.a, 10828)
+    log_otj(g.a, 10799)
     otj = gates_of(g.a).gates["otj"]
-    assert (otj["expected_minutes"], otj["tolerance_percent"], otj["behind"]) == (12032, 10, True)
+    assert (otj["expected_minutes"], otj["tolerance_percent"], otj["behind"]) == (12000, 10, True)
     log_otj(g.a, 1)
     assert gates_of(g.a).gates["otj"]["behind"] is False
-    set_gateway_policy(g.world, otj_tolerance_percent=5)  # now behind under 11,430.4 min
+    set_gateway_policy(g.world, otj_tolerance_percent=5)  # now behind under 11,400 min
     assert gates_of(g.a).gates["otj"]["behind"] is True
 
 
 def test_expected_to_date_leaves_out_the_days_of_a_break_in_learning() -> None:
-    # A 30-day break (1-30 March) comes off both: day 153 of 335, 24,000 x 153 / 335 = 10,961 min.
+    # A 30-day break (1-30 March) comes off both: 152 of 334 days, 24,000 x 152 / 334 = 10,922 min (rounded down).
     g = gate_world(approved_minutes=0)
     set_apprenticeship(g.a, start_date=D(2026, 1, 1), planned_end_date=D(2026, 12, 31), otj_planned_hours=400)
     add_break(g.a, D(2026, 3, 1), D(2026, 3, 30))
-    assert gates_of(g.a).gates["otj"]["expected_minutes"] == 10961
+    assert gates_of(g.a).gates["otj"]["expected_minutes"] == 10922
+
+
+def test_on_the_start_date_nothing_is_expected_yet_and_past_the_end_everything_is() -> None:
+    g = gate_world(approved_minutes=0)
+    set_apprenticeship(g.a, start_date=D(2026, 7, 2), planned_end_date=D(2027, 7, 2), otj_planned_hours=400)
+    otj = gates_of(g.a).gates["otj"]
+    assert (otj["expected_minutes"], otj["behind"]) == (0, False)
+    set_apprenticeship(g.a, start_date=D(2025, 1, 1), planned_end_date=D(2026, 1, 1))
+    assert gates_of(g.a).gates["otj"]["expected_minutes"] == 24000
 
 
 def test_no_planned_hours_means_no_expected_figure_and_never_behind() -> None:
@@ -157,22 +169,32 @@ def test_no_activity_last_month_then_an_approved_entry_on_its_last_day() -> None
     assert gates_of(g.a).gates["otj"]["active_last_month"] is True
 
 
-def test_evidence_dated_last_month_counts_as_activity_but_not_a_draft() -> None:
+def test_evidence_created_or_submitted_last_month_counts_as_activity() -> None:
     g = gate_world(approved_minutes=0)
-    draft = make_evidence(apprenticeship=g.a, tags={}, state=Evidence.State.DRAFT)
-    Evidence.objects.filter(pk=draft.pk).update(occurred_on=D(2026, 6, 1))
-    assert gates_of(g.a).gates["otj"]["active_last_month"] is False
-    Evidence.objects.filter(pk=draft.pk).update(state=Evidence.State.SUBMITTED)
+    item = make_evidence(apprenticeship=g.a, tags={}, state=Evidence.State.DRAFT)
+    june = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=LONDON)
+    Evidence.objects.filter(pk=item.pk).update(created_at=june - datetime.timedelta(days=60), occurred_on=D(2026, 6, 1))
+    assert gates_of(g.a).gates["otj"]["active_last_month"] is False  # the date it happened is not when it came in
+    Evidence.objects.filter(pk=item.pk).update(submitted_at=june)
     log_otj(g.a, 0)
     assert gates_of(g.a).gates["otj"]["active_last_month"] is True
+    # Local midnight bounds the month: 1 July 00:30 in London is still 30 June in UTC, and is July's.
+    Evidence.objects.filter(pk=item.pk).update(submitted_at=datetime.datetime(2026, 7, 1, 0, 30, tzinfo=LONDON))
+    log_otj(g.a, 0)
+    assert gates_of(g.a).gates["otj"]["active_last_month"] is False
 
 
 def test_last_month_does_not_apply_before_the_start_or_over_a_whole_month_break() -> None:
     g = gate_world(approved_minutes=0)
-    add_break(g.a, D(2026, 5, 20), D(2026, 6, 30))
-    assert gates_of(g.a).gates["otj"]["active_last_month"] is None
+    add_break(g.a, D(2026, 5, 20), D(2026, 6, 29))  # back on 30 June: one day of June in learning
+    assert gates_of(g.a).gates["otj"]["active_last_month"] is False
+    BreakInLearning.objects.filter(apprenticeship=g.a).update(ended_on=D(2026, 6, 30))
+    log_otj(g.a, 0)
+    assert gates_of(g.a).gates["otj"]["active_last_month"] is None  # all of June on a break
     set_apprenticeship(g.a, start_date=D(2026, 7, 1), planned_end_date=D(2027, 7, 1))
-    assert gates_of(g.a).gates["otj"]["active_last_month"] is None
+    assert gates_of(g.a).gates["otj"]["active_last_month"] is None  # not started in June
+    set_apprenticeship(g.a, start_date=D(2025, 1, 1), planned_end_date=D(2026, 5, 31))
+    assert gates_of(g.a).gates["otj"]["active_last_month"] is None  # the practical period ended in May
 
 
 # --- Practical period: whole months from the start, breaks excluded -------------------------------------------------
