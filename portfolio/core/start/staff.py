@@ -12,7 +12,9 @@ from typing import Any
 from django.utils import timezone
 
 from portfolio.coverage.selectors import readiness_event_list_for_user
-from portfolio.people.selectors import user_provider_ids
+from portfolio.otj.lifecycle import STAFF_ROLES
+from portfolio.otj.selectors import otj_queue_count
+from portfolio.people.selectors import user_holds_role, user_provider_ids
 from portfolio.reviews.selectors.queues import acceptance_queue_for_user
 
 OLDEST_SHOWN = 5
@@ -35,6 +37,7 @@ def tasks(*, user: Any) -> dict[str, Any]:
         latest.setdefault(event.apprenticeship_id, event)
     changes = list(latest.values())
     return {
+        "otj_to_approve": otj_queue_count(user=user) if user_holds_role(user=user, roles=STAFF_ROLES) else None,
         "to_accept": queue.count(),
         "oldest": list(queue[:OLDEST_SHOWN]),
         "newly_ready": [e for e in changes if e.ready],
