@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -76,8 +77,19 @@ def otj_queue_count(*, user: Any) -> int:
 
 
 def otj_tolerance_for(*, provider_id: int) -> Decimal:
-    """The share of the expected hours an apprentice may fall short before counting as behind."""
-    return DEFAULT_TOLERANCE
+    """The share of the expected hours an apprentice may fall short before counting as behind: the provider's
+    gateway policy (`otj_tolerance_percent`, portfolio/gateway/) when it has one, else 10 %.
+
+    Looked up by app label, not imported: the gateway app builds on this one, and the OTJ figures must work
+    (with the default) wherever it is not installed.
+    """
+    try:
+        policy_model = apps.get_model("gateway", "GatewayPolicy")
+    except LookupError:
+        return DEFAULT_TOLERANCE
+    percent = policy_model.objects.filter(provider_id=provider_id).values_list("otj_tolerance_percent", flat=True)
+    found = percent.first()
+    return DEFAULT_TOLERANCE if found is None else Decimal(found) / 100
 
 
 def otj_breaks_for(*, apprenticeship: Apprenticeship) -> list[Break]:

@@ -28,6 +28,11 @@ QUEUE_LIMIT = 200  # oldest first: the rest show once these are decided
 MAX_IMPORT_BYTES = 1_000_000
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data on a POST (even an empty one: the form then says what is missing), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _require_staff(request: HttpRequest) -> None:
     if not user_holds_role(user=request.user, roles=STAFF_ROLES):
         raise PermissionDenied("The approval queue is for a training provider's tutors, assessors and admins.")
@@ -116,7 +121,7 @@ def _admin_provider(request: HttpRequest) -> Any:
 def otj_minimums(request: HttpRequest) -> HttpResponse:
     provider, providers = _admin_provider(request)
     rows = otj_minimum_rows_for_provider(provider=provider)
-    form = MinimumsForm(request.POST or None, rows=rows)
+    form = MinimumsForm(_posted(request), rows=rows)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -138,7 +143,7 @@ def otj_minimums(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def otj_minimums_import_page(request: HttpRequest) -> HttpResponse:
     provider, providers = _admin_provider(request)
-    form = MinimumsImportForm(request.POST or None, request.FILES or None)
+    form = MinimumsImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     row_errors: list[str] = []
     status = 200
     if request.method == "POST":

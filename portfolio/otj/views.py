@@ -37,6 +37,11 @@ from portfolio.people.selectors import apprenticeship_get_for_user, apprenticesh
 LOG_SHOWN = 200  # newest first; the totals cover every entry
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data on a POST (even an empty one: the form then says what is missing), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
     # The service says "minutes"; the form asks for hours and minutes: show a duration error on the hours.
     service_errors_to_form(form, exc, renames={"minutes": "hours"})
@@ -62,9 +67,7 @@ def otj_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and not can_log:
         raise PermissionDenied("Only the apprentice, or their provider's tutor, assessor or admin, logs hours here.")
     last_type = otj_last_activity_type(apprenticeship=apprenticeship, user=request.user)
-    form = OtjEntryForm(
-        request.POST or None, apprenticeship=apprenticeship, initial=quick_defaults(last_type=last_type)
-    )
+    form = OtjEntryForm(_posted(request), apprenticeship=apprenticeship, initial=quick_defaults(last_type=last_type))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -113,17 +116,17 @@ def otj_entry(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One entry with its decision; provider staff approve, decline or reverse here."""
     activity = otj_activity_get_for_user(user=request.user, public_id=public_id)
     can_decide = may_decide(user=request.user, activity=activity)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_posted(request))
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in _DECIDE:
-            raise PermissionDenied("Choose approve, decline or reverse.")
         if not can_decide:
             raise PermissionDenied(
                 "Only a tutor, assessor or admin of the apprentice's provider decides entries, and not on one "
                 "they logged themselves."
             )
+        action = request.POST.get("action", "")
+        if action not in decisions_open(activity=activity):
+            form.add_error(None, "Choose one of the buttons: this entry cannot be decided that way now.")
         if form.is_valid():
             try:
                 version = int(request.POST.get("expected_version", ""))
@@ -175,7 +178,7 @@ def otj_entry_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, f"This entry is {activity.get_state_display().lower()}: it can no longer be changed.")
         return redirect("otj-entry-page", public_id=activity.public_id)
     form = OtjEntryForm(
-        request.POST or None, apprenticeship=activity.apprenticeship, initial=OtjEntryForm.initial_for(activity)
+        _posted(request), apprenticeship=activity.apprenticeship, initial=OtjEntryForm.initial_for(activity)
     )
     status = 200
     if request.method == "POST":
