@@ -18,12 +18,11 @@ PRESETS = ((30, "30 min"), (60, "1 h"), (90, "1½ h"), (120, "2 h"), (180, "3 h"
 
 
 def quick_defaults(*, last_type: str | None, now: datetime.datetime | None = None) -> dict[str, Any]:
-    """Today, an hour that ended just now (rounded down to 5 minutes), and the kind of activity logged last."""
+    """An hour that ended just now (rounded down to 5 minutes), and the kind of activity logged last. Just after
+    midnight that hour starts yesterday: the entry is dated on the day it started, as the rules count it."""
     local = timezone.localtime(now or timezone.now())
     end = local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
     start = end - datetime.timedelta(minutes=DEFAULT_MINUTES)
-    if start.date() != end.date():  # just after midnight: yesterday's last hour would surprise; start at 00:00
-        start = end.replace(hour=0, minute=0)
     return {
         "date": start.date(),
         "start_time": start.time(),

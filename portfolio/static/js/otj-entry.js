@@ -1,5 +1,5 @@
 // The quick OTJ entry form: one tap on a duration fills hours and minutes, and while the start time has not
-// been touched it follows the duration, so the activity ends now (today, rounded down to 5 minutes).
+// been touched it follows the duration, so the activity ends now (rounded down to 5 minutes).
 // Without JavaScript the form works the same, with the server's defaults.
 (() => {
   const form = document.querySelector("[data-otj-entry]");
@@ -19,8 +19,8 @@
     const end = new Date();
     end.setSeconds(0, 0);
     end.setMinutes(end.getMinutes() - (end.getMinutes() % 5));
-    let from = new Date(end.getTime() - total * 60000);
-    if (from.toDateString() !== end.toDateString()) from = new Date(end.getFullYear(), end.getMonth(), end.getDate());
+    // Just after midnight the activity started yesterday: it is dated on the day it started, as the server counts it.
+    const from = new Date(end.getTime() - total * 60000);
     date.value = `${from.getFullYear()}-${pad(from.getMonth() + 1)}-${pad(from.getDate())}`;
     start.value = `${pad(from.getHours())}:${pad(from.getMinutes())}`;
   };
