@@ -169,6 +169,7 @@ class ApprenticeshipEditForm(_PeopleFields):
     )
     rpl_hours = forms.IntegerField(
         label="Recognised prior learning (hours)",
+        required=False,
         min_value=0,
         max_value=10000,
         help_text="Hours taken off the standard's minimum for learning done before the start.",
@@ -183,7 +184,9 @@ class ApprenticeshipEditForm(_PeopleFields):
         widget=DATE,
         help_text="English and maths are required when the apprentice was 16 to 18 at the start.",
     )
-    english_maths = forms.ChoiceField(label="English and maths", choices=Apprenticeship.EnglishMaths.choices)
+    english_maths = forms.ChoiceField(
+        label="English and maths", choices=Apprenticeship.EnglishMaths.choices, required=False
+    )
     english_maths_reason = forms.CharField(
         label="Why English and maths are not required",
         required=False,
@@ -219,6 +222,19 @@ class ApprenticeshipEditForm(_PeopleFields):
         super().__init__(*args, **kwargs)
         self.add_people(user)
         self.set_option_choices(apprenticeship.standard)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for name in self.PLAN_FIELDS:
+            # A plan field the request did not send is left as it is (the page always sends them all).
+            if name not in self.data:
+                data.pop(name, None)
+        if data.get("rpl_hours", 0) is None:
+            data["rpl_hours"] = 0  # an empty box: no recognised prior learning
+        if data.get("english_maths") == "":
+            data.pop("english_maths")
+        return data
 
 
 class BreakStartForm(forms.Form):
