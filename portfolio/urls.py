@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/webhooks/", include("portfolio.webhooks.urls")),
     path("", include("portfolio.gateway.urls")),
     path("reviews/", include("portfolio.reviews.urls")),
+    path("otj/", include("portfolio.otj.urls")),
     path("", include("portfolio.people.urls")),
     path("", include("portfolio.evidence.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from portfolio.coverage.gates import GATE_NAMES, gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
 from portfolio.coverage.selectors import coverage_summary_for, readiness_event_list_for_user
+from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user, user_roles
 from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.standards.models import Standard
@@ -62,6 +63,7 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             # Employer contacts confirm behaviours from the apprentice's page: the link is theirs alone.
             "can_confirm_behaviours": employer_reviewer_role(user=request.user, apprenticeship=apprenticeship)
             is not None,
+            "otj": otj_figures_for(apprenticeship=apprenticeship),
         },
     )
 

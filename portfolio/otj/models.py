@@ -19,7 +19,13 @@ MINUTES_PER_DAY = 24 * 60
 
 
 class OtjActivity(models.Model):
-    """One logged OTJ activity. Only approved activities count towards the hours."""
+    """One logged OTJ activity. Only approved activities count towards the hours.
+
+    `date` and `start_time` are wall-clock time in the site's time zone; the activity runs for `minutes` from
+    there, possibly past midnight (its minutes still count on `date`). The rules (no overlap, nothing in the
+    future, at most 24 hours a day) are in portfolio/otj/services/checks.py; the lifecycle in
+    portfolio/otj/lifecycle.py.
+    """
 
     class ActivityType(models.TextChoices):
         TAUGHT_SESSION = "taught_session", "Taught session"
@@ -45,6 +51,8 @@ class OtjActivity(models.Model):
     description = models.TextField()
     evidence = models.ManyToManyField("evidence.Evidence", blank=True, related_name="otj_activities")
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    # Grows with every edit and decision, so a decision names the version the decider saw (as evidence does).
+    version = models.PositiveIntegerField(default=1)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

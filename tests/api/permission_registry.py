@@ -196,6 +196,45 @@ def _evidence_body(own: World) -> dict[str, Any]:
     }
 
 
+def _otj_entry(w: World) -> Any:
+    from portfolio.otj.services.activities import otj_activity_create
+
+    return otj_activity_create(
+        actor=w.apprentice, apprenticeship=w.apprenticeship, date=datetime.date(2025, 10, 6),
+        start_time=datetime.time(9, 0), minutes=60, activity_type="taught_session", description="Workshop",
+    )  # fmt: skip
+
+
+def _otj_kwargs(w: World) -> dict[str, Any]:
+    return {"public_id": _otj_entry(w).public_id}
+
+
+def _otj_approved_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.otj.services.decisions import otj_activity_approve
+
+    return {"public_id": otj_activity_approve(actor=w.assessor, activity=_otj_entry(w)).public_id}
+
+
+def _otj_body(own: World, other: World) -> dict[str, Any]:
+    return {"date": "2025-10-07", "start_time": "10:00", "minutes": 90, "activity_type": "shadowing",
+            "description": "Shadowed the line producer."}  # fmt: skip
+
+
+def _otj_bulk_own(own: World, other: World) -> dict[str, Any]:
+    return {"items": [{"activity": str(_otj_entry(own).public_id)}]}
+
+
+def _open_break_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.people.services.breaks import break_in_learning_start
+
+    break_in_learning_start(actor=w.admin, apprenticeship=w.apprenticeship, started_on=datetime.date(2026, 1, 5))
+    return {"public_id": w.apprenticeship.public_id}
+
+
+_OWN_APPRENTICESHIP = lambda w: {"public_id": w.apprenticeship.public_id}  # noqa: E731
+ONLY_OTJ_STAFF_DECIDE = "401 403 404 403 404 200 200 404"
+ONLY_THE_LOGGER = "401 200 404 403 404 403 403 404"
+
 ROUTES: dict[str, Route] = {
     # Pages
     # Signed-in people land on their start page (a task list per role they hold).
@@ -487,4 +526,62 @@ ROUTES: dict[str, Route] = {
         evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
     ),
     "evidence-file-download-page": route(verified_file_kwargs, GET="302 302 404 302 404 302 302 404"),
+    # Off-the-job hours. Pages: the apprentice's own log (others answer 403 on /otj/, which is for apprentices);
+    # a JSON body is not a form, so a POST by someone allowed shows the form's errors (400).
+    "otj-mine-page": route(GET="302 302 302 403 403 403 403 403"),
+    "otj-log-page": route(
+        _OWN_APPRENTICESHIP, GET=OWN_WORLD_SEES_PAGE, POST=("302 400 404 403 404 400 400 404", lambda o, x: {})
+    ),
+    "otj-entry-page": route(
+        _otj_kwargs, GET=OWN_WORLD_SEES_PAGE, POST=("302 403 404 403 404 400 400 404", lambda o, x: {})
+    ),
+    "otj-entry-edit-page": route(
+        _otj_kwargs, GET="302 200 404 403 404 403 403 404", POST=("302 400 404 403 404 403 403 404", lambda o, x: {})
+    ),
+    "otj-entry-delete-page": route(
+        _otj_kwargs, GET="302 200 404 403 404 403 403 404", POST=("302 302 404 403 404 403 403 404", lambda o, x: {})
+    ),
+    "otj-queue-page": route(
+        GET="302 403 403 403 403 200 200 200", POST=("302 403 403 403 403 302 302 302", lambda o, x: {})
+    ),
+    "otj-minimums-page": route(GET=ADMIN_PAGE, POST=("302 403 403 403 403 403 302 302", lambda o, x: {})),
+    "otj-minimums-import-page": route(GET=ADMIN_PAGE, POST=("302 403 403 403 403 403 400 400", lambda o, x: {})),
+    "apprenticeship-breaks-page": route(
+        _OWN_APPRENTICESHIP, GET=ADMIN_OBJECT_PAGE, POST=("302 403 403 403 403 403 400 404", lambda o, x: {})
+    ),
+    # API: entries are seen by whoever sees the apprenticeship; logged by the apprentice or provider staff; changed
+    # by whoever logged them; decided by the provider's assessors, tutors and admins.
+    "api-otj-list": route(
+        _OWN_APPRENTICESHIP, GET=SEES_THE_APPRENTICESHIP, POST=("401 201 404 403 404 201 201 404", _otj_body)
+    ),
+    "api-otj-summary": route(_OWN_APPRENTICESHIP, GET=SEES_THE_APPRENTICESHIP),
+    "api-otj-detail": route(
+        _otj_kwargs,
+        GET=SEES_THE_APPRENTICESHIP,
+        PATCH=(ONLY_THE_LOGGER, lambda o, x: {"minutes": 30}),
+        DELETE="401 204 404 403 404 403 403 404",
+    ),
+    "api-otj-approve": route(_otj_kwargs, POST=(ONLY_OTJ_STAFF_DECIDE, lambda o, x: {})),
+    "api-otj-decline": route(_otj_kwargs, POST=(ONLY_OTJ_STAFF_DECIDE, lambda o, x: {"comment": "Normal work."})),
+    "api-otj-reverse": route(
+        _otj_approved_kwargs, POST=(ONLY_OTJ_STAFF_DECIDE, lambda o, x: {"comment": "Logged twice."})
+    ),
+    "api-otj-queue": route(GET="401 403 403 403 403 200 200 200"),
+    "api-otj-bulk-approve": route(POST=("401 403 403 403 403 200 200 200", _otj_bulk_own)),
+    "api-otj-minimums": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        POST=(
+            "401 403 404 403 404 403 200 404",
+            lambda o, x: {"standard": str(o.standard.public_id), "minimum_hours": 278},
+        ),
+    ),
+    "api-break-list": route(
+        _OWN_APPRENTICESHIP,
+        GET=SEES_THE_APPRENTICESHIP,
+        POST=("401 403 404 403 404 403 201 404", lambda o, x: {"started_on": "2026-01-05"}),
+    ),
+    "api-break-end": route(
+        _open_break_kwargs, POST=("401 403 404 403 404 403 200 404", lambda o, x: {"ended_on": "2026-01-31"})
+    ),
 }

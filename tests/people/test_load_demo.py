@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from portfolio.audit.models import AuditEntry
 from portfolio.coverage.models import CoverageSummary
 from portfolio.evidence.models import Evidence, EvidenceFile
+from portfolio.otj.models import OtjActivity, OtjMinimum
+from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
 from tests.factories import make_standard
 
@@ -62,10 +64,26 @@ def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: Non
     }
     assert summaries["apprentice1@demo.example.org"].ready is True
     assert summaries["apprentice2@demo.example.org"].mapped - summaries["apprentice2@demo.example.org"].covered == 1
-    assert sum(s.ready for s in summaries.values()) == 1
+    fully_covered = {email for email, s in summaries.items() if s.mapped and s.covered == s.mapped}
+    assert fully_covered == {"apprentice1@demo.example.org", "apprentice5@demo.example.org"}
     states = set(Evidence.objects.values_list("state", flat=True))
     assert {"accepted", "submitted", "confirmed", "returned", "draft"} <= states
     assert not EvidenceFile.objects.exclude(state="verified").exists()
+    # Off-the-job hours: apprentice 1 past the minimum less RPL (ready for gateway), apprentice 5 fully covered but
+    # short of it (held only by OTJ), apprentice 3 behind; every state in use, each figure through the selector.
+    figures = {
+        a.apprentice.email.split("@")[0]: otj_figures_for(apprenticeship=a)
+        for a in Apprenticeship.objects.select_related("apprentice")
+    }
+    assert figures["apprentice1"].minimum_met is True
+    assert figures["apprentice1"].rpl_hours == 20
+    assert figures["apprentice2"].minimum_met is True
+    assert (figures["apprentice5"].minimum_met, figures["apprentice5"].behind) == (False, False)
+    assert (figures["apprentice3"].minimum_met, figures["apprentice3"].behind) == (False, True)
+    assert len(figures["apprentice3"].months_without_activity) == 2
+    assert sum(f.behind for f in figures.values()) == 1
+    assert set(OtjActivity.objects.values_list("state", flat=True)) == {"pending", "approved", "declined"}
+    assert OtjMinimum.objects.count() == 3
 
 
 def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) -> None:

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from portfolio.coverage.selectors import readiness_event_list_for_user
 from portfolio.gateway.selectors import gateway_to_refer_for_user, gateway_to_sign_for_user
-from portfolio.people.selectors import user_provider_ids
+from portfolio.otj.lifecycle import STAFF_ROLES
+from portfolio.otj.selectors import otj_queue_count
+from portfolio.people.selectors import user_holds_role, user_provider_ids
 from portfolio.reviews.selectors.queues import acceptance_queue_for_user
 
 OLDEST_SHOWN = 5
@@ -43,6 +45,7 @@ def tasks(*, user: Any) -> dict[str, Any]:
         "to_sign_count": to_sign.count(),
         "to_refer": list(to_refer[:OLDEST_SHOWN]),
         "to_refer_count": to_refer.count(),
+        "otj_to_approve": otj_queue_count(user=user) if user_holds_role(user=user, roles=STAFF_ROLES) else None,
         "to_accept": queue.count(),
         "oldest": list(queue[:OLDEST_SHOWN]),
         "newly_ready": [e for e in changes if e.ready],

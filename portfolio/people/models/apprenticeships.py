@@ -97,10 +97,13 @@ class Apprenticeship(models.Model):
 
 
 class BreakInLearning(models.Model):
-    """A break in learning: the apprenticeship is paused from `started_on` until `ended_on` (open while null).
+    """A break in learning: the apprenticeship is paused from `started_on` to `ended_on`, both days included
+    (`ended_on` is the last day of the break, the day before learning resumes; null while the break is open,
+    which then runs through today).
 
     The days of a break count neither as time in learning (expected OTJ to date, minimum duration) nor as
-    planned time. Only the apprenticeship services write these rows (they also move the status).
+    planned time. Breaks of one apprenticeship never overlap. Only the services in
+    portfolio/people/services/breaks.py write these rows (they also move the status).
     """
 
     apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.PROTECT, related_name="breaks")
