@@ -5,8 +5,10 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from portfolio.audit.models import AuditEntry
+from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import CoverageSummary
 from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.otj.models import OtjActivity, OtjMinimum
@@ -84,6 +86,19 @@ def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: Non
     assert sum(f.behind for f in figures.values()) == 1
     assert set(OtjActivity.objects.values_list("state", flat=True)) == {"pending", "approved", "declined"}
     assert OtjMinimum.objects.count() == 3
+    # The gateway as the engine stored it, every gate on (the demo provider's defaults): apprentice 1 ready for
+    # gateway, apprentice 5 held back by OTJ alone; and the engine's OTJ figures, worked out in SQL for everyone at
+    # once, are the OTJ pages' own (expected to date, behind, last month's activity).
+    assert (summaries["apprentice1@demo.example.org"].state, summaries["apprentice1@demo.example.org"].blocking) == (
+        "ready", []
+    )  # fmt: skip
+    assert summaries["apprentice5@demo.example.org"].blocking == ["otj"]
+    last_month = Dates.on(timezone.localdate()).last_month_start
+    for email, summary in summaries.items():
+        otj, mine = summary.gates["otj"], figures[email.split("@")[0]]
+        assert (otj["approved_minutes"], otj["required_minutes"]) == (mine.approved_minutes, mine.required_minutes)
+        assert (otj["expected_minutes"], otj["behind"]) == (mine.expected_minutes, mine.behind), email
+        assert (otj["active_last_month"] is False) == (last_month in mine.months_without_activity), email
 
 
 def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) -> None:
