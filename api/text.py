@@ -15,7 +15,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 # Keys of multi-line text fields: tab, CR and LF are part of what people type there.
-MULTI_LINE_FIELDS = frozenset({"comment", "reflection", "description", "return_comment"})
+MULTI_LINE_FIELDS = frozenset(
+    {"comment", "reflection", "description", "return_comment", "reason", "rpl_reason", "english_maths_reason"}
+)
 LINE_BREAKS_AND_TAB = frozenset("\t\r\n")
 
 

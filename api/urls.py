@@ -5,8 +5,10 @@ from api.coverage import views as coverage
 from api.evidence import files as evidence_files
 from api.evidence import items as evidence
 from api.evidence import tags as evidence_tags
+from api.gateway import views as gateway
 from api.notify import views as notifications
-from api.people import apprenticeships, auth, invitations, memberships, organisations
+from api.otj import views as otj
+from api.people import apprenticeships, auth, breaks, invitations, memberships, organisations
 from api.reviews import behaviours as review_behaviours
 from api.reviews import decisions as review_decisions
 from api.reviews import policy as review_policy
@@ -51,6 +53,8 @@ urlpatterns = [
         apprenticeships.ApprenticeshipDetailView.as_view(),
         name="api-apprenticeship-detail",
     ),
+    path("apprenticeships/<uuid:public_id>/breaks/", breaks.BreakListView.as_view(), name="api-break-list"),
+    path("apprenticeships/<uuid:public_id>/breaks/end/", breaks.BreakEndView.as_view(), name="api-break-end"),
     path("notifications/", notifications.NotificationListView.as_view(), name="api-notification-list"),
     path("notifications/read/", notifications.NotificationMarkReadView.as_view(), name="api-notification-mark-read"),
     path(
@@ -65,6 +69,39 @@ urlpatterns = [
     ),
     path("cohort/", coverage.CohortView.as_view(), name="api-cohort"),
     path("readiness-events/", coverage.ReadinessEventListView.as_view(), name="api-readiness-event-list"),
+    # The gateway to completion: per apprenticeship, and the provider's settings
+    path("apprenticeships/<uuid:public_id>/gateway/", gateway.GatewayStatusView.as_view(), name="api-gateway-status"),
+    path(
+        "apprenticeships/<uuid:public_id>/gateway/signatures/",
+        gateway.GatewaySignView.as_view(),
+        name="api-gateway-sign",
+    ),
+    path("apprenticeships/<uuid:public_id>/gateway/ticks/", gateway.GatewayTickView.as_view(), name="api-gateway-tick"),
+    path(
+        "apprenticeships/<uuid:public_id>/gateway/ticks/<uuid:tick_id>/withdraw/",
+        gateway.GatewayTickWithdrawView.as_view(),
+        name="api-gateway-tick-withdraw",
+    ),
+    path(
+        "apprenticeships/<uuid:public_id>/gateway/referral/",
+        gateway.GatewayReferralView.as_view(),
+        name="api-gateway-refer",
+    ),
+    path(
+        "organisations/<uuid:public_id>/gateway-policy/",
+        gateway.GatewayPolicyView.as_view(),
+        name="api-gateway-policy",
+    ),
+    path(
+        "organisations/<uuid:public_id>/manual-gates/",
+        gateway.ManualGateListView.as_view(),
+        name="api-manual-gate-list",
+    ),
+    path(
+        "organisations/<uuid:public_id>/manual-gates/<uuid:gate_id>/",
+        gateway.ManualGateDetailView.as_view(),
+        name="api-manual-gate-detail",
+    ),
     path("webhooks/", webhooks.WebhookListView.as_view(), name="api-webhook-list"),
     path("webhooks/<uuid:public_id>/", webhooks.WebhookDetailView.as_view(), name="api-webhook-detail"),
     path(
@@ -121,6 +158,20 @@ urlpatterns = [
         "organisations/<uuid:public_id>/review-policy/",
         review_policy.ReviewPolicyView.as_view(),
         name="api-review-policy",
+    ),
+    # Off-the-job hours
+    path("apprenticeships/<uuid:public_id>/otj/", otj.OtjActivityListView.as_view(), name="api-otj-list"),
+    path("apprenticeships/<uuid:public_id>/otj/summary/", otj.OtjSummaryView.as_view(), name="api-otj-summary"),
+    path("otj/queue/", otj.OtjQueueView.as_view(), name="api-otj-queue"),
+    path("otj/queue/bulk-approve/", otj.OtjBulkApproveView.as_view(), name="api-otj-bulk-approve"),
+    path("otj/<uuid:public_id>/", otj.OtjActivityDetailView.as_view(), name="api-otj-detail"),
+    path("otj/<uuid:public_id>/approve/", otj.OtjApproveView.as_view(), name="api-otj-approve"),
+    path("otj/<uuid:public_id>/decline/", otj.OtjDeclineView.as_view(), name="api-otj-decline"),
+    path("otj/<uuid:public_id>/reverse/", otj.OtjReverseView.as_view(), name="api-otj-reverse"),
+    path(
+        "organisations/<uuid:public_id>/otj-minimums/",
+        otj.OtjMinimumListView.as_view(),
+        name="api-otj-minimums",
     ),
     path("evidence/", evidence.EvidenceListView.as_view(), name="api-evidence-list"),
     path("evidence/<uuid:public_id>/", evidence.EvidenceDetailView.as_view(), name="api-evidence-detail"),

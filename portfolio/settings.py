@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,7 +98,9 @@ INSTALLED_APPS = [
     "portfolio.audit",
     "portfolio.evidence",
     "portfolio.reviews",
+    "portfolio.otj",
     "portfolio.coverage",
+    "portfolio.gateway",
     "portfolio.notify",
     "portfolio.webhooks",
     "portfolio.mail",
@@ -247,6 +250,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(env_int("COVERAGE_RECONCILE_SECONDS", 30)),
     },
     "send-owed-webhook-deliveries": {"task": "webhooks.deliver_owed", "schedule": 60.0},
+    # The gates that turn with the date alone (practical period, expected OTJ, last month's activity): each night.
+    "refresh-time-dependent-gates": {
+        "task": "coverage.refresh_daily",
+        "schedule": crontab(hour=env_int("COVERAGE_DAILY_HOUR", 0), minute=15),
+    },
 }
 # Coverage: a change is recomputed at once; further changes to the same apprenticeship within two of these windows
 # share trailing recomputes, the first a window later, each next one twice as late, up to the longest wait
@@ -332,6 +340,9 @@ SPECTACULAR_SETTINGS = {
         "DecisionInvalidationEnum": "portfolio.reviews.models.ReviewDecision.Invalidation",
         "EvidenceAuthorRoleEnum": "portfolio.evidence.models.Evidence.AuthorRole",
         "EvidenceFileStateEnum": "portfolio.evidence.models.EvidenceFile.State",
+        "ReadinessStateEnum": "portfolio.coverage.readiness_states.ReadinessState",
+        "GatewayInvalidationEnum": "portfolio.gateway.models.Invalidation",
+        "GatewaySideEnum": "portfolio.gateway.models.GatewaySignature.Side",
     },
 }
 

@@ -43,8 +43,18 @@ def make_user(*, email: str | None = None, password: str | None = PASSWORD, **ex
     return User.objects.create_user(email or f"person{next(_seq)}@example.org", password, **extra)
 
 
-def make_provider(*, name: str | None = None) -> Organisation:
-    return Organisation.objects.create(kind="provider", name=name or f"Provider {next(_seq)}")
+def make_provider(*, name: str | None = None, gateway_defaults: bool = False) -> Organisation:
+    """A provider. Its gateway policy keeps the gates that need OTJ, practical-period and English and maths data
+    off, as for a provider that existed before the gateway (gateway 0002), so a test about coverage reads "ready"
+    as coverage and behaviours; `gateway_defaults` gives a new provider's policy instead: every gate on."""
+    from portfolio.gateway.models import GatewayPolicy
+
+    provider = Organisation.objects.create(kind="provider", name=name or f"Provider {next(_seq)}")
+    if not gateway_defaults:
+        GatewayPolicy.objects.create(
+            provider=provider, otj_gate=False, practical_period_gate=False, english_maths_gate=False
+        )
+    return provider
 
 
 def make_employer(*, provider: Organisation, name: str | None = None) -> Organisation:

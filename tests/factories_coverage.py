@@ -124,14 +124,15 @@ def set_evidence_state(*, evidence: Evidence, state: str) -> None:
 
 
 def set_policy(*, provider_id: int, evidence_per_statement: int = 1, require_behaviours_confirmed: bool = True) -> None:
+    """N (the review policy) and the behaviours gate (the gateway policy), as their services set them."""
     from portfolio.coverage.services.dirty import coverage_mark_provider_dirty
+    from portfolio.gateway.models import GatewayPolicy
 
     ReviewPolicy.objects.update_or_create(
-        provider_id=provider_id,
-        defaults={
-            "evidence_per_statement": evidence_per_statement,
-            "require_behaviours_confirmed": require_behaviours_confirmed,
-        },
+        provider_id=provider_id, defaults={"evidence_per_statement": evidence_per_statement}
+    )
+    GatewayPolicy.objects.update_or_create(
+        provider_id=provider_id, defaults={"behaviours_gate": require_behaviours_confirmed}
     )
     coverage_mark_provider_dirty(provider_id=provider_id)
 

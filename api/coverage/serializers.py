@@ -5,7 +5,9 @@ from typing import Any
 from rest_framework import serializers
 
 from api.people.serializers import OptionRefOut, OrganisationRefOut, PersonOut, StandardRefOut
+from portfolio.coverage.gates import GATE_KEYS
 from portfolio.coverage.models import ReadinessEvent
+from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.people.models import Apprenticeship
 
 
@@ -40,15 +42,76 @@ class OutcomeCoverageOut(serializers.Serializer[Any]):
 
 
 class GateOut(serializers.Serializer[Any]):
-    enabled = serializers.BooleanField()
-    passed = serializers.BooleanField()
+    enabled = serializers.BooleanField(help_text="on for this provider, and applicable")
+    passed = serializers.BooleanField(help_text="a gate that is off passes")
+
+
+class CoverageGateOut(GateOut):
+    covered = serializers.IntegerField()
+    mapped = serializers.IntegerField()
+
+
+class BehavioursGateOut(GateOut):
     confirmed = serializers.IntegerField()
     total = serializers.IntegerField()
     missing = serializers.ListField(child=serializers.CharField())
 
 
+class OtjGateOut(GateOut):
+    approved_minutes = serializers.IntegerField()
+    pending_minutes = serializers.IntegerField(help_text="logged, awaiting approval: not counted")
+    minimum_hours = serializers.IntegerField(allow_null=True, help_text="the standard version's; null: not recorded")
+    rpl_hours = serializers.IntegerField(help_text="recognised prior learning, off the minimum")
+    required_minutes = serializers.IntegerField(allow_null=True, help_text="(minimum - RPL) x 60; null: no minimum")
+    planned_hours = serializers.IntegerField(allow_null=True)
+    expected_minutes = serializers.IntegerField(
+        allow_null=True, help_text="planned x days in learning so far / planned days, breaks excluded from both"
+    )
+    behind = serializers.BooleanField(help_text="approved is more than the tolerance below expected")
+    tolerance_percent = serializers.IntegerField()
+    active_last_month = serializers.BooleanField(
+        allow_null=True, help_text="approved OTJ or evidence dated last calendar month; null: not in learning then"
+    )
+
+
+class PracticalPeriodGateOut(GateOut):
+    months = serializers.IntegerField(help_text="whole months from the start to today, break days not counted")
+    minimum_months = serializers.IntegerField()
+    break_days = serializers.IntegerField()
+    on_break = serializers.BooleanField()
+
+
+class EnglishMathsGateOut(GateOut):
+    status = serializers.CharField(help_text="achieved, not_required or pending")
+    age_at_start = serializers.IntegerField(allow_null=True, help_text="null: no date of birth recorded")
+    applies = serializers.BooleanField(allow_null=True, help_text="16-18 at the start; null: not known")
+
+
+class ManualGatesOut(GateOut):
+    total = serializers.IntegerField()
+    ticked = serializers.IntegerField()
+    missing = serializers.ListField(child=serializers.CharField(), help_text="names of the gates not ticked")
+
+
 class GatesOut(serializers.Serializer[Any]):
-    behaviours_confirmed = GateOut()
+    """Every gateway gate (portfolio/coverage/gates.py). A summary computed before a gate existed lacks it until
+    its next recompute."""
+
+    coverage = CoverageGateOut(required=False)
+    behaviours_confirmed = BehavioursGateOut(required=False)
+    otj = OtjGateOut(required=False)
+    practical_period = PracticalPeriodGateOut(required=False)
+    english_maths = EnglishMathsGateOut(required=False)
+    manual = ManualGatesOut(required=False)
+
+
+class GateCheckOut(serializers.Serializer[Any]):
+    key = serializers.ChoiceField(choices=list(GATE_KEYS))
+    name = serializers.CharField()
+    enabled = serializers.BooleanField(help_text="on for this provider, and applicable")
+    passed = serializers.BooleanField(help_text="a gate that is off passes")
+    explanation = serializers.CharField(help_text="in words: “OTJ 212 h of 278 h approved: 66 h to go.”")
+    figures = serializers.DictField(help_text="the gate's stored figures (as in `gates`)")
 
 
 class SummaryOut(serializers.Serializer[Any]):
@@ -58,7 +121,10 @@ class SummaryOut(serializers.Serializer[Any]):
     missing = serializers.ListField(child=serializers.CharField())
     mandatory_missing = serializers.ListField(child=serializers.CharField())
     gates = GatesOut()
-    ready = serializers.BooleanField()
+    checklist = GateCheckOut(many=True, help_text="the gates in order, each explained")
+    blocking = serializers.ListField(child=serializers.CharField(), help_text="the gates that are on and not passed")
+    ready = serializers.BooleanField(help_text="every gate that is on passes: ready for gateway, or further on")
+    state = serializers.ChoiceField(choices=ReadinessState.choices)
     ready_since = serializers.DateTimeField(allow_null=True)
     computed_at = serializers.DateTimeField(allow_null=True)
     stale = serializers.BooleanField(help_text="inputs changed since computed_at; a recompute is pending")
@@ -86,7 +152,13 @@ class CohortRowOut(serializers.ModelSerializer[Apprenticeship]):
         child=serializers.CharField(), source="coverage_summary.mandatory_missing", default=list, read_only=True
     )
     gates = GatesOut(source="coverage_summary.gates", default=None, read_only=True, allow_null=True)
+    blocking = serializers.ListField(
+        child=serializers.CharField(), source="coverage_summary.blocking", default=list, read_only=True
+    )
     ready = serializers.BooleanField(source="coverage_summary.ready", default=False, read_only=True)
+    state = serializers.ChoiceField(
+        choices=ReadinessState.choices, source="coverage_summary.state", default="not_ready", read_only=True
+    )
     ready_since = serializers.DateTimeField(
         source="coverage_summary.ready_since", default=None, read_only=True, allow_null=True
     )
@@ -99,7 +171,7 @@ class CohortRowOut(serializers.ModelSerializer[Apprenticeship]):
         data: dict[str, Any] = super().to_representation(instance)
         # Before the first compute there is no summary row, and DRF answers null for every field read through a
         # missing related row (it ignores `default`): the schema promises numbers, lists and booleans.
-        for name in ("covered", "mapped", "missing", "mandatory_missing", "ready"):
+        for name in ("covered", "mapped", "missing", "mandatory_missing", "blocking", "ready", "state"):
             if data[name] is None:
                 data[name] = self.fields[name].get_default()
         return data
@@ -119,7 +191,9 @@ class CohortRowOut(serializers.ModelSerializer[Apprenticeship]):
             "missing",
             "mandatory_missing",
             "gates",
+            "blocking",
             "ready",
+            "state",
             "ready_since",
             "computed_at",
             "stale",
@@ -130,8 +204,13 @@ class ReadinessEventOut(serializers.ModelSerializer[ReadinessEvent]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     apprenticeship = serializers.UUIDField(source="apprenticeship.public_id", read_only=True)
     type = serializers.CharField(source="kind", read_only=True)
-    coverage = serializers.JSONField(read_only=True, help_text="the summary and per-AO coverage at the change")
+    causes = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="the gates whose change caused it (or `signatures`, `referral`)",
+    )  # fmt: skip
+    coverage = serializers.JSONField(read_only=True, help_text="the summary, gates and per-AO coverage at the change")
 
     class Meta:
         model = ReadinessEvent
-        fields = ["id", "apprenticeship", "type", "sequence", "ready", "occurred_at", "coverage"]
+        fields = ["id", "apprenticeship", "type", "sequence", "ready", "state", "previous_state", "causes",
+                  "occurred_at", "coverage"]  # fmt: skip

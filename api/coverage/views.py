@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOut
 from api.permissions import IsEmployerContact, IsProviderStaff
 from portfolio.coverage.filters import CohortFilter
+from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.models import ReadinessEvent
 from portfolio.coverage.selectors import (
     cohort_list_for_user,
@@ -49,11 +50,13 @@ class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
                     "missing",
                     "mandatory_missing",
                     "gates",
+                    "blocking",
                     "ready",
+                    "state",
                     "ready_since",
                     "computed_at",
                 )
-            } | {"stale": stale}
+            } | {"stale": stale, "checklist": gates_checklist(summary.gates)}
         data = {
             "apprenticeship": apprenticeship.public_id,
             "summary": summary_data,

@@ -56,11 +56,24 @@ class ApprenticeshipUpdateIn(serializers.Serializer[Any]):
     option = PublicIdField(scope=lambda user: Option.objects.all(), model="option", required=False, allow_null=True)
     start_date = serializers.DateField(required=False)
     planned_end_date = serializers.DateField(required=False)
-    status = serializers.ChoiceField(choices=Apprenticeship.Status.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=Apprenticeship.Status.choices,
+        required=False,
+        help_text="moving into `break_in_learning` opens a break from today, moving out of it closes the open "
+        "break; `.../breaks/` records other dates",
+    )
     tutor = _people_field()
     assessor = _people_field()
     line_manager = _people_field()
     mentor = _people_field()
+    otj_planned_hours = serializers.IntegerField(required=False, allow_null=True, help_text="planned OTJ hours")
+    rpl_hours = serializers.IntegerField(required=False, help_text="recognised prior learning, hours")
+    rpl_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    english_maths = serializers.ChoiceField(choices=Apprenticeship.EnglishMaths.choices, required=False)
+    english_maths_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="why English and maths are not required"
+    )
 
 
 class ApprenticeshipListView(GenericAPIView[Apprenticeship]):
@@ -110,8 +123,9 @@ class ApprenticeshipDetailView(GenericAPIView[Apprenticeship]):
         operation_id="apprenticeships_partial_update",
         request=ApprenticeshipUpdateIn,
         responses=ApprenticeshipOut,
-        description="Provider admins change the option, dates, status and the people assigned. "
-        "The standard, provider, employer and apprentice are fixed.",
+        description="Provider admins change the option, dates, status, the people assigned, the OTJ plan "
+        "(planned hours, RPL hours with a reason), the date of birth and the English and maths status (with a reason "
+        "when not required). The standard, provider, employer and apprentice are fixed.",
     )
     def patch(self, request: Request, public_id: uuid.UUID) -> Response:
         # Found first (404 for anyone who cannot see it), then the service decides who may change it (403).

@@ -88,6 +88,12 @@ class ApprenticeshipOut(serializers.ModelSerializer[Apprenticeship]):
             "assessor",
             "line_manager",
             "mentor",
+            "otj_planned_hours",
+            "rpl_hours",
+            "rpl_reason",
+            "date_of_birth",
+            "english_maths",
+            "english_maths_reason",
             "created_at",
             "updated_at",
         ]

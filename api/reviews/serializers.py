@@ -166,11 +166,17 @@ class ReviewPolicyOut(serializers.ModelSerializer[ReviewPolicy]):
     class Meta:
         model = ReviewPolicy
         fields = ["require_employer_confirmation", "require_provider_acceptance", "evidence_per_statement",
-                  "require_behaviours_confirmed", "updated_at"]  # fmt: skip
+                  "updated_at"]  # fmt: skip
 
 
 class ReviewPolicyIn(serializers.Serializer[Any]):
     require_employer_confirmation = serializers.BooleanField(required=False)
     require_provider_acceptance = serializers.BooleanField(required=False)
     evidence_per_statement = serializers.IntegerField(required=False, min_value=1, max_value=20)
-    require_behaviours_confirmed = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The behaviours gate moved to the gateway policy: say so rather than ignore the field silently.
+        if isinstance(self.initial_data, dict) and "require_behaviours_confirmed" in self.initial_data:
+            moved = "The behaviours gate is a gateway setting now: PATCH behaviours_gate at /api/organisations/{id}/"
+            raise serializers.ValidationError({"require_behaviours_confirmed": moved + "gateway-policy/."})
+        return attrs

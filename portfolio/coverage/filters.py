@@ -1,7 +1,8 @@
 """The cohort's filters, once for `GET /api/cohort/` and the cohort page (table and CSV).
 
 Both narrow `cohort_list_for_user` with the same parameters: `standard`, `option`, `employer` (public ids),
-`ready` and `q`. They differ only in how rows are ordered: the API's `ordering` (by coverage percent, highest
+`ready`, `q`, and the gateway's `state`, `blocked_by`, `behind_on_otj`, `no_activity_last_month` and `otj`.
+They differ only in how rows are ordered: the API's `ordering` (by coverage percent, highest
 first unless asked), the page's `sort` (lowest coverage first: the apprentices who need help; or by name, or
 by activity, which needs the page's `last_activity` annotation).
 """
@@ -13,10 +14,14 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from portfolio.core.filters import SortFilter, YesNoFilter
+from portfolio.core.filters import OneOfFilter, SortFilter, YesNoFilter
+from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
+from portfolio.coverage.readiness_states import ReadinessState
+from portfolio.coverage.selectors import cohort_gate_filter
 from portfolio.people.filters import ApprenticeshipRouteFilter
 from portfolio.people.models import Apprenticeship
 
+OTJ_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last month")]
 API_ORDERINGS = {
     "percent": ("coverage percent, lowest first", ("coverage_percent",)),
     "-percent": ("coverage percent, highest first", ("-coverage_percent",)),
@@ -41,7 +46,44 @@ class CohortFilter(ApprenticeshipRouteFilter):
         label="Search",
         help_text="part of the apprentice's first or last name or email, or of the employer's name",
     )
+    state = OneOfFilter(
+        choices=ReadinessState.choices, method="filter_gates", label="Readiness state", help_text="readiness state"
+    )
+    blocked_by = OneOfFilter(
+        choices=[(key, GATE_NAMES[key]) for key in GATE_KEYS],
+        method="filter_gates",
+        label="Held back by",
+        help_text="a gate that is on and not passed, e.g. `otj`",
+    )
+    behind_on_otj = YesNoFilter(
+        method="filter_gates",
+        label="Behind on OTJ",
+        help_text="approved OTJ more than the tolerance below expected",
+    )
+    no_activity_last_month = YesNoFilter(
+        method="filter_gates",
+        label="No activity last month",
+        help_text="no approved OTJ and no evidence dated last calendar month (while in learning)",
+    )
+    otj = OneOfFilter(
+        choices=OTJ_CHOICES,
+        method="filter_otj",
+        label="Off-the-job",
+        help_text="behind: the same as behind_on_otj=true; idle: the same as no_activity_last_month=true",
+    )
     ordering = SortFilter(orderings=API_ORDERINGS, default="-percent", label="Order", help_text="by coverage percent")
+
+    def filter_otj(self, queryset: QuerySet[Apprenticeship], name: str, value: str) -> QuerySet[Apprenticeship]:
+        if value == "behind":
+            return cohort_gate_filter(queryset, behind_on_otj=True)
+        if value == "idle":
+            return cohort_gate_filter(queryset, no_activity_last_month=True)
+        return queryset
+
+    def filter_gates(self, queryset: QuerySet[Apprenticeship], name: str, value: Any) -> QuerySet[Apprenticeship]:
+        if value is None or value == "":
+            return queryset
+        return cohort_gate_filter(queryset, **{name: value})
 
     def filter_ready(self, queryset: QuerySet[Apprenticeship], name: str, value: bool) -> QuerySet[Apprenticeship]:
         # Never computed counts as not ready: it has no summary row, so `exclude`, not `filter(ready=False)`.

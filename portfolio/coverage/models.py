@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 
+from portfolio.coverage.readiness_states import ReadinessState, state_rule
 from portfolio.people.models import Apprenticeship
 from portfolio.standards.models import AssessmentOutcome
 
@@ -41,8 +42,10 @@ class CoverageSummary(models.Model):
     percent = models.FloatField(default=0.0, help_text="covered / mapped, rounded down to 0.1")
     missing = models.JSONField(default=list, help_text="codes of the route's statements not yet covered")
     mandatory_missing = models.JSONField(default=list, help_text="codes of mandatory statements not yet covered")
-    gates = models.JSONField(default=dict, help_text="extra readiness gates the provider enables, and their state")
-    ready = models.BooleanField(default=False)
+    gates = models.JSONField(default=dict, help_text="every gateway gate: on or off, passed or not, its figures")
+    blocking = models.JSONField(default=list, help_text="the gates that are on and not passed, in checklist order")
+    ready = models.BooleanField(default=False, help_text="every gate that is on passes (ready for gateway or beyond)")
+    state = models.CharField(max_length=32, choices=ReadinessState.choices, default=ReadinessState.NOT_READY)
     computed_at = models.DateTimeField(null=True, blank=True)
     ready_since = models.DateTimeField(null=True, blank=True)
     event_sequence = models.PositiveIntegerField(default=0, help_text="sequence of the last readiness event")
@@ -77,7 +80,8 @@ class AOCoverage(models.Model):
 
 
 class ReadinessEvent(models.Model):
-    """One change of readiness state (not ready -> ready, or back), with the coverage that caused it.
+    """One change of readiness state (portfolio/coverage/readiness_states.py), with the coverage and gates that
+    caused it.
 
     Append-only: recorded by the recompute that saw the change, under the summary row's lock; the unique
     (apprenticeship, sequence) makes a second insert of the same transition fail rather than duplicate it.
@@ -86,8 +90,11 @@ class ReadinessEvent(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.CASCADE, related_name="readiness_events")
     sequence = models.PositiveIntegerField()
-    ready = models.BooleanField(help_text="the state entered")
-    coverage = models.JSONField(help_text="the summary and per-AO coverage at the change")
+    ready = models.BooleanField(help_text="every gate that is on passes in the state entered")
+    state = models.CharField(max_length=32, choices=ReadinessState.choices, help_text="the state entered")
+    previous_state = models.CharField(max_length=32, choices=ReadinessState.choices)
+    causes = models.JSONField(default=list, help_text="the gates (or signatures, referral) whose change caused it")
+    coverage = models.JSONField(help_text="the summary, gates and per-AO coverage at the change")
     occurred_at = models.DateTimeField()
 
     class Meta:
@@ -95,8 +102,8 @@ class ReadinessEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["apprenticeship", "sequence"], name="readiness_event_sequence")]
 
     def __str__(self) -> str:
-        return f"{self.apprenticeship_id} #{self.sequence} {'ready' if self.ready else 'not ready'}"
+        return f"{self.apprenticeship_id} #{self.sequence} {self.state}"
 
     @property
     def kind(self) -> str:
-        return "readiness.ready" if self.ready else "readiness.not_ready"
+        return state_rule(self.state).kind

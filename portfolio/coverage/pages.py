@@ -10,7 +10,9 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 
+from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
 from portfolio.coverage.models import AOCoverage
+from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.evidence.route import route_filter
@@ -115,6 +117,10 @@ def cohort_rows(*, user: Any) -> QuerySet[Apprenticeship]:
     )
 
 
+GATE_FILTER_CHOICES = [(key, GATE_NAMES[key]) for key in GATE_KEYS]
+OTJ_FILTER_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last month")]
+
+
 def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
     # Without order_by(), the model's default ordering (start date, id) joins the SELECT DISTINCT and every
     # apprenticeship becomes its own row: each standard was listed once per apprentice.
@@ -126,6 +132,9 @@ def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
         "standards": sorted((str(p), f"{r} v{v}") for p, r, v in standards),
         "options": sorted(((str(p), t) for p, t in options), key=lambda item: item[1]),
         "employers": sorted(((str(p), n) for p, n in employers), key=lambda item: item[1]),
+        "states": [(str(value), str(label)) for value, label in ReadinessState.choices],
+        "gates": GATE_FILTER_CHOICES,
+        "otj": OTJ_FILTER_CHOICES,
     }
 
 

@@ -8,8 +8,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portfolio.coverage import sql
+from portfolio.coverage.gates import GATE_KEYS
+from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import AOCoverage, CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
@@ -37,6 +40,34 @@ def cohort_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
     return _with_coverage(queryset)
 
 
+def cohort_gate_filter(
+    queryset: QuerySet[Apprenticeship],
+    *,
+    state: str | None = None,
+    blocked_by: str | None = None,
+    behind_on_otj: bool | None = None,
+    no_activity_last_month: bool | None = None,
+) -> QuerySet[Apprenticeship]:
+    """The cohort's gateway filters, read from the stored summary (one lookup into its JSON per filter):
+    a readiness state; "blocked by" a gate (on and not passed); behind on OTJ; no activity last month."""
+    if state:
+        queryset = queryset.filter(coverage_summary__state=state)
+    if blocked_by in GATE_KEYS:
+        queryset = queryset.filter(
+            **{
+                f"coverage_summary__gates__{blocked_by}__enabled": True,
+                f"coverage_summary__gates__{blocked_by}__passed": False,
+            }
+        )
+    if behind_on_otj is not None:
+        behind = Q(coverage_summary__gates__otj__behind=True)
+        queryset = queryset.filter(behind) if behind_on_otj else queryset.exclude(behind)
+    if no_activity_last_month is not None:
+        idle = Q(coverage_summary__gates__otj__active_last_month=False)
+        queryset = queryset.filter(idle) if no_activity_last_month else queryset.exclude(idle)
+    return queryset
+
+
 def coverage_summary_for(*, apprenticeship: Apprenticeship) -> tuple[CoverageSummary | None, bool]:
     """The stored summary (None before the first compute) and whether it is stale."""
     summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).first()
@@ -61,7 +92,7 @@ def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:
     """Per route AO, computed now by the engine's own SQL: each statement, covered or not, and the evidence
     that counts for it. The caller has already checked the user may see the apprenticeship."""
     with connection.cursor() as cursor:
-        cursor.execute(*sql.statements_explained(apprenticeship.pk))
+        cursor.execute(*sql.statements_explained(apprenticeship.pk, dates=Dates.on(timezone.localdate())))
         rows = cursor.fetchall()
         cursor.execute(*sql.counting_evidence(apprenticeship.pk))
         evidence_rows = cursor.fetchall()

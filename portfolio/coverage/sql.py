@@ -3,8 +3,8 @@
 
 The rules (PRODUCT.md, Rules: Coverage and Readiness), in the order the CTEs apply them:
 
-- targets: the batch, with the provider's N (ReviewPolicy.evidence_per_statement; 1 without a policy row) and
-  whether the behaviours gate is on (ReviewPolicy.require_behaviours_confirmed; on without a policy row).
+- targets: the batch, with the provider's N (ReviewPolicy.evidence_per_statement; 1 without a policy row) and its
+  gate settings (GatewayPolicy; the defaults without a row).
 - route: the standard's core AOs (option null) plus the AOs of the apprenticeship's own option.
 - counted: per apprenticeship and statement, the evidence items that count: the tag is accepted, the item's
   state counts (portfolio/evidence/lifecycle.py, COUNTS: not draft, returned or withdrawn), and none of its
@@ -12,6 +12,8 @@ The rules (PRODUCT.md, Rules: Coverage and Readiness), in the order the CTEs app
 - per_statement: each statement mapped to a route AO is covered when at least N items count for it. Within
   one route a statement sits in exactly one AO (a rule of the plans), so summing AOs never counts it twice.
 - per_ao: covered / mapped per AO, the codes still missing, and the mandatory (bold) ones among them.
+- the summary: the AO rows rolled up, then every gateway gate and the readiness state (gates_sql.py), in the same
+  statement.
 
 These CTEs are written once for PostgreSQL and SQLite (the embedded default), which runs them as three statements
 (`ao_upsert`, `ao_prune`, `summary_upsert`); the few functions that differ (JSON aggregation and expansion) come
@@ -28,6 +30,8 @@ from typing import Any
 
 from django.db import connection
 
+from portfolio.coverage import gates_sql
+from portfolio.coverage.gates_sql import Dates
 from portfolio.evidence import lifecycle
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
 from portfolio.standards.models import Statement
@@ -51,6 +55,9 @@ TAG_COUNTS = (
     f"WHERE f.evidence_id = e.id AND f.state <> {literal(EvidenceFile.State.VERIFIED)})"
 )
 BEHAVIOUR = literal(Statement.Kind.BEHAVIOUR)
+
+
+_SQLITE_PARTS = {"YEAR": "Y", "MONTH": "m", "DAY": "d"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,52 @@ class Dialect:
     def true(self) -> str:
         return "TRUE" if self.vendor == "postgresql" else "1"
 
+    # Dates. SQLite keeps them as ISO text ('2026-03-01'), which compares in date order; its date functions
+    # read that text. A month is counted from the date parts on both, so the two agree on every calendar edge.
+    @property
+    def date_param(self) -> str:
+        return "CAST(%s AS date)" if self.vendor == "postgresql" else "%s"
+
+    def days(self, later: str, earlier: str) -> str:
+        """Whole days from `earlier` to `later` (negative when `later` is earlier)."""
+        if self.vendor == "postgresql":
+            return f"({later} - {earlier})"
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    def plus_days(self, date: str, days: int) -> str:
+        if self.vendor == "postgresql":
+            return f"({date} + {int(days)})"
+        return f"date({date}, '{int(days):+d} days')"
+
+    def minus_days(self, date: str, days: str) -> str:
+        if self.vendor == "postgresql":
+            return f"({date} - CAST({days} AS integer))"
+        return f"date({date}, '-' || ({days}) || ' days')"
+
+    def part(self, unit: str, date: str) -> str:
+        """YEAR, MONTH or DAY of `date`, as an integer."""
+        if self.vendor == "postgresql":
+            return f"CAST(EXTRACT({unit} FROM {date}) AS integer)"
+        # `%%`: the query goes through the driver's parameter formatting, which reads `%%` as one `%`.
+        return f"CAST(strftime('%%{_SQLITE_PARTS[unit]}', {date}) AS INTEGER)"
+
+    def least(self, *values: str) -> str:
+        return ("LEAST(" if self.vendor == "postgresql" else "MIN(") + ", ".join(values) + ")"
+
+    def greatest(self, *values: str) -> str:
+        return ("GREATEST(" if self.vendor == "postgresql" else "MAX(") + ", ".join(values) + ")"
+
+    def bigint(self, expr: str) -> str:
+        return f"CAST({expr} AS bigint)" if self.vendor == "postgresql" else expr
+
+    def keys_where(self, pairs: list[tuple[str, str]]) -> str:
+        """A JSON array of the keys whose condition holds, in the order given."""
+        if self.vendor == "postgresql":
+            cases = ", ".join(f"CASE WHEN {condition} THEN '{key}' END" for key, condition in pairs)
+            return f"to_jsonb(array_remove(ARRAY[{cases}]::text[], NULL))"
+        rows = " UNION ALL ".join(f"SELECT '{key}' AS k WHERE {condition}" for key, condition in pairs)
+        return f"(SELECT json_group_array(k) FROM ({rows}))"
+
 
 def dialect() -> Dialect:
     if connection.vendor == "postgresql":
@@ -109,19 +162,23 @@ ROUTE_CTE = """route AS (
     )"""
 
 
-def _targets(ids: Sequence[int]) -> tuple[str, list[Any]]:
+def _targets(ids: Sequence[int], dates: Dates) -> tuple[str, list[Any]]:
+    """`dates` (today and last month, gates_sql.Dates) and `targets`: the batch with the provider's settings."""
     where, params = id_filter("a.id", ids)
     d = dialect()
     sql = f"""
+    {gates_sql.dates_cte(d)},
     targets AS (
-        SELECT a.id AS apprenticeship_id, a.standard_id, a.option_id,
+        SELECT a.id AS apprenticeship_id, a.standard_id, a.option_id, a.provider_id, a.start_date,
+               a.planned_end_date, a.otj_planned_hours, a.rpl_hours, a.date_of_birth, a.english_maths,
                COALESCE(p.evidence_per_statement, 1) AS need,
-               COALESCE(p.require_behaviours_confirmed, {d.true}) AS require_behaviours
+               {gates_sql.policy_columns(d)}
         FROM people_apprenticeship a
         LEFT JOIN reviews_reviewpolicy p ON p.provider_id = a.provider_id
+        LEFT JOIN gateway_gatewaypolicy gp ON gp.provider_id = a.provider_id
         WHERE {where}
     )"""
-    return sql, params
+    return sql, [*dates.params(connection.vendor), *params]
 
 
 def _counting_tags(condition: str, *, columns: str = "e.apprenticeship_id, g.statement_id") -> str:
@@ -134,8 +191,8 @@ def _counting_tags(condition: str, *, columns: str = "e.apprenticeship_id, g.sta
         WHERE {condition} AND {TAG_COUNTS}"""
 
 
-def _statement_ctes(ids: Sequence[int]) -> tuple[str, list[Any]]:
-    targets, params = _targets(ids)
+def _statement_ctes(ids: Sequence[int], dates: Dates) -> tuple[str, list[Any]]:
+    targets, params = _targets(ids, dates)
     sql = f"""
     WITH {targets},
     {ROUTE_CTE},
@@ -184,9 +241,9 @@ _AO_INSERT = """
     """
 
 
-def ao_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
+def ao_upsert(ids: Sequence[int], *, now: Any, dates: Dates) -> tuple[str, list[Any]]:
     """Write every route AO's coverage for the batch; a row whose numbers did not change is left alone."""
-    ctes, params = _statement_ctes(ids)
+    ctes, params = _statement_ctes(ids, dates)
     sql = f"""
     {ctes},{_per_ao(dialect())}
     {_AO_INSERT}"""
@@ -208,33 +265,13 @@ def ao_prune(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _summary_values(d: Dialect) -> tuple[str, str]:
-    """The behaviours CTEs (giving `b`) and the summary's row per apprenticeship of `targets`, over CTEs `ao`,
-    `missing`, `mandatory` and `b`."""
-    gate_on = "(t.require_behaviours AND COALESCE(b.total, 0) > 0)"
-    gate_passed = "COALESCE(b.total, 0) = COALESCE(b.confirmed, 0)"
-    gates = d.obj(
-        "'behaviours_confirmed'",
-        d.obj(
-            "'enabled'",
-            d.bool_json(gate_on),
-            "'passed'",
-            d.bool_json(f"(NOT {gate_on} OR {gate_passed})"),
-            "'confirmed'",
-            "COALESCE(b.confirmed, 0)",
-            "'total'",
-            "COALESCE(b.total, 0)",
-            "'missing'",
-            d.as_json(f"COALESCE(b.missing, {d.json_empty})"),
-        ),
-    )
+def _behaviour_rows(d: Dialect) -> str:
+    """The behaviours gate as `b` (apprenticeship_id, total, confirmed, missing), one row per behaviour first: the
+    portable statements' way (PostgreSQL uses `_behaviour_masks`)."""
     # One join rather than a lookup per behaviour: at most one live confirmation per apprenticeship and statement
-    # (the constraint one_live_behaviour_confirmation), so the LEFT JOIN never duplicates a row. On PostgreSQL
-    # the batch's confirmations are materialised first, so a large batch hash-joins them (the planner, misled
-    # by the CTE estimates, otherwise probes the index once per behaviour of every apprenticeship).
-    materialized = "MATERIALIZED " if d.vendor == "postgresql" else ""
-    behaviours = f"""
-    live_confirmations AS {materialized}(
+    # (the constraint one_live_behaviour_confirmation), so the LEFT JOIN never duplicates a row.
+    return f"""
+    live_confirmations AS (
         SELECT bc.apprenticeship_id, bc.statement_id
         FROM targets t JOIN reviews_behaviourconfirmation bc ON bc.apprenticeship_id = t.apprenticeship_id
         WHERE bc.withdrawn_at IS NULL
@@ -250,22 +287,12 @@ def _summary_values(d: Dialect) -> tuple[str, str]:
                {d.agg_codes("code", "position", "confirmed = 0")} AS missing
         FROM behaviours GROUP BY apprenticeship_id
     )"""
-    values = f"""
-    SELECT t.apprenticeship_id, COALESCE(ao.covered, 0) AS covered, COALESCE(ao.mapped, 0) AS mapped,
-           CASE WHEN COALESCE(ao.mapped, 0) = 0 THEN 0 ELSE (ao.covered * 1000 / ao.mapped) / 10.0 END AS percent,
-           COALESCE(missing.codes, {d.json_empty}) AS missing,
-           COALESCE(mandatory.codes, {d.json_empty}) AS mandatory_missing,
-           {gates} AS gates,
-           (COALESCE(ao.mapped, 0) > 0 AND ao.covered = ao.mapped AND (NOT {gate_on} OR {gate_passed})) AS ready
-    FROM targets t
-    LEFT JOIN ao ON ao.apprenticeship_id = t.apprenticeship_id
-    LEFT JOIN missing ON missing.apprenticeship_id = t.apprenticeship_id
-    LEFT JOIN mandatory ON mandatory.apprenticeship_id = t.apprenticeship_id
-    LEFT JOIN b ON b.apprenticeship_id = t.apprenticeship_id"""
-    return behaviours, values
 
 
-_SUMMARY_COLUMNS = "covered, mapped, percent, missing, mandatory_missing, gates, ready"
+_SUMMARY_COLUMNS = "covered, mapped, percent, missing, mandatory_missing, gates, blocking, ready, state"
+# What a recompute answers per apprenticeship: the new state, for the readiness events.
+_RETURNING = "apprenticeship_id, ready, state, blocking"
+_RETURNING_QUALIFIED = ", ".join(f"coverage_coveragesummary.{column}" for column in _RETURNING.split(", "))
 
 
 def _summary_upsert_from(values: str) -> str:
@@ -278,9 +305,9 @@ def _summary_upsert_from(values: str) -> str:
     ON CONFLICT (apprenticeship_id) DO UPDATE SET
         covered = excluded.covered, mapped = excluded.mapped, percent = excluded.percent,
         missing = excluded.missing, mandatory_missing = excluded.mandatory_missing, gates = excluded.gates,
-        ready = excluded.ready, computed_at = excluded.computed_at,
-        recompute_count = coverage_coveragesummary.recompute_count + 1
-    RETURNING apprenticeship_id, ready
+        blocking = excluded.blocking, ready = excluded.ready, state = excluded.state,
+        computed_at = excluded.computed_at, recompute_count = coverage_coveragesummary.recompute_count + 1
+    RETURNING {_RETURNING}
     """
 
 
@@ -293,18 +320,18 @@ def _summary_update_from(values: str) -> str:
         recompute_count = coverage_coveragesummary.recompute_count + 1
     FROM ({values}) v
     WHERE coverage_coveragesummary.apprenticeship_id = v.apprenticeship_id
-    RETURNING coverage_coveragesummary.apprenticeship_id, coverage_coveragesummary.ready
+    RETURNING {_RETURNING_QUALIFIED}
     """
 
 
-def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
-    """Roll the batch's AO rows up into its summaries, with the gates; returns (apprenticeship_id, ready)."""
+def summary_upsert(ids: Sequence[int], *, now: Any, dates: Dates) -> tuple[str, list[Any]]:
+    """Roll the batch's AO rows up into its summaries, with the gates and the readiness state; returns
+    (apprenticeship_id, ready, state, blocking)."""
     d = dialect()
-    targets, params = _targets(ids)
+    targets, params = _targets(ids, dates)
     ao_where, ao_params = id_filter("c.apprenticeship_id", ids)
-    behaviours, values = _summary_values(d)
     sql = f"""
-    WITH {targets},{behaviours},
+    WITH {targets},{_behaviour_rows(d)},{gates_sql.gate_ctes(d)},
     ao AS (
         SELECT c.apprenticeship_id, SUM(c.covered) AS covered, SUM(c.mapped) AS mapped
         FROM coverage_aocoverage c WHERE {ao_where} GROUP BY c.apprenticeship_id
@@ -323,7 +350,7 @@ def summary_upsert(ids: Sequence[int], *, now: Any) -> tuple[str, list[Any]]:
         {d.elements("c.mandatory_missing", "m")}
         WHERE {ao_where} GROUP BY c.apprenticeship_id
     )
-    {_summary_upsert_from(values)}"""
+    {_summary_upsert_from(gates_sql.summary_values(d))}"""
     return sql, [*params, *ao_params, *ao_params, *ao_params, now]
 
 
@@ -421,8 +448,11 @@ def _behaviour_masks(d: Dialect, masks: Masks) -> str:
     )"""
 
 
-def coverage_upsert(ids: Sequence[int], *, now: Any, masks: Masks = BIGINT_MASKS) -> tuple[str, list[Any]]:
-    """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, ready).
+def coverage_upsert(
+    ids: Sequence[int], *, now: Any, dates: Dates, masks: Masks = BIGINT_MASKS
+) -> tuple[str, list[Any]]:
+    """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, ready,
+    state, blocking).
 
     The AO rows are written and pruned (as `ao_prune` does) by data-modifying CTEs, and the summary is rolled up
     from the same per-AO rows rather than read back from them (a statement does not see its own CTE's writes).
@@ -435,8 +465,7 @@ def coverage_upsert(ids: Sequence[int], *, now: Any, masks: Masks = BIGINT_MASKS
     than once per apprenticeship; the summary's lists are the AO lists concatenated in AO order.
     """
     d = dialect()
-    targets, params = _targets(ids)
-    _, values = _summary_values(d)
+    targets, params = _targets(ids, dates)
     covered_mask = "COALESCE(c.mask, o.zero)"
     sql = f"""
     WITH {targets},
@@ -529,14 +558,15 @@ def coverage_upsert(ids: Sequence[int], *, now: Any, masks: Masks = BIGINT_MASKS
     ),
     ao AS (SELECT apprenticeship_id, covered, mapped FROM rollup),
     missing AS (SELECT apprenticeship_id, missing AS codes FROM rollup),
-    mandatory AS (SELECT apprenticeship_id, mandatory AS codes FROM rollup),{_behaviour_masks(d, masks)}
-    {_summary_update_from(values)}"""
+    mandatory AS (SELECT apprenticeship_id, mandatory AS codes FROM rollup),{_behaviour_masks(d, masks)},
+    {gates_sql.gate_ctes(d)}
+    {_summary_update_from(gates_sql.summary_values(d))}"""
     return sql, [*params, now, now]
 
 
-def statements_explained(apprenticeship_id: int) -> tuple[str, list[Any]]:
+def statements_explained(apprenticeship_id: int, *, dates: Dates) -> tuple[str, list[Any]]:
     """Per statement of one route: AO, code, whether covered and how many items count (for the explain view)."""
-    ctes, params = _statement_ctes([apprenticeship_id])
+    ctes, params = _statement_ctes([apprenticeship_id], dates)
     sql = f"""
     {ctes}
     SELECT outcome_id, statement_id, code, mandatory, items, covered FROM per_statement ORDER BY position

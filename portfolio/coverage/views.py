@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
+from portfolio.coverage.gates import GATE_NAMES, gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
 from portfolio.coverage.selectors import coverage_summary_for, readiness_event_list_for_user
+from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user, user_roles
 from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.standards.models import Standard
@@ -46,6 +48,7 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     summary, stale = coverage_summary_for(apprenticeship=apprenticeship)
     route = progress_for(apprenticeship=apprenticeship)
     missing = [row for row in route.statements if not row.covered]
+    checklist = gates_checklist(summary.gates) if summary else []
     return render(
         request,
         "coverage/progress.html",
@@ -56,16 +59,19 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "route": route,
             "missing": missing,
             "is_own": apprenticeship.apprentice_id == request.user.pk,
+            "checklist": checklist,
             # Employer contacts confirm behaviours from the apprentice's page: the link is theirs alone.
             "can_confirm_behaviours": employer_reviewer_role(user=request.user, apprenticeship=apprenticeship)
             is not None,
+            "otj": otj_figures_for(apprenticeship=apprenticeship),
         },
     )
 
 
 def _csv_rows(queryset: Any) -> Iterator[list[str]]:
     yield ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
-           "last activity", "assessment outcomes"]  # fmt: skip
+           "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
+           "assessment outcomes"]  # fmt: skip
     for a in queryset.iterator(chunk_size=500):
         summary = getattr(a, "coverage_summary", None)
         yield [
@@ -78,9 +84,22 @@ def _csv_rows(queryset: Any) -> Iterator[list[str]]:
             str(summary.covered if summary else 0),
             str(summary.mapped if summary else 0),
             "yes" if summary and summary.ready else "no",
+            summary.get_state_display() if summary else "",
+            "; ".join(GATE_NAMES[key] for key in summary.blocking if key in GATE_NAMES) if summary else "",
+            *_otj_columns(summary),
             a.last_activity.isoformat() if a.last_activity else "",
             "; ".join(f"{row.outcome.code} {row.percent:.0f}%" for row in a.ao_rows),
         ]
+
+
+def _otj_columns(summary: Any) -> list[str]:
+    otj = (summary.gates.get("otj") if summary else None) or {}
+    required = otj.get("required_minutes")
+    return [
+        f"{otj.get('approved_minutes', 0) / 60:.1f}" if otj else "",
+        f"{required / 60:.1f}" if required is not None else "",
+        ("yes" if otj.get("behind") else "no") if otj else "",
+    ]
 
 
 class _Echo:

@@ -13,7 +13,15 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from portfolio.audit.services import audit_record
-from portfolio.people.models import Apprenticeship, Invitation, Membership, Organisation, SignInFailure, User
+from portfolio.people.models import (
+    Apprenticeship,
+    BreakInLearning,
+    Invitation,
+    Membership,
+    Organisation,
+    SignInFailure,
+    User,
+)
 
 
 class AuditedAdminMixin:
@@ -93,6 +101,12 @@ class ApprenticeshipAdmin(ReadOnlyAdmin):
     list_display = ["apprentice", "standard", "option", "provider", "employer", "status", "start_date"]
     list_filter = ["status", "standard"]
     search_fields = ["apprentice__email", "provider__name", "employer__name"]
+
+
+@admin.register(BreakInLearning)
+class BreakInLearningAdmin(ReadOnlyAdmin):
+    list_display = ["apprenticeship", "started_on", "ended_on", "recorded_by"]
+    search_fields = ["apprenticeship__apprentice__email"]
 
 
 @admin.register(Invitation)

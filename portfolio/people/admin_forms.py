@@ -152,7 +152,57 @@ class ApprenticeshipCreateForm(_PeopleFields):
 
 
 class ApprenticeshipEditForm(_PeopleFields):
-    status = forms.ChoiceField(label="Status", choices=Apprenticeship.Status.choices)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Apprenticeship.Status.choices,
+        help_text="Choosing break in learning opens a break from today; use <em>Breaks in learning</em> on the "
+        "apprenticeship's page to record other dates.",
+    )
+    # The off-the-job plan and what the gateway's gates read (portfolio/otj/, the English and maths gate).
+    otj_planned_hours = forms.IntegerField(
+        label="Planned off-the-job hours",
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text="The OTJ volume in the training plan, in whole hours. Expected hours to date follow from it.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    rpl_hours = forms.IntegerField(
+        label="Recognised prior learning (hours)",
+        required=False,
+        min_value=0,
+        max_value=10000,
+        help_text="Hours taken off the standard's minimum for learning done before the start.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    rpl_reason = forms.CharField(
+        label="Reason for the RPL", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        required=False,
+        widget=DATE,
+        help_text="English and maths are required when the apprentice was 16 to 18 at the start.",
+    )
+    english_maths = forms.ChoiceField(
+        label="English and maths", choices=Apprenticeship.EnglishMaths.choices, required=False
+    )
+    english_maths_reason = forms.CharField(
+        label="Why English and maths are not required",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Needed when they are not required.",
+    )
+
+    PLAN_FIELDS = (
+        "otj_planned_hours",
+        "rpl_hours",
+        "rpl_reason",
+        "date_of_birth",
+        "english_maths",
+        "english_maths_reason",
+    )
 
     def __init__(self, *args: Any, user: Any, apprenticeship: Apprenticeship, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -162,6 +212,7 @@ class ApprenticeshipEditForm(_PeopleFields):
                 "start_date": apprenticeship.start_date,
                 "planned_end_date": apprenticeship.planned_end_date,
                 "status": apprenticeship.status,
+                **{name: getattr(apprenticeship, name) for name in self.PLAN_FIELDS},
                 **{
                     slot: getattr(apprenticeship, slot).public_id if getattr(apprenticeship, slot) else None
                     for slot in ("tutor", "assessor", "line_manager", "mentor")
@@ -171,6 +222,35 @@ class ApprenticeshipEditForm(_PeopleFields):
         super().__init__(*args, **kwargs)
         self.add_people(user)
         self.set_option_choices(apprenticeship.standard)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for name in self.PLAN_FIELDS:
+            # A plan field the request did not send is left as it is (the page always sends them all).
+            if name not in self.data:
+                data.pop(name, None)
+        if data.get("rpl_hours", 0) is None:
+            data["rpl_hours"] = 0  # an empty box: no recognised prior learning
+        if data.get("english_maths") == "":
+            data.pop("english_maths")
+        return data
+
+
+class BreakStartForm(forms.Form):
+    started_on = forms.DateField(label="First day of the break", widget=DATE)
+    reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        help_text="For example: long-term sickness, parental leave.",
+    )  # fmt: skip
+
+
+class BreakEndForm(forms.Form):
+    ended_on = forms.DateField(
+        label="Last day of the break",
+        widget=DATE,
+        help_text="The day before the apprentice returned to learning.",
+    )
 
 
 class InvitationForm(forms.Form):

@@ -21,11 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portfolio.people.admin_forms import (
     ApprenticeshipCreateForm,
     ApprenticeshipEditForm,
+    BreakEndForm,
+    BreakStartForm,
     InvitationForm,
     service_errors_to_form,
 )
 from portfolio.people.admin_selectors import invitation_list_pending, membership_list_administered_by
-from portfolio.people.models import Apprenticeship, Invitation
+from portfolio.people.models import Apprenticeship, BreakInLearning, Invitation
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
     invitation_get_for_user,
@@ -35,6 +37,7 @@ from portfolio.people.selectors import (
     user_is_provider_admin,
 )
 from portfolio.people.services.apprenticeships import apprenticeship_create, apprenticeship_update
+from portfolio.people.services.breaks import break_in_learning_end, break_in_learning_start
 from portfolio.people.services.invitations import invitation_create, invitation_revoke
 from portfolio.people.services.memberships import membership_set_active
 
@@ -95,6 +98,39 @@ def apprenticeship_edit_page(request: HttpRequest, public_id: uuid.UUID) -> Http
             return redirect("apprenticeship-detail-page", public_id=apprenticeship.public_id)
     context = {"form": form, "creating": False, "apprenticeship": apprenticeship}
     return render(request, "people/admin/apprenticeship_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apprenticeship_breaks_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record the start of a break in learning, or the end of the open one (the status follows)."""
+    apprenticeship = _admin_apprenticeship(request, public_id)
+    breaks = list(BreakInLearning.objects.filter(apprenticeship=apprenticeship).order_by("-started_on"))
+    open_break = next((b for b in breaks if b.ended_on is None), None)
+    posted = request.POST if request.method == "POST" else None
+    start_form = BreakStartForm(posted if open_break is None else None, prefix="start")
+    end_form = BreakEndForm(posted if open_break is not None else None, prefix="end")
+    form: Any = end_form if open_break is not None else start_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if open_break is None:
+                break_in_learning_start(actor=request.user, apprenticeship=apprenticeship, **form.cleaned_data)
+                done = "Break in learning recorded: the status is now break in learning."
+            else:
+                break_in_learning_end(actor=request.user, apprenticeship=apprenticeship, **form.cleaned_data)
+                done = "End of the break recorded: the status is back to in learning."
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("apprenticeship-breaks-page", public_id=apprenticeship.public_id)
+    context = {
+        "apprenticeship": apprenticeship,
+        "breaks": breaks,
+        "open_break": open_break,
+        "form": form,
+    }
+    return render(request, "people/admin/breaks.html", context, status=400 if form.errors else 200)
 
 
 @login_required

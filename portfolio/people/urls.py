@@ -35,6 +35,11 @@ urlpatterns = [
     path(
         "apprenticeships/<uuid:public_id>/edit/", admin_views.apprenticeship_edit_page, name="apprenticeship-edit-page"
     ),
+    path(
+        "apprenticeships/<uuid:public_id>/breaks/",
+        admin_views.apprenticeship_breaks_page,
+        name="apprenticeship-breaks-page",
+    ),
     path("people/", admin_views.membership_list_page, name="membership-list-page"),
     path(
         "people/memberships/<uuid:public_id>/deactivate/",

@@ -13,8 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portfolio.core.client import client_ip
+from portfolio.otj.lifecycle import logger_role
+from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.admin_selectors import apprenticeship_list_missing, invitation_list_pending
 from portfolio.people.forms import InvitationAcceptForm
+from portfolio.people.models import BreakInLearning
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
     apprenticeship_list_for_user,
@@ -53,6 +56,9 @@ def apprenticeship_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
         "can_administer": user_is_admin_of(user=request.user, provider=apprenticeship.provider),
         "can_confirm_behaviours": employer_reviewer_role(user=request.user, apprenticeship=apprenticeship) is not None,
         "pending_invitations": invitation_list_pending(user=request.user).filter(apprenticeship=apprenticeship),
+        "otj": otj_figures_for(apprenticeship=apprenticeship),
+        "can_log_otj": logger_role(user=request.user, apprenticeship=apprenticeship) is not None,
+        "breaks": BreakInLearning.objects.filter(apprenticeship=apprenticeship).order_by("-started_on"),
     }
     return render(request, "people/apprenticeship_detail.html", context)
 

@@ -20,9 +20,6 @@ class ReviewPolicy(models.Model):
     require_employer_confirmation = models.BooleanField(default=True)
     require_provider_acceptance = models.BooleanField(default=True)
     evidence_per_statement = models.PositiveSmallIntegerField(default=1, help_text="N accepted items cover it")
-    require_behaviours_confirmed = models.BooleanField(
-        default=True, help_text="readiness gate: the employer has confirmed every behaviour"
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -158,6 +158,27 @@ def _behaviour_confirmation(w: World) -> dict[str, Any]:
     return {"public_id": w.apprenticeship.public_id, "confirmation_id": confirmation.public_id}
 
 
+def _manual_gate(w: World) -> Any:
+    from portfolio.gateway.services.policy import manual_gate_create
+
+    return manual_gate_create(actor=w.admin, provider=w.provider, name="Mandatory qualification achieved")
+
+
+def _tick_body(own: World, other: World) -> dict[str, Any]:
+    return {"gate": str(_manual_gate(own).public_id), "note": "Certificate 4471 seen."}
+
+
+def _tick_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.gateway.services.ticks import manual_gate_tick
+
+    tick = manual_gate_tick(actor=w.tutor, apprenticeship=w.apprenticeship, gate=_manual_gate(w), note="Seen.")
+    return {"public_id": w.apprenticeship.public_id, "tick_id": tick.public_id}
+
+
+def _manual_gate_kwargs(w: World) -> dict[str, Any]:
+    return {"public_id": w.provider.public_id, "gate_id": _manual_gate(w).public_id}
+
+
 # Reviews: the decision's role is checked after the item is found, so "other" users get 404 and
 # in-scope users of the wrong role 403. Provider admins do not take decisions (portfolio/reviews/roles.py).
 ONLY_APPRENTICE_DECIDES = "401 200 404 403 404 403 403 404"
@@ -175,6 +196,45 @@ def _evidence_body(own: World) -> dict[str, Any]:
     }
 
 
+def _otj_entry(w: World) -> Any:
+    from portfolio.otj.services.activities import otj_activity_create
+
+    return otj_activity_create(
+        actor=w.apprentice, apprenticeship=w.apprenticeship, date=datetime.date(2025, 10, 6),
+        start_time=datetime.time(9, 0), minutes=60, activity_type="taught_session", description="Workshop",
+    )  # fmt: skip
+
+
+def _otj_kwargs(w: World) -> dict[str, Any]:
+    return {"public_id": _otj_entry(w).public_id}
+
+
+def _otj_approved_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.otj.services.decisions import otj_activity_approve
+
+    return {"public_id": otj_activity_approve(actor=w.assessor, activity=_otj_entry(w)).public_id}
+
+
+def _otj_body(own: World, other: World) -> dict[str, Any]:
+    return {"date": "2025-10-07", "start_time": "10:00", "minutes": 90, "activity_type": "shadowing",
+            "description": "Shadowed the line producer."}  # fmt: skip
+
+
+def _otj_bulk_own(own: World, other: World) -> dict[str, Any]:
+    return {"items": [{"activity": str(_otj_entry(own).public_id)}]}
+
+
+def _open_break_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.people.services.breaks import break_in_learning_start
+
+    break_in_learning_start(actor=w.admin, apprenticeship=w.apprenticeship, started_on=datetime.date(2026, 1, 5))
+    return {"public_id": w.apprenticeship.public_id}
+
+
+_OWN_APPRENTICESHIP = lambda w: {"public_id": w.apprenticeship.public_id}  # noqa: E731
+ONLY_OTJ_STAFF_DECIDE = "401 403 404 403 404 200 200 404"
+ONLY_THE_LOGGER = "401 200 404 403 404 403 403 404"
+
 ROUTES: dict[str, Route] = {
     # Pages
     # Signed-in people land on their start page (a task list per role they hold).
@@ -185,6 +245,19 @@ ROUTES: dict[str, Route] = {
     "cohort-page": route(GET="302 403 403 200 200 200 200 200"),
     "cohort-heatmap-page": route(GET="302 403 403 200 200 200 200 200"),
     "readiness-feed-page": route(GET="302 200 200 200 200 200 200 200"),
+    # The gateway page: whoever sees the apprenticeship; a POST without an action is a bad request. Its settings
+    # and a manual gate's retirement: provider admins, each their own provider's.
+    "gateway-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="302 200 404 200 404 200 200 404",
+        POST=("302 400 404 400 404 400 400 404", lambda own, other: {}),
+    ),
+    "gateway-settings-page": route(GET=ADMIN_PAGE, POST=(ADMIN_PAGE, lambda own, other: {})),
+    "manual-gate-retire-page": route(
+        lambda w: {"gate_id": _manual_gate(w).public_id},
+        GET=ADMIN_OBJECT_PAGE,
+        POST=("302 403 403 403 403 403 302 404", lambda own, other: {}),
+    ),
     # Webhook settings: provider admins only (each sees their own provider's endpoints; tests/webhooks).
     "webhook-settings-page": route(
         GET="302 403 403 403 403 403 200 200", POST=("302 403 403 403 403 403 200 200", lambda own, other: {})
@@ -357,6 +430,36 @@ ROUTES: dict[str, Route] = {
         GET="401 403 404 403 404 403 200 404",
         PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"require_employer_confirmation": False}),
     ),
+    # API: the gateway. Anyone who sees the apprenticeship reads its checklist; signing, ticking and referring
+    # check the role after the apprenticeship is found (another world's: 404). The world's apprentice is not ready,
+    # so a signature or referral from the right role is refused as 409 `not_ready`.
+    "api-gateway-status": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET=SEES_THE_APPRENTICESHIP),
+    "api-gateway-sign": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        POST=("401 403 404 409 404 403 403 404", lambda own, other: {"side": "employer"}),
+    ),
+    "api-gateway-tick": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, POST=("401 403 404 403 404 201 201 404", _tick_body)
+    ),
+    "api-gateway-tick-withdraw": route(_tick_kwargs, POST="401 403 404 403 404 200 200 404"),
+    "api-gateway-refer": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        POST=("401 403 404 403 404 409 409 404", lambda own, other: {"assessment_organisation": "Acme EPA"}),
+    ),
+    # The provider's gateway settings and manual gates: its admins only.
+    "api-gateway-policy": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"otj_gate": False}),
+    ),
+    "api-manual-gate-list": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        POST=("401 403 404 403 404 403 201 404", lambda own, other: {"name": "Mandatory qualification achieved"}),
+    ),
+    "api-manual-gate-detail": route(
+        _manual_gate_kwargs, PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"name": "Renamed"})
+    ),
     # Review pages
     "review-confirmation-page": route(GET="302 403 403 200 200 403 403 403"),
     "review-acceptance-page": route(GET="302 403 403 403 403 200 403 403"),
@@ -423,4 +526,62 @@ ROUTES: dict[str, Route] = {
         evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
     ),
     "evidence-file-download-page": route(verified_file_kwargs, GET="302 302 404 302 404 302 302 404"),
+    # Off-the-job hours. Pages: the apprentice's own log (others answer 403 on /otj/, which is for apprentices);
+    # a JSON body is not a form, so a POST by someone allowed shows the form's errors (400).
+    "otj-mine-page": route(GET="302 302 302 403 403 403 403 403"),
+    "otj-log-page": route(
+        _OWN_APPRENTICESHIP, GET=OWN_WORLD_SEES_PAGE, POST=("302 400 404 403 404 400 400 404", lambda o, x: {})
+    ),
+    "otj-entry-page": route(
+        _otj_kwargs, GET=OWN_WORLD_SEES_PAGE, POST=("302 403 404 403 404 400 400 404", lambda o, x: {})
+    ),
+    "otj-entry-edit-page": route(
+        _otj_kwargs, GET="302 200 404 403 404 403 403 404", POST=("302 400 404 403 404 403 403 404", lambda o, x: {})
+    ),
+    "otj-entry-delete-page": route(
+        _otj_kwargs, GET="302 200 404 403 404 403 403 404", POST=("302 302 404 403 404 403 403 404", lambda o, x: {})
+    ),
+    "otj-queue-page": route(
+        GET="302 403 403 403 403 200 200 200", POST=("302 403 403 403 403 302 302 302", lambda o, x: {})
+    ),
+    "otj-minimums-page": route(GET=ADMIN_PAGE, POST=("302 403 403 403 403 403 302 302", lambda o, x: {})),
+    "otj-minimums-import-page": route(GET=ADMIN_PAGE, POST=("302 403 403 403 403 403 400 400", lambda o, x: {})),
+    "apprenticeship-breaks-page": route(
+        _OWN_APPRENTICESHIP, GET=ADMIN_OBJECT_PAGE, POST=("302 403 403 403 403 403 400 404", lambda o, x: {})
+    ),
+    # API: entries are seen by whoever sees the apprenticeship; logged by the apprentice or provider staff; changed
+    # by whoever logged them; decided by the provider's assessors, tutors and admins.
+    "api-otj-list": route(
+        _OWN_APPRENTICESHIP, GET=SEES_THE_APPRENTICESHIP, POST=("401 201 404 403 404 201 201 404", _otj_body)
+    ),
+    "api-otj-summary": route(_OWN_APPRENTICESHIP, GET=SEES_THE_APPRENTICESHIP),
+    "api-otj-detail": route(
+        _otj_kwargs,
+        GET=SEES_THE_APPRENTICESHIP,
+        PATCH=(ONLY_THE_LOGGER, lambda o, x: {"minutes": 30}),
+        DELETE="401 204 404 403 404 403 403 404",
+    ),
+    "api-otj-approve": route(_otj_kwargs, POST=(ONLY_OTJ_STAFF_DECIDE, lambda o, x: {})),
+    "api-otj-decline": route(_otj_kwargs, POST=(ONLY_OTJ_STAFF_DECIDE, lambda o, x: {"comment": "Normal work."})),
+    "api-otj-reverse": route(
+        _otj_approved_kwargs, POST=(ONLY_OTJ_STAFF_DECIDE, lambda o, x: {"comment": "Logged twice."})
+    ),
+    "api-otj-queue": route(GET="401 403 403 403 403 200 200 200"),
+    "api-otj-bulk-approve": route(POST=("401 403 403 403 403 200 200 200", _otj_bulk_own)),
+    "api-otj-minimums": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        POST=(
+            "401 403 404 403 404 403 200 404",
+            lambda o, x: {"standard": str(o.standard.public_id), "minimum_hours": 278},
+        ),
+    ),
+    "api-break-list": route(
+        _OWN_APPRENTICESHIP,
+        GET=SEES_THE_APPRENTICESHIP,
+        POST=("401 403 404 403 404 403 201 404", lambda o, x: {"started_on": "2026-01-05"}),
+    ),
+    "api-break-end": route(
+        _open_break_kwargs, POST=("401 403 404 403 404 403 200 404", lambda o, x: {"ended_on": "2026-01-31"})
+    ),
 }

@@ -104,7 +104,7 @@ def test_evidence_from_upload_to_acceptance(
     expect(page.locator("#task-missing-1")).to_contain_text(f"Missing: {LAST_MISSING}")
     page.locator("#task-missing-1").get_by_role("link", name=re.compile("^Evidence what is still missing")).click()
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
-    expect(page.locator(".readiness")).to_contain_text("Not ready for assessment yet")
+    expect(page.locator(".readiness")).to_contain_text("Not ready for gateway yet")
     expect(page.locator("ul.missing")).to_contain_text(LAST_MISSING)
 
     # The apprentice records the evidence and uploads a real file through the page, straight to S3.
@@ -157,7 +157,7 @@ def test_evidence_from_upload_to_acceptance(
 
     # The worker recomputes: the apprentice's dashboard and the provider's cohort show the ready state.
     page.goto(f"/progress/{apprenticeship.public_id}/")
-    reload_until(page, "Ready for assessment")
+    reload_until(page, "Ready for gateway")
     expect(page.locator("ul.missing")).to_have_count(0)
     screenshot(page, "apprentice-progress")
     assessor.goto("/cohort/")
@@ -166,7 +166,7 @@ def test_evidence_from_upload_to_acceptance(
     expect(row).to_contain_text("complete")
     screenshot(assessor, "provider-cohort")
     assessor.goto("/readiness/")
-    expect(assessor.locator(".feed")).to_contain_text("became ready for assessment")
+    expect(assessor.locator(".feed")).to_contain_text("became ready for gateway")
     screenshot(assessor, "provider-readiness-feed")
     employer.goto("/cohort/")
     expect(employer.locator(f"tr[data-apprenticeship='{apprenticeship.public_id}']")).to_contain_text("Ready")

@@ -49,7 +49,15 @@ def world(transactional_db: None) -> World:
         provider=world.provider, employer=make_employer(provider=world.provider), standard=world.standard,
         apprentice=make_user(first_name="Sam", last_name="Lee"),
     )  # fmt: skip
-    ReadinessEvent.objects.create(apprenticeship=sam, sequence=1, ready=True, coverage={}, occurred_at=timezone.now())
+    ReadinessEvent.objects.create(
+        apprenticeship=sam,
+        sequence=1,
+        ready=True,
+        state="ready",
+        previous_state="not_ready",
+        coverage={},
+        occurred_at=timezone.now(),
+    )
     return world
 
 

@@ -37,7 +37,7 @@ def test_progress_page_shows_bars_missing_statements_and_the_matrix(client: Clie
     client.force_login(own.apprentice)
     page = client.get(f"/progress/{own.apprenticeship.public_id}/").content.decode()
     assert "Your progress" in page
-    assert "Not ready for assessment yet" in page
+    assert "Not ready for gateway yet" in page
     assert 'aria-label="AO1: 10 of 10 statements covered (complete)"' in page
     assert "Core assessment outcomes" in page
     assert "Option: Production coordinator" in page

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
@@ -89,3 +91,44 @@ def test_the_embedded_default_computes_the_hand_worked_coverage(tmp_path: Path) 
     # N = 2: no statement has two counting items.
     assert got["n2"]["aos"]["AO1"] == [0, 3, 0.0, ["K1", "K2", "S1"], ["K2"]]
     assert got["n2"]["summary"][:5] == [0, 6, 0.0, ["K1", "K2", "S1", "K3", "S2", "S3"], ["K2", "S2"]]
+
+
+GATES_SCRIPT = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+assert connection.vendor == "sqlite", connection.vendor
+from tests.gateway import scenarios
+print(json.dumps(scenarios.stored(scenarios.build())))
+"""
+
+
+@pytest.mark.django_db
+def test_the_embedded_default_works_the_gates_out_as_postgresql_does(tmp_path: Path) -> None:
+    from tests.gateway import scenarios
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "S3_", "SECRET_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "portfolio.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", GATES_SCRIPT], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+        timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    on_sqlite = json.loads(result.stdout.strip().splitlines()[-1])
+    on_postgresql = scenarios.stored(scenarios.build())
+    assert on_sqlite == on_postgresql
+    # And a few by hand, so both cannot agree on something wrong.
+    assert on_postgresql["signed"]["state"] == "gateway_signed"
+    assert on_postgresql["otj"]["gates"]["otj"]["required_minutes"] == 16680
+    period = on_postgresql["breaks"]["gates"]["practical_period"]
+    # 31 Oct 2025 to 2 July 2026, less 31 days in January and 13 days from 20 June (open): as on 19 May, 6 months.
+    assert (period["break_days"], period["on_break"], period["months"]) == (44, True, 6)
+    assert on_postgresql["born on 29 February"]["gates"]["english_maths"]["age_at_start"] == 18
+    assert on_postgresql["19 on 1 March"]["gates"]["english_maths"]["age_at_start"] == 19
+    assert on_postgresql["submitted on 30 June 23:30"]["gates"]["otj"]["active_last_month"] is True
+    assert on_postgresql["submitted on 1 July 00:30"]["gates"]["otj"]["active_last_month"] is False
+    assert on_postgresql["manual"]["gates"]["manual"]["missing"] == ["Qualification achieved", "Safeguarding module"]
+    assert on_postgresql["31 October start"]["gates"]["otj"]["active_last_month"] is None  # ended in May

@@ -1,21 +1,35 @@
-"""Property: after any sequence of changes, the incrementally maintained coverage (recompute only what was
-marked dirty, at random points) equals a recompute from scratch, and both equal a plain-Python reading of
-the rules. Readiness events alternate ready / not ready and end in the stored state."""
+"""Property: after any sequence of changes, the incrementally maintained coverage and gateway (recompute only what
+was marked dirty, at random points) equals a recompute from scratch, and both equal a plain-Python reading of
+the rules: coverage, every gate, the readiness state. Each readiness event leaves the state the one before
+entered, the last ends in the stored state, and no signature stands while a gate fails.
+
+The changes: evidence, tags, files, the option, N, behaviours; OTJ activities logged and decided, the minimum and
+RPL, breaks in learning, the date of birth and English and maths, the provider's gate settings, manual gates and
+their ticks, and the gateway signatures and referral. Dates are relative to today, as the engine's are."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from collections import Counter
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from portfolio.core.errors import Conflict
 from portfolio.coverage.models import AOCoverage, CoverageSummary, ReadinessEvent
 from portfolio.coverage.services.compute import coverage_recompute, coverage_recompute_dirty
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
-from portfolio.people.models import Apprenticeship
+from portfolio.gateway.models import AssessmentReferral, GatewayPolicy, GatewaySignature, ManualGate, ManualGateTick
+from portfolio.gateway.services.policy import gateway_policy_update, manual_gate_create, manual_gate_update
+from portfolio.gateway.services.signatures import gateway_refer, gateway_sign
+from portfolio.gateway.services.ticks import manual_gate_tick, manual_gate_tick_withdraw
+from portfolio.otj.models import OtjActivity, OtjMinimum
+from portfolio.people.models import Apprenticeship, BreakInLearning
 from portfolio.people.services.apprenticeships import apprenticeship_update
 from portfolio.reviews.models import BehaviourConfirmation, ReviewPolicy
 from portfolio.standards.models import AssessmentOutcome
@@ -36,6 +50,21 @@ TAG_STATES = [EvidenceTag.State.ACCEPTED, EvidenceTag.State.DECLINED, EvidenceTa
 FILE_STATES = [EvidenceFile.State.VERIFIED, EvidenceFile.State.REJECTED, EvidenceFile.State.UPLOADED]
 EVIDENCE_STATES = [Evidence.State.ACCEPTED, Evidence.State.SUBMITTED, Evidence.State.WITHDRAWN, Evidence.State.DRAFT]
 
+OTJ_STATES = ["approved", "approved", "pending", "declined"]
+GATE_SETTINGS = ["coverage_gate", "behaviours_gate", "otj_gate", "practical_period_gate", "english_maths_gate"]
+TODAY = timezone.localdate()
+START = TODAY - datetime.timedelta(days=300)  # about 9 months in: the practical period turns on the settings
+# Breaks by name: (first day, last day or None while open), relative to the start; never overlapping.
+BREAKS = {"early": (20, 49), "recent": (250, None)}
+# Dates of birth by what they make the apprentice at the start.
+BIRTHS = {
+    "unknown": None,
+    "16 on the day": START.replace(year=START.year - 16),
+    "17": START.replace(year=START.year - 18) + datetime.timedelta(days=1),
+    "19 on the day": START.replace(year=START.year - 19),
+    "30": START.replace(year=START.year - 30),
+}
+
 operations = st.one_of(
     st.tuples(
         st.just("add"),
@@ -48,9 +77,98 @@ operations = st.one_of(
     st.tuples(st.just("option"), st.sampled_from(["A", "B"])),
     st.tuples(st.just("n"), st.integers(1, 3), st.booleans()),
     st.tuples(st.just("behaviour"), st.sampled_from(["B1", "B2"]), st.booleans()),
+    st.tuples(st.just("otj"), st.sampled_from([30, 600, 1200, 1440]), st.sampled_from(OTJ_STATES)),
+    st.tuples(st.just("otj_decide"), st.integers(0, 9), st.sampled_from(OTJ_STATES)),
+    st.tuples(st.just("minimum"), st.sampled_from([None, 5, 20, 60])),
+    st.tuples(st.just("rpl"), st.sampled_from([0, 10, 100])),
+    st.tuples(st.just("break"), st.sampled_from(list(BREAKS))),
+    st.tuples(st.just("dob"), st.sampled_from(list(BIRTHS))),
+    st.tuples(st.just("english_maths"), st.sampled_from(["pending", "achieved", "not_required"])),
+    st.tuples(st.just("gate"), st.sampled_from(GATE_SETTINGS), st.booleans()),
+    st.tuples(st.just("months"), st.sampled_from([6, 8, 12, 18])),
+    st.tuples(
+        st.just("manual_add"),
+    ),
+    st.tuples(st.just("tick"), st.integers(0, 2), st.booleans()),
+    st.tuples(st.just("retire"), st.integers(0, 2)),
+    st.tuples(st.just("sign"), st.sampled_from(["employer", "provider"])),
+    st.tuples(
+        st.just("refer"),
+    ),
     st.tuples(st.just("recompute")),
     st.tuples(st.just("recompute")),  # twice: incremental passes between changes are what is under test
 )
+
+
+def _mark(a: Apprenticeship, reason: str) -> None:
+    coverage_mark_dirty(apprenticeship_ids=[a.pk], reason=reason)
+
+
+def _apply_gateway(op: tuple[Any, ...], world: Any) -> None:
+    """The OTJ, people and gateway changes: rows as their services write them, with the dirty mark; the gateway
+    settings, ticks, signatures and referral through the gateway services themselves."""
+    a = world.apprenticeship
+    kind = op[0]
+    activities = list(OtjActivity.objects.filter(apprenticeship=a).order_by("pk"))
+    gates = list(ManualGate.objects.filter(provider=world.provider).order_by("pk"))
+    if kind == "otj":
+        OtjActivity.objects.create(
+            apprenticeship=a, date=START + datetime.timedelta(days=len(activities) % 200), start_time=datetime.time(0),
+            minutes=op[1], activity_type="practical_training", description="Practice", state=op[2],
+            logged_by=a.apprentice,
+        )  # fmt: skip
+        _mark(a, "otj logged")
+    elif kind == "otj_decide" and activities:
+        OtjActivity.objects.filter(pk=activities[op[1] % len(activities)].pk).update(state=op[2])
+        _mark(a, "otj decided")
+    elif kind == "minimum":
+        if op[1] is None:
+            OtjMinimum.objects.filter(provider=world.provider).delete()
+        else:
+            OtjMinimum.objects.update_or_create(
+                provider=world.provider, standard_version=a.standard,
+                defaults={"minimum_hours": op[1], "updated_by": world.admin},
+            )  # fmt: skip
+        _mark(a, "otj minimum")
+    elif kind in ("rpl", "dob", "english_maths"):
+        field = {"rpl": "rpl_hours", "dob": "date_of_birth", "english_maths": "english_maths"}[kind]
+        value = BIRTHS[op[1]] if kind == "dob" else op[1]
+        Apprenticeship.objects.filter(pk=a.pk).update(**{field: value})
+        _mark(a, kind)
+    elif kind == "break":
+        first, last = BREAKS[op[1]]
+        started_on = START + datetime.timedelta(days=first)
+        existing = BreakInLearning.objects.filter(apprenticeship=a, started_on=started_on)
+        if existing.exists():
+            existing.delete()
+        else:
+            BreakInLearning.objects.create(
+                apprenticeship=a, started_on=started_on,
+                ended_on=START + datetime.timedelta(days=last) if last is not None else None, recorded_by=world.admin,
+            )  # fmt: skip
+        _mark(a, "break")
+    elif kind == "gate":
+        gateway_policy_update(actor=world.admin, provider=world.provider, **{op[1]: op[2]})
+    elif kind == "months":
+        gateway_policy_update(actor=world.admin, provider=world.provider, minimum_practical_months=op[1])
+    elif kind == "manual_add" and len(gates) < 3:
+        manual_gate_create(actor=world.admin, provider=world.provider, name=f"Requirement {len(gates) + 1}")
+    elif kind == "tick" and gates:
+        gate = gates[op[1] % len(gates)]
+        live = ManualGateTick.objects.filter(gate=gate, apprenticeship=a, withdrawn_at__isnull=True).first()
+        if op[2] and live is None and gate.is_active:
+            manual_gate_tick(actor=world.assessor, apprenticeship=a, gate=gate, note="Checked")
+        elif not op[2] and live is not None:
+            manual_gate_tick_withdraw(actor=world.assessor, tick=live)
+    elif kind == "retire" and gates and gates[op[1] % len(gates)].is_active:
+        manual_gate_update(actor=world.admin, gate=gates[op[1] % len(gates)], active=False)
+    elif kind == "sign":
+        signer = world.line_manager if op[1] == "employer" else world.assessor
+        with contextlib.suppress(Conflict):  # not ready, or that side has signed: refused, nothing written
+            gateway_sign(actor=signer, apprenticeship=a, side=op[1])
+    elif kind == "refer":
+        with contextlib.suppress(Conflict):
+            gateway_refer(actor=world.tutor, apprenticeship=a, assessment_organisation="Acme EPA")
 
 
 def _apply(op: tuple[Any, ...], catalogue: Any, world: Any, items: list[Evidence]) -> None:
@@ -89,13 +207,15 @@ def _apply(op: tuple[Any, ...], catalogue: Any, world: Any, items: list[Evidence
             withdraw_behaviour(apprenticeship=a, statement=s[op[1]], by=world.line_manager)
     elif kind == "recompute":
         coverage_recompute_dirty()
+    else:
+        _apply_gateway(op, world)
 
 
 def _stored(apprenticeship_id: int) -> dict[str, Any]:
     summary = CoverageSummary.objects.get(apprenticeship_id=apprenticeship_id)
     return {
         "summary": (summary.covered, summary.mapped, summary.percent, summary.missing, summary.mandatory_missing,
-                    summary.gates, summary.ready),
+                    summary.gates, summary.blocking, summary.state, summary.ready),
         "aos": sorted(
             (row.outcome.code, row.covered, row.mapped, row.percent, row.missing, row.mandatory_missing, row.complete)
             for row in AOCoverage.objects.filter(apprenticeship_id=apprenticeship_id).select_related("outcome")
@@ -103,31 +223,70 @@ def _stored(apprenticeship_id: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _oracle(apprenticeship: Apprenticeship) -> tuple[list[tuple[str, int, int]], bool]:
-    """The rules of PRODUCT.md read literally, in Python, from the rows."""
-    policy = ReviewPolicy.objects.filter(provider_id=apprenticeship.provider_id).first()
+def _months(later: datetime.date, earlier: datetime.date) -> int:
+    whole = (later.year - earlier.year) * 12 + later.month - earlier.month - (1 if later.day < earlier.day else 0)
+    return max(whole, 0)
+
+
+def _oracle(apprenticeship: Apprenticeship) -> tuple[list[tuple[str, int, int]], dict[str, bool], str]:
+    """The rules of PRODUCT.md and portfolio/coverage/gates.py read literally, in Python, from the rows."""
+    a = apprenticeship
+    policy = ReviewPolicy.objects.filter(provider_id=a.provider_id).first()
+    settings_ = GatewayPolicy.objects.filter(provider_id=a.provider_id).first() or GatewayPolicy()
     need = policy.evidence_per_statement if policy else 1
-    gate = policy.require_behaviours_confirmed if policy else True
     counts: Counter[int] = Counter()
-    for evidence in Evidence.objects.filter(apprenticeship=apprenticeship).prefetch_related("files", "tags"):
+    for evidence in Evidence.objects.filter(apprenticeship=a).prefetch_related("files", "tags"):
         if evidence.state in {"withdrawn", "draft", "returned"}:
             continue
         if any(file.state != "verified" for file in evidence.files.all()):
             continue
         counts.update(tag.statement_id for tag in evidence.tags.all() if tag.state == "accepted")
     aos = []
-    for outcome in AssessmentOutcome.objects.filter(standard_id=apprenticeship.standard_id).order_by("position"):
-        if outcome.option_id not in (None, apprenticeship.option_id):
+    for outcome in AssessmentOutcome.objects.filter(standard_id=a.standard_id).order_by("position"):
+        if outcome.option_id not in (None, a.option_id):
             continue
         ids = [statement.pk for statement in outcome.statements.all()]
         aos.append((outcome.code, sum(1 for pk in ids if counts[pk] >= need), len(ids)))
-    behaviours = apprenticeship.standard.statements.filter(kind="B")
+    covered, mapped = sum(c for _, c, _ in aos), sum(m for _, _, m in aos)
+    behaviours = a.standard.statements.filter(kind="B")
     confirmed = BehaviourConfirmation.objects.filter(
-        apprenticeship=apprenticeship, withdrawn_at__isnull=True, statement__in=behaviours
+        apprenticeship=a, withdrawn_at__isnull=True, statement__in=behaviours
     ).count()
-    gate_ok = not gate or not behaviours.exists() or confirmed == behaviours.count()
-    ready = sum(m for _, _, m in aos) > 0 and all(c == m for _, c, m in aos) and gate_ok
-    return aos, ready
+    approved = sum(OtjActivity.objects.filter(apprenticeship=a, state="approved").values_list("minutes", flat=True))
+    minimum = OtjMinimum.objects.filter(provider_id=a.provider_id, standard_version_id=a.standard_id).first()
+    break_days = 0
+    for pause in BreakInLearning.objects.filter(apprenticeship=a, started_on__lte=TODAY):
+        last = min(pause.ended_on or TODAY, TODAY)
+        break_days += max((last - max(pause.started_on, a.start_date)).days + 1, 0)
+    age = None
+    if a.date_of_birth is not None:
+        born, start = a.date_of_birth, a.start_date
+        age = start.year - born.year - (1 if (start.month, start.day) < (born.month, born.day) else 0)
+    manual = ManualGate.objects.filter(provider_id=a.provider_id, is_active=True)
+    ticked = ManualGateTick.objects.filter(gate__in=manual, apprenticeship=a, withdrawn_at__isnull=True).count()
+    verdicts = {
+        "coverage": not settings_.coverage_gate or (mapped > 0 and covered == mapped),
+        "behaviours_confirmed": not settings_.behaviours_gate or confirmed == behaviours.count(),
+        "otj": not settings_.otj_gate
+        or (minimum is not None and approved >= max(minimum.minimum_hours - a.rpl_hours, 0) * 60),
+        "practical_period": not settings_.practical_period_gate
+        or _months(TODAY - datetime.timedelta(days=break_days), a.start_date) >= settings_.minimum_practical_months,
+        "english_maths": not settings_.english_maths_gate
+        or a.english_maths in ("achieved", "not_required")
+        or (age is not None and not 16 <= age < 19),
+        "manual": ticked == manual.count(),
+    }
+    sides = set(
+        GatewaySignature.objects.filter(apprenticeship=a, invalidated_at__isnull=True).values_list("side", flat=True)
+    )
+    referred = AssessmentReferral.objects.filter(apprenticeship=a, invalidated_at__isnull=True).exists()
+    if not all(verdicts.values()):
+        state = "not_ready"
+    elif sides == {"employer", "provider"}:
+        state = "with_assessment_organisation" if referred else "gateway_signed"
+    else:
+        state = "ready"
+    return aos, verdicts, state
 
 
 @pytest.mark.django_db
@@ -140,9 +299,24 @@ def _oracle(apprenticeship: Apprenticeship) -> tuple[list[tuple[str, int, int]],
 @example(steps=[("add", {"S4": "accepted"}, []), ("recompute",), ("option", "B")])
 @example(steps=[("add", {"K1": "accepted"}, []), ("recompute",), ("n", 2, True)])
 @example(steps=[("behaviour", "B1", True), ("recompute",), ("behaviour", "B1", False)])
+@example(steps=[("minimum", 5), ("otj", 600, "approved"), ("recompute",), ("otj_decide", 0, "declined")])
+@example(steps=[("minimum", 20), ("otj", 1200, "approved"), ("recompute",), ("rpl", 10)])
+@example(steps=[("months", 8), ("recompute",), ("break", "early"), ("recompute",), ("break", "recent")])
+@example(steps=[("dob", "unknown"), ("recompute",), ("dob", "17"), ("recompute",), ("english_maths", "achieved")])
+@example(steps=[("manual_add",), ("recompute",), ("tick", 0, True), ("recompute",), ("retire", 0)])
+@example(
+    steps=[("add", dict.fromkeys(("K1", "K2", "K3", "S1", "S2", "S3"), "accepted"), []), ("behaviour", "B1", True),
+           ("behaviour", "B2", True), ("gate", "otj_gate", False), ("english_maths", "achieved"), ("recompute",),
+           ("sign", "employer"), ("sign", "provider"), ("refer",), ("recompute",), ("behaviour", "B2", False)]
+)  # fmt: skip
 def test_incremental_coverage_equals_a_recompute_from_scratch(steps: list[tuple[Any, ...]]) -> None:
     catalogue = make_catalogue()
     world = make_world(standard=catalogue.standard)
+    GatewayPolicy.objects.filter(provider=world.provider).delete()  # a new provider's defaults: every gate on
+    Apprenticeship.objects.filter(pk=world.apprenticeship.pk).update(
+        start_date=START, planned_end_date=START + datetime.timedelta(days=700), otj_planned_hours=100
+    )
+    world.apprenticeship.refresh_from_db()
     coverage_mark_dirty(apprenticeship_ids=[world.apprenticeship.pk], reason="created")  # as apprenticeship_create does
     items: list[Evidence] = []
     for op in steps:
@@ -150,11 +324,16 @@ def test_incremental_coverage_equals_a_recompute_from_scratch(steps: list[tuple[
     coverage_recompute_dirty()  # the periodic pass (or the last task) catches up
     apprenticeship_id = world.apprenticeship.pk
     incremental = _stored(apprenticeship_id)
+    state, ready = incremental["summary"][-2], incremental["summary"][-1]
 
     events = list(ReadinessEvent.objects.filter(apprenticeship_id=apprenticeship_id).order_by("sequence"))
-    assert [e.ready for e in events] == [i % 2 == 0 for i in range(len(events))]  # True, False, True, ...
     assert [e.sequence for e in events] == list(range(1, len(events) + 1))
-    assert incremental["summary"][-1] == (events[-1].ready if events else False)
+    entered = ["not_ready"] + [e.state for e in events]
+    assert [e.previous_state for e in events] == entered[:-1]  # each leaves the state the one before entered
+    assert all(e.state != e.previous_state for e in events)
+    assert state == entered[-1]
+    if state == "not_ready":
+        assert not GatewaySignature.objects.filter(apprenticeship_id=apprenticeship_id, invalidated_at__isnull=True)
 
     AOCoverage.objects.filter(apprenticeship_id=apprenticeship_id).delete()
     CoverageSummary.objects.filter(apprenticeship_id=apprenticeship_id).delete()
@@ -162,6 +341,8 @@ def test_incremental_coverage_equals_a_recompute_from_scratch(steps: list[tuple[
     assert _stored(apprenticeship_id) == incremental
 
     apprenticeship = Apprenticeship.objects.get(pk=apprenticeship_id)
-    aos, ready = _oracle(apprenticeship)
+    aos, verdicts, expected_state = _oracle(apprenticeship)
     assert sorted(aos) == [(code, covered, mapped) for code, covered, mapped, *_ in incremental["aos"]]
-    assert incremental["summary"][-1] == ready
+    gates = incremental["summary"][5]
+    assert {key: gate["passed"] for key, gate in gates.items()} == verdicts
+    assert (ready, state) == (all(verdicts.values()), expected_state)

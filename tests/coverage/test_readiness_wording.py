@@ -21,7 +21,7 @@ def test_the_apprentice_is_told_you_are_ready_and_reviewers_are_told_their_name(
     assert _recompute(a.pk).ready is True
 
     own = Notification.objects.get(recipient=world.apprentice, kind="readiness.ready")
-    assert own.title.startswith("You are ready for assessment")
+    assert own.title.startswith("You are ready for gateway")
     name = world.apprentice.get_full_name() or world.apprentice.email
     others = Notification.objects.filter(kind="readiness.ready").exclude(recipient=world.apprentice)
     assert others.exists()

@@ -5,10 +5,14 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from portfolio.audit.models import AuditEntry
+from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import CoverageSummary
 from portfolio.evidence.models import Evidence, EvidenceFile
+from portfolio.otj.models import OtjActivity, OtjMinimum
+from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
 from tests.factories import make_standard
 
@@ -62,10 +66,39 @@ def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: Non
     }
     assert summaries["apprentice1@demo.example.org"].ready is True
     assert summaries["apprentice2@demo.example.org"].mapped - summaries["apprentice2@demo.example.org"].covered == 1
-    assert sum(s.ready for s in summaries.values()) == 1
+    fully_covered = {email for email, s in summaries.items() if s.mapped and s.covered == s.mapped}
+    assert fully_covered == {"apprentice1@demo.example.org", "apprentice5@demo.example.org"}
     states = set(Evidence.objects.values_list("state", flat=True))
     assert {"accepted", "submitted", "confirmed", "returned", "draft"} <= states
     assert not EvidenceFile.objects.exclude(state="verified").exists()
+    # Off-the-job hours: apprentice 1 past the minimum less RPL (ready for gateway), apprentice 5 fully covered but
+    # short of it (held only by OTJ), apprentice 3 behind; every state in use, each figure through the selector.
+    figures = {
+        a.apprentice.email.split("@")[0]: otj_figures_for(apprenticeship=a)
+        for a in Apprenticeship.objects.select_related("apprentice")
+    }
+    assert figures["apprentice1"].minimum_met is True
+    assert figures["apprentice1"].rpl_hours == 20
+    assert figures["apprentice2"].minimum_met is True
+    assert (figures["apprentice5"].minimum_met, figures["apprentice5"].behind) == (False, False)
+    assert (figures["apprentice3"].minimum_met, figures["apprentice3"].behind) == (False, True)
+    assert len(figures["apprentice3"].months_without_activity) == 2
+    assert sum(f.behind for f in figures.values()) == 1
+    assert set(OtjActivity.objects.values_list("state", flat=True)) == {"pending", "approved", "declined"}
+    assert OtjMinimum.objects.count() == 3
+    # The gateway as the engine stored it, every gate on (the demo provider's defaults): apprentice 1 ready for
+    # gateway, apprentice 5 held back by OTJ alone; and the engine's OTJ figures, worked out in SQL for everyone at
+    # once, are the OTJ pages' own (expected to date, behind, last month's activity).
+    assert (summaries["apprentice1@demo.example.org"].state, summaries["apprentice1@demo.example.org"].blocking) == (
+        "ready", []
+    )  # fmt: skip
+    assert summaries["apprentice5@demo.example.org"].blocking == ["otj"]
+    last_month = Dates.on(timezone.localdate()).last_month_start
+    for email, summary in summaries.items():
+        otj, mine = summary.gates["otj"], figures[email.split("@")[0]]
+        assert (otj["approved_minutes"], otj["required_minutes"]) == (mine.approved_minutes, mine.required_minutes)
+        assert (otj["expected_minutes"], otj["behind"]) == (mine.expected_minutes, mine.behind), email
+        assert (otj["active_last_month"] is False) == (last_month in mine.months_without_activity), email
 
 
 def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) -> None:

@@ -305,12 +305,20 @@ def test_the_staff_start_page_shows_the_queue_and_readiness_changes(
     )
     now = timezone.now()
     ReadinessEvent.objects.create(
-        apprenticeship=own.apprenticeship, sequence=1, ready=True, coverage={}, occurred_at=now
+        apprenticeship=own.apprenticeship,
+        sequence=1,
+        ready=True,
+        state="ready",
+        previous_state="not_ready",
+        coverage={},
+        occurred_at=now,
     )
     ReadinessEvent.objects.create(
         apprenticeship=other_apprenticeship,
         sequence=1,
         ready=True,
+        state="ready",
+        previous_state="not_ready",
         coverage={},
         occurred_at=now - datetime.timedelta(days=2),
     )
@@ -318,6 +326,8 @@ def test_the_staff_start_page_shows_the_queue_and_readiness_changes(
         apprenticeship=other_apprenticeship,
         sequence=2,
         ready=False,
+        state="not_ready",
+        previous_state="ready",
         coverage={},
         occurred_at=now - datetime.timedelta(days=1),
     )
@@ -327,7 +337,7 @@ def test_the_staff_start_page_shows_the_queue_and_readiness_changes(
     assert "Torque report" in html
     assert "waiting 5 hours" in html
     assert "1 ready, 1 no longer ready" in html
-    newly = html.split("Newly ready for assessment")[1].split("No longer ready")[0]
+    newly = html.split("Newly ready for gateway")[1].split("No longer ready")[0]
     assert own.apprentice.display_name in newly
     no_longer = html.split("<h3>No longer ready</h3>")[1]
     assert "Sam Lee" in no_longer
@@ -351,7 +361,13 @@ def test_the_start_pages_ask_a_bounded_number_of_queries(client: Client, worlds:
         make_evidence(apprenticeship=more, state="submitted")
         make_evidence(apprenticeship=more, state="confirmed")
         ReadinessEvent.objects.create(
-            apprenticeship=more, sequence=1, ready=True, coverage={}, occurred_at=timezone.now()
+            apprenticeship=more,
+            sequence=1,
+            ready=True,
+            state="ready",
+            previous_state="not_ready",
+            coverage={},
+            occurred_at=timezone.now(),
         )
     after = (_queries_for_start_page(client, own.line_manager), _queries_for_start_page(client, own.assessor))
     assert after == before

@@ -5,6 +5,7 @@ from django.db import OperationalError
 
 from portfolio.coverage.models import CoverageDirty
 from portfolio.coverage.services.compute import coverage_recompute, coverage_recompute_dirty
+from portfolio.coverage.services.dirty import coverage_mark_time_dependent_dirty
 from portfolio.coverage.services.enqueue import coverage_trailing_started
 
 
@@ -28,3 +29,10 @@ def recompute_apprenticeship(apprenticeship_id: int, trailing: bool = False) -> 
 def recompute_dirty(standard_id: int | None = None, provider_id: int | None = None) -> int:
     """Periodic (and after a re-import or a policy change): everything still marked dirty, in batches."""
     return coverage_recompute_dirty(standard_id=standard_id, provider_id=provider_id).computed
+
+
+@shared_task(name="coverage.refresh_daily", acks_late=True, autoretry_for=(OperationalError,), max_retries=3)
+def refresh_daily() -> int:
+    """Beat, once a day after midnight: mark everyone in learning, and recompute them in batches, so the gates that
+    turn with the date (the practical period, expected OTJ, last month's activity) are current each morning."""
+    return coverage_mark_time_dependent_dirty()

@@ -16,6 +16,7 @@ from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.selectors import ao_coverage_list_for_user
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.selectors import evidence_file_rejected_list_for_user, evidence_list_for_user
+from portfolio.otj.selectors import otj_totals_by_apprenticeship
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import apprenticeship_list_for_user
 from portfolio.reviews.selectors.apprentice import waiting_list_for_apprentice
@@ -79,12 +80,15 @@ def _routes(user: Any) -> list[Route]:
 
 
 def tasks(*, user: Any) -> dict[str, Any]:
+    routes = _routes(user)
+    otj = otj_totals_by_apprenticeship(apprenticeship_ids=[route.apprenticeship.pk for route in routes])
     drafts = evidence_list_for_user(user=user).filter(state=Evidence.State.DRAFT, author=user).order_by("-updated_at")
     return {
         "returned": _listed(returned_list_for_user(user=user)),
         "rejected_files": _listed(evidence_file_rejected_list_for_user(user=user)),
         "drafts": _listed(drafts),
-        "routes": _routes(user),
+        "routes": routes,
+        "otj": [(route.apprenticeship, otj.get(route.apprenticeship.pk)) for route in routes],
         "waiting_employer": _listed(waiting_list_for_apprentice(user=user, waiting_on="employer")),
         "waiting_provider": _listed(waiting_list_for_apprentice(user=user, waiting_on="provider")),
     }

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count
 
 from portfolio.coverage.selectors import cohort_list_for_user
+from portfolio.gateway.selectors import gateway_to_sign_for_user
 from portfolio.people.selectors import user_employer_ids
 from portfolio.reviews.selectors.behaviours import with_behaviour_counts
 from portfolio.reviews.selectors.queues import confirmation_queue_for_user
@@ -39,7 +40,10 @@ def tasks(*, user: Any) -> dict[str, Any]:
         }
         for a in apprenticeships
     ]
+    to_sign = gateway_to_sign_for_user(user=user).filter(employer_id__in=employer_ids)
     return {
+        "to_sign": list(to_sign[:OLDEST_SHOWN]),
+        "to_sign_count": to_sign.count(),
         "to_confirm": sum(waiting.values()),
         "oldest": list(queue.prefetch_related(None)[:OLDEST_SHOWN]),
         "behaviours_left": sum(row["behaviours_left"] for row in apprentices),

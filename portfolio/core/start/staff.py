@@ -1,5 +1,6 @@
 """The assessor's and tutor's section of the start page: the acceptance queue with how long each item has
-waited, and the apprentices who became ready (or stopped being ready) lately, from the readiness events.
+waited, the gateways to sign and to refer, and the apprentices who became ready (or stopped being ready) lately,
+from the readiness events.
 
 Bounded queries: the queue's count and oldest items, and the latest readiness events of the window.
 """
@@ -12,7 +13,10 @@ from typing import Any
 from django.utils import timezone
 
 from portfolio.coverage.selectors import readiness_event_list_for_user
-from portfolio.people.selectors import user_provider_ids
+from portfolio.gateway.selectors import gateway_to_refer_for_user, gateway_to_sign_for_user
+from portfolio.otj.lifecycle import STAFF_ROLES
+from portfolio.otj.selectors import otj_queue_count
+from portfolio.people.selectors import user_holds_role, user_provider_ids
 from portfolio.reviews.selectors.queues import acceptance_queue_for_user
 
 OLDEST_SHOWN = 5
@@ -34,7 +38,14 @@ def tasks(*, user: Any) -> dict[str, Any]:
         # Only the latest change of each apprentice says where they stand now.
         latest.setdefault(event.apprenticeship_id, event)
     changes = list(latest.values())
+    to_sign = gateway_to_sign_for_user(user=user).filter(provider_id__in=user_provider_ids(user=user))
+    to_refer = gateway_to_refer_for_user(user=user)
     return {
+        "to_sign": list(to_sign[:OLDEST_SHOWN]),
+        "to_sign_count": to_sign.count(),
+        "to_refer": list(to_refer[:OLDEST_SHOWN]),
+        "to_refer_count": to_refer.count(),
+        "otj_to_approve": otj_queue_count(user=user) if user_holds_role(user=user, roles=STAFF_ROLES) else None,
         "to_accept": queue.count(),
         "oldest": list(queue[:OLDEST_SHOWN]),
         "newly_ready": [e for e in changes if e.ready],

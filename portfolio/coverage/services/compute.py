@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portfolio.coverage import sql
+from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
+from portfolio.coverage.readiness_states import ReadinessState, state_rule
 from portfolio.people.models import Apprenticeship
 
 logger = logging.getLogger(__name__)
@@ -40,23 +43,31 @@ def _batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(ids[start : start + size])
 
 
-def coverage_recompute(*, apprenticeship_ids: Iterable[int], batch_size: int = BATCH_SIZE) -> RecomputeResult:
-    """Recompute these apprenticeships, `batch_size` per transaction. Safe to run twice, or concurrently."""
+def coverage_recompute(
+    *, apprenticeship_ids: Iterable[int], batch_size: int = BATCH_SIZE, today: datetime.date | None = None
+) -> RecomputeResult:
+    """Recompute these apprenticeships, `batch_size` per transaction. Safe to run twice, or concurrently.
+
+    `today` (the site's local date unless given) is the day the time-dependent gates are worked out for."""
     ids = sorted(set(apprenticeship_ids))
     result = RecomputeResult()
     for batch in _batches(ids, batch_size):
-        result += _recompute_batch(batch)
+        result += _recompute_batch(batch, today)
     return result
 
 
-def coverage_recompute_all(*, batch_size: int = FULL_BATCH_SIZE) -> RecomputeResult:
+def coverage_recompute_all(*, batch_size: int = FULL_BATCH_SIZE, today: datetime.date | None = None) -> RecomputeResult:
     """Every apprenticeship, in batches (benchmarks, a repair after a bug fix)."""
     ids = list(Apprenticeship.objects.order_by("pk").values_list("pk", flat=True))
-    return coverage_recompute(apprenticeship_ids=ids, batch_size=batch_size)
+    return coverage_recompute(apprenticeship_ids=ids, batch_size=batch_size, today=today)
 
 
 def coverage_recompute_dirty(
-    *, standard_id: int | None = None, provider_id: int | None = None, batch_size: int = BATCH_SIZE
+    *,
+    standard_id: int | None = None,
+    provider_id: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    today: datetime.date | None = None,
 ) -> RecomputeResult:
     """Whatever is still marked dirty (optionally on one standard or at one provider), in batches.
 
@@ -77,29 +88,30 @@ def coverage_recompute_dirty(
         )
         if not batch:
             return result
-        result += _recompute_batch(batch)
+        result += _recompute_batch(batch, today)
         last = batch[-1]
 
 
-def _portable_statements(ids: list[int], now: datetime.datetime) -> list[tuple[str, list[Any]]]:
+def _portable_statements(ids: list[int], now: datetime.datetime, dates: Dates) -> list[tuple[str, list[Any]]]:
     """Any database (SQLite, the embedded default): AO rows, prune, then summaries rolled up from the AO rows."""
-    return [sql.ao_upsert(ids, now=now), sql.ao_prune(ids), sql.summary_upsert(ids, now=now)]
+    return [sql.ao_upsert(ids, now=now, dates=dates), sql.ao_prune(ids), sql.summary_upsert(ids, now=now, dates=dates)]
 
 
-def _postgresql_statements(ids: list[int], now: datetime.datetime) -> list[tuple[str, list[Any]]]:
+def _postgresql_statements(ids: list[int], now: datetime.datetime, dates: Dates) -> list[tuple[str, list[Any]]]:
     """PostgreSQL: one statement (sql.coverage_upsert), with masks as wide as the catalogue's widest AO needs."""
     with connection.cursor() as cursor:
         cursor.execute(sql.WIDEST_MASK)
         widest = cursor.fetchone()[0] or 0
     masks = sql.BIGINT_MASKS if widest <= sql.BIGINT_MASK_WIDTH else sql.VARBIT_MASKS
-    return [sql.coverage_upsert(ids, now=now, masks=masks)]
+    return [sql.coverage_upsert(ids, now=now, dates=dates, masks=masks)]
 
 
 @transaction.atomic
-def _recompute_batch(ids: list[int]) -> RecomputeResult:
-    from portfolio.coverage.services.readiness import readiness_event_record
+def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> RecomputeResult:
+    from portfolio.coverage.services.readiness import readiness_event_record, readiness_gateway_invalidate
 
     now = timezone.now()
+    dates = Dates.on(today or timezone.localdate(now))
     # Raw SQL for the batch's reads: the id list is one array parameter on PostgreSQL (sql.id_filter), where
     # the ORM would send one placeholder per id (10,000 of them on a full pass, parsed several times over).
     with connection.cursor() as cursor:
@@ -125,15 +137,15 @@ def _recompute_batch(ids: list[int]) -> RecomputeResult:
         # generation, so its mark survives the delete below and the change is computed again (by its own task
         # or the periodic pass).
         cursor.execute(
-            "SELECT s.apprenticeship_id, s.ready, s.event_sequence, d.generation "  # noqa: S608
+            "SELECT s.apprenticeship_id, s.state, s.blocking, s.event_sequence, d.generation "  # noqa: S608
             "FROM coverage_coveragesummary s "
             "LEFT JOIN coverage_coveragedirty d ON d.apprenticeship_id = s.apprenticeship_id "
             f"WHERE {where} ORDER BY s.apprenticeship_id{lock}",
             params,
         )
         rows = cursor.fetchall()
-    previous = {row[0]: (bool(row[1]), row[2]) for row in rows}
-    generations = [(row[0], row[3]) for row in rows if row[3] is not None]
+    previous = {row[0]: Previous(state=row[1], blocking=_json_list(row[2]), sequence=row[3]) for row in rows}
+    generations = [(row[0], row[4]) for row in rows if row[4] is not None]
     existing = list(previous)
     if not existing:
         return RecomputeResult()
@@ -145,20 +157,58 @@ def _recompute_batch(ids: list[int]) -> RecomputeResult:
             # a 10,000-apprenticeship pass to save nothing measurable.
             cursor.execute("SELECT set_config('jit', 'off', true)")
         statements = _postgresql_statements if connection.vendor == "postgresql" else _portable_statements
-        for statement in statements(existing, now):
+        for statement in statements(existing, now, dates):
             cursor.execute(*statement)
-        computed = {row[0]: bool(row[1]) for row in cursor.fetchall()}
+        computed = {row[0]: (row[2], _json_list(row[3])) for row in cursor.fetchall()}
         if generations:
             values = ", ".join(["(%s, %s)"] * len(generations))
             cursor.execute(
                 f"DELETE FROM coverage_coveragedirty WHERE (apprenticeship_id, generation) IN (VALUES {values})",  # noqa: S608
                 [value for pair in generations for value in pair],
             )
-    events = []
-    for apprenticeship_id, ready in computed.items():
-        was_ready, sequence = previous.get(apprenticeship_id, (False, 0))
-        if ready != was_ready:
-            events.append(
-                readiness_event_record(apprenticeship_id=apprenticeship_id, ready=ready, sequence=sequence + 1, at=now)
-            )
+    changes = []
+    for apprenticeship_id, (state, blocking) in computed.items():
+        before = previous.get(apprenticeship_id, Previous(ReadinessState.NOT_READY, [], 0))
+        if state != before.state:
+            changes.append((apprenticeship_id, before, state, blocking))
+    # A gate that failed undoes the gateway: the live signatures and referral of every apprenticeship that fell
+    # back to "not ready" are invalidated here, in the transaction that saw it, before its event is recorded.
+    fallen = [pk for pk, before, state, _ in changes if state == ReadinessState.NOT_READY]
+    if fallen:
+        readiness_gateway_invalidate(apprenticeship_ids=fallen, at=now)
+    events = [
+        readiness_event_record(
+            apprenticeship_id=apprenticeship_id,
+            state=state,
+            previous_state=before.state,
+            causes=_causes(before, state, blocking),
+            sequence=before.sequence + 1,
+            at=now,
+        )
+        for apprenticeship_id, before, state, blocking in changes
+    ]
     return RecomputeResult(computed=len(computed), events=events)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """A summary as the last committed recompute left it, read under its lock."""
+
+    state: str
+    blocking: list[str]
+    sequence: int
+
+
+def _json_list(value: Any) -> list[str]:
+    # psycopg decodes jsonb; SQLite answers the JSON text.
+    return json.loads(value) if isinstance(value, str) else list(value or [])
+
+
+def _causes(before: Previous, state: str, blocking: list[str]) -> list[str]:
+    """What moved the apprenticeship: the gates that failed (into "not ready"), the gates that passed last (out of
+    it), or the signatures or the referral (between the later states)."""
+    if state == ReadinessState.NOT_READY:
+        return [gate for gate in blocking if gate not in before.blocking] or blocking
+    if before.state == ReadinessState.NOT_READY:
+        return before.blocking
+    return list(state_rule(state).causes) or ["signatures"]

@@ -74,6 +74,12 @@ def coverage_mark_standard_dirty(*, standard_id: int, reason: str = "standard ch
     return _mark_where("standard_id = %s", [standard_id], reason, standard_id=standard_id)
 
 
+def coverage_mark_time_dependent_dirty(*, reason: str = "a new day") -> int:
+    """Every apprenticeship still in learning, for the daily pass: the practical period, expected OTJ to date and
+    last month's activity change with the date alone, with no input changing."""
+    return _mark_where("status NOT IN (%s, %s)", ["completed", "withdrawn"], reason)
+
+
 def coverage_mark_provider_dirty(*, provider_id: int, reason: str = "policy changed") -> int:
     """Every apprenticeship at this provider (its review policy changed N or a gate): one statement, then one
     scoped recompute after commit."""

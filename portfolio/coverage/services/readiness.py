@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
 from django.urls import reverse
 
+from portfolio.coverage import sql
+from portfolio.coverage.gates import GATE_NAMES, gate_explain
 from portfolio.coverage.models import AOCoverage, CoverageSummary, ReadinessEvent
+from portfolio.coverage.readiness_states import ReadinessState, state_rule
 from portfolio.notify.services.notifications import notify_users
 from portfolio.people.models import Apprenticeship, Membership, User
 from portfolio.people.selectors import organisation_members
@@ -29,6 +34,9 @@ def coverage_snapshot(*, apprenticeship_id: int) -> dict[str, Any]:
         "missing": summary.missing,
         "mandatory_missing": summary.mandatory_missing,
         "gates": summary.gates,
+        "blocking": summary.blocking,
+        "state": summary.state,
+        "signatures": _live_signatures(apprenticeship_id),
         "computed_at": summary.computed_at.isoformat() if summary.computed_at else None,
         "outcomes": [
             {
@@ -45,24 +53,74 @@ def coverage_snapshot(*, apprenticeship_id: int) -> dict[str, Any]:
     }
 
 
+def _live_signatures(apprenticeship_id: int) -> list[dict[str, Any]]:
+    """The gateway declaration's live signatures, read by table (the gateway package writes them and reads the
+    engine, so the engine does not import it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.side, u.email, s.signer_role, s.signed_at, s.fingerprint FROM gateway_gatewaysignature s "
+            "JOIN people_user u ON u.id = s.signed_by_id "
+            "WHERE s.apprenticeship_id = %s AND s.invalidated_at IS NULL ORDER BY s.signed_at, s.id",
+            [apprenticeship_id],
+        )
+        rows = cursor.fetchall()
+    return [
+        {"side": side, "signed_by": email, "role": role, "signed_at": _iso(at), "fingerprint": fingerprint}
+        for side, email, role, at, fingerprint in rows
+    ]
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def readiness_gateway_invalidate(*, apprenticeship_ids: Sequence[int], at: datetime.datetime) -> None:
+    """A gate failed: the live signatures and referral of these apprenticeships no longer stand. Kept, marked with
+    when, why and the gates that failed (the summary's `blocking`, just written). Called by the recompute, under
+    the summaries' lock, as review decisions are invalidated when their evidence changes."""
+    where, params = sql.id_filter("apprenticeship_id", apprenticeship_ids)
+    failed = "(SELECT c.blocking FROM coverage_coveragesummary c WHERE c.apprenticeship_id = {table}.apprenticeship_id)"
+    with connection.cursor() as cursor:
+        for table in ("gateway_gatewaysignature", "gateway_assessmentreferral"):
+            cursor.execute(
+                f"UPDATE {table} SET invalidated_at = %s, invalidation_reason = 'gate_failed', "  # noqa: S608
+                f"invalidated_gates = {failed.format(table=table)} WHERE invalidated_at IS NULL AND {where}",
+                [at, *params],
+            )
+
+
 def readiness_event_record(
-    *, apprenticeship_id: int, ready: bool, sequence: int, at: datetime.datetime
+    *,
+    apprenticeship_id: int,
+    state: str,
+    previous_state: str,
+    causes: list[str],
+    sequence: int,
+    at: datetime.datetime,
 ) -> ReadinessEvent:
     """Call with the summary row locked (the recompute holds it) and its new state written.
 
     The unique (apprenticeship, sequence) constraint is the last line of defence: were two recomputes ever to
     see the same transition, the second insert would fail and its transaction roll back.
     """
+    rule = state_rule(state)
     event = ReadinessEvent.objects.create(
         apprenticeship_id=apprenticeship_id,
         sequence=sequence,
-        ready=ready,
+        ready=rule.ready,
+        state=state,
+        previous_state=previous_state,
+        causes=causes,
         coverage=coverage_snapshot(apprenticeship_id=apprenticeship_id),
         occurred_at=at,
     )
-    CoverageSummary.objects.filter(apprenticeship_id=apprenticeship_id).update(
-        event_sequence=sequence, ready_since=at if ready else None
-    )
+    # `ready_since`: when the apprenticeship last became ready for gateway; the later states keep it.
+    changes: dict[str, Any] = {"event_sequence": sequence}
+    if not rule.ready:
+        changes["ready_since"] = None
+    elif previous_state == ReadinessState.NOT_READY:
+        changes["ready_since"] = at
+    CoverageSummary.objects.filter(apprenticeship_id=apprenticeship_id).update(**changes)
     _signal(event)
     return event
 
@@ -99,6 +157,9 @@ def readiness_event_payload(*, event: ReadinessEvent) -> dict[str, Any]:
         },
         "sequence": event.sequence,
         "ready": event.ready,
+        "state": event.state,
+        "previous_state": event.previous_state,
+        "causes": event.causes,
         "coverage": event.coverage,
     }
 
@@ -111,15 +172,16 @@ def _signal(event: ReadinessEvent) -> None:
     name = apprenticeship.apprentice.get_full_name() or apprenticeship.apprentice.email
     standard = f"{apprenticeship.standard.reference} v{apprenticeship.standard.version}"
     coverage = event.coverage
-    if event.ready:
-        title = f"{name} is ready for assessment ({standard})"
-        own_title = f"You are ready for assessment ({standard})"
-        body = f"Every assessment outcome is fully evidenced: {coverage['covered']} of {coverage['mapped']} statements."
-    else:
-        title = f"{name} is no longer ready for assessment ({standard})"
-        own_title = f"You are no longer ready for assessment ({standard})"
-        missing = ", ".join(coverage["missing"][:10]) or "a readiness gate is not met"
-        body = f"{coverage['covered']} of {coverage['mapped']} statements covered. Missing: {missing}."
+    rule = state_rule(event.state)
+    title = rule.title.format(name=name, standard=standard)
+    own_title = rule.own_title.format(standard=standard)
+    gates = coverage.get("gates") or {}
+    blocking = " ".join(
+        f"{GATE_NAMES[key]}: {gate_explain(key, gates[key])}" for key in coverage.get("blocking", []) if key in gates
+    )
+    body = rule.body.format(
+        covered=coverage["covered"], mapped=coverage["mapped"], blocking=blocking or "a gateway requirement."
+    )
     link = reverse("apprenticeship-detail-page", kwargs={"public_id": apprenticeship.public_id})
     recipients = readiness_recipients(apprenticeship=apprenticeship)
     # The apprentice is told about themselves in the second person, everyone else by name.

@@ -1,5 +1,7 @@
 from django import template
 
+from portfolio.coverage.gates import GATE_NAMES
+
 register = template.Library()
 
 # Coverage is shown in three bands, each with a colour AND words (never colour alone): the legend on the cohort,
@@ -30,3 +32,9 @@ def percent_words(percent: float | None) -> str:
 @register.inclusion_tag("coverage/_legend.html")
 def coverage_legend() -> dict[str, object]:
     return {"bands": list(BANDS.items())}
+
+
+@register.filter
+def gate_names(keys: list[str] | None) -> str:
+    """The gates that hold someone back, by name: "Off-the-job training hours, English and maths"."""
+    return ", ".join(GATE_NAMES.get(key, key) for key in keys or [])

@@ -1,9 +1,9 @@
 """People models, one file per concept; import them from here."""
 
-from portfolio.people.models.apprenticeships import Apprenticeship
+from portfolio.people.models.apprenticeships import Apprenticeship, BreakInLearning
 from portfolio.people.models.invitations import Invitation
 from portfolio.people.models.organisations import Membership, Organisation
 from portfolio.people.models.signin import SignInFailure
 from portfolio.people.models.users import User
 
-__all__ = ["Apprenticeship", "Invitation", "Membership", "Organisation", "SignInFailure", "User"]
+__all__ = ["Apprenticeship", "BreakInLearning", "Invitation", "Membership", "Organisation", "SignInFailure", "User"]

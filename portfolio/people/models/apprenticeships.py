@@ -28,6 +28,11 @@ class Apprenticeship(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         BREAK_IN_LEARNING = "break_in_learning", "Break in learning"
 
+    class EnglishMaths(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        NOT_REQUIRED = "not_required", "Not required"
+        PENDING = "pending", "Not yet achieved"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     apprentice = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="apprenticeships")
     provider = models.ForeignKey(
@@ -59,6 +64,22 @@ class Apprenticeship(models.Model):
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Off-the-job training plan: the planned volume, and recognised prior learning that reduces the minimum.
+    otj_planned_hours = models.PositiveIntegerField(
+        "planned off-the-job hours", null=True, blank=True, help_text="the OTJ volume in the training plan"
+    )
+    rpl_hours = models.PositiveIntegerField(
+        "RPL hours", default=0, help_text="recognised prior learning: hours taken off the minimum"
+    )
+    rpl_reason = models.TextField("RPL reason", blank=True)
+    # Read by the English and maths gate (16-18 at the start); optional because adults do not need it.
+    date_of_birth = models.DateField(null=True, blank=True)
+    english_maths = models.CharField(
+        "English and maths", max_length=16, choices=EnglishMaths.choices, default=EnglishMaths.PENDING
+    )
+    english_maths_reason = models.TextField(
+        "English and maths reason", blank=True, help_text="why English and maths are not required"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,3 +94,35 @@ class Apprenticeship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.apprentice} — {self.standard.reference} v{self.standard.version}"
+
+
+class BreakInLearning(models.Model):
+    """A break in learning: the apprenticeship is paused from `started_on` to `ended_on`, both days included
+    (`ended_on` is the last day of the break, the day before learning resumes; null while the break is open,
+    which then runs through today).
+
+    The days of a break count neither as time in learning (expected OTJ to date, minimum duration) nor as
+    planned time. Breaks of one apprenticeship never overlap. Only the services in
+    portfolio/people/services/breaks.py write these rows (they also move the status).
+    """
+
+    apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.PROTECT, related_name="breaks")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True, help_text="the last day of the break; empty while open")
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["apprenticeship", "started_on"]
+        verbose_name = "break in learning"
+        verbose_name_plural = "breaks in learning"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="break_in_learning_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Break from {self.started_on} to {self.ended_on or 'open'}"

@@ -10,6 +10,7 @@ from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
 from portfolio.people.selectors import user_is_admin_of
+from portfolio.people.services.breaks import status_change_records_break
 from portfolio.people.services.invitations import (
     IssuedInvitation,
     invitation_create,
@@ -141,6 +142,12 @@ def apprenticeship_update(
     assessor: User | None = UNSET,
     line_manager: User | None = UNSET,
     mentor: User | None = UNSET,
+    otj_planned_hours: int | None = UNSET,
+    rpl_hours: int = UNSET,
+    rpl_reason: str = UNSET,
+    date_of_birth: datetime.date | None = UNSET,
+    english_maths: str = UNSET,
+    english_maths_reason: str = UNSET,
 ) -> Apprenticeship:
     """Change what may change. The standard, provider, employer and apprentice are fixed: a move to another
     standard version or provider is a new apprenticeship, so the evidence trail stays with its route."""
@@ -157,6 +164,14 @@ def apprenticeship_update(
         "assessor": assessor,
         "line_manager": line_manager,
         "mentor": mentor,
+        "otj_planned_hours": otj_planned_hours,
+        "rpl_hours": rpl_hours,
+        "rpl_reason": rpl_reason.strip() if isinstance(rpl_reason, str) else rpl_reason,
+        "date_of_birth": date_of_birth,
+        "english_maths": english_maths,
+        "english_maths_reason": english_maths_reason.strip()
+        if isinstance(english_maths_reason, str)
+        else english_maths_reason,
     }
     for field, value in requested.items():
         if value is UNSET:
@@ -170,8 +185,13 @@ def apprenticeship_update(
         setattr(apprenticeship, field, value)
     apprenticeship_route_check(standard=apprenticeship.standard, option=apprenticeship.option)
     _dates_check(apprenticeship.start_date, apprenticeship.planned_end_date)
+    apprenticeship_plan_check(apprenticeship=apprenticeship)
     after = _snapshot(apprenticeship)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if "status" in changes:
+        # A break in learning is a dated record, not only a status: moving the status in or out of a break
+        # opens or closes one today (the breaks page records other dates).
+        status_change_records_break(actor=actor, apprenticeship=apprenticeship, from_status=before["status"])
     if changes:
         apprenticeship.save()
         audit_record(
@@ -182,7 +202,58 @@ def apprenticeship_update(
         )
         if "option" in changes:  # the route changed: other AOs count now
             coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="option changed")
+        elif GATE_INPUTS & set(changes):  # the OTJ figures and the gateway's gates read these
+            coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="plan changed")
     return apprenticeship
+
+
+# Fields of the apprenticeship the gateway's gates and the OTJ figures read: a change is a coverage input.
+GATE_INPUTS = frozenset(
+    {
+        "start_date",
+        "planned_end_date",
+        "status",
+        "otj_planned_hours",
+        "rpl_hours",
+        "date_of_birth",
+        "english_maths",
+    }
+)
+MAX_PLAN_HOURS = 10000
+YOUNGEST_AT_START = 15  # below this at the start date, the date of birth is surely mistyped
+
+
+def apprenticeship_plan_check(*, apprenticeship: Apprenticeship) -> None:
+    """The OTJ plan, RPL, date of birth and English and maths fields, each with what to do when wrong."""
+    errors: dict[str, str] = {}
+    planned = apprenticeship.otj_planned_hours
+    if planned is not None and not 1 <= planned <= MAX_PLAN_HOURS:
+        errors["otj_planned_hours"] = (
+            f"Give the planned off-the-job hours as a whole number from 1 to {MAX_PLAN_HOURS}."
+        )
+    if not 0 <= apprenticeship.rpl_hours <= MAX_PLAN_HOURS:
+        errors["rpl_hours"] = f"Give the RPL hours as a whole number from 0 to {MAX_PLAN_HOURS}."
+    elif apprenticeship.rpl_hours and not apprenticeship.rpl_reason:
+        errors["rpl_reason"] = "Say what prior learning was recognised: RPL hours need a reason for the audit trail."
+    born = apprenticeship.date_of_birth
+    if born is not None:
+        start = apprenticeship.start_date
+        age_at_start = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+        if age_at_start < YOUNGEST_AT_START:
+            errors["date_of_birth"] = (
+                f"With this date of birth the apprentice would be {age_at_start} at the start "
+                f"({start:%d %b %Y}): check the date (day, month, year)."
+            )
+    if apprenticeship.english_maths not in Apprenticeship.EnglishMaths.values:
+        errors["english_maths"] = "Choose achieved, not required or not yet achieved."
+    elif apprenticeship.english_maths == Apprenticeship.EnglishMaths.NOT_REQUIRED and not (
+        apprenticeship.english_maths_reason
+    ):
+        errors["english_maths_reason"] = (
+            "Say why English and maths are not required (for example: exempt through prior achievement)."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _snapshot(apprenticeship: Apprenticeship) -> dict[str, Any]:
@@ -202,4 +273,10 @@ def _snapshot(apprenticeship: Apprenticeship) -> dict[str, Any]:
         "assessor": pid(apprenticeship.assessor),
         "line_manager": pid(apprenticeship.line_manager),
         "mentor": pid(apprenticeship.mentor),
+        "otj_planned_hours": apprenticeship.otj_planned_hours,
+        "rpl_hours": apprenticeship.rpl_hours,
+        "rpl_reason": apprenticeship.rpl_reason,
+        "date_of_birth": apprenticeship.date_of_birth.isoformat() if apprenticeship.date_of_birth else None,
+        "english_maths": apprenticeship.english_maths,
+        "english_maths_reason": apprenticeship.english_maths_reason,
     }

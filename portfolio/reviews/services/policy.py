@@ -17,10 +17,10 @@ EDITABLE = (
     "require_employer_confirmation",
     "require_provider_acceptance",
     "evidence_per_statement",
-    "require_behaviours_confirmed",
 )
-# These change what counts toward coverage or readiness, so every apprenticeship of the provider is recomputed.
-COVERAGE_INPUTS = frozenset({"evidence_per_statement", "require_behaviours_confirmed"})
+# These change what counts toward coverage, so every apprenticeship of the provider is recomputed. (The readiness
+# gates, behaviours among them, are the gateway policy's: portfolio/gateway/services/policy.py.)
+COVERAGE_INPUTS = frozenset({"evidence_per_statement"})
 
 
 def review_policy_get_or_create(*, provider: Organisation) -> ReviewPolicy:

@@ -1,0 +1,167 @@
+"""The gateway gates: their keys, defaults, names and how each one's stored figures read to a person.
+
+The engine (portfolio/coverage/sql.py, `gates` CTEs) works every gate out for a whole batch in its one pass and
+stores each as JSON in `CoverageSummary.gates`: `{"otj": {"enabled": true, "passed": false, ...figures}}`.
+A gate that is off (or does not apply: a standard without behaviours, a provider without manual gates) is
+`enabled: false` and passes. Ready for gateway means every gate passes.
+
+The rules, with the provider's settings (portfolio/gateway/models.py, `GatewayPolicy`) and their defaults:
+
+- coverage: every AO of the route fully covered (a route with no mapped statements never is). On.
+- behaviours_confirmed: a live employer confirmation of every behaviour of the standard. On.
+- otj: approved off-the-job minutes >= (the standard version's minimum hours - the apprenticeship's RPL hours)
+  x 60. No minimum recorded for the standard version: the gate stands (a provider admin sets it). On.
+- practical_period: whole months from the start date to today, days on a break in learning not counted, at
+  least the minimum (8). On.
+- english_maths: achieved, or recorded as not required, or the apprentice was not 16-18 at the start (age on the
+  start date from the date of birth; 16 <= age < 19). No date of birth with English and maths pending: the gate
+  stands. On.
+- manual: each of the provider's named manual gates ticked for the apprenticeship by a staff member. On when the
+  provider has any.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+COVERAGE = "coverage"
+BEHAVIOURS = "behaviours_confirmed"
+OTJ = "otj"
+PRACTICAL_PERIOD = "practical_period"
+ENGLISH_MATHS = "english_maths"
+MANUAL = "manual"
+
+# In the order the checklist shows them.
+GATE_KEYS = (COVERAGE, BEHAVIOURS, OTJ, PRACTICAL_PERIOD, ENGLISH_MATHS, MANUAL)
+GATE_NAMES = {
+    COVERAGE: "Coverage complete",
+    BEHAVIOURS: "Behaviours confirmed by the employer",
+    OTJ: "Off-the-job training hours",
+    PRACTICAL_PERIOD: "Minimum practical period",
+    ENGLISH_MATHS: "English and maths",
+    MANUAL: "Provider's own requirements",
+}
+
+DEFAULT_MINIMUM_PRACTICAL_MONTHS = 8
+DEFAULT_OTJ_TOLERANCE_PERCENT = 10
+# The English and maths rule applies to apprentices aged 16, 17 or 18 on their start date.
+ENGLISH_MATHS_FROM_AGE = 16
+ENGLISH_MATHS_UNTIL_AGE = 19
+
+
+def hours(minutes: int | None) -> str:
+    """212 h, or 212 h 30 min: the checklist speaks in hours, the data is kept in minutes."""
+    if minutes is None:
+        return "?"
+    whole, rest = divmod(max(int(minutes), 0), 60)
+    return f"{whole} h {rest} min" if rest else f"{whole} h"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _coverage(gate: dict[str, Any]) -> str:
+    covered, mapped = gate.get("covered", 0), gate.get("mapped", 0)
+    if not mapped:
+        return "No statements are mapped to this route yet."
+    if covered >= mapped:
+        return f"{covered} of {mapped} statements covered."
+    return f"{covered} of {mapped} statements covered: {mapped - covered} to go."
+
+
+def _behaviours(gate: dict[str, Any]) -> str:
+    text = f"{gate.get('confirmed', 0)} of {gate.get('total', 0)} behaviours confirmed by the employer"
+    missing = gate.get("missing") or []
+    return f"{text}: {', '.join(missing)} still to confirm." if missing else f"{text}."
+
+
+def _otj(gate: dict[str, Any]) -> str:
+    approved = gate.get("approved_minutes", 0)
+    required = gate.get("required_minutes")
+    if required is None:
+        return (
+            f"{hours(approved)} approved; no minimum OTJ hours are recorded for this standard version: "
+            "a provider admin sets them."
+        )
+    text = f"OTJ {hours(approved)} of {hours(required)} approved"
+    if gate.get("rpl_hours"):
+        text += f" ({gate['minimum_hours']} h minimum less {gate['rpl_hours']} h recognised prior learning)"
+    text += "." if approved >= required else f": {hours(required - approved)} to go."
+    if gate.get("pending_minutes"):
+        text += f" {hours(gate['pending_minutes'])} awaiting approval."
+    return text
+
+
+def _practical_period(gate: dict[str, Any]) -> str:
+    text = f"Practical period: {gate.get('months', 0)} of {gate.get('minimum_months', 0)} months"
+    if gate.get("break_days"):
+        text += f" ({_plural(gate['break_days'], 'day')} on a break in learning not counted)"
+    if gate.get("on_break"):
+        text += "; on a break in learning now"
+    return text + "."
+
+
+def _english_maths(gate: dict[str, Any]) -> str:
+    status = gate.get("status")
+    age = gate.get("age_at_start")
+    if status == "achieved":
+        return "English and maths achieved."
+    if status == "not_required":
+        return "English and maths recorded as not required."
+    if age is None:
+        return "English and maths not yet achieved, and the date of birth is not recorded: record it, or record why "\
+            "English and maths are not required."  # fmt: skip
+    if gate.get("applies"):
+        return f"{age} at the start: English and maths still to achieve."
+    return f"Not required: {age} at the start."
+
+
+def _manual(gate: dict[str, Any]) -> str:
+    total, ticked = gate.get("total", 0), gate.get("ticked", 0)
+    missing = gate.get("missing") or []
+    if not missing:
+        return f"{ticked} of {total} ticked."
+    return f"{ticked} of {total} ticked: {'; '.join(missing)} still to tick."
+
+
+_EXPLAIN = {
+    COVERAGE: _coverage,
+    BEHAVIOURS: _behaviours,
+    OTJ: _otj,
+    PRACTICAL_PERIOD: _practical_period,
+    ENGLISH_MATHS: _english_maths,
+    MANUAL: _manual,
+}
+
+
+def gate_explain(key: str, gate: dict[str, Any]) -> str:
+    """One sentence a person can act on: "OTJ 212 h of 278 h approved: 66 h to go."."""
+    if not gate.get("enabled"):
+        return "Not required by your provider." if key not in (BEHAVIOURS, MANUAL) else "Nothing to check."
+    return _EXPLAIN[key](gate)
+
+
+def gates_checklist(gates: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each gate in checklist order, with its name, state and explanation (an old summary may lack a gate)."""
+    rows = []
+    for key in GATE_KEYS:
+        gate = gates.get(key)
+        if gate is None:
+            continue
+        rows.append(
+            {
+                "key": key,
+                "name": GATE_NAMES[key],
+                "enabled": bool(gate.get("enabled")),
+                "passed": bool(gate.get("passed")),
+                "explanation": gate_explain(key, gate),
+                "figures": gate,
+            }
+        )
+    return rows
+
+
+def blocking_gates(gates: dict[str, Any]) -> list[str]:
+    """The keys of the gates that are on and not passed, in checklist order."""
+    return [key for key in GATE_KEYS if (gates.get(key) or {}).get("enabled") and not gates[key].get("passed")]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OtjConfig(AppConfig):
+    name = "portfolio.otj"
+    label = "otj"
+    verbose_name = "Off-the-job training"

@@ -1,0 +1,210 @@
+"""Scoped reads of OTJ entries, the approval queue, the figures of one apprenticeship, the minimums of a provider.
+
+Entries are seen by whoever sees their apprenticeship (portfolio.people.selectors): the apprentice, their
+employer's contacts, their provider's staff. A record the user may not see raises Http404, like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from portfolio.evidence.models import Evidence
+from portfolio.otj.figures import DEFAULT_TOLERANCE, Break, OtjFigures, month_start, otj_figures
+from portfolio.otj.lifecycle import STAFF_ROLES
+from portfolio.otj.models import OtjActivity, OtjMinimum
+from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, Organisation, User
+from portfolio.people.selectors import apprenticeship_list_for_user
+from portfolio.standards.models import Standard
+
+
+def otj_activity_list_for_user(*, user: Any) -> QuerySet[OtjActivity]:
+    return (
+        OtjActivity.objects.select_related(
+            "apprenticeship__apprentice", "apprenticeship__standard", "logged_by", "decided_by"
+        )
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("public_id", "title", "state")))
+        .filter(apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk"))
+    )
+
+
+def otj_activity_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> OtjActivity:
+    try:
+        return otj_activity_list_for_user(user=user).get(public_id=public_id)
+    except (OtjActivity.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("Not found.") from exc
+
+
+def otj_activity_list_for_apprenticeship(*, user: Any, apprenticeship: Apprenticeship) -> QuerySet[OtjActivity]:
+    """Newest first. The caller found the apprenticeship through the scoped selector."""
+    return otj_activity_list_for_user(user=user).filter(apprenticeship=apprenticeship)
+
+
+def otj_queue_for_user(
+    *, user: Any, tutor: User | None = None, apprenticeship: Apprenticeship | None = None
+) -> QuerySet[OtjActivity]:
+    """Pending entries the user may decide: at the providers where they are an assessor, tutor or admin,
+    except the entries they logged themselves. Oldest first. `tutor` keeps the apprenticeships that person
+    tutors (or assesses)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return OtjActivity.objects.none()
+    providers = Membership.objects.filter(user=user, is_active=True, role__in=STAFF_ROLES).values("organisation_id")
+    queryset = (
+        otj_activity_list_for_user(user=user)
+        .filter(state=OtjActivity.State.PENDING, apprenticeship__provider_id__in=providers)
+        .exclude(logged_by=user)
+        .order_by("date", "start_time", "pk")
+    )
+    if tutor is not None:
+        queryset = queryset.filter(Q(apprenticeship__tutor=tutor) | Q(apprenticeship__assessor=tutor))
+    if apprenticeship is not None:
+        queryset = queryset.filter(apprenticeship=apprenticeship)
+    return queryset
+
+
+def otj_queue_count(*, user: Any) -> int:
+    return otj_queue_for_user(user=user).count()
+
+
+def otj_tolerance_for(*, provider_id: int) -> Decimal:
+    """The share of the expected hours an apprentice may fall short before counting as behind: the provider's
+    gateway policy (`otj_tolerance_percent`, portfolio/gateway/) when it has one, else 10 %.
+
+    Looked up by app label, not imported: the gateway app builds on this one, and the OTJ figures must work
+    (with the default) wherever it is not installed.
+    """
+    try:
+        policy_model = apps.get_model("gateway", "GatewayPolicy")
+    except LookupError:
+        return DEFAULT_TOLERANCE
+    percent = policy_model.objects.filter(provider_id=provider_id).values_list("otj_tolerance_percent", flat=True)
+    found = percent.first()
+    return DEFAULT_TOLERANCE if found is None else Decimal(found) / 100
+
+
+def otj_breaks_for(*, apprenticeship: Apprenticeship) -> list[Break]:
+    return [
+        Break(started_on=b.started_on, ended_on=b.ended_on)
+        for b in BreakInLearning.objects.filter(apprenticeship=apprenticeship).order_by("started_on")
+    ]
+
+
+def _active_months(apprenticeship: Apprenticeship) -> set[datetime.date]:
+    """Months with approved OTJ, or an evidence item created or submitted in them (in the site's time zone)."""
+    months: set[datetime.date] = set()
+    approved = OtjActivity.objects.filter(apprenticeship=apprenticeship, state=OtjActivity.State.APPROVED)
+    months |= {month_start(d) for d in approved.dates("date", "month")}
+    evidence = Evidence.objects.filter(apprenticeship=apprenticeship)
+    zone = timezone.get_current_timezone()
+    for name in ("created_at", "submitted_at"):
+        values = (
+            evidence.filter(**{f"{name}__isnull": False})
+            .annotate(month=TruncMonth(name, tzinfo=zone))
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        months |= {timezone.localtime(m).date() if isinstance(m, datetime.datetime) else m for m in values}
+    return months
+
+
+def otj_figures_for(*, apprenticeship: Apprenticeship, today: datetime.date | None = None) -> OtjFigures:
+    """The figures the progress page, the log and the API show (portfolio/otj/figures.py says how)."""
+    totals = OtjActivity.objects.filter(apprenticeship=apprenticeship).aggregate(
+        approved=Sum("minutes", filter=Q(state=OtjActivity.State.APPROVED)),
+        pending=Sum("minutes", filter=Q(state=OtjActivity.State.PENDING)),
+    )
+    minimum = (
+        OtjMinimum.objects.filter(
+            provider_id=apprenticeship.provider_id, standard_version_id=apprenticeship.standard_id
+        )
+        .values_list("minimum_hours", flat=True)
+        .first()
+    )
+    return otj_figures(
+        start_date=apprenticeship.start_date,
+        planned_end_date=apprenticeship.planned_end_date,
+        today=today or timezone.localdate(),
+        breaks=otj_breaks_for(apprenticeship=apprenticeship),
+        approved_minutes=totals["approved"] or 0,
+        pending_minutes=totals["pending"] or 0,
+        planned_hours=apprenticeship.otj_planned_hours,
+        minimum_hours=minimum,
+        rpl_hours=apprenticeship.rpl_hours,
+        active_months=_active_months(apprenticeship),
+        tolerance=otj_tolerance_for(provider_id=apprenticeship.provider_id),
+    )
+
+
+def otj_last_activity_type(*, apprenticeship: Apprenticeship, user: Any) -> str | None:
+    """The kind of activity this person logged last for this apprenticeship: the quick form's default."""
+    return (
+        OtjActivity.objects.filter(apprenticeship=apprenticeship, logged_by=user)
+        .order_by("-created_at", "-pk")
+        .values_list("activity_type", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MinimumRow:
+    standard: Standard
+    minimum_hours: int | None
+    apprenticeships: int
+
+
+def otj_minimum_rows_for_provider(*, provider: Organisation) -> list[MinimumRow]:
+    """The standard versions the provider's apprenticeships follow, and any with a minimum set, in catalogue order."""
+    in_use = dict(
+        Apprenticeship.objects.filter(provider=provider)
+        .values("standard_id")
+        .annotate(n=Count("pk"))
+        .values_list("standard_id", "n")
+    )
+    minimums = dict(OtjMinimum.objects.filter(provider=provider).values_list("standard_version_id", "minimum_hours"))
+    standards = Standard.objects.filter(pk__in=set(in_use) | set(minimums)).order_by("reference", "version")
+    return [MinimumRow(s, minimums.get(s.pk), in_use.get(s.pk, 0)) for s in standards]
+
+
+def otj_day_totals(*, apprenticeship: Apprenticeship, dates: list[datetime.date]) -> dict[datetime.date, int]:
+    """Minutes logged (pending or approved) on each of these dates."""
+    rows = (
+        OtjActivity.objects.filter(apprenticeship=apprenticeship, date__in=dates)
+        .exclude(state=OtjActivity.State.DECLINED)
+        .values("date")
+        .annotate(total=Sum("minutes"))
+        .values_list("date", "total")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class OtjTotals:
+    approved_minutes: int
+    pending_minutes: int
+    declined: int
+
+
+def otj_totals_by_apprenticeship(*, apprenticeship_ids: list[int]) -> dict[int, OtjTotals]:
+    """Approved and pending minutes (and declined entries) per apprenticeship, in one query."""
+    rows = (
+        OtjActivity.objects.filter(apprenticeship_id__in=apprenticeship_ids)
+        .values("apprenticeship_id")
+        .annotate(
+            approved=Sum("minutes", filter=Q(state=OtjActivity.State.APPROVED)),
+            pending=Sum("minutes", filter=Q(state=OtjActivity.State.PENDING)),
+            declined=Count("pk", filter=Q(state=OtjActivity.State.DECLINED)),
+        )
+    )
+    return {
+        row["apprenticeship_id"]: OtjTotals(row["approved"] or 0, row["pending"] or 0, row["declined"]) for row in rows
+    }
