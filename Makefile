@@ -30,13 +30,15 @@ install: $(VENV)/.installed
 
 # System packages the tests use for real: ClamAV's daemon (the tests start their own clamd with a local
 # EICAR-only signature, since freshclam cannot reach its mirrors from every machine) and Chromium with a font
-# (the browser tests drive /usr/bin/chromium through Playwright). Installed through apt only when missing,
+# (the browser tests drive /usr/bin/chromium through Playwright), and Pango, which WeasyPrint uses to lay out
+# the PDF summary of a portfolio export. Installed through apt only when missing,
 # and only when we are root; otherwise the message names what to install.
 system-deps:
 	@missing=""; \
 	{ command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; } || missing="$$missing clamav-daemon clamav"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" != 0 ]; then \
 		echo "make test needs these Debian packages:$$missing. Install them" \

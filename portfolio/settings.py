@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "portfolio.webhooks",
     "portfolio.mail",
     "portfolio.idempotency",
+    "portfolio.exports",
     # The Celery app and its tasks (loaded here so no domain module imports the task layer).
     "workers.apps.WorkersConfig",
 ]
@@ -212,6 +213,9 @@ EVIDENCE_MAX_BYTES_PER_APPRENTICE = env_int("EVIDENCE_MAX_BYTES_PER_APPRENTICE",
 # Upload and download links are short-lived: a leaked link stops working within minutes.
 EVIDENCE_UPLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_UPLOAD_EXPIRY_SECONDS", 900)
 EVIDENCE_DOWNLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_DOWNLOAD_EXPIRY_SECONDS", 300)
+# Portfolio exports: how long a finished ZIP is kept, and after how long a build that never finished fails.
+EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7)
+EXPORT_BUILD_HOURS = env_int("EXPORT_BUILD_HOURS", 6)
 # MIME types accepted after sniffing the content; the default is every document, image, audio and video
 # type in portfolio/evidence/file_types.py (no archives, executables, scripts or web pages).
 EVIDENCE_ALLOWED_TYPES = env_list("EVIDENCE_ALLOWED_TYPES", [])
@@ -247,6 +251,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(env_int("COVERAGE_RECONCILE_SECONDS", 30)),
     },
     "send-owed-webhook-deliveries": {"task": "webhooks.deliver_owed", "schedule": 60.0},
+    "expire-portfolio-exports": {"task": "exports.expire", "schedule": 3600.0},
 }
 # Coverage: a change is recomputed at once; further changes to the same apprenticeship within two of these windows
 # share trailing recomputes, the first a window later, each next one twice as late, up to the longest wait
