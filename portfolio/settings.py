@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "portfolio.mail",
     "portfolio.idempotency",
     "portfolio.exports",
+    "portfolio.handover",
     # The Celery app and its tasks (loaded here so no domain module imports the task layer).
     "workers.apps.WorkersConfig",
 ]
@@ -216,6 +217,8 @@ EVIDENCE_DOWNLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_DOWNLOAD_EXPIRY_SECONDS", 3
 # Portfolio exports: how long a finished ZIP is kept, and after how long a build that never finished fails.
 EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7)
 EXPORT_BUILD_HOURS = env_int("EXPORT_BUILD_HOURS", 6)
+# How long an assessment organisation's access to a portfolio lasts unless the grant says otherwise.
+HANDOVER_GRANT_DAYS = env_int("HANDOVER_GRANT_DAYS", 90)
 # MIME types accepted after sniffing the content; the default is every document, image, audio and video
 # type in portfolio/evidence/file_types.py (no archives, executables, scripts or web pages).
 EVIDENCE_ALLOWED_TYPES = env_list("EVIDENCE_ALLOWED_TYPES", [])

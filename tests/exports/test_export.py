@@ -187,6 +187,7 @@ def test_a_file_missing_from_storage_fails_the_export_with_its_name_and_publishe
 ) -> None:
     items = _portfolio(world)
     gone = items[1].files.order_by("id").first()
+    assert gone is not None
     get_store().delete(gone.verified_key)
     export = export_build(export_id=export_request(actor=world.assessor, apprenticeship=world.apprenticeship).pk)
     assert export is not None
@@ -228,6 +229,7 @@ def test_bytes_changed_in_storage_since_verification_fail_the_export(
 ) -> None:
     items = _portfolio(world)
     changed = items[0].files.order_by("id").first()
+    assert changed is not None
     get_store().put(changed.verified_key, PDF + b"tampered", content_type="application/pdf")
     export = export_build(export_id=export_request(actor=world.assessor, apprenticeship=world.apprenticeship).pk)
     assert export is not None

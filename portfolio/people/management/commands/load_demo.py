@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portfolio.evidence.demo import demo_evidence_load
+from portfolio.handover.demo import demo_handover_load
 from portfolio.mail.services import mail_suppressed
 from portfolio.people.demo import DOMAIN, DemoCatalogueMissing, demo_load
 from portfolio.people.models import Apprenticeship
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         # The demo's reviews would otherwise mail every demo account; nobody reads those.
         with mail_suppressed():
             made = demo_evidence_load(apprenticeships=apprenticeships)
+        if apprenticeships:
+            demo_handover_load(apprenticeship=apprenticeships[0])
         self.stdout.write(f"Demo loaded ({made} new evidence items). Every demo account's password is: {DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.role:<36} {login.email}")
