@@ -22,5 +22,6 @@ urlpatterns = [
     path("reviews/", include("portfolio.reviews.urls")),
     path("", include("portfolio.people.urls")),
     path("", include("portfolio.evidence.urls")),
+    path("", include("portfolio.handover.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET
 
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
 from portfolio.coverage.selectors import coverage_summary_for, readiness_event_list_for_user
-from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user, user_roles
+from portfolio.people.selectors import (
+    apprenticeship_get_for_user,
+    apprenticeship_list_for_user,
+    user_provider_ids,
+    user_roles,
+)
 from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.standards.models import Standard
 
@@ -56,6 +61,9 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "route": route,
             "missing": missing,
             "is_own": apprenticeship.apprentice_id == request.user.pk,
+            "is_provider_staff": apprenticeship.provider_id
+            in set(user_provider_ids(user=request.user).values_list("organisation_id", flat=True))
+            or request.user.is_superuser,
             # Employer contacts confirm behaviours from the apprentice's page: the link is theirs alone.
             "can_confirm_behaviours": employer_reviewer_role(user=request.user, apprenticeship=apprenticeship)
             is not None,

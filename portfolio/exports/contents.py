@@ -54,6 +54,7 @@ class PackedFile:
     size: int
     sha256: str
     original_name: str
+    public_id: str = ""  # the evidence file's, for links on pages; not part of the manifest
 
 
 @dataclass
@@ -146,6 +147,7 @@ def portfolio_contents(*, apprenticeship: Apprenticeship) -> PortfolioContents:
                     size=int(stored.size or 0),
                     sha256=stored.sha256,
                     original_name=stored.original_name,
+                    public_id=str(stored.public_id),
                 )
             )
         entries.append(entry)

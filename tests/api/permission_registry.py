@@ -109,6 +109,23 @@ def _delivery_kwargs(w: World) -> dict[str, Any]:
     return {"public_id": delivery.public_id}
 
 
+def _export_kwargs(w: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from portfolio.exports.models import PortfolioExport
+
+    export = PortfolioExport.objects.create(
+        apprenticeship=w.apprenticeship,
+        requested_by=w.admin,
+        state=PortfolioExport.State.READY,
+        object_key=f"exports/registry-{w.apprenticeship.pk}.zip",
+        size=1,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    return {"public_id": export.public_id}
+
+
 def _standard_kwargs(w: World) -> dict[str, Any]:
     return {"reference": w.standard.reference, "version": w.standard.version}
 
@@ -423,4 +440,24 @@ ROUTES: dict[str, Route] = {
         evidence_kwargs, GET="302 200 404 403 404 403 403 404", POST="302 302 404 403 404 403 403 404"
     ),
     "evidence-file-download-page": route(verified_file_kwargs, GET="302 302 404 302 404 302 302 404"),
+    # Hand-over: provider staff of the apprenticeship manage access and exports; an assessment organisation's
+    # pages answer 404 to everyone without a grant in force (tests/handover covers those who have one).
+    "handover-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="302 404 404 404 404 200 200 404",
+        POST="302 404 404 404 404 400 400 404",
+    ),
+    "assessment-list-page": route(GET="302 404 404 404 404 404 404 404"),
+    "assessment-portfolio-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="302 404 404 404 404 404 404 404",
+        POST="302 404 404 404 404 404 404 404",
+    ),
+    "assessment-file-download": route(
+        lambda w: {"public_id": w.apprenticeship.public_id, "file_id": verified_file_kwargs(w)["file_id"]},
+        GET="302 404 404 404 404 404 404 404",
+    ),
+    "verify-export-page": route(GET="302 404 404 404 404 200 200 200", POST="302 404 404 404 404 400 400 400"),
+    "export-progress": route(_export_kwargs, GET="302 404 404 404 404 200 200 404"),
+    "export-download": route(_export_kwargs, GET="302 404 404 404 404 302 302 404"),
 }
