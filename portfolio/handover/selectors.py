@@ -10,9 +10,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from portfolio.exports.models import PortfolioExport
 from portfolio.handover.models import PortfolioGrant
 from portfolio.people.models import Apprenticeship, Membership
-from portfolio.people.selectors import apprenticeship_list_for_user, user_assessment_organisation_ids
+from portfolio.people.selectors import (
+    apprenticeship_get_for_user,
+    apprenticeship_list_for_user,
+    user_assessment_organisation_ids,
+)
 
 
 def _active(now: datetime) -> Q:
@@ -64,3 +69,37 @@ def grant_list_for_provider_user(*, user: Any) -> QuerySet[PortfolioGrant]:
 def grant_is_active(grant: PortfolioGrant, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return grant.revoked_at is None and grant.starts_at <= now < grant.expires_at
+
+
+def user_is_staff_of(*, user: Any, provider_id: int, roles: frozenset[str] = Membership.PROVIDER_ROLES) -> bool:
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user_id=user.pk, is_active=True, role__in=roles, organisation_id=provider_id
+    ).exists()
+
+
+def staff_apprenticeship_get(*, user: Any, public_id: uuid.UUID | str) -> Apprenticeship:
+    """The apprenticeship, when the user is staff of its provider; Http404 for everyone else."""
+    apprenticeship = apprenticeship_get_for_user(user=user, public_id=public_id)
+    if not user_is_staff_of(user=user, provider_id=apprenticeship.provider_id):
+        raise Http404
+    return apprenticeship
+
+
+def export_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> PortfolioExport:
+    """The export, for provider staff of its apprenticeship, or for the assessment organisation's user who
+    asked for it while their grant lasts; Http404 for everyone else."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise Http404 from exc
+    export = PortfolioExport.objects.select_related("apprenticeship__apprentice").filter(public_id=key).first()
+    if export is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if user_is_staff_of(user=user, provider_id=export.apprenticeship.provider_id):
+        return export
+    if export.requested_by_id == user.pk:
+        granted_apprenticeship_get(user=user, public_id=export.apprenticeship.public_id)  # 404 once it ends
+        return export
+    raise Http404

@@ -25,29 +25,20 @@ from portfolio.handover.forms import AssessmentOrganisationForm, GrantForm, Veri
 from portfolio.handover.models import PortfolioGrant
 from portfolio.handover.pages import handover_context
 from portfolio.handover.selectors import (
+    export_get_for_user,
     grant_list_for_assessment_user,
     granted_apprenticeship_get,
+    staff_apprenticeship_get,
+    user_is_staff_of,
 )
 from portfolio.handover.services import GRANTING_ROLES, grant_create, grant_revoke, handover_access_record
 from portfolio.people.models import Apprenticeship, Membership, Organisation
-from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role, user_roles
+from portfolio.people.selectors import user_holds_role, user_roles
 from portfolio.people.services.organisations import organisation_create
 
 
-def _staff_of(user: Any, provider_id: int, roles: frozenset[str] = Membership.PROVIDER_ROLES) -> bool:
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user_id=user.pk, is_active=True, role__in=roles, organisation_id=provider_id
-    ).exists()
-
-
 def _as_staff(request: HttpRequest, public_id: uuid.UUID) -> Apprenticeship:
-    """The apprenticeship, when the user is staff of its provider; 404 for everyone else."""
-    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
-    if not _staff_of(request.user, apprenticeship.provider_id):
-        raise Http404
-    return apprenticeship
+    return staff_apprenticeship_get(user=request.user, public_id=public_id)
 
 
 def _at_day_start(day: datetime.date) -> datetime.datetime:
@@ -59,7 +50,7 @@ def _at_day_start(day: datetime.date) -> datetime.datetime:
 def handover_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     apprenticeship = _as_staff(request, public_id)
     context = handover_context(apprenticeship=apprenticeship)
-    may_grant = _staff_of(request.user, apprenticeship.provider_id, GRANTING_ROLES)
+    may_grant = user_is_staff_of(user=request.user, provider_id=apprenticeship.provider_id, roles=GRANTING_ROLES)
     is_admin = request.user.is_superuser or user_holds_role(user=request.user, roles=[Membership.Role.PROVIDER_ADMIN])
     grant_form = GrantForm(organisations=context["organisations"])
     organisation_form = AssessmentOrganisationForm()
@@ -185,17 +176,7 @@ def assessment_file_download(request: HttpRequest, public_id: uuid.UUID, file_id
 
 
 def _export_for(request: HttpRequest, public_id: uuid.UUID) -> PortfolioExport:
-    """The export, for provider staff of its apprenticeship or for the AO user who asked for it while
-    their grant lasts; 404 for everyone else."""
-    export = PortfolioExport.objects.select_related("apprenticeship__apprentice").filter(public_id=public_id).first()
-    if export is None:
-        raise Http404
-    if _staff_of(request.user, export.apprenticeship.provider_id):
-        return export
-    if export.requested_by_id == request.user.pk:
-        granted_apprenticeship_get(user=request.user, public_id=export.apprenticeship.public_id)  # 404 once it ends
-        return export
-    raise Http404
+    return export_get_for_user(user=request.user, public_id=public_id)
 
 
 @require_GET

@@ -126,6 +126,23 @@ def _export_kwargs(w: World) -> dict[str, Any]:
     return {"public_id": export.public_id}
 
 
+def _assessment_org(w: World) -> Any:
+    from portfolio.people.services.organisations import organisation_create
+
+    return organisation_create(actor=w.admin, kind="assessment_org", name="Registry AO", provider=w.provider)
+
+
+def _grant_body(own: World, other: World) -> dict[str, Any]:
+    return {"organisation": str(_assessment_org(own).public_id)}
+
+
+def _grant_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.handover.services import grant_create
+
+    grant = grant_create(actor=w.admin, apprenticeship=w.apprenticeship, organisation=_assessment_org(w))
+    return {"public_id": grant.public_id}
+
+
 def _standard_kwargs(w: World) -> dict[str, Any]:
     return {"reference": w.standard.reference, "version": w.standard.version}
 
@@ -460,4 +477,19 @@ ROUTES: dict[str, Route] = {
     "verify-export-page": route(GET="302 404 404 404 404 200 200 200", POST="302 404 404 404 404 400 400 400"),
     "export-progress": route(_export_kwargs, GET="302 404 404 404 404 200 200 404"),
     "export-download": route(_export_kwargs, GET="302 404 404 404 404 302 302 404"),
+    "api-grant-list": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="401 404 404 404 404 200 200 404",
+        POST=("401 404 404 404 404 403 201 404", _grant_body),
+    ),
+    "api-grant-revoke": route(_grant_kwargs, POST="401 404 404 404 404 403 200 404"),
+    "api-assessment-portfolio-list": route(GET=SIGNED_IN_200),  # each sees only their own grants: none here
+    "api-assessment-portfolio-detail": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, GET="401 404 404 404 404 404 404 404"
+    ),
+    "api-export-create": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, POST="401 404 404 404 404 202 202 404"
+    ),
+    "api-export-detail": route(_export_kwargs, GET="401 404 404 404 404 200 200 404"),
+    "api-export-download": route(_export_kwargs, POST="401 404 404 404 404 200 200 404"),
 }
