@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-coverage clean
+.PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-export bench-coverage clean
 
 help:
 	@echo "make run    install, migrate, load the demo and serve on http://$(HOST):$(PORT)/ (SQLite, local files)"
@@ -79,6 +79,10 @@ test: system-deps install lint types compose-check checks pytest
 # Not part of make test: uploads 1 GB to a local moto server (or S3_ENDPOINT_URL) and measures verification.
 bench-verify: install
 	$(PY) bench/verify_large_object.py $(BENCH_ARGS)
+
+# Not part of make test: exports 0.5, 1 and 2 GB portfolios from a moto S3 server (database bench_export).
+bench-export: install
+	$(PY) bench/export_large.py $(BENCH_ARGS)
 
 # Coverage benchmarks (not part of `make test`): PostgreSQL databases `bench` and `bench_e2e` (recreated) and
 # Redis db 11. SIZES=1000,10000,100000 for the large run. Results: docs/benchmarks.md.
