@@ -16,9 +16,11 @@ class GrantForm(forms.Form):
         label="Assessment organisation",
         error_messages={"invalid_choice": "Choose one of your provider's assessment organisations."},
     )
-    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> shows only an ISO date, whatever the site's date format.
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     expires_on = forms.DateField(
-        label="Until (the access ends at the start of this day)", widget=forms.DateInput(attrs={"type": "date"})
+        label="Until (the access ends at the start of this day)",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -35,7 +35,8 @@ def handover_context(*, apprenticeship: Apprenticeship) -> dict[str, Any]:
     )
     return {
         "grants": grants,
-        "exports": list(PortfolioExport.objects.filter(apprenticeship=apprenticeship)[:5]),
+        # The latest export only: an earlier one is superseded by it (and expires by itself).
+        "exports": list(PortfolioExport.objects.filter(apprenticeship=apprenticeship)[:1]),
         "access_log": list(access_log(apprenticeship=apprenticeship)),
         "organisations": Organisation.objects.filter(
             kind=Organisation.Kind.ASSESSMENT_ORGANISATION, provider_id=apprenticeship.provider_id

@@ -150,7 +150,7 @@ def assessment_portfolio_page(request: HttpRequest, public_id: uuid.UUID) -> Htt
         .order_by("-expires_at")
         .first()
     )
-    exports = PortfolioExport.objects.filter(apprenticeship=apprenticeship, requested_by_id=request.user.pk or 0)[:3]
+    exports = PortfolioExport.objects.filter(apprenticeship=apprenticeship, requested_by_id=request.user.pk or 0)[:1]
     return render(
         request,
         "handover/assessment_portfolio.html",

@@ -110,5 +110,5 @@ def demo_load(*, password: str) -> list[DemoLogin]:
         DemoLogin("line manager", f"line.manager1@{DOMAIN}"),
         DemoLogin("workplace mentor", f"mentor1@{DOMAIN}"),
         DemoLogin("apprentice", f"apprentice1@{DOMAIN}"),
-        DemoLogin("end-point assessor (assessment organisation)", end_point_assessor.email),
+        DemoLogin("end-point assessor (AO)", end_point_assessor.email),
     ]
