@@ -190,7 +190,7 @@ class S3MultipartWriter(_WriterContext):
             part, self._buffer = bytes(self._buffer), bytearray()
             self._send(part)
         try:
-            self.store.client.complete_multipart_upload(
+            self.store.completing_client.complete_multipart_upload(
                 Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id, MultipartUpload={"Parts": self._parts}
             )
         except (BotoCoreError, ClientError) as exc:
@@ -296,7 +296,7 @@ class S3Store:
         s3_options: Any = {"addressing_style": addressing_style}
         session = boto3.session.Session()
 
-        def client(endpoint: str | None) -> Any:
+        def client(endpoint: str | None, read_timeout: int = 60) -> Any:
             return session.client(
                 "s3",
                 endpoint_url=endpoint,
@@ -308,11 +308,14 @@ class S3Store:
                     s3=s3_options,
                     retries={"max_attempts": 3, "mode": "standard"},
                     connect_timeout=5,
-                    read_timeout=60,
+                    read_timeout=read_timeout,
                 ),
             )
 
         self.client: Any = client(endpoint_url)
+        # Completing a multipart upload of gigabytes can take minutes (S3 says so; it keeps the connection
+        # alive meanwhile): that one call waits up to 15 minutes for its answer.
+        self.completing_client: Any = client(endpoint_url, read_timeout=900)
         # Presigned URLs embed the host they were signed for, so the ones handed to browsers are signed
         # by a second client for the browser-facing endpoint (e.g. MinIO behind a public name, while
         # the app reaches it on a private network). Signing needs no network call.
