@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-coverage clean
+.PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-export bench-coverage clean
 
 help:
 	@echo "make run    install, migrate, load the demo and serve on http://$(HOST):$(PORT)/ (SQLite, local files)"
@@ -30,13 +30,15 @@ install: $(VENV)/.installed
 
 # System packages the tests use for real: ClamAV's daemon (the tests start their own clamd with a local
 # EICAR-only signature, since freshclam cannot reach its mirrors from every machine) and Chromium with a font
-# (the browser tests drive /usr/bin/chromium through Playwright). Installed through apt only when missing,
+# (the browser tests drive /usr/bin/chromium through Playwright), and Pango, which WeasyPrint uses to lay out
+# the PDF summary of a portfolio export. Installed through apt only when missing,
 # and only when we are root; otherwise the message names what to install.
 system-deps:
 	@missing=""; \
 	{ command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; } || missing="$$missing clamav-daemon clamav"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" != 0 ]; then \
 		echo "make test needs these Debian packages:$$missing. Install them" \
@@ -80,6 +82,10 @@ test: system-deps install lint types compose-check checks pytest
 # Not part of make test: uploads 1 GB to a local moto server (or S3_ENDPOINT_URL) and measures verification.
 bench-verify: install
 	$(PY) bench/verify_large_object.py $(BENCH_ARGS)
+
+# Not part of make test: exports 0.5, 1 and 2 GB portfolios from a moto S3 server (database bench_export).
+bench-export: install
+	$(PY) bench/export_large.py $(BENCH_ARGS)
 
 # Coverage benchmarks (not part of `make test`): PostgreSQL databases `bench` and `bench_e2e` (recreated) and
 # Redis db 11. SIZES=1000,10000,100000 for the large run. Results: docs/benchmarks.md.

@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api import handover
 from api.coverage import views as coverage
 from api.evidence import files as evidence_files
 from api.evidence import items as evidence
@@ -196,4 +197,15 @@ urlpatterns = [
         name="api-evidence-file-download",
     ),
     path("evidence/<uuid:public_id>/tags/", evidence_tags.EvidenceTagsView.as_view(), name="api-evidence-tags"),
+    path("apprenticeships/<uuid:public_id>/grants/", handover.GrantListView.as_view(), name="api-grant-list"),
+    path("grants/<uuid:public_id>/revoke/", handover.GrantRevokeView.as_view(), name="api-grant-revoke"),
+    path("assessment/portfolios/", handover.PortfolioListView.as_view(), name="api-assessment-portfolio-list"),
+    path(
+        "assessment/portfolios/<uuid:public_id>/",
+        handover.PortfolioDetailView.as_view(),
+        name="api-assessment-portfolio-detail",
+    ),
+    path("apprenticeships/<uuid:public_id>/exports/", handover.ExportCreateView.as_view(), name="api-export-create"),
+    path("exports/<uuid:public_id>/", handover.ExportDetailView.as_view(), name="api-export-detail"),
+    path("exports/<uuid:public_id>/download/", handover.ExportDownloadView.as_view(), name="api-export-download"),
 ]

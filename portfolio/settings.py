@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "portfolio.webhooks",
     "portfolio.mail",
     "portfolio.idempotency",
+    "portfolio.exports",
+    "portfolio.handover",
     # The Celery app and its tasks (loaded here so no domain module imports the task layer).
     "workers.apps.WorkersConfig",
 ]
@@ -215,6 +217,11 @@ EVIDENCE_MAX_BYTES_PER_APPRENTICE = env_int("EVIDENCE_MAX_BYTES_PER_APPRENTICE",
 # Upload and download links are short-lived: a leaked link stops working within minutes.
 EVIDENCE_UPLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_UPLOAD_EXPIRY_SECONDS", 900)
 EVIDENCE_DOWNLOAD_EXPIRY_SECONDS = env_int("EVIDENCE_DOWNLOAD_EXPIRY_SECONDS", 300)
+# Portfolio exports: how long a finished ZIP is kept, and after how long a build that never finished fails.
+EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7)
+EXPORT_BUILD_HOURS = env_int("EXPORT_BUILD_HOURS", 6)
+# How long an assessment organisation's access to a portfolio lasts unless the grant says otherwise.
+HANDOVER_GRANT_DAYS = env_int("HANDOVER_GRANT_DAYS", 90)
 # MIME types accepted after sniffing the content; the default is every document, image, audio and video
 # type in portfolio/evidence/file_types.py (no archives, executables, scripts or web pages).
 EVIDENCE_ALLOWED_TYPES = env_list("EVIDENCE_ALLOWED_TYPES", [])
@@ -255,6 +262,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "coverage.refresh_daily",
         "schedule": crontab(hour=env_int("COVERAGE_DAILY_HOUR", 0), minute=15),
     },
+    "expire-portfolio-exports": {"task": "exports.expire", "schedule": 3600.0},
 }
 # Coverage: a change is recomputed at once; further changes to the same apprenticeship within two of these windows
 # share trailing recomputes, the first a window later, each next one twice as late, up to the longest wait

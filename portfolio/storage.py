@@ -16,6 +16,7 @@ portfolio/core/local_storage_views.py, which calls back into this module for eve
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import os
@@ -41,6 +42,9 @@ from django.utils.http import urlencode
 from portfolio.core.content_disposition import INLINE_TYPES, attachment_header, inline_header
 
 CHUNK_SIZE = 1024 * 1024
+# The size of each part of a streamed write: S3 wants at least 5 MiB for every part but the last, and the
+# writer holds at most one part in memory, so this also bounds its memory.
+PART_SIZE = 8 * 1024 * 1024
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,1023}$")
 _CONTENT_TYPE_PATTERN = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 _UPLOAD_SALT = "portfolio.storage.local-upload"
@@ -115,6 +119,127 @@ class LocalDownload:
     inline: bool = False
 
 
+class ObjectWriter(Protocol):
+    """An object written in pieces, never held whole: visible under its key only once `commit` returns;
+    `abort` (or an exception inside `with`) leaves nothing behind."""
+
+    bytes_written: int
+
+    def write(self, data: bytes) -> None: ...
+    def commit(self) -> None: ...
+    def abort(self) -> None: ...
+    def __enter__(self) -> ObjectWriter: ...
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None: ...
+
+
+class _WriterContext:
+    """`with store.writer(key) as out:` commits when the block ends normally and aborts when it raises."""
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if kind is None:
+            self.commit()  # type: ignore[attr-defined]
+        else:
+            self.abort()  # type: ignore[attr-defined]
+
+
+class S3MultipartWriter(_WriterContext):
+    """A multipart upload: parts of `part_size` bytes are sent as they fill; the last part may be smaller."""
+
+    def __init__(self, store: S3Store, key: str, *, content_type: str, part_size: int) -> None:
+        self.store = store
+        self.key = validate_key(key)
+        self.part_size = max(part_size, 5 * 1024 * 1024)
+        self.bytes_written = 0
+        self._buffer = bytearray()
+        self._parts: list[dict[str, Any]] = []
+        self._done = False
+        try:
+            created = store.client.create_multipart_upload(Bucket=store.bucket, Key=self.key, ContentType=content_type)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"could not start writing {key}: {exc}") from exc
+        self.upload_id: str = created["UploadId"]
+
+    def write(self, data: bytes) -> None:
+        if self._done:
+            raise StorageError(f"{self.key} is already committed or aborted")
+        self._buffer += data
+        self.bytes_written += len(data)
+        while len(self._buffer) >= self.part_size:
+            part = bytes(self._buffer[: self.part_size])
+            del self._buffer[: self.part_size]
+            self._send(part)
+
+    def _send(self, part: bytes) -> None:
+        number = len(self._parts) + 1
+        try:
+            sent = self.store.client.upload_part(
+                Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=part
+            )
+        except (BotoCoreError, ClientError) as exc:
+            self.abort()
+            raise StorageError(f"could not write part {number} of {self.key}: {exc}") from exc
+        self._parts.append({"PartNumber": number, "ETag": sent["ETag"]})
+
+    def commit(self) -> None:
+        if self._done:
+            return
+        if self._buffer or not self._parts:
+            part, self._buffer = bytes(self._buffer), bytearray()
+            self._send(part)
+        try:
+            self.store.completing_client.complete_multipart_upload(
+                Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id, MultipartUpload={"Parts": self._parts}
+            )
+        except (BotoCoreError, ClientError) as exc:
+            self.abort()
+            raise StorageError(f"could not finish writing {self.key}: {exc}") from exc
+        self._done = True
+
+    def abort(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._buffer = bytearray()
+        # If even this fails, the bucket's lifecycle rule for incomplete uploads removes what is left.
+        with contextlib.suppress(BotoCoreError, ClientError):
+            self.store.client.abort_multipart_upload(Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id)
+
+
+class LocalFileWriter(_WriterContext):
+    """A hidden partial file, renamed into place on commit, so no reader ever sees half an object."""
+
+    def __init__(self, path: Path, *, content_type: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.content_type = content_type
+        self.bytes_written = 0
+        self._partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+        self._out: IO[bytes] | None = self._partial.open("xb")
+
+    def write(self, data: bytes) -> None:
+        if self._out is None:
+            raise StorageError(f"{self.path.name} is already committed or aborted")
+        self._out.write(data)
+        self.bytes_written += len(data)
+
+    def commit(self) -> None:
+        if self._out is None:
+            return
+        self._out.close()
+        self._out = None
+        self._partial.replace(self.path)
+        self.path.with_name(self.path.name + ".type").write_text(self.content_type)
+
+    def abort(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        self._partial.unlink(missing_ok=True)
+
+
 class ObjectStore(Protocol):
     description: str
 
@@ -122,6 +247,7 @@ class ObjectStore(Protocol):
     def stream(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]: ...
     def open(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> ObjectStream: ...
     def copy_verified(self, *, source: str, dest: str, version: str, sha256: str) -> None: ...
+    def writer(self, key: str, *, content_type: str, part_size: int = PART_SIZE) -> ObjectWriter: ...
     def head(self, key: str) -> ObjectInfo: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
@@ -170,7 +296,7 @@ class S3Store:
         s3_options: Any = {"addressing_style": addressing_style}
         session = boto3.session.Session()
 
-        def client(endpoint: str | None) -> Any:
+        def client(endpoint: str | None, read_timeout: int = 60) -> Any:
             return session.client(
                 "s3",
                 endpoint_url=endpoint,
@@ -182,11 +308,14 @@ class S3Store:
                     s3=s3_options,
                     retries={"max_attempts": 3, "mode": "standard"},
                     connect_timeout=5,
-                    read_timeout=60,
+                    read_timeout=read_timeout,
                 ),
             )
 
         self.client: Any = client(endpoint_url)
+        # Completing a multipart upload of gigabytes can take minutes (S3 says so; it keeps the connection
+        # alive meanwhile): that one call waits up to 15 minutes for its answer.
+        self.completing_client: Any = client(endpoint_url, read_timeout=900)
         # Presigned URLs embed the host they were signed for, so the ones handed to browsers are signed
         # by a second client for the browser-facing endpoint (e.g. MinIO behind a public name, while
         # the app reaches it on a private network). Signing needs no network call.
@@ -252,6 +381,9 @@ class S3Store:
         if copied != sha256:
             self.delete(dest)
             raise ObjectChanged(f"{source} changed since version {version} was read (sha256 {copied})")
+
+    def writer(self, key: str, *, content_type: str, part_size: int = PART_SIZE) -> ObjectWriter:
+        return S3MultipartWriter(self, key, content_type=content_type, part_size=part_size)
 
     def head(self, key: str) -> ObjectInfo:
         try:
@@ -390,6 +522,9 @@ class LocalStore:
         finally:
             partial.unlink(missing_ok=True)
         path.with_name(path.name + ".type").write_text(content_type)
+
+    def writer(self, key: str, *, content_type: str, part_size: int = PART_SIZE) -> ObjectWriter:
+        return LocalFileWriter(self._path(key), content_type=content_type)
 
     def head(self, key: str) -> ObjectInfo:
         path = self._path(key)
@@ -634,6 +769,13 @@ def copy_to_verified(*, key: str, version: str, sha256: str) -> str:
     dest = verified_key_for(key)
     get_store().copy_verified(source=key, dest=dest, version=version, sha256=sha256)
     return dest
+
+
+def object_writer(key: str, *, content_type: str, part_size: int = PART_SIZE) -> ObjectWriter:
+    """Write an object in pieces (a multipart upload on S3), holding at most one part in memory. Use it as
+    `with object_writer(key, content_type=...) as out: out.write(...)`: committed when the block ends,
+    aborted (nothing published) when it raises."""
+    return get_store().writer(key, content_type=content_type, part_size=part_size)
 
 
 def head_object(key: str) -> ObjectInfo:

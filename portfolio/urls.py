@@ -24,5 +24,6 @@ urlpatterns = [
     path("otj/", include("portfolio.otj.urls")),
     path("", include("portfolio.people.urls")),
     path("", include("portfolio.evidence.urls")),
+    path("", include("portfolio.handover.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]

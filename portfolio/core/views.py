@@ -4,7 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portfolio.core.health import system_health
-from portfolio.core.start import admin, apprentice, employer, staff
+from portfolio.core.start import admin, apprentice, assessment, employer, staff
 from portfolio.people.selectors import user_roles
 
 
@@ -36,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ("employer", employer),
             ("provider", staff),
             ("provider_admin", admin),
+            ("assessment_organisation", assessment),
         )
         if role in roles
     ]

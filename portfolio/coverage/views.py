@@ -21,7 +21,12 @@ from portfolio.coverage.gates import GATE_NAMES, gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
 from portfolio.coverage.selectors import coverage_summary_for, readiness_event_list_for_user
 from portfolio.otj.selectors import otj_figures_for
-from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user, user_roles
+from portfolio.people.selectors import (
+    apprenticeship_get_for_user,
+    apprenticeship_list_for_user,
+    user_provider_ids,
+    user_roles,
+)
 from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.standards.models import Standard
 
@@ -60,6 +65,9 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "missing": missing,
             "is_own": apprenticeship.apprentice_id == request.user.pk,
             "checklist": checklist,
+            "is_provider_staff": apprenticeship.provider_id
+            in set(user_provider_ids(user=request.user).values_list("organisation_id", flat=True))
+            or request.user.is_superuser,
             # Employer contacts confirm behaviours from the apprentice's page: the link is theirs alone.
             "can_confirm_behaviours": employer_reviewer_role(user=request.user, apprenticeship=apprenticeship)
             is not None,

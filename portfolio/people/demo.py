@@ -73,6 +73,15 @@ def demo_load(*, password: str) -> list[DemoLogin]:
         membership_grant(actor=site_admin, user=manager, organisation=employer, role="line_manager")
         membership_grant(actor=site_admin, user=mentor, organisation=employer, role="mentor")
         employers.append((employer, manager, mentor))
+    # An assessment organisation the provider hands portfolios over to (see portfolio/handover/demo.py).
+    assessment_org = _organisation(
+        actor=staff["provider_admin"],
+        kind="assessment_org",
+        name="Screen Assessment Services (demo)",
+        provider=provider,
+    )
+    end_point_assessor = _person(f"end.point.assessor@{DOMAIN}", "Eve", "Assessor", password)
+    membership_grant(actor=site_admin, user=end_point_assessor, organisation=assessment_org, role="end_point_assessor")
     for number in range(1, 7):
         standard = standards[(number - 1) % len(standards)]
         options = list(standard.options.all())
@@ -101,4 +110,5 @@ def demo_load(*, password: str) -> list[DemoLogin]:
         DemoLogin("line manager", f"line.manager1@{DOMAIN}"),
         DemoLogin("workplace mentor", f"mentor1@{DOMAIN}"),
         DemoLogin("apprentice", f"apprentice1@{DOMAIN}"),
+        DemoLogin("end-point assessor (AO)", end_point_assessor.email),
     ]

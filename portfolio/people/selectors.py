@@ -76,6 +76,11 @@ def user_provider_ids(*, user: Any, roles: frozenset[str] = Membership.PROVIDER_
     return _organisation_ids(user, roles)
 
 
+def user_assessment_organisation_ids(*, user: Any) -> QuerySet[Any, Any]:
+    """The assessment organisations where the user is an active end-point assessor."""
+    return _organisation_ids(user, Membership.ASSESSMENT_ORGANISATION_ROLES)
+
+
 def user_employer_ids(*, user: Any) -> QuerySet[Any, Any]:
     """The employers where the user is an active employer contact (line manager or mentor)."""
     return _organisation_ids(user, Membership.EMPLOYER_ROLES)
@@ -119,7 +124,8 @@ def organisation_list_for_user(*, user: Any) -> QuerySet[Organisation]:
     employer_ids = _organisation_ids(user, Membership.EMPLOYER_ROLES)
     own = Apprenticeship.objects.filter(apprentice=user)
     return queryset.filter(
-        Q(pk__in=provider_ids)
+        Q(pk__in=_organisation_ids(user, Membership.ASSESSMENT_ORGANISATION_ROLES))  # an AO's own record only
+        | Q(pk__in=provider_ids)
         | Q(provider_id__in=provider_ids)  # the employers a provider manages
         | Q(pk__in=employer_ids)
         | Q(employers__in=employer_ids)  # an employer contact sees the provider that manages their employer
@@ -191,7 +197,7 @@ def user_list_for_user(*, user: Any) -> QuerySet[User]:
 
 def user_roles(*, user: Any) -> frozenset[str]:
     """The kinds of access a person has, for navigation: "apprentice", "employer", "provider", "reviewer"
-    (an assessor or tutor, who accepts evidence), "provider_admin"."""
+    (an assessor or tutor, who accepts evidence), "provider_admin", "assessment_organisation"."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     roles: set[str] = set()
@@ -206,6 +212,8 @@ def user_roles(*, user: Any) -> frozenset[str]:
         roles.add("reviewer")
     if Membership.Role.PROVIDER_ADMIN in member_roles or user.is_superuser:
         roles.add("provider_admin")
+    if member_roles & Membership.ASSESSMENT_ORGANISATION_ROLES:
+        roles.add("assessment_organisation")
     return frozenset(roles)
 
 

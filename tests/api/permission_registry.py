@@ -109,6 +109,40 @@ def _delivery_kwargs(w: World) -> dict[str, Any]:
     return {"public_id": delivery.public_id}
 
 
+def _export_kwargs(w: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from portfolio.exports.models import PortfolioExport
+
+    export = PortfolioExport.objects.create(
+        apprenticeship=w.apprenticeship,
+        requested_by=w.admin,
+        state=PortfolioExport.State.READY,
+        object_key=f"exports/registry-{w.apprenticeship.pk}.zip",
+        size=1,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    return {"public_id": export.public_id}
+
+
+def _assessment_org(w: World) -> Any:
+    from portfolio.people.services.organisations import organisation_create
+
+    return organisation_create(actor=w.admin, kind="assessment_org", name="Registry AO", provider=w.provider)
+
+
+def _grant_body(own: World, other: World) -> dict[str, Any]:
+    return {"organisation": str(_assessment_org(own).public_id)}
+
+
+def _grant_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.handover.services import grant_create
+
+    grant = grant_create(actor=w.admin, apprenticeship=w.apprenticeship, organisation=_assessment_org(w))
+    return {"public_id": grant.public_id}
+
+
 def _standard_kwargs(w: World) -> dict[str, Any]:
     return {"reference": w.standard.reference, "version": w.standard.version}
 
@@ -584,4 +618,39 @@ ROUTES: dict[str, Route] = {
     "api-break-end": route(
         _open_break_kwargs, POST=("401 403 404 403 404 403 200 404", lambda o, x: {"ended_on": "2026-01-31"})
     ),
+    # Hand-over: provider staff of the apprenticeship manage access and exports; an assessment organisation's
+    # pages answer 404 to everyone without a grant in force (tests/handover covers those who have one).
+    "handover-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="302 404 404 404 404 200 200 404",
+        POST="302 404 404 404 404 400 400 404",
+    ),
+    "assessment-list-page": route(GET="302 404 404 404 404 404 404 404"),
+    "assessment-portfolio-page": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="302 404 404 404 404 404 404 404",
+        POST="302 404 404 404 404 404 404 404",
+    ),
+    "assessment-file-download": route(
+        lambda w: {"public_id": w.apprenticeship.public_id, "file_id": verified_file_kwargs(w)["file_id"]},
+        GET="302 404 404 404 404 404 404 404",
+    ),
+    "verify-export-page": route(GET="302 404 404 404 404 200 200 200", POST="302 404 404 404 404 400 400 400"),
+    "export-progress": route(_export_kwargs, GET="302 404 404 404 404 200 200 404"),
+    "export-download": route(_export_kwargs, GET="302 404 404 404 404 302 302 404"),
+    "api-grant-list": route(
+        lambda w: {"public_id": w.apprenticeship.public_id},
+        GET="401 404 404 404 404 200 200 404",
+        POST=("401 404 404 404 404 403 201 404", _grant_body),
+    ),
+    "api-grant-revoke": route(_grant_kwargs, POST="401 404 404 404 404 403 200 404"),
+    "api-assessment-portfolio-list": route(GET=SIGNED_IN_200),  # each sees only their own grants: none here
+    "api-assessment-portfolio-detail": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, GET="401 404 404 404 404 404 404 404"
+    ),
+    "api-export-create": route(
+        lambda w: {"public_id": w.apprenticeship.public_id}, POST="401 404 404 404 404 202 202 404"
+    ),
+    "api-export-detail": route(_export_kwargs, GET="401 404 404 404 404 200 200 404"),
+    "api-export-download": route(_export_kwargs, POST="401 404 404 404 404 200 200 404"),
 }

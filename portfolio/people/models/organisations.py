@@ -8,16 +8,18 @@ from django.db.models import Q
 
 
 class Organisation(models.Model):
-    """A training provider or an employer.
+    """A training provider, an employer or an assessment organisation.
 
     One model with a kind, so memberships and permission checks have one shape. An employer record belongs
     to the provider that works with it: two providers working with the same company each keep their own
-    record, so neither sees the other's contacts or apprentices through it.
+    record, so neither sees the other's contacts or apprentices through it. So does an assessment
+    organisation's record: its people see only the portfolios a provider grants it, while the grant lasts.
     """
 
     class Kind(models.TextChoices):
         PROVIDER = "provider", "Training provider"
         EMPLOYER = "employer", "Employer"
+        ASSESSMENT_ORGANISATION = "assessment_org", "Assessment organisation"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -29,7 +31,7 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         related_name="employers",
-        help_text="for an employer: the training provider that manages this record",
+        help_text="for an employer or an assessment organisation: the training provider that manages this record",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -37,8 +39,9 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="provider", provider__isnull=True) | Q(kind="employer", provider__isnull=False),
-                name="organisation_employer_has_provider",
+                condition=Q(kind="provider", provider__isnull=True)
+                | Q(kind__in=["employer", "assessment_org"], provider__isnull=False),
+                name="organisation_managed_by_a_provider",
             )
         ]
 
@@ -58,9 +61,11 @@ class Membership(models.Model):
         IQA = "iqa", "Internal quality assurer"
         LINE_MANAGER = "line_manager", "Line manager"
         MENTOR = "mentor", "Workplace mentor"
+        END_POINT_ASSESSOR = "end_point_assessor", "End-point assessor"
 
     PROVIDER_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.TUTOR, Role.ASSESSOR, Role.IQA})
     EMPLOYER_ROLES = frozenset({Role.LINE_MANAGER, Role.MENTOR})
+    ASSESSMENT_ORGANISATION_ROLES = frozenset({Role.END_POINT_ASSESSOR})
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
@@ -81,4 +86,8 @@ class Membership(models.Model):
 
     @classmethod
     def roles_for(cls, kind: str) -> frozenset[str]:
-        return cls.PROVIDER_ROLES if kind == Organisation.Kind.PROVIDER else cls.EMPLOYER_ROLES
+        return {
+            Organisation.Kind.PROVIDER: cls.PROVIDER_ROLES,
+            Organisation.Kind.EMPLOYER: cls.EMPLOYER_ROLES,
+            Organisation.Kind.ASSESSMENT_ORGANISATION: cls.ASSESSMENT_ORGANISATION_ROLES,
+        }[Organisation.Kind(kind)]

@@ -19,19 +19,21 @@ def organisation_create(
     ukprn: str = "",
     provider: Organisation | None = None,
 ) -> Organisation:
-    """Providers are created by a superuser; employers by an admin of the provider that works with them."""
+    """Providers are created by a superuser; employers and assessment organisations by an admin of the
+    provider that works with them."""
     if kind == Organisation.Kind.PROVIDER:
         if not actor.is_superuser:
             raise PermissionDenied("Only a site administrator can add a training provider.")
         if provider is not None:
             raise ValidationError({"provider": "A training provider is not managed by another provider."})
-    elif kind == Organisation.Kind.EMPLOYER:
+    elif kind in (Organisation.Kind.EMPLOYER, Organisation.Kind.ASSESSMENT_ORGANISATION):
+        label = Organisation.Kind(kind).label.lower()
         if provider is None or not provider.is_provider:
-            raise ValidationError({"provider": "An employer needs the training provider that works with it."})
+            raise ValidationError({"provider": f"An {label} needs the training provider that works with it."})
         if not user_is_admin_of(user=actor, provider=provider):
-            raise PermissionDenied("Only an admin of this provider can add its employers.")
+            raise PermissionDenied(f"Only an admin of this provider can add an {label}.")
     else:
-        raise ValidationError({"kind": f"Unknown kind {kind!r}: use provider or employer."})
+        raise ValidationError({"kind": f"Unknown kind {kind!r}: use provider, employer or assessment_org."})
     if not name.strip():
         raise ValidationError({"name": "Give the organisation's name."})
     organisation = Organisation.objects.create(kind=kind, name=name.strip(), ukprn=ukprn, provider=provider)

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portfolio.handover.demo import demo_handover_load
 from portfolio.mail.services import mail_suppressed
 from portfolio.otj.demo import demo_otj_load
 from portfolio.people.demo import DOMAIN, DemoCatalogueMissing, demo_load
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         with mail_suppressed():
             made = demo_evidence_load(apprenticeships=apprenticeships)
             logged = demo_otj_load(apprenticeships=apprenticeships)
+        if apprenticeships:
+            demo_handover_load(apprenticeship=apprenticeships[0])
         self.stdout.write(
             f"Demo loaded ({made} new evidence items, {logged} new off-the-job entries). "
             f"Every demo account's password is: {DEMO_PASSWORD}"
