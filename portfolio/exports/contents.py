@@ -13,8 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from portfolio.coverage.gates import gate_explain, gates_checklist
 from portfolio.coverage.selectors import coverage_explain, coverage_summary_for
 from portfolio.evidence.models import Evidence, EvidenceFile
+from portfolio.gateway.models import GatewaySignature
 from portfolio.people.models import Apprenticeship
 from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 
@@ -77,6 +79,10 @@ class PortfolioContents:
     ready: bool
     behaviours: list[dict[str, Any]]
     evidence: list[EvidenceEntry]
+    state: str = ""
+    gates: list[dict[str, Any]] = field(default_factory=list)
+    otj: dict[str, Any] = field(default_factory=dict)
+    signatures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def files(self) -> list[PackedFile]:
@@ -163,6 +169,23 @@ def portfolio_contents(*, apprenticeship: Apprenticeship) -> PortfolioContents:
         .order_by("statement__code", "id")
     ]
     summary, _stale = coverage_summary_for(apprenticeship=apprenticeship)
+    stored_gates = (summary.gates if summary else None) or {}
+    otj = stored_gates.get("otj") or {}
+    signatures = [
+        {
+            "id": str(signature.public_id),
+            "side": signature.get_side_display(),
+            "by": signature.signed_by.get_full_name() or signature.signed_by.email,
+            "role": signature.signer_role,
+            "signed_at": signature.signed_at.isoformat(),
+            "declaration": signature.declaration,
+            "fingerprint": signature.fingerprint,
+            "valid": signature.invalidated_at is None,
+        }
+        for signature in GatewaySignature.objects.filter(apprenticeship=apprenticeship)
+        .select_related("signed_by")
+        .order_by("signed_at", "id")
+    ]
     apprentice, standard = apprenticeship.apprentice, apprenticeship.standard
     return PortfolioContents(
         apprenticeship={
@@ -179,4 +202,8 @@ def portfolio_contents(*, apprenticeship: Apprenticeship) -> PortfolioContents:
         ready=bool(summary and summary.ready),
         behaviours=behaviours,
         evidence=entries,
+        state=summary.get_state_display() if summary else "",
+        gates=gates_checklist(stored_gates) if stored_gates else [],
+        otj={"summary": gate_explain("otj", otj), "behind": bool(otj.get("behind"))} if otj else {},
+        signatures=signatures,
     )
