@@ -116,7 +116,8 @@ def test_the_export_holds_every_verified_file_the_index_and_a_manifest_that_chec
         assert f'href="{path}"' in index.replace("%20", " ")
     for decision in stored:
         assert decision.fingerprint in index
-    assert "Gateway to completion" in index and "The gateway has not been signed." in index
+    assert "Gateway to completion" in index
+    assert "The gateway has not been signed." in index
     assert archive.read("summary.pdf").startswith(b"%PDF")
     assert export_verify(io.BytesIO(data)) == []
 
