@@ -46,8 +46,9 @@ def fits(page: Page, size: str) -> None:
 
 @pytest.fixture(params=["phone", "desk"])
 def sized_page(
-    request: Any, browser: Browser, live_server: Any, insecure_cookies: None, mail_in_process: None
+    request: Any, browser: Browser, live_server: Any, insecure_cookies: None, mail_in_process: None, settings: Any
 ) -> Iterator[Page]:
+    settings.SITE_URL = live_server.url  # links in emails start from the site's public address: here, this server
     phone = request.param == "phone"
     context = browser.new_context(
         base_url=live_server.url, viewport=SIZES[request.param], is_mobile=phone, has_touch=phone
