@@ -13,6 +13,7 @@ from portfolio.otj.models import OtjActivity
 from portfolio.people.models import Apprenticeship
 
 DEFAULT_MINUTES = 60
+EVIDENCE_OFFERED = 50  # the latest items of the portfolio, for linking
 # The quick form's one-tap durations (minutes, label).
 PRESETS = ((30, "30 min"), (60, "1 h"), (90, "1½ h"), (120, "2 h"), (180, "3 h"), (240, "4 h"), (450, "7½ h"))
 
@@ -70,11 +71,16 @@ class OtjEntryForm(forms.Form):
         help_text="Evidence items of this apprenticeship that show this learning.",
     )
 
-    def __init__(self, *args: Any, apprenticeship: Apprenticeship, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, apprenticeship: Apprenticeship, activity: OtjActivity | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         items = Evidence.objects.filter(apprenticeship=apprenticeship).exclude(state=Evidence.State.WITHDRAWN)
+        offered = list(items.order_by("-occurred_on", "-pk")[:EVIDENCE_OFFERED])
+        if activity is not None:  # an entry being changed keeps its links, however old
+            offered += [e for e in activity.evidence.all() if e not in offered]
         cast(forms.MultipleChoiceField, self.fields["evidence"]).choices = [
-            (str(e.public_id), f"{e.title} ({e.occurred_on:%-d %b %Y})") for e in items.order_by("-occurred_on")[:50]
+            (str(e.public_id), f"{e.title} ({e.occurred_on:%-d %b %Y})") for e in offered
         ]
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["date"].widget.attrs["min"] = apprenticeship.start_date.isoformat()

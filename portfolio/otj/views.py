@@ -177,7 +177,10 @@ def otj_entry_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, f"This entry is {activity.get_state_display().lower()}: it can no longer be changed.")
         return redirect("otj-entry-page", public_id=activity.public_id)
     form = OtjEntryForm(
-        _posted(request), apprenticeship=activity.apprenticeship, initial=OtjEntryForm.initial_for(activity)
+        _posted(request),
+        apprenticeship=activity.apprenticeship,
+        activity=activity,
+        initial=OtjEntryForm.initial_for(activity),
     )
     status = 200
     if request.method == "POST":

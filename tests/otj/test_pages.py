@@ -51,7 +51,7 @@ def test_the_apprentice_reaches_the_log_from_the_start_page_and_logs(client: Cli
     assert "Log off-the-job hours" in start
     response = client.get(reverse("otj-mine-page"))
     log_url = reverse("otj-log-page", args=[own.apprenticeship.public_id])
-    assert response.url == log_url
+    assert response["Location"] == log_url
     page = client.get(log_url)
     assert (
         'value="taught_session" class="choice-chips" id="id_activity_type_0" required checked' in page.content.decode()
