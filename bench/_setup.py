@@ -76,3 +76,18 @@ def pct(values: list[float], p: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages (`uptime`): how much else was running."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def backend_cpu(connection: Any) -> float:
+    """CPU seconds the PostgreSQL backend serving `connection` has used (user + system, from /proc): unlike wall
+    time, barely touched by other work on the machine. The server must run on this machine."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -1,5 +1,6 @@
-"""Full recompute on PostgreSQL: N apprentices (~40 evidence items each), against the bare SQL aggregate that
-reads the same tag rows, measured in the same run.
+"""Full recompute on PostgreSQL: N apprentices (~40 evidence items and ~100 OTJ activities each), against the bare
+SQL aggregate that reads the same tag rows, measured in the same run: wall time, and CPU time (the PostgreSQL
+backend's, read from /proc, plus this process's), which a machine shared with other work distorts far less.
 
     .venv/bin/python bench/coverage_full.py --sizes 1000,10000 [--repeat 7] [--reuse]
 
@@ -13,7 +14,7 @@ import argparse
 import json
 import time
 
-from _setup import configure, machine, median, recreate_database
+from _setup import backend_cpu, configure, load_average, machine, median, recreate_database
 
 BARE = """
 SELECT e.apprenticeship_id, g.statement_id, COUNT(*)
@@ -59,16 +60,24 @@ def run(size: int, repeat: int, reuse: bool = False) -> dict[str, object]:
         seed_seconds = time.monotonic() - started
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-        cursor.execute("SELECT (SELECT COUNT(*) FROM evidence_evidence), (SELECT COUNT(*) FROM evidence_evidencetag)")
-        evidence, tags = cursor.fetchone()
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM evidence_evidence), (SELECT COUNT(*) FROM evidence_evidencetag), "
+            "(SELECT COUNT(*) FROM otj_otjactivity)"
+        )
+        evidence, tags, otj = cursor.fetchone()
 
     from portfolio.coverage.models import CoverageSummary
     from portfolio.coverage.services.compute import coverage_recompute_all
 
+    cpu_samples: list[float] = []
+
     def timed(fn) -> float:  # type: ignore[no-untyped-def]
+        cpu = backend_cpu(connection) + time.process_time()
         t = time.perf_counter()
         fn()
-        return time.perf_counter() - t
+        wall = time.perf_counter() - t
+        cpu_samples.append(backend_cpu(connection) + time.process_time() - cpu)
+        return wall
 
     def bare(sql: str) -> None:
         from django.conf import settings
@@ -89,11 +98,17 @@ def run(size: int, repeat: int, reuse: bool = False) -> dict[str, object]:
     # Rounds of the three, interleaved: the machine's speed drifts over minutes (shared cores), and a ratio
     # within one round is not skewed by that drift.
     bare_times, bare_files_times, warm_times = [], [], []
+    bare_cpu, bare_files_cpu, warm_cpu = [], [], []
+    load_before = load_average()
     for _ in range(repeat):
         bare_times.append(timed(lambda: bare(BARE)))
+        bare_cpu.append(cpu_samples[-1])
         bare_files_times.append(timed(lambda: bare(BARE_WITH_FILES)))
+        bare_files_cpu.append(cpu_samples[-1])
         warm_times.append(timed(coverage_recompute_all))  # nothing changed since: the steady state
+        warm_cpu.append(cpu_samples[-1])
     ratios = sorted(w / b for w, b in zip(warm_times, bare_times, strict=True))
+    cpu_ratios = sorted(w / b for w, b in zip(warm_cpu, bare_files_cpu, strict=True))
     ready = CoverageSummary.objects.filter(ready=True).count()
     result = {
         "apprentices": size,
@@ -108,7 +123,14 @@ def run(size: int, repeat: int, reuse: bool = False) -> dict[str, object]:
         "ratio_per_round_median": round(median(ratios), 2),
         "ratio_per_round_range": [round(ratios[0], 2), round(ratios[-1], 2)],
         "ratio_to_bare_with_files": round(median(warm_times) / median(bare_files_times), 2),
+        "cpu_bare_aggregate_s": round(median(bare_cpu), 3),
+        "cpu_bare_aggregate_with_file_check_s": round(median(bare_files_cpu), 3),
+        "cpu_full_recompute_s": round(median(warm_cpu), 3),
+        "cpu_ratio_to_bare_with_files": round(median(warm_cpu) / median(bare_files_cpu), 2),
+        "cpu_ratio_per_round_range": [round(cpu_ratios[0], 2), round(cpu_ratios[-1], 2)],
+        "otj_activities": otj,
         "ready": ready,
+        "load_average_before_after": [load_before, load_average()],
     }
     print(json.dumps(result), flush=True)
     return result

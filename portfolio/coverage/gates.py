@@ -1,9 +1,12 @@
 """The gateway gates: their keys, defaults, names and how each one's stored figures read to a person.
 
-The engine (portfolio/coverage/sql.py, `gates` CTEs) works every gate out for a whole batch in its one pass and
-stores each as JSON in `CoverageSummary.gates`: `{"otj": {"enabled": true, "passed": false, ...figures}}`.
-A gate that is off (or does not apply: a standard without behaviours, a provider without manual gates) is
-`enabled: false` and passes. Ready for gateway means every gate passes.
+The engine (portfolio/coverage/gates_sql.py) works every gate out for a whole batch in its one pass and stores
+each gate's verdict and figures in typed columns of `CoverageSummary` (`otj_on`, `otj_passed`,
+`otj_approved_minutes`, ...: `GATE_COLUMNS` below), which filter and index well and cost the pass nothing to
+build; `summary_gates` reads them as one dict, `{"otj": {"enabled": true, "passed": false, ...figures}}`, for the
+API, the pages, the events and the signatures. A gate that is off (or does not apply: a standard without
+behaviours, a provider without manual gates) is `enabled: false` and passes. Ready for gateway means every gate
+passes.
 
 The rules, with the provider's settings (portfolio/gateway/models.py, `GatewayPolicy`) and their defaults:
 
@@ -41,6 +44,46 @@ GATE_NAMES = {
     ENGLISH_MATHS: "English and maths",
     MANUAL: "Provider's own requirements",
 }
+
+# Per gate: the prefix of its summary columns (`{prefix}_on`, `{prefix}_passed`) and its figures, each as (its name
+# in the gate's dict, its summary column).
+GATE_COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
+    COVERAGE: ("coverage", {"covered": "covered", "mapped": "mapped"}),
+    BEHAVIOURS: (
+        "behaviours",
+        {"confirmed": "behaviours_confirmed", "total": "behaviours_total", "missing": "behaviours_missing"},
+    ),
+    OTJ: (
+        "otj",
+        {
+            "approved_minutes": "otj_approved_minutes",
+            "pending_minutes": "otj_pending_minutes",
+            "minimum_hours": "otj_minimum_hours",
+            "rpl_hours": "otj_rpl_hours",
+            "required_minutes": "otj_required_minutes",
+            "planned_hours": "otj_planned_hours",
+            "expected_minutes": "otj_expected_minutes",
+            "behind": "otj_behind",
+            "tolerance_percent": "otj_tolerance_percent",
+            "active_last_month": "otj_active_last_month",
+        },
+    ),
+    PRACTICAL_PERIOD: (
+        "practical",
+        {
+            "months": "practical_months",
+            "minimum_months": "practical_minimum_months",
+            "break_days": "practical_break_days",
+            "on_break": "practical_on_break",
+        },
+    ),
+    ENGLISH_MATHS: (
+        "english_maths",
+        {"status": "english_maths_status", "age_at_start": "english_maths_age", "applies": "english_maths_applies"},
+    ),
+    MANUAL: ("manual", {"total": "manual_total", "ticked": "manual_ticked", "missing": "manual_missing"}),
+}
+PASSED_COLUMNS = [f"{prefix}_passed" for prefix, _ in GATE_COLUMNS.values()]  # in GATE_KEYS order
 
 DEFAULT_MINIMUM_PRACTICAL_MONTHS = 8
 DEFAULT_OTJ_TOLERANCE_PERCENT = 10
@@ -162,6 +205,19 @@ def gates_checklist(gates: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def blocking_gates(gates: dict[str, Any]) -> list[str]:
-    """The keys of the gates that are on and not passed, in checklist order."""
-    return [key for key in GATE_KEYS if (gates.get(key) or {}).get("enabled") and not gates[key].get("passed")]
+def summary_gates(summary: Any) -> dict[str, dict[str, Any]]:
+    """Every gate of a stored summary as a dict of its verdict and figures (the API's and the events' shape)."""
+    return {
+        key: {
+            "enabled": getattr(summary, f"{prefix}_on"),
+            "passed": getattr(summary, f"{prefix}_passed"),
+            **{name: getattr(summary, column) for name, column in figures.items()},
+        }
+        for key, (prefix, figures) in GATE_COLUMNS.items()
+    }
+
+
+def blocking_of(passed: Any) -> list[str]:
+    """The keys of the gates that do not pass (a gate that is off passes), in checklist order, from their
+    `passed` flags in GATE_KEYS order."""
+    return [key for key, ok in zip(GATE_KEYS, passed, strict=True) if not ok]

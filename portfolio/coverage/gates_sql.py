@@ -83,6 +83,10 @@ def policy_columns(d: Dialect) -> str:
                COALESCE(gp.otj_tolerance_percent, {gates.DEFAULT_OTJ_TOLERANCE_PERCENT}) AS tolerance"""
 
 
+def _day(name: str) -> str:
+    return f"(SELECT {name} FROM dates)"
+
+
 def _break_days(d: Dialect, first: str, last: str) -> str:
     """Days of the break `b` inside [first, last): it covers [started_on, ended_on + 1), an open one through today."""
     end = d.plus_days(f"COALESCE(b.ended_on, {d.greatest('dates.today', 'b.started_on')})", 1)
@@ -98,7 +102,10 @@ def _last_month(d: Dialect) -> tuple[str, str]:
 
 def gate_ctes(d: Dialect) -> str:
     """One row per apprenticeship of `targets` that has any rows in each input; the summary LEFT JOINs them."""
-    inside_last_month = "o.date >= dates.last_month_start AND o.date <= dates.last_month_end"
+    # Today's figures as scalar subqueries (run once), not a join: joined, `dates` made the planner hash the whole
+    # activity table rather than the batch.
+    inside_last_month = f"o.date >= {_day('last_month_start')} AND o.date <= {_day('last_month_end')}"
+    last_month = f"{_day('last_month_from')} AND e.{{column}} < {_day('last_month_until')}"
     so_far = d.least("dates.today", "t.planned_end_date")
     return f"""
     otj_totals AS (
@@ -108,7 +115,8 @@ def gate_ctes(d: Dialect) -> str:
                SUM(CASE WHEN o.state = 'approved' THEN o.minutes ELSE 0 END) AS approved,
                SUM(CASE WHEN o.state = 'pending' THEN o.minutes ELSE 0 END) AS pending,
                MAX(CASE WHEN o.state = 'approved' AND {inside_last_month} THEN 1 ELSE 0 END) AS active_last_month
-        FROM targets t JOIN otj_otjactivity o ON o.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
+        FROM otj_otjactivity o
+        WHERE o.apprenticeship_id IN (SELECT apprenticeship_id FROM targets)
         GROUP BY o.apprenticeship_id
     ),
     breaks AS (
@@ -126,9 +134,9 @@ def gate_ctes(d: Dialect) -> str:
     ),
     evidence_last_month AS (
         SELECT DISTINCT e.apprenticeship_id
-        FROM targets t JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id CROSS JOIN dates
-        WHERE (e.created_at >= dates.last_month_from AND e.created_at < dates.last_month_until)
-           OR (e.submitted_at >= dates.last_month_from AND e.submitted_at < dates.last_month_until)
+        FROM targets t JOIN evidence_evidence e ON e.apprenticeship_id = t.apprenticeship_id
+        WHERE (e.created_at >= {last_month.format(column="created_at")})
+           OR (e.submitted_at >= {last_month.format(column="submitted_at")})
     ),
     manual AS (
         SELECT t.apprenticeship_id, COUNT(*) AS total, COUNT(k.id) AS ticked,
@@ -255,57 +263,49 @@ def summary_values(d: Dialect) -> str:
                v.manual_met AS manual_ok
         FROM ({verdicts}) v"""
     ready = "(g.coverage_ok AND g.behaviours_ok AND g.otj_ok AND g.period_ok AND g.em_ok AND g.manual_ok)"
-    b = d.bool_json
-
-    def maybe(expr: str) -> str:  # a JSON boolean, or null where the figure does not apply
-        return f"CASE WHEN {expr} IS NULL THEN NULL ELSE {b(expr + ' = 1')} END"
-
     behind = "(COALESCE(g.otj_expected, 0) > 0 AND g.otj_approved * 100 < g.otj_expected * (100 - g.tolerance))"
-    figures = {
-        gates.COVERAGE: {"enabled": b("g.coverage_gate"), "passed": b("g.coverage_ok"), "covered": "g.covered",
-                         "mapped": "g.mapped"},
-        gates.BEHAVIOURS: {"enabled": b("g.behaviours_on"), "passed": b("g.behaviours_ok"),
-                           "confirmed": "g.behaviours_confirmed", "total": "g.behaviours_total",
-                           "missing": d.as_json("g.behaviours_missing")},
-        gates.OTJ: {"enabled": b("g.otj_gate"), "passed": b("g.otj_ok"), "approved_minutes": "g.otj_approved",
-                    "pending_minutes": "g.otj_pending", "minimum_hours": "g.otj_minimum", "rpl_hours": "g.rpl_hours",
-                    "required_minutes": "g.otj_required", "planned_hours": "g.otj_planned_hours",
-                    "expected_minutes": "g.otj_expected", "behind": b(behind), "tolerance_percent": "g.tolerance",
-                    "active_last_month": maybe("g.active_last_month")},
-        gates.PRACTICAL_PERIOD: {"enabled": b("g.period_gate"), "passed": b("g.period_ok"), "months": "g.months",
-                                 "minimum_months": "g.minimum_months", "break_days": "g.break_days",
-                                 "on_break": b("g.on_break = 1")},
-        gates.ENGLISH_MATHS: {"enabled": b("g.english_maths_gate"), "passed": b("g.em_ok"),
-                              "status": "g.english_maths", "age_at_start": "g.age_at_start",
-                              "applies": maybe("g.em_applies")},
-        gates.MANUAL: {"enabled": b("g.manual_total > 0"), "passed": b("g.manual_ok"), "total": "g.manual_total",
-                       "ticked": "g.manual_ticked", "missing": d.as_json("g.manual_missing")},
+
+    def maybe(flag: str) -> str:  # true, false, or null where the figure does not apply
+        return f"CASE WHEN {flag} IS NULL THEN NULL ELSE {flag} = 1 END"
+
+    # Each gate column of the summary (gates.GATE_COLUMNS), in GATE_COLUMN_NAMES order.
+    columns = {
+        "coverage_on": "g.coverage_gate", "coverage_passed": "g.coverage_ok",
+        "behaviours_on": "g.behaviours_on", "behaviours_passed": "g.behaviours_ok",
+        "behaviours_confirmed": "g.behaviours_confirmed", "behaviours_total": "g.behaviours_total",
+        "behaviours_missing": "g.behaviours_missing",
+        "otj_on": "g.otj_gate", "otj_passed": "g.otj_ok", "otj_approved_minutes": "g.otj_approved",
+        "otj_pending_minutes": "g.otj_pending", "otj_minimum_hours": "g.otj_minimum", "otj_rpl_hours": "g.rpl_hours",
+        "otj_required_minutes": "g.otj_required", "otj_planned_hours": "g.otj_planned_hours",
+        "otj_expected_minutes": "g.otj_expected", "otj_behind": behind, "otj_tolerance_percent": "g.tolerance",
+        "otj_active_last_month": maybe("g.active_last_month"),
+        "practical_on": "g.period_gate", "practical_passed": "g.period_ok", "practical_months": "g.months",
+        "practical_minimum_months": "g.minimum_months", "practical_break_days": "g.break_days",
+        "practical_on_break": "(g.on_break = 1)",
+        "english_maths_on": "g.english_maths_gate", "english_maths_passed": "g.em_ok",
+        "english_maths_status": "g.english_maths", "english_maths_age": "g.age_at_start",
+        "english_maths_applies": maybe("g.em_applies"),
+        "manual_on": "(g.manual_total > 0)", "manual_passed": "g.manual_ok", "manual_total": "g.manual_total",
+        "manual_ticked": "g.manual_ticked", "manual_missing": "g.manual_missing",
     }  # fmt: skip
-    gates_json = d.obj(
-        *(
-            part
-            for key, values in figures.items()
-            for part in (f"'{key}'", d.obj(*(item for name, expr in values.items() for item in (f"'{name}'", expr))))
-        )
-    )
-    blocking = d.keys_where(
-        [
-            (gates.COVERAGE, "NOT g.coverage_ok"),
-            (gates.BEHAVIOURS, "NOT g.behaviours_ok"),
-            (gates.OTJ, "NOT g.otj_ok"),
-            (gates.PRACTICAL_PERIOD, "NOT g.period_ok"),
-            (gates.ENGLISH_MATHS, "NOT g.em_ok"),
-            (gates.MANUAL, "NOT g.manual_ok"),
-        ]
-    )
     both_signed = "g.signed_employer = 1 AND g.signed_provider = 1"
     state = f"""CASE WHEN NOT {ready} THEN '{ReadinessState.NOT_READY}'
                      WHEN {both_signed} AND g.referred = 1 THEN '{ReadinessState.WITH_ASSESSMENT_ORGANISATION}'
                      WHEN {both_signed} THEN '{ReadinessState.SIGNED}'
                      ELSE '{ReadinessState.READY}' END"""
+    # In the order of GATE_COLUMN_NAMES (from gates.GATE_COLUMNS): a column it names and this does not fails here.
+    gate_values = ", ".join(f"{columns[name]} AS {name}" for name in GATE_COLUMN_NAMES)
     return f"""
     SELECT g.apprenticeship_id, g.covered, g.mapped,
            CASE WHEN g.mapped = 0 THEN 0 ELSE (g.covered * 1000 / g.mapped) / 10.0 END AS percent,
-           g.missing, g.mandatory_missing, {gates_json} AS gates, {blocking} AS blocking,
-           {ready} AS ready, {state} AS state
+           g.missing, g.mandatory_missing, {ready} AS ready, {state} AS state, {gate_values}
     FROM ({passes}) g"""
+
+
+# The summary's gate columns, in the order `summary_values` gives them: on, passed and the figures of each gate.
+GATE_COLUMN_NAMES = [
+    column
+    for prefix, figures in gates.GATE_COLUMNS.values()
+    for column in (f"{prefix}_on", f"{prefix}_passed", *figures.values())
+    if column not in ("covered", "mapped")
+]

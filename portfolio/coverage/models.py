@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 
+from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of, summary_gates
 from portfolio.coverage.readiness_states import ReadinessState, state_rule
 from portfolio.people.models import Apprenticeship
 from portfolio.standards.models import AssessmentOutcome
@@ -42,10 +44,45 @@ class CoverageSummary(models.Model):
     percent = models.FloatField(default=0.0, help_text="covered / mapped, rounded down to 0.1")
     missing = models.JSONField(default=list, help_text="codes of the route's statements not yet covered")
     mandatory_missing = models.JSONField(default=list, help_text="codes of mandatory statements not yet covered")
-    gates = models.JSONField(default=dict, help_text="every gateway gate: on or off, passed or not, its figures")
-    blocking = models.JSONField(default=list, help_text="the gates that are on and not passed, in checklist order")
     ready = models.BooleanField(default=False, help_text="every gate that is on passes (ready for gateway or beyond)")
     state = models.CharField(max_length=32, choices=ReadinessState.choices, default=ReadinessState.NOT_READY)
+    # The gateway gates (portfolio/coverage/gates.py, GATE_COLUMNS): each one's verdict and figures. A gate that is
+    # off, or does not apply, is not `_on` and is `_passed`. `gates` and `blocking` read them as one dict and a list.
+    coverage_on = models.BooleanField(default=True)
+    coverage_passed = models.BooleanField(default=False)
+    behaviours_on = models.BooleanField(default=False)
+    behaviours_passed = models.BooleanField(default=True)
+    behaviours_confirmed = models.IntegerField(default=0)
+    behaviours_total = models.IntegerField(default=0)
+    behaviours_missing = models.JSONField(default=list)
+    otj_on = models.BooleanField(default=True)
+    otj_passed = models.BooleanField(default=False)
+    otj_approved_minutes = models.BigIntegerField(default=0)
+    otj_pending_minutes = models.BigIntegerField(default=0)
+    otj_minimum_hours = models.IntegerField(null=True, help_text="the standard version's, at the provider")
+    otj_rpl_hours = models.IntegerField(default=0)
+    otj_required_minutes = models.BigIntegerField(null=True, help_text="(minimum - RPL) x 60; null: no minimum")
+    otj_planned_hours = models.IntegerField(null=True)
+    otj_expected_minutes = models.BigIntegerField(null=True, help_text="expected to date; null: no planned volume")
+    otj_behind = models.BooleanField(default=False)
+    otj_tolerance_percent = models.IntegerField(default=10)
+    otj_active_last_month = models.BooleanField(null=True, help_text="null: last month not in the practical period")
+    practical_on = models.BooleanField(default=True)
+    practical_passed = models.BooleanField(default=False)
+    practical_months = models.IntegerField(default=0)
+    practical_minimum_months = models.IntegerField(default=8)
+    practical_break_days = models.IntegerField(default=0)
+    practical_on_break = models.BooleanField(default=False)
+    english_maths_on = models.BooleanField(default=True)
+    english_maths_passed = models.BooleanField(default=False)
+    english_maths_status = models.CharField(max_length=16, default="pending")
+    english_maths_age = models.IntegerField(null=True, help_text="age on the start date; null: no date of birth")
+    english_maths_applies = models.BooleanField(null=True)
+    manual_on = models.BooleanField(default=False)
+    manual_passed = models.BooleanField(default=True)
+    manual_total = models.IntegerField(default=0)
+    manual_ticked = models.IntegerField(default=0)
+    manual_missing = models.JSONField(default=list)
     computed_at = models.DateTimeField(null=True, blank=True)
     ready_since = models.DateTimeField(null=True, blank=True)
     event_sequence = models.PositiveIntegerField(default=0, help_text="sequence of the last readiness event")
@@ -56,6 +93,16 @@ class CoverageSummary(models.Model):
 
     def __str__(self) -> str:
         return f"coverage of {self.apprenticeship_id}: {self.covered}/{self.mapped}"
+
+    @property
+    def gates(self) -> dict[str, dict[str, Any]]:
+        """Every gate: {"otj": {"enabled": True, "passed": False, "approved_minutes": 12720, ...}, ...}."""
+        return summary_gates(self)
+
+    @property
+    def blocking(self) -> list[str]:
+        """The gates that do not pass, in checklist order."""
+        return blocking_of(getattr(self, column) for column in PASSED_COLUMNS)
 
 
 class AOCoverage(models.Model):

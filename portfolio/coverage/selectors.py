@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portfolio.coverage import sql
-from portfolio.coverage.gates import GATE_KEYS
+from portfolio.coverage.gates import GATE_COLUMNS
 from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import AOCoverage, CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.people.models import Apprenticeship, Membership
@@ -48,22 +48,17 @@ def cohort_gate_filter(
     behind_on_otj: bool | None = None,
     no_activity_last_month: bool | None = None,
 ) -> QuerySet[Apprenticeship]:
-    """The cohort's gateway filters, read from the stored summary (one lookup into its JSON per filter):
+    """The cohort's gateway filters, read from the stored summary's gate columns:
     a readiness state; "blocked by" a gate (on and not passed); behind on OTJ; no activity last month."""
     if state:
         queryset = queryset.filter(coverage_summary__state=state)
-    if blocked_by in GATE_KEYS:
-        queryset = queryset.filter(
-            **{
-                f"coverage_summary__gates__{blocked_by}__enabled": True,
-                f"coverage_summary__gates__{blocked_by}__passed": False,
-            }
-        )
+    if blocked_by in GATE_COLUMNS:  # a gate that is off passes
+        queryset = queryset.filter(**{f"coverage_summary__{GATE_COLUMNS[blocked_by][0]}_passed": False})
     if behind_on_otj is not None:
-        behind = Q(coverage_summary__gates__otj__behind=True)
+        behind = Q(coverage_summary__otj_behind=True)
         queryset = queryset.filter(behind) if behind_on_otj else queryset.exclude(behind)
     if no_activity_last_month is not None:
-        idle = Q(coverage_summary__gates__otj__active_last_month=False)
+        idle = Q(coverage_summary__otj_active_last_month=False)
         queryset = queryset.filter(idle) if no_activity_last_month else queryset.exclude(idle)
     return queryset
 

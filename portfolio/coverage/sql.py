@@ -31,6 +31,7 @@ from typing import Any
 from django.db import connection
 
 from portfolio.coverage import gates_sql
+from portfolio.coverage.gates import PASSED_COLUMNS
 from portfolio.coverage.gates_sql import Dates
 from portfolio.evidence import lifecycle
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
@@ -130,14 +131,6 @@ class Dialect:
 
     def bigint(self, expr: str) -> str:
         return f"CAST({expr} AS bigint)" if self.vendor == "postgresql" else expr
-
-    def keys_where(self, pairs: list[tuple[str, str]]) -> str:
-        """A JSON array of the keys whose condition holds, in the order given."""
-        if self.vendor == "postgresql":
-            cases = ", ".join(f"CASE WHEN {condition} THEN '{key}' END" for key, condition in pairs)
-            return f"to_jsonb(array_remove(ARRAY[{cases}]::text[], NULL))"
-        rows = " UNION ALL ".join(f"SELECT '{key}' AS k WHERE {condition}" for key, condition in pairs)
-        return f"(SELECT json_group_array(k) FROM ({rows}))"
 
 
 def dialect() -> Dialect:
@@ -289,9 +282,12 @@ def _behaviour_rows(d: Dialect) -> str:
     )"""
 
 
-_SUMMARY_COLUMNS = "covered, mapped, percent, missing, mandatory_missing, gates, blocking, ready, state"
-# What a recompute answers per apprenticeship: the new state, for the readiness events.
-_RETURNING = "apprenticeship_id, ready, state, blocking"
+_SUMMARY_COLUMNS = ", ".join(
+    ["covered", "mapped", "percent", "missing", "mandatory_missing", "ready", "state", *gates_sql.GATE_COLUMN_NAMES]
+)
+# What a recompute answers per apprenticeship: the new state and each gate's verdict, for the readiness events.
+_RETURNING = ", ".join(["apprenticeship_id", "state", *PASSED_COLUMNS])
+_UPSERT_SET = ", ".join(f"{column} = excluded.{column}" for column in _SUMMARY_COLUMNS.split(", "))
 _RETURNING_QUALIFIED = ", ".join(f"coverage_coveragesummary.{column}" for column in _RETURNING.split(", "))
 
 
@@ -303,9 +299,7 @@ def _summary_upsert_from(values: str) -> str:
     SELECT v.*, %s, 0, 1 FROM ({values}) v
     WHERE 1 = 1
     ON CONFLICT (apprenticeship_id) DO UPDATE SET
-        covered = excluded.covered, mapped = excluded.mapped, percent = excluded.percent,
-        missing = excluded.missing, mandatory_missing = excluded.mandatory_missing, gates = excluded.gates,
-        blocking = excluded.blocking, ready = excluded.ready, state = excluded.state,
+        {_UPSERT_SET},
         computed_at = excluded.computed_at, recompute_count = coverage_coveragesummary.recompute_count + 1
     RETURNING {_RETURNING}
     """
@@ -326,7 +320,7 @@ def _summary_update_from(values: str) -> str:
 
 def summary_upsert(ids: Sequence[int], *, now: Any, dates: Dates) -> tuple[str, list[Any]]:
     """Roll the batch's AO rows up into its summaries, with the gates and the readiness state; returns
-    (apprenticeship_id, ready, state, blocking)."""
+    (apprenticeship_id, state, each gate's passed flag)."""
     d = dialect()
     targets, params = _targets(ids, dates)
     ao_where, ao_params = id_filter("c.apprenticeship_id", ids)
@@ -451,8 +445,8 @@ def _behaviour_masks(d: Dialect, masks: Masks) -> str:
 def coverage_upsert(
     ids: Sequence[int], *, now: Any, dates: Dates, masks: Masks = BIGINT_MASKS
 ) -> tuple[str, list[Any]]:
-    """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, ready,
-    state, blocking).
+    """PostgreSQL only: `ao_upsert` and `summary_upsert` in one statement; returns (apprenticeship_id, state, each
+    gate's passed flag).
 
     The AO rows are written and pruned (as `ao_prune` does) by data-modifying CTEs, and the summary is rolled up
     from the same per-AO rows rather than read back from them (a statement does not see its own CTE's writes).

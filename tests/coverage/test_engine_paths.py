@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from portfolio.coverage import sql
+from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
 from portfolio.coverage.models import AOCoverage, CoverageSummary, ReadinessEvent
 from portfolio.coverage.services import compute
 from portfolio.coverage.services.compute import coverage_recompute
@@ -42,8 +43,8 @@ def _stored(ids: list[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
     summaries = list(
         CoverageSummary.objects.filter(apprenticeship_id__in=ids)
         .order_by("apprenticeship_id")
-        .values_list("apprenticeship_id", "covered", "mapped", "percent", "missing", "mandatory_missing", "gates",
-                     "ready")
+        .values_list("apprenticeship_id", "covered", "mapped", "percent", "missing", "mandatory_missing", "ready",
+                     "state", *GATE_COLUMN_NAMES)
     )  # fmt: skip
     return aos, summaries
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portfolio.coverage import sql
+from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of
 from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.coverage.readiness_states import ReadinessState, state_rule
@@ -137,15 +137,18 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
         # generation, so its mark survives the delete below and the change is computed again (by its own task
         # or the periodic pass).
         cursor.execute(
-            "SELECT s.apprenticeship_id, s.state, s.blocking, s.event_sequence, d.generation "  # noqa: S608
-            "FROM coverage_coveragesummary s "
+            "SELECT s.apprenticeship_id, s.event_sequence, d.generation, s.computed_at IS NULL, s.state, "  # noqa: S608
+            f"{', '.join('s.' + column for column in PASSED_COLUMNS)} FROM coverage_coveragesummary s "
             "LEFT JOIN coverage_coveragedirty d ON d.apprenticeship_id = s.apprenticeship_id "
             f"WHERE {where} ORDER BY s.apprenticeship_id{lock}",
             params,
         )
         rows = cursor.fetchall()
-    previous = {row[0]: Previous(state=row[1], blocking=_json_list(row[2]), sequence=row[3]) for row in rows}
-    generations = [(row[0], row[4]) for row in rows if row[4] is not None]
+    # A summary never computed has nothing blocking yet: its first event names no cause.
+    previous = {
+        row[0]: Previous(state=row[4], blocking=[] if row[3] else blocking_of(row[5:]), sequence=row[1]) for row in rows
+    }
+    generations = [(row[0], row[2]) for row in rows if row[2] is not None]
     existing = list(previous)
     if not existing:
         return RecomputeResult()
@@ -159,7 +162,7 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
         statements = _postgresql_statements if connection.vendor == "postgresql" else _portable_statements
         for statement in statements(existing, now, dates):
             cursor.execute(*statement)
-        computed = {row[0]: (row[2], _json_list(row[3])) for row in cursor.fetchall()}
+        computed = {row[0]: (row[1], blocking_of(row[2:])) for row in cursor.fetchall()}
         if generations:
             values = ", ".join(["(%s, %s)"] * len(generations))
             cursor.execute(
@@ -173,9 +176,9 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
             changes.append((apprenticeship_id, before, state, blocking))
     # A gate that failed undoes the gateway: the live signatures and referral of every apprenticeship that fell
     # back to "not ready" are invalidated here, in the transaction that saw it, before its event is recorded.
-    fallen = [pk for pk, before, state, _ in changes if state == ReadinessState.NOT_READY]
+    fallen = {pk: blocking for pk, _, state, blocking in changes if state == ReadinessState.NOT_READY}
     if fallen:
-        readiness_gateway_invalidate(apprenticeship_ids=fallen, at=now)
+        readiness_gateway_invalidate(failed_gates=fallen, at=now)
     events = [
         readiness_event_record(
             apprenticeship_id=apprenticeship_id,
@@ -197,11 +200,6 @@ class Previous:
     state: str
     blocking: list[str]
     sequence: int
-
-
-def _json_list(value: Any) -> list[str]:
-    # psycopg decodes jsonb; SQLite answers the JSON text.
-    return json.loads(value) if isinstance(value, str) else list(value or [])
 
 
 def _causes(before: Previous, state: str, blocking: list[str]) -> list[str]:

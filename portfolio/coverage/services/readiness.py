@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import json
 from typing import Any
 
 from django.db import connection
@@ -74,19 +74,23 @@ def _iso(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def readiness_gateway_invalidate(*, apprenticeship_ids: Sequence[int], at: datetime.datetime) -> None:
+def readiness_gateway_invalidate(*, failed_gates: dict[int, list[str]], at: datetime.datetime) -> None:
     """A gate failed: the live signatures and referral of these apprenticeships no longer stand. Kept, marked with
-    when, why and the gates that failed (the summary's `blocking`, just written). Called by the recompute, under
-    the summaries' lock, as review decisions are invalidated when their evidence changes."""
-    where, params = sql.id_filter("apprenticeship_id", apprenticeship_ids)
-    failed = "(SELECT c.blocking FROM coverage_coveragesummary c WHERE c.apprenticeship_id = {table}.apprenticeship_id)"
+    when, why and the gates that failed. Called by the recompute, under the summaries' lock, as review decisions
+    are invalidated when their evidence changes. One statement per distinct set of failed gates."""
+    by_gates: dict[tuple[str, ...], list[int]] = {}
+    for apprenticeship_id, gates in failed_gates.items():
+        by_gates.setdefault(tuple(gates), []).append(apprenticeship_id)
+    as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
-        for table in ("gateway_gatewaysignature", "gateway_assessmentreferral"):
-            cursor.execute(
-                f"UPDATE {table} SET invalidated_at = %s, invalidation_reason = 'gate_failed', "  # noqa: S608
-                f"invalidated_gates = {failed.format(table=table)} WHERE invalidated_at IS NULL AND {where}",
-                [at, *params],
-            )
+        for gates, ids in by_gates.items():
+            where, params = sql.id_filter("apprenticeship_id", ids)
+            for table in ("gateway_gatewaysignature", "gateway_assessmentreferral"):
+                cursor.execute(
+                    f"UPDATE {table} SET invalidated_at = %s, invalidation_reason = 'gate_failed', "  # noqa: S608
+                    f"invalidated_gates = {as_json} WHERE invalidated_at IS NULL AND {where}",
+                    [at, json.dumps(list(gates)), *params],
+                )
 
 
 def readiness_event_record(

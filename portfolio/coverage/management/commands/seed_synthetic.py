@@ -3,8 +3,12 @@
 
 Apprentices on the imported standards (mixed standards and options), about 40 evidence items each with 1-4 tags
 on statements of their own route, mixed evidence, tag and file states (most files verified), and behaviour
-confirmations for most. Rows are written in bulk (COPY on PostgreSQL, bulk_create elsewhere) with ids
-reserved up front, so run it on a database nobody else is writing to (a benchmark or demo database).
+confirmations for most. For the gateway gates: about 100 off-the-job activities each (most approved, some
+pending or declined) between the start date and today, a planned OTJ volume, a minimum per standard at each
+provider, dates of birth (some 16-18 at the start) with English and maths in every state, a break in learning
+for some, and a manual gate per provider ticked for half. Rows are written in bulk (COPY on PostgreSQL,
+bulk_create elsewhere) with ids reserved up front, so run it on a database nobody else is writing to (a
+benchmark or demo database).
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from django.utils import timezone
 
 from portfolio.coverage.services.compute import coverage_recompute_all
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
-from portfolio.people.models import Apprenticeship, Membership, Organisation, User
+from portfolio.gateway.models import ManualGate, ManualGateTick
+from portfolio.otj.models import OtjActivity, OtjMinimum
+from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, Organisation, User
 from portfolio.reviews.models import BehaviourConfirmation
 from portfolio.standards.models import AssessmentOutcome, Standard
 
@@ -37,6 +43,9 @@ EVIDENCE_STATES = [
 ]
 FILE_STATES = [("verified", 95), ("uploaded", 2), ("rejected", 2), ("awaiting_upload", 1)]
 KINDS = [kind for kind, _ in Evidence.Kind.choices]
+OTJ_STATES = [("approved", 85), ("pending", 10), ("declined", 5)]
+OTJ_TYPES = [kind for kind, _ in OtjActivity.ActivityType.choices]
+START = datetime.date(2025, 9, 1)
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -49,6 +58,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--apprentices", type=int, default=100)
         parser.add_argument("--evidence-per-apprentice", type=int, default=40)
+        parser.add_argument("--otj-per-apprentice", type=int, default=100, help="off-the-job activities each")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--no-compute", action="store_true", help="leave coverage uncomputed")
 
@@ -66,9 +76,11 @@ class Command(BaseCommand):
             apprenticeships = self._people(count, routes, rng)
             totals = self._evidence(apprenticeships, options["evidence_per_apprentice"], rng)
             self._behaviours(apprenticeships, rng)
+            otj = self._otj(apprenticeships, options["otj_per_apprentice"], rng)
+            self._gateway(apprenticeships, rng)
         self.stdout.write(
-            f"seeded {count} apprentices, {totals[0]} evidence items, {totals[1]} files, {totals[2]} tags "
-            f"in {time.monotonic() - started:.1f}s"
+            f"seeded {count} apprentices, {totals[0]} evidence items, {totals[1]} files, {totals[2]} tags, "
+            f"{otj} OTJ activities in {time.monotonic() - started:.1f}s"
         )
         if not options["no_compute"]:
             computed_at = time.monotonic()
@@ -136,18 +148,24 @@ class Command(BaseCommand):
                     employer=employer,
                     standard_id=route["standard"],
                     option_id=route["option"],
-                    start_date=datetime.date(2025, 9, 1),
+                    start_date=START,
                     planned_end_date=datetime.date(2027, 8, 31),
                     tutor_id=contact[provider_id],
                     line_manager_id=contact[employer.pk],
+                    otj_planned_hours=rng.choice([400, 450, 500, 600]),
+                    rpl_hours=rng.choice([0, 0, 0, 0, 20, 60]),
+                    # Ages at the start from 16 to 40; English and maths in every state.
+                    date_of_birth=START - datetime.timedelta(days=rng.randint(16 * 365, 40 * 365)),
+                    english_maths=rng.choice(["achieved", "achieved", "not_required", "pending"]),
                 )
             )
             rows[-1]._route = route  # type: ignore[attr-defined]
         created = Apprenticeship.objects.bulk_create(rows, batch_size=5000)
         return [
-            {"id": a.pk, "apprentice": a.apprentice_id, "route": r._route, "contact": a.line_manager_id}  # type: ignore[attr-defined]
+            {"id": a.pk, "apprentice": a.apprentice_id, "route": r._route, "contact": a.line_manager_id,  # type: ignore[attr-defined]
+             "provider": a.provider_id, "tutor": a.tutor_id}
             for a, r in zip(created, rows, strict=True)
-        ]
+        ]  # fmt: skip
 
     def _evidence(self, apprenticeships: list[dict[str, Any]], per: int, rng: random.Random) -> tuple[int, int, int]:
         now = timezone.now()
@@ -291,6 +309,82 @@ class Command(BaseCommand):
                         )
                     )
         BehaviourConfirmation.objects.bulk_create(rows, batch_size=5000)
+
+    def _otj(self, apprenticeships: list[dict[str, Any]], per: int, rng: random.Random) -> int:
+        """`per` activities each, on days spread from the start date to yesterday, at most one a day and hour."""
+        if not per:
+            return 0
+        now = timezone.now()
+        days = max((timezone.localdate() - START).days, 1)
+        activity_id = _next_id(OtjActivity)
+        rows: list[tuple[Any, ...]] = []
+        for a in apprenticeships:
+            pace = rng.choice([0.6, 0.9, 1.0, 1.0, 1.2])  # some behind, most on plan
+            for n in range(per):
+                state = _pick(rng, OTJ_STATES)
+                decided = state != "pending"
+                rows.append(
+                    (
+                        activity_id, uuid.uuid4(), a["id"], START + datetime.timedelta(days=n * days // per),
+                        datetime.time(8 + n % 10, 0), max(15, int(rng.choice([60, 120, 180, 240, 420]) * pace)),
+                        rng.choice(OTJ_TYPES), "Synthetic activity", state, 1, a["apprentice"],
+                        a["tutor"] if decided else None, now if decided else None, "", now, now,
+                    )
+                )  # fmt: skip
+                activity_id += 1
+        _bulk(
+            OtjActivity,
+            ["id", "public_id", "apprenticeship_id", "date", "start_time", "minutes", "activity_type", "description",
+             "state", "version", "logged_by_id", "decided_by_id", "decided_at", "decision_comment", "created_at",
+             "updated_at"],
+            rows,
+        )  # fmt: skip
+        return len(rows)
+
+    def _gateway(self, apprenticeships: list[dict[str, Any]], rng: random.Random) -> None:
+        """A minimum per standard at each provider, a break for 5 %, a manual gate per provider ticked for half."""
+        providers = sorted({a["provider"] for a in apprenticeships})
+        standards = sorted({a["route"]["standard"] for a in apprenticeships})
+        staff = {a["provider"]: a["tutor"] for a in apprenticeships}
+        OtjMinimum.objects.bulk_create(
+            OtjMinimum(provider_id=p, standard_version_id=s, minimum_hours=300, updated_by_id=staff[p])
+            for p in providers
+            for s in standards
+        )
+        BreakInLearning.objects.bulk_create(
+            (
+                BreakInLearning(
+                    apprenticeship_id=a["id"],
+                    started_on=datetime.date(2026, 1, 5),
+                    ended_on=rng.choice([datetime.date(2026, 2, 20), None]),
+                    recorded_by_id=staff[a["provider"]],
+                )
+                for a in apprenticeships
+                if rng.random() < 0.05
+            ),
+            batch_size=5000,
+        )
+        gates = {
+            gate.provider_id: gate
+            for gate in ManualGate.objects.bulk_create(
+                ManualGate(provider_id=p, name="Mandatory qualification achieved", position=1) for p in providers
+            )
+        }
+        now = timezone.now()
+        ManualGateTick.objects.bulk_create(
+            (
+                ManualGateTick(
+                    gate=gates[a["provider"]],
+                    apprenticeship_id=a["id"],
+                    ticked_by_id=staff[a["provider"]],
+                    ticked_at=now,
+                    note="Certificate seen",
+                )
+                for a in apprenticeships
+                if rng.random() < 0.5
+            ),
+            batch_size=5000,
+        )
 
 
 def _next_id(model: type[models.Model]) -> int:
