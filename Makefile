@@ -10,6 +10,10 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Python keeps each module's compiled bytecode (in __pycache__) and reuses it. With PYTHONDONTWRITEBYTECODE set,
+# every process a check or a test starts (a Celery worker, a manage.py command, mypy's Django plugin) compiles
+# Django and the app anew from source: seconds of CPU each, many times over in `make test`.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-coverage clean
 
