@@ -10,6 +10,13 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes for `make test` and `make pytest`, each with its own test database, Redis database
+# (the configured one plus its number), Celery worker, S3 server, clamd and browser; 0 runs the suite in one.
+PYTEST_WORKERS ?= 2
+# Python keeps each module's compiled bytecode (in __pycache__) and reuses it. With PYTHONDONTWRITEBYTECODE set,
+# every process a check or a test starts (a Celery worker, a manage.py command, mypy's Django plugin) compiles
+# Django and the app anew from source: seconds of CPU each, many times over in `make test`.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-export bench-coverage clean
 
@@ -75,9 +82,13 @@ checks: install
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 pytest: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test: system-deps install lint types compose-check checks pytest
+# Lint first (it takes a second); then the type check and the Django checks run beside the test suite, on what
+# the suite leaves of the machine's cores while it waits on its worker, browser and database. Each step's output
+# is printed when it ends (-O), not interleaved; make fails when any of them fails.
+test: system-deps install lint
+	$(MAKE) --no-print-directory -j4 -O types compose-check checks pytest
 
 # Not part of make test: uploads 1 GB to a local moto server (or S3_ENDPOINT_URL) and measures verification.
 bench-verify: install

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import psycopg
@@ -30,6 +30,8 @@ from tests.smtp_sink import SmtpSink
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
+# Under pytest-xdist (`make test` runs the suite in two processes) this process's name, gw0, gw1, ...; else "".
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 HOW_TO_START = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
@@ -38,6 +40,37 @@ HOW_TO_START = {
         "--dir /var/lib/redis --logfile /var/log/redis/ci.log"
     ),
 }
+
+
+def _redis_database_of_this_process(url: str) -> str:
+    """The Redis URL with the database number moved up by this xdist process's number (gw1: the configured
+    database + 1). Each process has its own test database and Celery worker, so it needs its own queue, and
+    its own coverage keys too: they are named by apprenticeship id, and both test databases use the same ids."""
+    if not XDIST_WORKER or not url.startswith("redis"):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.lstrip("/") or 0) + int(XDIST_WORKER.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _use_own_redis_database() -> None:
+    # Settings are loaded before this file is imported (pytest-django sets Django up first), but nothing has
+    # connected to Redis yet: point the settings, the Celery app and the processes the tests start at it.
+    if not XDIST_WORKER:
+        return
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        value = getattr(settings, name, None)
+        if value:
+            setattr(settings, name, _redis_database_of_this_process(value))
+        if os.environ.get(name):
+            os.environ[name] = _redis_database_of_this_process(os.environ[name])
+    from workers.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.conf.result_backend = settings.CELERY_RESULT_BACKEND
+
+
+_use_own_redis_database()
 
 
 def _fail_service(name: str, where: str, error: Exception) -> None:
@@ -148,6 +181,7 @@ def subprocess_env() -> dict[str, str]:
 
 
 _running_worker: dict[str, str] = {}
+WORKER_LOG = ARTIFACTS / (f"celery-worker-{XDIST_WORKER}.log" if XDIST_WORKER else "celery-worker.log")
 
 
 def wait_for_worker_idle(timeout: float = 30.0) -> None:
@@ -167,7 +201,7 @@ def wait_for_worker_idle(timeout: float = 30.0) -> None:
         if not any(tasks for replies in held for tasks in replies.values()):
             return
         time.sleep(0.05)
-    raise RuntimeError(f"the Celery worker was still busy after {timeout}s: see {ARTIFACTS / 'celery-worker.log'}")
+    raise RuntimeError(f"the Celery worker was still busy after {timeout}s: see {WORKER_LOG}")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -213,7 +247,7 @@ def celery_worker(
         "MAIL_RETRY_MAX_SECONDS": "2",
     }
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "celery-worker.log").open("w")
+    log = WORKER_LOG.open("w")
     node = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     process = subprocess.Popen(
         [
@@ -242,7 +276,7 @@ def celery_worker(
     while not app.control.ping(timeout=0.5):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"the Celery worker did not start: see {ARTIFACTS / 'celery-worker.log'}")
+            pytest.fail(f"the Celery worker did not start: see {WORKER_LOG}")
     _running_worker["node"] = node
     yield process
     _running_worker.clear()

@@ -17,7 +17,7 @@ from portfolio.mail.models import OutgoingMail
 from portfolio.mail.services import BLANKED_BODY, mail_enqueue, mail_send
 from portfolio.people.models import Apprenticeship, Invitation
 from portfolio.people.services.invitations import invitation_peek
-from tests.conftest import _free_port, wait_for_worker_idle
+from tests.conftest import WORKER_LOG, _free_port, wait_for_worker_idle
 from tests.factories import apprenticeship_create_body, make_user, make_world
 from tests.smtp_sink import SmtpSink
 from workers.tasks.mail import send_mail, send_owed_mail
@@ -27,7 +27,7 @@ def _eventually(check: Callable[[], bool], what: str, timeout: float = 30.0) -> 
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout}s (see test-artifacts/celery-worker.log)")
+            raise AssertionError(f"{what}: not within {timeout}s (see {WORKER_LOG})")
         time.sleep(0.1)
 
 
