@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.core.dispatch import task_send_on_commit
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
 from portfolio.evidence.services.common import reopen_if_submitted
@@ -85,6 +86,9 @@ def _record(*, file: EvidenceFile, result: VerificationResult) -> EvidenceFile |
             # The upload key is no longer read; while its slot is valid a POST may refill it, so the debt
             # stays and the sweep empties it again until the slot is over.
             object_deletion_owe(key=locked.object_key, slot_expires_at=locked.slot_expires_at, reason="verified")
+            # Its text is read from the verified bytes by a task of its own, so a storage hiccup while reading
+            # retries the reading, never the verdict.
+            task_send_on_commit("evidence.extract_file_text", locked.pk)
             audit_record(
                 actor=None,
                 action="evidence.file_verified",
