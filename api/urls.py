@@ -13,6 +13,7 @@ from api.reviews import policy as review_policy
 from api.reviews import queues as review_queues
 from api.standards import imports as standard_imports
 from api.standards import views as standards
+from api.suggestions import views as suggestions
 from api.webhooks import views as webhooks
 
 urlpatterns = [
@@ -145,4 +146,9 @@ urlpatterns = [
         name="api-evidence-file-download",
     ),
     path("evidence/<uuid:public_id>/tags/", evidence_tags.EvidenceTagsView.as_view(), name="api-evidence-tags"),
+    path(
+        "evidence/<uuid:public_id>/suggestions/",
+        suggestions.EvidenceSuggestionsView.as_view(),
+        name="api-evidence-suggestions",
+    ),
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("portfolio.notify.urls")),
     path("", include("portfolio.coverage.urls")),
     path("settings/webhooks/", include("portfolio.webhooks.urls")),
+    path("settings/suggestions/", include("portfolio.suggestions.urls")),
     path("reviews/", include("portfolio.reviews.urls")),
     path("", include("portfolio.people.urls")),
     path("", include("portfolio.evidence.urls")),
