@@ -28,7 +28,7 @@ from django.conf import settings
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 256  # the model's max_seq_length: longer text is read in overlapping windows
 WINDOW_OVERLAP = 32  # tokens two windows share, so a sentence cut at a border is whole in one of them
-BATCH = 16
+BATCH = 8  # texts per run: bounds the attention tensors' memory (8 x 12 heads x 256 x 256 floats)
 
 
 class ModelUnavailable(Exception):
@@ -68,6 +68,8 @@ class Encoder:
         # and two cores shared by several processes gain nothing from a pool each.
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # No memory arena: it would keep the largest batch's tensors for the life of the process.
+        options.enable_cpu_mem_arena = False
         self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -64,17 +64,35 @@ def standard_embeddings_compute(*, standard_id: int) -> int:
     return len(todo)
 
 
-def route_vectors(*, standard_id: int, statements: list[RouteStatement]) -> tuple[np.ndarray, list[str]]:
-    """One stored vector per route statement (a row each) and the sha256 of the text each was made from.
+def route_embedding_shas(*, standard_id: int, statements: list[RouteStatement]) -> list[str]:
+    """The sha256 of the text each route statement's stored vector was made from (without loading the vectors).
 
     A statement without a current vector (its import's task has not run yet, or the model changed) has its
     standard embedded now, here: suggestions are never made against a stale or missing vector.
     """
     ids = [statement.statement_id for statement in statements]
-    stored = {row.statement_id: row for row in StatementEmbedding.objects.filter(statement_id__in=ids)}
-    if not all(_is_current(stored.get(s.statement_id), s.text) for s in statements):
+    info = model_info()
+
+    def stored() -> dict[int, tuple[str, str, str]]:
+        rows = StatementEmbedding.objects.filter(statement_id__in=ids).values_list(
+            "statement_id", "model_name", "model_version", "text_sha256"
+        )
+        return {statement_id: (name, version, sha) for statement_id, name, version, sha in rows}
+
+    def current(found: dict[int, tuple[str, str, str]]) -> bool:
+        return all(found.get(s.statement_id) == (info.name, info.version, _text_sha256(s.text)) for s in statements)
+
+    found = stored()
+    if not current(found):
         standard_embeddings_compute(standard_id=standard_id)
-        stored = {row.statement_id: row for row in StatementEmbedding.objects.filter(statement_id__in=ids)}
-    rows = [stored[statement_id] for statement_id in ids]
-    vectors = np.stack([vector_from_bytes(row.vector) for row in rows]) if rows else np.zeros((0, 384), np.float32)
-    return vectors, [row.text_sha256 for row in rows]
+        found = stored()
+    return [found[statement_id][2] for statement_id in ids]
+
+
+def route_vectors(*, statements: list[RouteStatement]) -> np.ndarray:
+    """One stored vector per route statement, a row each (route_embedding_shas made sure they are current)."""
+    ids = [statement.statement_id for statement in statements]
+    vectors = dict(StatementEmbedding.objects.filter(statement_id__in=ids).values_list("statement_id", "vector"))
+    if not ids:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([vector_from_bytes(vectors[statement_id]) for statement_id in ids])

@@ -13,7 +13,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +24,7 @@ from portfolio.suggestions.encoder import ModelInfo, model_info
 from portfolio.suggestions.models import Suggestion, SuggestionRun
 from portfolio.suggestions.ranking import STORED, Ranked, RouteStatement, rank_text, route_statements
 from portfolio.suggestions.selectors import suggestions_enabled
-from portfolio.suggestions.services.embeddings import route_vectors
+from portfolio.suggestions.services.embeddings import route_embedding_shas, route_vectors
 
 # Grows when the way an item's text is put together or ranked changes, so stored suggestions are made again.
 PIPELINE_VERSION = "1"
@@ -82,14 +81,14 @@ def evidence_suggestions_clear(*, evidence_ids: list[int]) -> None:
 
 def route_rank(*, standard_id: int, option_id: int | None, text: str, top: int | None = STORED) -> list[Ranked]:
     """`text` ranked against a route (core AOs plus `option_id`'s; None: core only), as an item's text is."""
-    statements, vectors, _ = _route_inputs(standard_id=standard_id, option_id=option_id)
-    return rank_text(text=text, statements=statements, vectors=vectors, top=top)
+    statements, _ = _route_inputs(standard_id=standard_id, option_id=option_id)
+    return rank_text(text=text, statements=statements, vectors=route_vectors(statements=statements), top=top)
 
 
-def _route_inputs(*, standard_id: int, option_id: int | None) -> tuple[list[RouteStatement], Any, list[str]]:
+def _route_inputs(*, standard_id: int, option_id: int | None) -> tuple[list[RouteStatement], list[str]]:
+    """The route's statements, and the sha256 of the text each one's current vector was made from."""
     statements = route_statements(standard_id=standard_id, option_id=option_id)
-    vectors, text_shas = route_vectors(standard_id=standard_id, statements=statements)
-    return statements, vectors, text_shas
+    return statements, route_embedding_shas(standard_id=standard_id, statements=statements)
 
 
 def _file_texts(evidence: Evidence) -> list[EvidenceFileText]:
@@ -105,7 +104,7 @@ def _file_texts(evidence: Evidence) -> list[EvidenceFileText]:
 
 def _ensure(evidence: Evidence) -> SuggestionRun:
     apprenticeship = evidence.apprenticeship
-    statements, vectors, statement_text_shas = _route_inputs(
+    statements, statement_text_shas = _route_inputs(
         standard_id=apprenticeship.standard_id, option_id=apprenticeship.option_id
     )
     texts = _file_texts(evidence)
@@ -129,7 +128,7 @@ def _ensure(evidence: Evidence) -> SuggestionRun:
     bodies = dict(EvidenceFileText.objects.filter(pk__in=[t.pk for t in texts]).values_list("pk", "text"))
     text = "\n\n".join(part for part in [evidence.title, evidence.reflection, *(bodies[t.pk] for t in texts)] if part)
     # The model runs outside any transaction: no row is locked while it works.
-    ranked = rank_text(text=text, statements=statements, vectors=vectors)
+    ranked = rank_text(text=text, statements=statements, vectors=route_vectors(statements=statements))
     now = timezone.now()
     with transaction.atomic():
         # The item's row serialises writers: of two runs at once, the second finds the first's result.
