@@ -16,6 +16,7 @@ from api.reviews import policy as review_policy
 from api.reviews import queues as review_queues
 from api.standards import imports as standard_imports
 from api.standards import views as standards
+from api.suggestions import views as suggestions
 from api.webhooks import views as webhooks
 
 urlpatterns = [
@@ -208,4 +209,9 @@ urlpatterns = [
     path("apprenticeships/<uuid:public_id>/exports/", handover.ExportCreateView.as_view(), name="api-export-create"),
     path("exports/<uuid:public_id>/", handover.ExportDetailView.as_view(), name="api-export-detail"),
     path("exports/<uuid:public_id>/download/", handover.ExportDownloadView.as_view(), name="api-export-download"),
+    path(
+        "evidence/<uuid:public_id>/suggestions/",
+        suggestions.EvidenceSuggestionsView.as_view(),
+        name="api-evidence-suggestions",
+    ),
 ]

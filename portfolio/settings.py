@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "portfolio.idempotency",
     "portfolio.exports",
     "portfolio.handover",
+    "portfolio.suggestions",
     # The Celery app and its tasks (loaded here so no domain module imports the task layer).
     "workers.apps.WorkersConfig",
 ]
@@ -227,6 +228,14 @@ HANDOVER_GRANT_DAYS = env_int("HANDOVER_GRANT_DAYS", 90)
 EVIDENCE_ALLOWED_TYPES = env_list("EVIDENCE_ALLOWED_TYPES", [])
 # clamd's address (unix:///run/clamav/clamd.ctl or tcp://host:3310); unset means no virus scan.
 CLAMAV_ADDRESS = env_str("CLAMAV_ADDRESS") or None
+# Text read from verified documents (PDF, Word, plain text) for statement suggestions: files larger than
+# this are not read, and at most this many characters are kept per file.
+EVIDENCE_TEXT_MAX_FILE_SIZE = env_int("EVIDENCE_TEXT_MAX_FILE_SIZE", 20 * 1024 * 1024)
+EVIDENCE_TEXT_MAX_CHARS = env_int("EVIDENCE_TEXT_MAX_CHARS", 20_000)
+
+# --- Statement suggestions (portfolio/suggestions/) -------------------------------------------------------
+# Threads ONNX Runtime may use for one embedding; 1 suits a process that serves one request per thread.
+SUGGESTIONS_THREADS = env_int("SUGGESTIONS_THREADS", 1)
 
 # --- Celery ---------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("portfolio.coverage.urls")),
     path("settings/webhooks/", include("portfolio.webhooks.urls")),
     path("", include("portfolio.gateway.urls")),
+    path("settings/suggestions/", include("portfolio.suggestions.urls")),
     path("reviews/", include("portfolio.reviews.urls")),
     path("otj/", include("portfolio.otj.urls")),
     path("", include("portfolio.people.urls")),

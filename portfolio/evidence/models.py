@@ -131,6 +131,34 @@ class EvidenceTag(models.Model):
         return f"{self.evidence_id} -> {self.statement_id} ({self.state})"
 
 
+class EvidenceFileText(models.Model):
+    """The text of a verified file, read by a worker from its verified bytes (portfolio/evidence/services/text.py).
+
+    Read only from bytes whose sha256 is the file's verified one, so never from unverified or rejected bytes;
+    kept for statement suggestions. One row per file once it was looked at, whatever came of it (`status`),
+    so a file is read once.
+    """
+
+    class Status(models.TextChoices):
+        EXTRACTED = "extracted", "Text read"
+        EMPTY = "empty", "No text in it"
+        UNSUPPORTED = "unsupported", "Not a type whose text is read"
+        TOO_LARGE = "too_large", "Too large to read"
+        FAILED = "failed", "Could not be read"
+
+    file = models.OneToOneField(EvidenceFile, on_delete=models.CASCADE, related_name="text")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    text = models.TextField(blank=True)
+    text_sha256 = models.CharField(max_length=64, blank=True, help_text="of `text`: what suggestions were made from")
+    truncated = models.BooleanField(default=False, help_text="only the first EVIDENCE_TEXT_MAX_CHARS were kept")
+    detail = models.CharField(max_length=255, blank=True, help_text="why nothing was read, for operations")
+    source_sha256 = models.CharField(max_length=64, help_text="the verified sha256 of the bytes it was read from")
+    extracted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"text of {self.file_id} ({self.status})"
+
+
 class PendingObjectDeletion(models.Model):
     """An object owed a deletion from storage: written in the transaction that dropped its last row.
 

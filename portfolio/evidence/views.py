@@ -4,6 +4,7 @@ the upload widget (static/js/evidence-upload.js) uses the same API as every othe
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.contrib import messages
@@ -28,6 +29,12 @@ from portfolio.evidence.services.evidence import evidence_create, evidence_delet
 from portfolio.evidence.services.files import evidence_file_download_link, evidence_file_remove
 from portfolio.evidence.services.tags import evidence_tags_set
 from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
+from portfolio.suggestions.encoder import ModelUnavailable
+from portfolio.suggestions.services.suggestions import ItemSuggestions, evidence_suggestions_current
+
+logger = logging.getLogger(__name__)
+# Suggestions shown at the top of the tag picker; the API answers all that are stored.
+SUGGESTIONS_SHOWN = 5
 
 
 def _form_errors(form: EvidenceForm, exc: ValidationError) -> None:
@@ -208,6 +215,8 @@ def evidence_tags(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             messages.success(request, "Tags saved.")
             return redirect("evidence-detail-page", public_id=evidence.public_id)
     outcomes = route_outcomes(apprenticeship=evidence.apprenticeship)
+    suggestions = _suggestions(evidence)
+    shown = suggestions.suggestions[:SUGGESTIONS_SHOWN] if suggestions else []
     context = {
         "evidence": evidence,
         "core": [outcome for outcome in outcomes if outcome.option is None],
@@ -215,8 +224,20 @@ def evidence_tags(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "option": evidence.apprenticeship.option,
         "selected": selected,
         "rejected": rejected,
+        "suggested": shown,
+        "suggested_codes": {suggestion.statement.code for suggestion in shown},
+        "covered": suggestions.covered if suggestions else frozenset(),
     }
     return render(request, "evidence/tags.html", context, status=400 if rejected else 200)
+
+
+def _suggestions(evidence: Evidence) -> ItemSuggestions | None:
+    # A convenience: the picker works without them when the model cannot be loaded.
+    try:
+        return evidence_suggestions_current(evidence=evidence)
+    except ModelUnavailable:
+        logger.exception("statement suggestions for evidence %s could not be made", evidence.pk)
+        return None
 
 
 @require_GET

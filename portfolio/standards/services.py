@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.core.dispatch import task_send_on_commit
 from portfolio.coverage.services.dirty import coverage_mark_standard_dirty
 from portfolio.standards.models import (
     AssessmentMethod,
@@ -89,11 +90,17 @@ def standard_import(
     digest = _digest(_content(report, status=status))
     try:
         with transaction.atomic():
-            return _write(report, digest=digest, status=status, replace=replace, actor=actor)
+            result = _write(report, digest=digest, status=status, replace=replace, actor=actor)
     except IntegrityError:
         # Two imports of a new version raced; the loser re-reads the winner's row and compares.
         with transaction.atomic():
-            return _write(report, digest=digest, status=status, replace=replace, actor=actor)
+            result = _write(report, digest=digest, status=status, replace=replace, actor=actor)
+    if result.standard is not None and result.status in {"created", "replaced", "unchanged"}:
+        # Statement embeddings for suggestions, once per version: the task embeds only statements whose text
+        # (or the model) changed, so an unchanged import costs it one query, and a database that predates
+        # suggestions gets them.
+        task_send_on_commit("suggestions.embed_standard", result.standard.pk)
+    return result
 
 
 def _write(report: PlanReport, *, digest: str, status: str, replace: bool, actor: Any) -> ImportResult:

@@ -296,6 +296,9 @@ ROUTES: dict[str, Route] = {
     "webhook-settings-page": route(
         GET="302 403 403 403 403 403 200 200", POST=("302 403 403 403 403 403 200 200", lambda own, other: {})
     ),
+    # Statement suggestions: provider admins only, each choosing for their own providers (the form post, and
+    # another provider's admin naming this provider, are tested in tests/suggestions/test_provider_setting.py).
+    "suggestion-settings-page": route(GET=ADMIN_PAGE, POST=("302 403 403 403 403 403 400 400", lambda own, other: {})),
     "healthz": route(GET=ALL_200),
     "login": route(GET="200 302 302 302 302 302 302 302"),
     "logout": route(GET="405 405 405 405 405 405 405 405", POST="302 302 302 302 302 302 302 302"),
@@ -539,6 +542,7 @@ ROUTES: dict[str, Route] = {
         GET=OWN_WORLD_SEES,
         PUT=("401 200 404 403 404 403 403 404", lambda own, other: {"statements": []}),
     ),
+    "api-evidence-suggestions": route(evidence_kwargs, GET=OWN_WORLD_SEES),
     "evidence-list-page": route(GET="302 200 200 200 200 200 200 200"),
     "apprenticeship-evidence-page": route(lambda w: {"public_id": w.apprenticeship.public_id}, GET=OWN_WORLD_SEES_PAGE),
     # A JSON body is not a form: the page shows the form again with its errors (200).

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from portfolio.evidence.clamav import ScannerUnavailable
 from portfolio.evidence.services.sweep import evidence_files_sweep, pending_object_deletions_process
+from portfolio.evidence.services.text import evidence_file_text_extract
 from portfolio.evidence.services.verification import evidence_file_verify
 from portfolio.storage import StorageError
 
@@ -28,6 +29,20 @@ def verify_evidence_file(file_id: int) -> str | None:
 
 
 @shared_task(
+    name="evidence.extract_file_text",
+    acks_late=True,
+    autoretry_for=(StorageError,),
+    retry_backoff=15,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def extract_evidence_file_text(file_id: int) -> str | None:
+    # Reads only a file that is verified now, only its verified bytes; a file already read is left alone.
+    row = evidence_file_text_extract(file_id=file_id)
+    return row.status if row is not None else None
+
+
+@shared_task(
     name="evidence.delete_objects",
     acks_late=True,
     autoretry_for=_TRANSIENT,
@@ -47,8 +62,11 @@ def sweep_evidence_files() -> dict[str, int]:
         verify_evidence_file.delay(file_id)
     if report.pending_deletion_keys:
         delete_evidence_objects.delay(report.pending_deletion_keys)
+    for file_id in report.text_missing_file_ids:
+        extract_evidence_file_text.delay(file_id)
     return {
         "requeued": len(report.stuck_file_ids),
         "abandoned": report.abandoned,
         "deletions": len(report.pending_deletion_keys),
+        "texts": len(report.text_missing_file_ids),
     }

@@ -22,6 +22,9 @@ from portfolio.people.models import Apprenticeship
 
 _CLOSED = {Apprenticeship.Status.COMPLETED, Apprenticeship.Status.WITHDRAWN}
 EDITABLE_FIELDS = ("title", "kind", "occurred_on", "reflection")
+# Statement suggestions are made from an item's title, reflection and file texts: each change of those sends
+# this task (portfolio/suggestions), by name, after the commit.
+SUGGESTIONS_REFRESH = "suggestions.refresh"
 
 
 def _fields_check(*, kind: str, title: str, occurred_on: datetime.date, allowed_kinds: list[str]) -> None:
@@ -75,6 +78,7 @@ def evidence_create(
         target=evidence,
         changes={"kind": kind, "title": evidence.title, "occurred_on": occurred_on, "author_role": role},
     )
+    task_send_on_commit(SUGGESTIONS_REFRESH, evidence.pk)
     return evidence
 
 
@@ -104,6 +108,8 @@ def evidence_update(
     evidence.save(update_fields=[*changes, "updated_at"])
     audit_record(actor=actor, action="evidence.updated", target=evidence, changes=changes)
     evidence_change_announce(evidence=evidence, actor=actor, change="fields: " + ", ".join(sorted(changes)))
+    if {"title", "reflection"} & set(changes):
+        task_send_on_commit(SUGGESTIONS_REFRESH, evidence.pk)
     evidence.refresh_from_db()
     return evidence
 

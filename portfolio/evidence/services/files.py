@@ -261,6 +261,8 @@ def evidence_file_remove(*, actor: Any, file: EvidenceFile) -> Evidence:
     file.delete()
     evidence_change_announce(evidence=evidence, actor=actor, change=f"file removed: {file.original_name}")
     task_send_on_commit("evidence.delete_objects", keys)
+    # Its text no longer counts towards the item's statement suggestions.
+    task_send_on_commit("suggestions.refresh", evidence.pk)
     evidence.refresh_from_db()
     return evidence
 

@@ -7,11 +7,13 @@
 - Objects owed a deletion (PendingObjectDeletion) are deleted again. Among them is the upload key of
   every file verified while its slot was still valid: its bytes were copied to the verified key, and a
   POST to the slot may refill the upload key, which nobody reads; each sweep empties it until the slot is over.
+- A file verified more than STUCK_AFTER ago whose text was never read (a lost task, or a file verified before
+  text was read) has its text read: statement suggestions use it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -32,6 +34,7 @@ class SweepReport:
     stuck_file_ids: list[int]
     abandoned: int
     pending_deletion_keys: list[str]
+    text_missing_file_ids: list[int] = field(default_factory=list)
 
 
 def evidence_files_sweep(*, now: datetime | None = None) -> SweepReport:
@@ -47,7 +50,17 @@ def evidence_files_sweep(*, now: datetime | None = None) -> SweepReport:
     ).values_list("pk", flat=True)[:BATCH]:
         abandoned += evidence_file_abandon(file_id=file_id)
     keys = list(PendingObjectDeletion.objects.values_list("object_key", flat=True)[:BATCH])
-    return SweepReport(stuck_file_ids=stuck, abandoned=abandoned, pending_deletion_keys=keys)
+    text_missing = list(
+        EvidenceFile.objects.filter(
+            state=EvidenceFile.State.VERIFIED, verified_at__lt=now - STUCK_AFTER, text__isnull=True
+        )
+        .exclude(verified_key="")
+        .order_by("verified_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    return SweepReport(
+        stuck_file_ids=stuck, abandoned=abandoned, pending_deletion_keys=keys, text_missing_file_ids=text_missing
+    )
 
 
 def evidence_file_abandon(*, file_id: int) -> int:

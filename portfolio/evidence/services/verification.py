@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portfolio.audit.services import audit_record
+from portfolio.core.dispatch import task_send_or_log
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import EvidenceFile, EvidenceTag
 from portfolio.evidence.services.deletions import object_deletion_owe
@@ -56,6 +57,10 @@ def evidence_file_verify(*, file_id: int) -> EvidenceFile | None:
             continue
         if recorded is not None and recorded.state == EvidenceFile.State.VERIFIED:
             _delete_upload_object(recorded.object_key)
+            # Its text is read from the verified bytes by a task of its own, so a storage hiccup while reading
+            # retries the reading, never the verdict. Sent once the verdict is committed (and the upload key
+            # emptied); if it cannot be sent, the sweep reads the text of verified files that have none.
+            task_send_or_log("evidence.extract_file_text", recorded.pk)
         return recorded
     raise ObjectChanged(f"evidence file {file_id} was replaced during each of {ATTEMPTS} verifications")
 

@@ -1,0 +1,97 @@
+"""Rank the statements of one route against a text: the one code path for evidence items and the command.
+
+A route is the core AOs of a standard version plus the AOs of one option (no option: the core AOs alone).
+Only knowledge and skill statements are ranked: behaviours are confirmed by the employer, never tagged. Within
+a route each statement belongs to exactly one AO (a rule of the assessment plans), which is the AO a
+suggestion names.
+
+A text longer than the model's window is read in overlapping windows (at most MAX_WINDOWS, so the cost of one
+item is bounded); a statement's score is its best cosine similarity with any window, since one paragraph of a
+long document is enough to show a statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Q
+
+from portfolio.standards.models import OutcomeStatement, Statement
+from portfolio.suggestions.encoder import get_encoder
+
+MAX_WINDOWS = 16  # about 4,000 tokens: the title, the reflection and the start of the documents
+STORED = 10  # suggestions kept per item (and printed by the command unless told otherwise)
+
+
+@dataclass(frozen=True)
+class RouteStatement:
+    statement_id: int
+    code: str
+    text: str
+    outcome_id: int
+    outcome_code: str
+    outcome_title: str
+    option: str | None  # the option's title; None for a core AO
+
+
+@dataclass(frozen=True)
+class Ranked:
+    statement: RouteStatement
+    rank: int  # from 1
+    score: float  # cosine similarity, -1 to 1
+
+
+def route_statements(*, standard_id: int, option_id: int | None) -> list[RouteStatement]:
+    """The route's K and S statements with the AO each belongs to, core AOs first, in plan order."""
+    in_route = Q(outcome__option__isnull=True)
+    if option_id is not None:
+        in_route |= Q(outcome__option_id=option_id)
+    mappings = (
+        OutcomeStatement.objects.filter(in_route, outcome__standard_id=standard_id)
+        .exclude(statement__kind=Statement.Kind.BEHAVIOUR)
+        .select_related("statement", "outcome__option")
+        .order_by("outcome__option__position", "outcome__position", "position")
+    )
+    seen: set[int] = set()
+    statements: list[RouteStatement] = []
+    # Core first (order_by puts NULL option positions last on PostgreSQL): a stable sort on "has an option".
+    for mapping in sorted(mappings, key=lambda m: m.outcome.option_id is not None):
+        if mapping.statement_id in seen:
+            continue
+        seen.add(mapping.statement_id)
+        outcome = mapping.outcome
+        statements.append(
+            RouteStatement(
+                statement_id=mapping.statement_id,
+                code=mapping.statement.code,
+                text=mapping.statement.text,
+                outcome_id=outcome.pk,
+                outcome_code=outcome.code,
+                outcome_title=outcome.title,
+                option=outcome.option.title if outcome.option else None,
+            )
+        )
+    return statements
+
+
+def vector_to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(data: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<f4")
+
+
+def rank_text(
+    *, text: str, statements: list[RouteStatement], vectors: np.ndarray, top: int | None = STORED
+) -> list[Ranked]:
+    """The route's statements ranked against `text` (best first); `vectors` holds one row per statement."""
+    if not statements or not text.strip():
+        return []
+    windows = get_encoder().embed_windows(text, max_windows=MAX_WINDOWS)
+    scores = (vectors @ windows.T).max(axis=1)
+    # Ties (two statements of one text, as ST1483's K11 and K20) keep the plan's order.
+    order = np.argsort(-scores, kind="stable")
+    chosen = order if top is None else order[:top]
+    return [Ranked(statement=statements[i], rank=n, score=float(scores[i])) for n, i in enumerate(chosen, start=1)]
