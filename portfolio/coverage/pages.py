@@ -119,7 +119,7 @@ def cohort_rows(*, user: Any, filters: dict[str, str]) -> QuerySet[Apprenticeshi
         queryset = queryset.filter(coverage_summary__ready=True)
     elif filters.get("ready") == "no":
         queryset = queryset.exclude(coverage_summary__ready=True)
-    queryset = cohort_gate_filter(
+    queryset = cohort_gate_filter(  # type: ignore[assignment]  # the annotation survives the filters
         queryset,
         state=filters.get("state") if filters.get("state") in ReadinessState.values else None,
         blocked_by=filters.get("blocked") or None,
