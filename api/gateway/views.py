@@ -182,7 +182,7 @@ class ManualGateListView(GenericAPIView[ManualGate]):
                    description="The provider's manual gates, retired ones included (`active: false`).")  # fmt: skip
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         provider = _administered_provider(request, public_id)
-        page = self.paginate_queryset(manual_gate_list(provider=provider, include_retired=True))  # type: ignore[arg-type]
+        page = self.paginate_queryset(manual_gate_list(provider=provider, include_retired=True))
         return self.get_paginated_response(ManualGateOut(page, many=True).data)
 
     @idempotent

@@ -95,7 +95,8 @@ def gateway_status_for(*, apprenticeship: Apprenticeship, user: Any) -> GatewayS
     )
     live = {s.side: s for s in signatures if s.invalidated_at is None}
     referral = next((r for r in referrals if r.invalidated_at is None), None)
-    ended: list[Any] = [row for row in [*signatures, *referrals] if row.invalidated_at is not None]
+    ended: list[Any] = [row for row in signatures if row.invalidated_at is not None]
+    ended += [row for row in referrals if row.invalidated_at is not None]
     history = sorted(
         ended,
         key=lambda row: row.invalidated_at,
@@ -123,7 +124,7 @@ def _organisations(user: Any, roles: Any) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, is_active=True, role__in=roles).values("organisation_id")
 
 
-def _lacking(side: str) -> Exists:
+def _lacking(side: str) -> Any:
     return ~Exists(
         GatewaySignature.objects.filter(apprenticeship_id=OuterRef("pk"), side=side, invalidated_at__isnull=True)
     )

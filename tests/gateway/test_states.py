@@ -4,6 +4,8 @@ later change that breaks a gate invalidating the signatures and the referral."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -14,6 +16,7 @@ from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.gateway.models import AssessmentReferral, GatewaySignature
 from portfolio.gateway.services.signatures import gateway_refer, gateway_sign, gateway_snapshot
 from portfolio.notify.models import Notification
+from portfolio.people.models import Apprenticeship
 from portfolio.reviews.fingerprint import fingerprint_of
 from portfolio.webhooks.models import WebhookDelivery
 from portfolio.webhooks.services import webhook_endpoint_create
@@ -25,7 +28,7 @@ pytestmark = pytest.mark.django_db
 EMPLOYER, PROVIDER = GatewaySignature.Side.EMPLOYER, GatewaySignature.Side.PROVIDER
 
 
-def _events(a: object) -> list[tuple[str, str, list[str]]]:
+def _events(a: Apprenticeship) -> list[tuple[str, str, list[str]]]:
     events = ReadinessEvent.objects.filter(apprenticeship=a).order_by("sequence")
     return list(events.values_list("previous_state", "state", "causes"))
 
@@ -73,7 +76,8 @@ def test_the_whole_way_from_ready_to_the_assessment_organisation_and_back() -> N
     summary = gates_of(a)
     assert (summary.state, summary.ready, summary.blocking) == ("not_ready", False, ["behaviours_confirmed"])
     assert _events(a)[-1] == ("with_assessment_organisation", "not_ready", ["behaviours_confirmed"])
-    ended = [*GatewaySignature.objects.filter(apprenticeship=a), *AssessmentReferral.objects.filter(apprenticeship=a)]
+    ended: list[Any] = [*GatewaySignature.objects.filter(apprenticeship=a)]
+    ended += AssessmentReferral.objects.filter(apprenticeship=a)
     assert len(ended) == 3
     for row in ended:
         assert (row.invalidation_reason, row.invalidated_gates) == ("gate_failed", ["behaviours_confirmed"])

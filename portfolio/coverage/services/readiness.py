@@ -83,13 +83,13 @@ def readiness_gateway_invalidate(*, failed_gates: dict[int, list[str]], at: date
         by_gates.setdefault(tuple(gates), []).append(apprenticeship_id)
     as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
-        for gates, ids in by_gates.items():
+        for failed, ids in by_gates.items():
             where, params = sql.id_filter("apprenticeship_id", ids)
             for table in ("gateway_gatewaysignature", "gateway_assessmentreferral"):
                 cursor.execute(
                     f"UPDATE {table} SET invalidated_at = %s, invalidation_reason = 'gate_failed', "  # noqa: S608
                     f"invalidated_gates = {as_json} WHERE invalidated_at IS NULL AND {where}",
-                    [at, json.dumps(list(gates)), *params],
+                    [at, json.dumps(list(failed)), *params],
                 )
 
 
