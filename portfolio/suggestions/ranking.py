@@ -47,29 +47,37 @@ def route_statements(*, standard_id: int, option_id: int | None) -> list[RouteSt
     in_route = Q(outcome__option__isnull=True)
     if option_id is not None:
         in_route |= Q(outcome__option_id=option_id)
-    mappings = (
+    # Plain values, not model instances: this runs on every read of an item's suggestions.
+    rows = (
         OutcomeStatement.objects.filter(in_route, outcome__standard_id=standard_id)
         .exclude(statement__kind=Statement.Kind.BEHAVIOUR)
-        .select_related("statement", "outcome__option")
         .order_by("outcome__option__position", "outcome__position", "position")
+        .values_list(
+            "statement_id",
+            "statement__code",
+            "statement__text",
+            "outcome_id",
+            "outcome__code",
+            "outcome__title",
+            "outcome__option__title",
+        )
     )
     seen: set[int] = set()
     statements: list[RouteStatement] = []
     # Core first (order_by puts NULL option positions last on PostgreSQL): a stable sort on "has an option".
-    for mapping in sorted(mappings, key=lambda m: m.outcome.option_id is not None):
-        if mapping.statement_id in seen:
+    for row in sorted(rows, key=lambda row: row[6] is not None):
+        if row[0] in seen:
             continue
-        seen.add(mapping.statement_id)
-        outcome = mapping.outcome
+        seen.add(row[0])
         statements.append(
             RouteStatement(
-                statement_id=mapping.statement_id,
-                code=mapping.statement.code,
-                text=mapping.statement.text,
-                outcome_id=outcome.pk,
-                outcome_code=outcome.code,
-                outcome_title=outcome.title,
-                option=outcome.option.title if outcome.option else None,
+                statement_id=row[0],
+                code=row[1],
+                text=row[2],
+                outcome_id=row[3],
+                outcome_code=row[4],
+                outcome_title=row[5],
+                option=row[6],
             )
         )
     return statements

@@ -26,6 +26,7 @@ from tests.evidence.helpers import (
     open_slot,
     post_to_storage,
     wait_for_file,
+    wait_for_upload_key_emptied,
 )
 
 
@@ -67,6 +68,7 @@ def test_a_file_goes_from_slot_to_verified_through_the_worker(
 
     file_id = _upload(client, evidence, name, data, content_type)
     file = wait_for_file(file_id)
+    wait_for_upload_key_emptied(plain_s3, file)
 
     assert file.state == EvidenceFile.State.VERIFIED, file.rejection_reason
     assert file.sha256 == hashlib.sha256(data).hexdigest()
@@ -121,6 +123,7 @@ def test_a_second_upload_to_a_verified_files_slot_never_changes_what_downloads(f
     assert complete(client, evidence, slot["file"]["id"]).status_code == 200
     verified = wait_for_file(slot["file"]["id"])
     assert verified.state == EvidenceFile.State.VERIFIED
+    wait_for_upload_key_emptied(plain_s3, verified)  # else the worker's deletion could remove the second POST
 
     # S3 (and moto) accept a second POST with the same policy until it expires: an executable of the same size.
     second = samples.windows_exe().ljust(len(first), b"\0")[: len(first)]

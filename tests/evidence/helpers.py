@@ -113,6 +113,14 @@ def wait_for_file(
         time.sleep(0.1)
 
 
+def wait_for_upload_key_emptied(plain_s3: Any, file: EvidenceFile, *, deadline_seconds: float = 60) -> None:
+    """Poll until the worker has deleted a verified file's upload key: it does so just after committing the
+    verdict, so a test that saw "verified" may still be a moment ahead of it. The deadline measures nothing."""
+    deadline = time.monotonic() + deadline_seconds
+    while file.object_key in bucket_keys(plain_s3) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def bucket_keys(plain_s3: Any) -> list[str]:
     """Upload keys (evidence/...) and verified copies (verified/evidence/...) in the bucket."""
     keys: list[str] = []

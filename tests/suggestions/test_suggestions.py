@@ -46,6 +46,12 @@ def test_suggestions_come_from_the_route_only_each_with_its_ao_and_model() -> No
         statement=Statement.objects.get(standard=standard, code="K2"),
         position=2,
     )
+    # A plan that maps a behaviour into a core AO: behaviours are still never suggested (the employer confirms them).
+    OutcomeStatement.objects.create(
+        outcome=AssessmentOutcome.objects.get(standard=standard, code="AO1"),
+        statement=Statement.objects.get(standard=standard, code="B1"),
+        position=3,
+    )
     evidence = make_evidence(world, title="Spring tour planning", reflection=TOURING)
 
     result = evidence_suggestions_current(evidence=evidence)

@@ -87,7 +87,12 @@ def test_text_is_read_from_the_verified_bytes_of_a_verified_file() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", [EvidenceFile.State.AWAITING_UPLOAD, EvidenceFile.State.UPLOADED, "rejected"])
-def test_nothing_is_read_from_a_file_that_is_not_verified(state: str) -> None:
+def test_nothing_is_read_from_a_file_that_is_not_verified(state: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portfolio.evidence.services import text
+
+    opened: list[str] = []
+    real_open = text.open_object
+    monkeypatch.setattr(text, "open_object", lambda key, **kw: opened.append(key) or real_open(key, **kw))
     world = make_route_world()
     evidence = make_evidence(world)
     data = b"Stage lighting systems and rigging principles"
@@ -100,6 +105,7 @@ def test_nothing_is_read_from_a_file_that_is_not_verified(state: str) -> None:
     get_store().put(f"verified/{file.object_key}", data, content_type="text/plain")
 
     assert evidence_file_text_extract(file_id=file.pk) is None
+    assert opened == []
     assert not EvidenceFileText.objects.exists()
 
 
