@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.people.serializers import PersonOut, StandardRefOut
@@ -11,6 +12,17 @@ from api.reviews.serializers import ApprenticeshipRefOut
 from portfolio.otj.figures import OtjFigures
 from portfolio.otj.models import MINUTES_PER_DAY, OtjActivity
 from portfolio.otj.services.minimums import MAX_HOURS
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "09:30"}
+)
+class WallClockTimeField(serializers.TimeField):
+    """A local wall-clock time, "HH:MM" (seconds accepted on input, never sent): not an RFC 3339 time, which
+    would carry a zone offset the entry does not have."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
 class OtjEvidenceRefOut(serializers.Serializer[Any]):
@@ -21,7 +33,7 @@ class OtjEvidenceRefOut(serializers.Serializer[Any]):
 class OtjActivityOut(serializers.ModelSerializer[OtjActivity]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     apprenticeship = ApprenticeshipRefOut(read_only=True)
-    start_time = serializers.TimeField(format="%H:%M", read_only=True)
+    start_time = WallClockTimeField(read_only=True)
     evidence = OtjEvidenceRefOut(many=True, read_only=True)
     logged_by = PersonOut(read_only=True)
     decided_by = PersonOut(read_only=True, allow_null=True)
@@ -50,7 +62,7 @@ class OtjActivityOut(serializers.ModelSerializer[OtjActivity]):
 
 class OtjActivityIn(serializers.Serializer[Any]):
     date = serializers.DateField(help_text="the day it happened (not in the future, not before the start date)")
-    start_time = serializers.TimeField(help_text="local wall-clock time it started, HH:MM")
+    start_time = WallClockTimeField(help_text="local wall-clock time it started, HH:MM")
     minutes = serializers.IntegerField(min_value=1, max_value=MINUTES_PER_DAY, help_text="1 to 1440")
     activity_type = serializers.ChoiceField(choices=OtjActivity.ActivityType.choices)
     description = serializers.CharField(max_length=5000, help_text="what was done and learned")

@@ -231,10 +231,16 @@ def _evidence_body(own: World) -> dict[str, Any]:
 
 
 def _otj_entry(w: World) -> Any:
+    """A pending entry of the own apprentice, on a day of its own: the schema checks ask every route for its
+    objects in one world, so this runs more than once there and must not overlap its earlier entries."""
+    from portfolio.otj.models import OtjActivity
     from portfolio.otj.services.activities import otj_activity_create
 
+    day = datetime.date(2025, 10, 6) + datetime.timedelta(
+        days=OtjActivity.objects.filter(apprenticeship=w.apprenticeship).count()
+    )
     return otj_activity_create(
-        actor=w.apprentice, apprenticeship=w.apprenticeship, date=datetime.date(2025, 10, 6),
+        actor=w.apprentice, apprenticeship=w.apprenticeship, date=day,
         start_time=datetime.time(9, 0), minutes=60, activity_type="taught_session", description="Workshop",
     )  # fmt: skip
 
@@ -259,9 +265,11 @@ def _otj_bulk_own(own: World, other: World) -> dict[str, Any]:
 
 
 def _open_break_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.people.models import BreakInLearning
     from portfolio.people.services.breaks import break_in_learning_start
 
-    break_in_learning_start(actor=w.admin, apprenticeship=w.apprenticeship, started_on=datetime.date(2026, 1, 5))
+    if not BreakInLearning.objects.filter(apprenticeship=w.apprenticeship, ended_on__isnull=True).exists():
+        break_in_learning_start(actor=w.admin, apprenticeship=w.apprenticeship, started_on=datetime.date(2026, 1, 5))
     return {"public_id": w.apprenticeship.public_id}
 
 

@@ -59,7 +59,9 @@ def test_declining_needs_a_comment(worlds: tuple[World, World]) -> None:
     assert caught.value.message_dict == {
         "comment": ["Write a comment saying why it is declined: the apprentice reads it."]
     }
+    before = dirty_generation(own.apprenticeship)
     declined = otj_activity_decline(actor=own.tutor, activity=entry, comment="This was your normal job.")
+    assert dirty_generation(own.apprenticeship) == before + 1
     assert (declined.state, declined.decision_comment) == ("declined", "This was your normal job.")
 
 
@@ -73,7 +75,9 @@ def test_decisions_are_final_except_for_a_reversal_with_a_comment(worlds: tuple[
         otj_activity_approve(actor=own.assessor, activity=entry)
     with pytest.raises(ValidationError, match="why the decision is reversed"):
         otj_activity_reverse(actor=own.assessor, activity=entry, comment="")
+    before = dirty_generation(own.apprenticeship)
     reversed_ = otj_activity_reverse(actor=own.assessor, activity=entry, comment="Duplicate of Tuesday's entry.")
+    assert dirty_generation(own.apprenticeship) == before + 1
     assert (reversed_.state, reversed_.decided_by, reversed_.decision_comment) == (
         "declined", own.assessor, "Duplicate of Tuesday's entry.",
     )  # fmt: skip
