@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -92,7 +93,12 @@ def test_nothing_is_read_from_a_file_that_is_not_verified(state: str, monkeypatc
 
     opened: list[str] = []
     real_open = text.open_object
-    monkeypatch.setattr(text, "open_object", lambda key, **kw: opened.append(key) or real_open(key, **kw))
+
+    def recording_open(key: str, **kw: Any) -> Any:
+        opened.append(key)
+        return real_open(key, **kw)
+
+    monkeypatch.setattr(text, "open_object", recording_open)
     world = make_route_world()
     evidence = make_evidence(world)
     data = b"Stage lighting systems and rigging principles"
