@@ -195,7 +195,9 @@ def _behaviour_confirmation(w: World) -> dict[str, Any]:
 def _manual_gate(w: World) -> Any:
     from portfolio.gateway.services.policy import manual_gate_create
 
-    return manual_gate_create(actor=w.admin, provider=w.provider, name="Mandatory qualification achieved")
+    # A new name each time: the schema checks ask for this fixture more than once in one world.
+    taken = w.provider.manual_gates.count()
+    return manual_gate_create(actor=w.admin, provider=w.provider, name=f"Mandatory qualification achieved {taken + 1}")
 
 
 def _tick_body(own: World, other: World) -> dict[str, Any]:
