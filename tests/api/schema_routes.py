@@ -39,9 +39,11 @@ def real_path_parameters(world: World) -> dict[str, dict[str, str]]:
 
 
 def role_allowed(name: str, method: str) -> str | None:
-    """A signed-in role of the own world that the registry says succeeds (2xx) at this route and method."""
+    """A signed-in role of the own world that the registry says may use this route and method: it succeeds
+    (2xx), or failing that is refused only for the object's state (409), never for who it is."""
     statuses = dict(zip(ROLES, ROUTES[name].methods[method][0].split(), strict=True))
-    for role in SIGNED_IN_ROLES:
-        if statuses[f"{role}_own"].startswith("2"):
-            return role
+    for prefix in ("2", "409"):
+        for role in SIGNED_IN_ROLES:
+            if statuses[f"{role}_own"].startswith(prefix):
+                return role
     return None
