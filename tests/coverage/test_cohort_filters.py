@@ -181,7 +181,7 @@ def test_every_value_the_page_form_offers_is_accepted(client: Client, cohort: Co
     form = re.search(r'<form method="get" class="filters".*?</form>', client.get("/cohort/").content.decode(), re.S)
     assert form is not None
     selects = dict(re.findall(r'<select id="[^"]+" name="([^"]+)">(.*?)</select>', form.group(0), re.S))
-    assert set(selects) == {"standard", "option", "employer", "ready", "sort"}
+    assert set(selects) == {"standard", "option", "employer", "ready", "state", "blocked_by", "otj", "sort"}
     for name, options in selects.items():
         values = re.findall(r'<option value="([^"]*)"', options)
         assert len(values) > 1, name
