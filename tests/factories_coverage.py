@@ -19,7 +19,7 @@ from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.people.models import Apprenticeship, User
 from portfolio.reviews.models import BehaviourConfirmation, ReviewPolicy
 from portfolio.standards.models import AssessmentOutcome, Option, OutcomeStatement, Standard, Statement
-from tests.factories import make_standard
+from tests.factories import StandardFactory
 
 _seq = itertools.count(1)
 
@@ -43,7 +43,7 @@ class Catalogue:
 
 
 def make_catalogue(*, behaviours: tuple[str, ...] = ("B1", "B2")) -> Catalogue:
-    standard = make_standard(options=("Route A", "Route B"))
+    standard = StandardFactory.create(options=("Route A", "Route B"))
     options = {option.title: option for option in standard.options.all()}
     statements: dict[str, Statement] = {}
     for position, (code, mandatory) in enumerate(STATEMENTS, start=1):

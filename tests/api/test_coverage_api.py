@@ -22,10 +22,10 @@ def cohort() -> Any:
     catalogue = make_catalogue(behaviours=())
     first = make_world(standard=catalogue.standard)
     s = catalogue.statements
-    from tests.factories import make_apprenticeship
+    from tests.factories import ApprenticeshipFactory
 
-    second = make_apprenticeship(provider=first.provider, employer=first.employer, standard=catalogue.standard)
-    third = make_apprenticeship(provider=first.provider, employer=first.employer, standard=catalogue.standard)
+    second = ApprenticeshipFactory.create(provider=first.provider, employer=first.employer, standard=catalogue.standard)
+    third = ApprenticeshipFactory.create(provider=first.provider, employer=first.employer, standard=catalogue.standard)
     full = make_evidence(
         apprenticeship=first.apprenticeship, files=(), title="Site survey",
         tags={s[c]: ACCEPTED for c in ("K1", "K2", "K3", "S1", "S2", "S3")},

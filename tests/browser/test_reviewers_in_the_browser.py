@@ -19,7 +19,7 @@ from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import image, pdf
-from tests.factories import PASSWORD, World, make_apprenticeship, make_employer, make_user, make_world
+from tests.factories import PASSWORD, ApprenticeshipFactory, EmployerFactory, UserFactory, World, make_world
 from tests.factories_evidence import make_evidence, make_statement, make_stored_file
 
 PHONE_WIDTH = 390
@@ -45,9 +45,9 @@ def world(transactional_db: None) -> World:
     make_stored_file(evidence=torque, name="torque.png", content=image("png"), detected="image/png")
     make_stored_file(evidence=torque, name="torque-sheet.pdf", content=pdf(), detected="application/pdf")
     # Another apprentice of the provider (at another employer) became ready today: the staff start page says so.
-    sam = make_apprenticeship(
-        provider=world.provider, employer=make_employer(provider=world.provider), standard=world.standard,
-        apprentice=make_user(first_name="Sam", last_name="Lee"),
+    sam = ApprenticeshipFactory.create(
+        provider=world.provider, employer=EmployerFactory.create(provider=world.provider), standard=world.standard,
+        apprentice=UserFactory.create(first_name="Sam", last_name="Lee"),
     )  # fmt: skip
     ReadinessEvent.objects.create(
         apprenticeship=sam,

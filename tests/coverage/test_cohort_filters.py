@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import EvidenceTag
 from portfolio.people.models import Apprenticeship
-from tests.factories import World, make_apprenticeship, make_employer, make_user, make_world
+from tests.factories import ApprenticeshipFactory, EmployerFactory, UserFactory, World, make_world
 from tests.factories_coverage import Catalogue, make_catalogue, make_evidence
 
 ACCEPTED = EvidenceTag.State.ACCEPTED
@@ -45,25 +45,25 @@ def cohort(db: None) -> Cohort:
     Apprenticeship.objects.filter(pk=world.apprenticeship.pk).update(option=catalogue.route_a)
     world.apprentice.first_name, world.apprentice.last_name = "Ada", "Lovelace"
     world.apprentice.save()
-    harbour = make_employer(provider=world.provider, name="Harbour Lights Ltd")
-    route_b = make_apprenticeship(
+    harbour = EmployerFactory.create(provider=world.provider, name="Harbour Lights Ltd")
+    route_b = ApprenticeshipFactory.create(
         provider=world.provider,
         employer=harbour,
         standard=catalogue.standard,
         option=catalogue.route_b,
-        apprentice=make_user(first_name="Bram", last_name="Stoker"),
+        apprentice=UserFactory.create(first_name="Bram", last_name="Stoker"),
     )
-    elsewhere = make_apprenticeship(
+    elsewhere = ApprenticeshipFactory.create(
         provider=world.provider,
         employer=world.employer,
         standard=other_catalogue.standard,
-        apprentice=make_user(first_name="Cleo", last_name="Laine"),
+        apprentice=UserFactory.create(first_name="Cleo", last_name="Laine"),
     )
-    never_computed = make_apprenticeship(
+    never_computed = ApprenticeshipFactory.create(
         provider=world.provider,
         employer=world.employer,
         standard=catalogue.standard,
-        apprentice=make_user(first_name="Dev", last_name="Patel"),
+        apprentice=UserFactory.create(first_name="Dev", last_name="Patel"),
     )
     other = make_world(standard=catalogue.standard)
     s = catalogue.statements

@@ -16,7 +16,7 @@ from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.people.models import Membership
 from portfolio.standards.models import OutcomeStatement
 from portfolio.standards.services import standard_import
-from tests.factories import make_apprenticeship, make_employer, make_member, make_world
+from tests.factories import ApprenticeshipFactory, EmployerFactory, MembershipFactory, make_world
 from tests.factories_evidence import make_evidence
 from tests.standards.conftest import api_document, plan_text
 
@@ -30,10 +30,10 @@ def cohort(db: None) -> Any:
     standard = standard_import(plan=plan_text("ST0792"), api_document=api_document("ST0792")).standard
     assert standard is not None
     world = make_world(standard=standard)
-    second_employer = make_employer(provider=world.provider)
-    make_member(organisation=second_employer, role=Membership.Role.LINE_MANAGER)
-    half = make_apprenticeship(provider=world.provider, employer=world.employer, standard=standard)
-    none = make_apprenticeship(provider=world.provider, employer=second_employer, standard=standard)
+    second_employer = EmployerFactory.create(provider=world.provider)
+    MembershipFactory.create(organisation=second_employer, role=Membership.Role.LINE_MANAGER)
+    half = ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=standard)
+    none = ApprenticeshipFactory.create(provider=world.provider, employer=second_employer, standard=standard)
     codes = list(
         OutcomeStatement.objects.filter(outcome__standard=standard, outcome__code="AO1")
         .order_by("position")

@@ -134,7 +134,9 @@ def _apply_gateway(op: tuple[Any, ...], world: Any) -> None:
         field = {"rpl": "rpl_hours", "dob": "date_of_birth", "english_maths": "english_maths"}[kind]
         value = BIRTHS[op[1]] if kind == "dob" else op[1]
         extra = {"rpl_reason": "Prior qualification" if value else ""} if kind == "rpl" else {}
-        Apprenticeship.objects.filter(pk=a.pk).update(**{field: value}, **extra)  # as the form saves it: RPL with its reason
+        Apprenticeship.objects.filter(pk=a.pk).update(
+            **{field: value}, **extra
+        )  # as the form saves it: RPL with its reason
         _mark(a, kind)
     elif kind == "break":
         first, last = BREAKS[op[1]]

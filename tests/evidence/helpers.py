@@ -17,7 +17,7 @@ from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.evidence.services.evidence import evidence_create
 from portfolio.people.models import Apprenticeship
 from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Standard, Statement
-from tests.factories import World, make_standard, make_world
+from tests.factories import StandardFactory, World, make_world
 
 LPM = "Live performance production manager"
 OTHER_OPTION = "Technical production"
@@ -26,7 +26,7 @@ OTHER_OPTION = "Technical production"
 def make_route_standard() -> Standard:
     """A small ST1483-like standard: core AO1 (K1, S1), AO5 of the LPM option (K27), AO6 of the other
     option (K2, K3) and a behaviour B1 in no AO (behaviours are confirmed, not mapped)."""
-    standard = make_standard(options=(LPM, OTHER_OPTION))
+    standard = StandardFactory.create(options=(LPM, OTHER_OPTION))
     lpm, other = standard.options.order_by("position")
     texts = {
         "K1": "Health and safety law in live events",

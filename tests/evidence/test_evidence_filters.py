@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship
-from tests.factories import World, make_apprenticeship, make_world
+from tests.factories import ApprenticeshipFactory, World, make_world
 from tests.factories_evidence import make_evidence
 
 
@@ -33,7 +33,7 @@ class Items:
 @pytest.fixture
 def items(db: None) -> Items:
     world = make_world()
-    second = make_apprenticeship(provider=world.provider, employer=world.employer, standard=world.standard)
+    second = ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=world.standard)
     other = make_world(standard=world.standard)
     return Items(
         world=world,

@@ -20,7 +20,7 @@ from portfolio.people.models import Apprenticeship
 from portfolio.reviews.fingerprint import fingerprint_of
 from portfolio.webhooks.models import WebhookDelivery
 from portfolio.webhooks.services import webhook_endpoint_create
-from tests.factories import make_member, make_provider
+from tests.factories import MembershipFactory, ProviderFactory
 from tests.factories_coverage import confirm_behaviour, withdraw_behaviour
 from tests.gateway.helpers import gate_world, gates_of, log_otj
 
@@ -139,7 +139,7 @@ def test_who_may_sign_and_refer() -> None:
             gateway_refer(actor=person, apprenticeship=a, assessment_organisation="Acme EPA")
     with pytest.raises(ValidationError):
         gateway_refer(actor=w.admin, apprenticeship=a, assessment_organisation="   ")
-    other_assessor = make_member(organisation=make_provider(), role="assessor")
+    other_assessor = MembershipFactory.create(organisation=ProviderFactory.create(), role="assessor").user
     with pytest.raises(PermissionDenied):
         gateway_sign(actor=other_assessor, apprenticeship=a, side=PROVIDER)
     gateway_refer(actor=w.admin, apprenticeship=a, assessment_organisation="Acme EPA")

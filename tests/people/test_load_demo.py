@@ -14,7 +14,7 @@ from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.otj.models import OtjActivity, OtjMinimum
 from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
-from tests.factories import make_standard
+from tests.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) 
 
 def test_it_names_the_missing_standard(settings: Any) -> None:
     settings.DEBUG = True
-    make_standard(reference="ST1483", options=("A",))
+    StandardFactory.create(reference="ST1483", options=("A",))
     with pytest.raises(CommandError, match=r"ST0792 v2.0 .* run manage.py import_standards first"):
         _run()
     assert not Organisation.objects.exists()

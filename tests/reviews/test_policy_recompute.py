@@ -20,7 +20,7 @@ from portfolio.evidence.models import EvidenceTag
 from portfolio.people.models import Apprenticeship
 from portfolio.reviews.models import BehaviourConfirmation
 from portfolio.reviews.services.policy import review_policy_update
-from tests.factories import World, make_apprenticeship, make_world
+from tests.factories import ApprenticeshipFactory, World, make_world
 from tests.factories_coverage import Catalogue, make_catalogue, make_evidence
 
 ROUTE_A = ("K1", "K2", "K3", "S1", "S2", "S3")
@@ -69,7 +69,7 @@ def test_one_scoped_task_recomputes_every_apprenticeship_of_the_provider(
     catalogue = make_catalogue()
     own, other = make_world(standard=catalogue.standard), make_world(standard=catalogue.standard)
     ours = [own.apprenticeship] + [
-        make_apprenticeship(provider=own.provider, employer=own.employer, standard=catalogue.standard)
+        ApprenticeshipFactory.create(provider=own.provider, employer=own.employer, standard=catalogue.standard)
         for _ in range(APPRENTICESHIPS - 1)
     ]
     ready = ours[::2]

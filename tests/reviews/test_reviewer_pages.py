@@ -22,7 +22,7 @@ from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 from portfolio.reviews.services.behaviours import behaviour_confirm
 from portfolio.reviews.services.submit import evidence_submit
 from tests.evidence.samples import image, pdf
-from tests.factories import World, make_apprenticeship, make_user
+from tests.factories import ApprenticeshipFactory, UserFactory, World
 from tests.factories_evidence import make_evidence, make_file, make_statement, make_stored_file
 
 pytestmark = pytest.mark.django_db
@@ -300,8 +300,8 @@ def test_the_staff_start_page_shows_the_queue_and_readiness_changes(
     own, _ = worlds
     evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed", title="Torque report")
     Evidence.objects.filter(pk=evidence.pk).update(submitted_at=timezone.now() - datetime.timedelta(hours=5))
-    other_apprenticeship = make_apprenticeship(
-        provider=own.provider, employer=own.employer, apprentice=make_user(first_name="Sam", last_name="Lee")
+    other_apprenticeship = ApprenticeshipFactory.create(
+        provider=own.provider, employer=own.employer, apprentice=UserFactory.create(first_name="Sam", last_name="Lee")
     )
     now = timezone.now()
     ReadinessEvent.objects.create(
@@ -357,7 +357,7 @@ def test_the_start_pages_ask_a_bounded_number_of_queries(client: Client, worlds:
     make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
     before = (_queries_for_start_page(client, own.line_manager), _queries_for_start_page(client, own.assessor))
     for _ in range(4):
-        more = make_apprenticeship(provider=own.provider, employer=own.employer, standard=own.standard)
+        more = ApprenticeshipFactory.create(provider=own.provider, employer=own.employer, standard=own.standard)
         make_evidence(apprenticeship=more, state="submitted")
         make_evidence(apprenticeship=more, state="confirmed")
         ReadinessEvent.objects.create(
