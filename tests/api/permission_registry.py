@@ -22,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from portfolio.evidence.models import Evidence
 from portfolio.notify.services.notifications import notify_users
 from portfolio.people.models import Membership
 from portfolio.people.services.invitations import invitation_create
 from tests.evidence.registry_fixtures import evidence_file_kwargs, evidence_kwargs, verified_file_kwargs
-from tests.factories import World
-from tests.factories_evidence import make_evidence, make_statement
+from tests.factories import EvidenceFactory, StatementFactory, World
 
 ROLES = (
     "anonymous",
@@ -160,31 +160,38 @@ def _apprenticeship_body(own: World, other: World) -> dict[str, Any]:
 
 
 def _evidence_in(state: str) -> Callable[[World], dict[str, Any]]:
-    return lambda w: {"public_id": make_evidence(apprenticeship=w.apprenticeship, state=state, tags=("K1",)).public_id}
+    return lambda w: {
+        "public_id": EvidenceFactory.create(apprenticeship=w.apprenticeship, state=state, tags=("K1",)).public_id
+    }
 
 
-def _version_1(own: World, other: World) -> dict[str, Any]:
-    return {"expected_version": 1, "comment": "Checked."}
+def _latest_version(own: World) -> int:
+    # The version of the item the route's kwargs just made: each decision that led to its state made a new one.
+    return Evidence.objects.filter(apprenticeship=own.apprenticeship).latest("pk").version
+
+
+def _current_version(own: World, other: World) -> dict[str, Any]:
+    return {"expected_version": _latest_version(own), "comment": "Checked."}
 
 
 def _accept_k1(own: World, other: World) -> dict[str, Any]:
-    return {"expected_version": 1, "tags": [{"statement": "K1", "accepted": True}]}
+    return {"expected_version": _latest_version(own), "tags": [{"statement": "K1", "accepted": True}]}
 
 
 def _bulk_confirm_own(own: World, other: World) -> dict[str, Any]:
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
-    return {"items": [{"evidence": str(evidence.public_id), "expected_version": 1}]}
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    return {"items": [{"evidence": str(evidence.public_id), "expected_version": evidence.version}]}
 
 
 def _behaviour_b1(own: World, other: World) -> dict[str, Any]:
-    make_statement(standard=own.standard, code="B1")
+    StatementFactory.create(standard=own.standard, code="B1")
     return {"statements": ["B1"], "confirmed_on": "2025-10-01", "comment": "Seen every week."}
 
 
 def _behaviour_confirmation(w: World) -> dict[str, Any]:
     from portfolio.reviews.services.behaviours import behaviour_confirm
 
-    make_statement(standard=w.standard, code="B2")
+    StatementFactory.create(standard=w.standard, code="B2")
     [confirmation] = behaviour_confirm(
         actor=w.mentor, apprenticeship=w.apprenticeship, statement_codes=["B2"],
         confirmed_on=datetime.date(2025, 10, 1), comment="Yes.",
@@ -456,11 +463,11 @@ ROUTES: dict[str, Route] = {
         PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"status": "break_in_learning"}),
     ),
     # API: reviews
-    "api-evidence-submit": route(_evidence_in("draft"), POST=(ONLY_APPRENTICE_DECIDES, _version_1)),
-    "api-evidence-confirm": route(_evidence_in("submitted"), POST=(ONLY_EMPLOYER_DECIDES, _version_1)),
+    "api-evidence-submit": route(_evidence_in("draft"), POST=(ONLY_APPRENTICE_DECIDES, _current_version)),
+    "api-evidence-confirm": route(_evidence_in("submitted"), POST=(ONLY_EMPLOYER_DECIDES, _current_version)),
     "api-evidence-accept": route(_evidence_in("confirmed"), POST=(ONLY_REVIEWER_DECIDES, _accept_k1)),
-    "api-evidence-return": route(_evidence_in("submitted"), POST=("401 403 404 200 404 200 403 404", _version_1)),
-    "api-evidence-withdraw": route(_evidence_in("submitted"), POST=(ONLY_APPRENTICE_DECIDES, _version_1)),
+    "api-evidence-return": route(_evidence_in("submitted"), POST=("401 403 404 200 404 200 403 404", _current_version)),
+    "api-evidence-withdraw": route(_evidence_in("submitted"), POST=(ONLY_APPRENTICE_DECIDES, _current_version)),
     "api-evidence-decisions": route(_evidence_in("submitted"), GET=SEES_THE_APPRENTICESHIP),
     "api-review-queue-confirmation": route(GET="401 403 403 200 200 403 403 403"),
     "api-review-bulk-confirm": route(POST=("401 403 403 200 200 403 403 403", _bulk_confirm_own)),

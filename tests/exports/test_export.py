@@ -28,9 +28,8 @@ from portfolio.reviews.services.accept import TagVerdict, evidence_accept
 from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.submit import evidence_submit
 from portfolio.storage import get_store
-from tests.factories import World, make_world
+from tests.factories import EvidenceFactory, EvidenceFileFactory, World, make_world
 from tests.factories_coverage import make_catalogue
-from tests.factories_evidence import make_evidence, make_stored_file
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +43,11 @@ def world() -> World:
 
 def _accepted_with_files(world: World, title: str, files: list[tuple[str, bytes, str]]) -> Evidence:
     """An item with files whose bytes are in the bucket, taken through submit, confirm and accept."""
-    evidence = make_evidence(apprenticeship=world.apprenticeship, files=0, title=title, tags=("K1",))
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, files=0, title=title, tags=("K1",))
     for name, content, detected in files:
-        make_stored_file(evidence=evidence, name=name, content=content, detected=detected)
+        EvidenceFileFactory.create(
+            evidence=evidence, original_name=name, content=content, declared_type=detected, stored=True
+        )
     evidence_submit(actor=world.apprentice, evidence=evidence, expected_version=evidence.version)
     evidence.refresh_from_db()
     evidence_confirm(actor=world.line_manager, evidence=evidence, expected_version=evidence.version)

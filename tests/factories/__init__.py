@@ -34,6 +34,7 @@ from tests.factories.standards import (
     StatementFactory,
     make_catalogue,
     make_route_standard,
+    taggable_statement,
 )
 from tests.factories.world import World, apprenticeship_create_body, build_world, make_route_world, make_world
 
@@ -68,4 +69,5 @@ __all__ = [
     "make_route_standard",
     "make_route_world",
     "make_world",
+    "taggable_statement",
 ]

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.evidence.helpers import LPM, make_route_standard
-from tests.factories import StandardFactory
+from tests.factories import LPM, StandardFactory, make_route_standard
 
 TOURING = "I planned the touring logistics for the spring tour: trucks, the ferry, hotels and the carnet."
 
