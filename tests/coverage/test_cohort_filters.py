@@ -16,12 +16,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import EvidenceTag
 from portfolio.people.models import Apprenticeship
-from tests.factories import ApprenticeshipFactory, EmployerFactory, UserFactory, World, make_world
-from tests.factories_coverage import Catalogue, make_catalogue, make_evidence
+from tests.factories import (
+    ApprenticeshipFactory,
+    Catalogue,
+    EmployerFactory,
+    EvidenceFactory,
+    UserFactory,
+    World,
+    make_catalogue,
+    make_world,
+)
 
-ACCEPTED = EvidenceTag.State.ACCEPTED
 TRUE_SPELLINGS = ["true", "True", "TRUE", "yes", "Yes", "1", "on", "t", "y"]
 FALSE_SPELLINGS = ["false", "False", "no", "NO", "0", "off", "f", "n"]
 
@@ -66,14 +72,10 @@ def cohort(db: None) -> Cohort:
         apprentice=UserFactory.create(first_name="Dev", last_name="Patel"),
     )
     other = make_world(standard=catalogue.standard)
-    s = catalogue.statements
-    make_evidence(
-        apprenticeship=world.apprenticeship,
-        files=(),
-        tags={s[c]: ACCEPTED for c in ("K1", "K2", "K3", "S1", "S2", "S3")},
-    )
-    make_evidence(apprenticeship=route_b, files=(), tags={s["K1"]: ACCEPTED})
-    make_evidence(apprenticeship=other.apprenticeship, files=(), tags={s["K1"]: ACCEPTED})
+    route_a = ("K1", "K2", "K3", "S1", "S2", "S3")
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, files=0, tags=route_a, state="accepted")
+    EvidenceFactory.create(apprenticeship=route_b, files=0, tags=("K1",), state="accepted")
+    EvidenceFactory.create(apprenticeship=other.apprenticeship, files=0, tags=("K1",), state="accepted")
     coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk, route_b.pk, elsewhere.pk, other.apprenticeship.pk])
     world.apprenticeship.refresh_from_db()
     return Cohort(world, catalogue, world.apprenticeship, route_b, elsewhere, never_computed, other.apprenticeship)

@@ -28,8 +28,7 @@ from portfolio.reviews.services.accept import TagVerdict, evidence_accept
 from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.submit import evidence_submit
 from portfolio.storage import get_store
-from tests.factories import EvidenceFactory, EvidenceFileFactory, World, make_world
-from tests.factories_coverage import make_catalogue
+from tests.factories import EvidenceFactory, EvidenceFileFactory, World, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,9 @@
-"""A world for the gateway tests: one apprentice on the small catalogue (tests/factories_coverage.py, Route A)
-whose every gate passes under a new provider's defaults, so each test breaks exactly the gate it is about.
+"""A world for the gateway tests: one apprentice on the small catalogue (make_catalogue, Route A) whose every
+gate passes under a new provider's defaults, so each test breaks exactly the gate it is about.
 
-Rows the OTJ and people services would write (activities, minimums, breaks) are written directly here, with the
-dirty mark those services write.
+Evidence and behaviour confirmations are made by their services (tests/factories/). OTJ activities, minimums and
+breaks are written directly here, with the dirty mark those services write: log_otj writes the minutes a gate
+needs in entries of up to 20 hours, without the logging service's checks of dates and overlaps.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.gateway.models import GatewayPolicy
 from portfolio.otj.models import OtjActivity, OtjMinimum
-from portfolio.people.models import Apprenticeship, BreakInLearning
-from tests.factories import World, make_world
-from tests.factories_coverage import Catalogue, confirm_behaviour, make_catalogue, make_evidence
+from portfolio.people.models import Apprenticeship, BreakInLearning, User
+from portfolio.reviews.models import BehaviourConfirmation
+from portfolio.reviews.services.behaviours import behaviour_confirmation_withdraw
+from portfolio.standards.models import Statement
+from tests.factories import BehaviourConfirmationFactory, Catalogue, EvidenceFactory, World, make_catalogue, make_world
 
 TODAY = datetime.date(2026, 7, 2)
 _minute = itertools.count()
@@ -54,14 +57,20 @@ def gate_world(*, minimum_hours: int = 300, approved_minutes: int = 300 * 60) ->
     a.refresh_from_db()
     s = catalogue.statements
     route_a = ("K1", "K2", "K3", "S1", "S2", "S3")
-    make_evidence(apprenticeship=a, files=(), tags={s[code]: "accepted" for code in route_a})
+    EvidenceFactory.create(apprenticeship=a, files=0, tags=route_a, state="accepted")
     for code in ("B1", "B2"):
-        confirm_behaviour(apprenticeship=a, statement=s[code], by=world.line_manager)
+        BehaviourConfirmationFactory.create(apprenticeship=a, statement=s[code], confirmed_by=world.line_manager)
     if minimum_hours:
         set_minimum(world, minimum_hours)
     if approved_minutes:
         log_otj(a, approved_minutes, state=OtjActivity.State.APPROVED)
     return GateWorld(catalogue, world)
+
+
+def withdraw_behaviour(*, apprenticeship: Apprenticeship, statement: Statement, by: User) -> None:
+    """An employer contact withdraws the live confirmation of this behaviour (behaviour_confirmation_withdraw)."""
+    live = BehaviourConfirmation.objects.get(apprenticeship=apprenticeship, statement=statement, withdrawn_at=None)
+    behaviour_confirmation_withdraw(actor=by, confirmation=live)
 
 
 def set_minimum(world: World, hours: int) -> None:

@@ -14,7 +14,7 @@ from portfolio.evidence.models import Evidence
 from portfolio.gateway.services.policy import manual_gate_create
 from portfolio.gateway.services.signatures import gateway_sign
 from portfolio.otj.models import OtjActivity
-from tests.factories_coverage import make_evidence
+from tests.factories import EvidenceFactory
 from tests.gateway.helpers import TODAY, add_break, gate_world, log_otj, set_apprenticeship
 
 D = datetime.date
@@ -52,11 +52,12 @@ def build() -> dict[str, int]:
     made["19 on 1 March"] = leap_day.a
 
     june = gate_world()
-    item = make_evidence(apprenticeship=june.a, tags={})
+    # Submitted (its date moved back to when the scenario says it was).
+    item = EvidenceFactory.create(apprenticeship=june.a, state="submitted")
     Evidence.objects.filter(pk=item.pk).update(submitted_at=datetime.datetime(2026, 6, 30, 23, 30, tzinfo=LONDON))
     made["submitted on 30 June 23:30"] = june.a
     july = gate_world()
-    item = make_evidence(apprenticeship=july.a, tags={})
+    item = EvidenceFactory.create(apprenticeship=july.a, state="submitted")
     Evidence.objects.filter(pk=item.pk).update(submitted_at=datetime.datetime(2026, 7, 1, 0, 30, tzinfo=LONDON))
     made["submitted on 1 July 00:30"] = july.a
 

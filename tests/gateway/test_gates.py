@@ -18,7 +18,7 @@ from portfolio.gateway.services.policy import manual_gate_create, manual_gate_up
 from portfolio.gateway.services.ticks import manual_gate_tick, manual_gate_tick_withdraw
 from portfolio.otj.models import OtjActivity
 from portfolio.people.models import Apprenticeship, BreakInLearning
-from tests.factories_coverage import make_evidence, withdraw_behaviour
+from tests.factories import EvidenceFactory
 from tests.gateway.helpers import (
     add_break,
     gate_world,
@@ -27,6 +27,7 @@ from tests.gateway.helpers import (
     set_apprenticeship,
     set_gateway_policy,
     set_minimum,
+    withdraw_behaviour,
 )
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,8 @@ def test_no_activity_last_month_then_an_approved_entry_on_its_last_day() -> None
 
 def test_evidence_created_or_submitted_last_month_counts_as_activity() -> None:
     g = gate_world(approved_minutes=0)
-    item = make_evidence(apprenticeship=g.a, tags={}, state=Evidence.State.DRAFT)
+    # Submitted today (after TODAY's July): its dates are then moved to the ones each step says.
+    item = EvidenceFactory.create(apprenticeship=g.a, state=Evidence.State.SUBMITTED)
     june = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=LONDON)
     Evidence.objects.filter(pk=item.pk).update(created_at=june - datetime.timedelta(days=60), occurred_on=D(2026, 6, 1))
     assert gates_of(g.a).gates["otj"]["active_last_month"] is False  # the date it happened is not when it came in

@@ -15,8 +15,7 @@ from portfolio.handover.models import PortfolioGrant
 from portfolio.people.models import Membership, Organisation
 from portfolio.people.services.organisations import organisation_create
 from tests.exports.test_export import _portfolio
-from tests.factories import MembershipFactory, make_world
-from tests.factories_coverage import make_catalogue
+from tests.factories import MembershipFactory, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from portfolio.people.models import Membership, Organisation
 from portfolio.people.services.organisations import organisation_create
 from portfolio.storage import get_store
 from tests.exports.test_export import _portfolio
-from tests.factories import MembershipFactory, World, make_world
-from tests.factories_coverage import make_catalogue
+from tests.factories import MembershipFactory, World, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
 
