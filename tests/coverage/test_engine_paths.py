@@ -27,8 +27,16 @@ from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.gateway.services.policy import gateway_policy_update
 from portfolio.people.models import Apprenticeship
 from portfolio.reviews.services.policy import review_policy_update
-from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Statement
-from tests.factories import BehaviourConfirmationFactory, EvidenceFactory, make_catalogue, make_world
+from portfolio.standards.models import Statement
+from tests.factories import (
+    AssessmentOutcomeFactory,
+    BehaviourConfirmationFactory,
+    EvidenceFactory,
+    OutcomeStatementFactory,
+    StatementFactory,
+    make_catalogue,
+    make_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,15 +144,14 @@ def test_an_ao_wider_than_a_bigint_is_computed_with_varbit_masks(monkeypatch: py
     catalogue = make_catalogue(behaviours=())
     world = make_world(standard=catalogue.standard)
     apprenticeship: Apprenticeship = world.apprenticeship
-    wide = AssessmentOutcome.objects.create(standard=catalogue.standard, code="AO9", title="Wide", position=9)
+    wide = AssessmentOutcomeFactory.create(standard=catalogue.standard, code="AO9", title="Wide")
     codes = [f"W{number}" for number in range(1, 71)]
     statements = []
-    for position, code in enumerate(codes, start=1):
-        statement = Statement.objects.create(
-            standard=catalogue.standard, code=code, kind="K", text=f"Wide {code}", position=100 + position,
-            mandatory=code == "W70",
-        )  # fmt: skip
-        OutcomeStatement.objects.create(outcome=wide, statement=statement, position=position)
+    for code in codes:
+        statement = StatementFactory.create(
+            standard=catalogue.standard, code=code, kind="K", text=f"Wide {code}", mandatory=code == "W70"
+        )
+        OutcomeStatementFactory.create(outcome=wide, statement=statement)
         statements.append(statement)
     covered = [statement for index, statement in enumerate(statements) if index % 7 != 3]  # W4, W11, ... missing
     EvidenceFactory.create(

@@ -50,7 +50,7 @@ def test_an_inactive_membership_grants_nothing() -> None:
 
 def test_a_person_with_two_roles_sees_each_row_once() -> None:
     own, _ = build_world()
-    Membership.objects.create(user=own.tutor, organisation=own.provider, role=Membership.Role.ASSESSOR)
+    MembershipFactory.create(user=own.tutor, organisation=own.provider, role=Membership.Role.ASSESSOR)
     assert apprenticeship_list_for_user(user=own.tutor).count() == 1
 
 

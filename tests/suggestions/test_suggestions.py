@@ -18,11 +18,11 @@ from portfolio.evidence.models import EvidenceFile, EvidenceFileText
 from portfolio.evidence.services.evidence import evidence_create, evidence_update
 from portfolio.evidence.services.text import evidence_file_text_extract
 from portfolio.evidence.text_extraction import PDF
-from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Statement
+from portfolio.standards.models import AssessmentOutcome, Statement
 from portfolio.suggestions.encoder import model_info
 from portfolio.suggestions.models import Suggestion, SuggestionRun
 from portfolio.suggestions.services.suggestions import evidence_suggestions_current
-from tests.factories import LPM, EvidenceFactory, EvidenceFileFactory, make_route_world
+from tests.factories import LPM, EvidenceFactory, EvidenceFileFactory, OutcomeStatementFactory, make_route_world
 from tests.suggestions import documents
 
 TOURING = (
@@ -40,16 +40,14 @@ def test_suggestions_come_from_the_route_only_each_with_its_ao_and_model() -> No
     world = make_route_world()
     standard = world.standard
     # K2 also sits in the other option's AO5: within this apprentice's route it belongs to AO6.
-    OutcomeStatement.objects.create(
+    OutcomeStatementFactory.create(
         outcome=AssessmentOutcome.objects.get(standard=standard, code="AO5"),
         statement=Statement.objects.get(standard=standard, code="K2"),
-        position=2,
     )
     # A plan that maps a behaviour into a core AO: behaviours are still never suggested (the employer confirms them).
-    OutcomeStatement.objects.create(
+    OutcomeStatementFactory.create(
         outcome=AssessmentOutcome.objects.get(standard=standard, code="AO1"),
         statement=Statement.objects.get(standard=standard, code="B1"),
-        position=3,
     )
     evidence = EvidenceFactory.create(
         apprenticeship=world.apprenticeship, title="Spring tour planning", reflection=TOURING, tags=(), files=0
