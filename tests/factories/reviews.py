@@ -100,6 +100,7 @@ def evidence_bring_to(
         return evidence.version
 
     evidence_submit(actor=_submitter(evidence), evidence=evidence, expected_version=version())
+    evidence.refresh_from_db()
     for _ in range(len(State)):
         current = State(evidence.state)
         if current == target:
