@@ -132,9 +132,8 @@ def test_the_queue_links_each_item_shows_its_statements_and_reflection_and_selec
 
     selected = client.get("/reviews/confirmation/?select=all").content.decode()
     assert selected.count(" checked") == 2
-    response = client.post(
-        "/reviews/confirmation/", {"item": [f"{first.public_id}:1", f"{second.public_id}:1"]}, follow=True
-    )
+    items = [f"{first.public_id}:{first.version}", f"{second.public_id}:{second.version}"]
+    response = client.post("/reviews/confirmation/", {"item": items}, follow=True)
     assert b"Confirmed 2 of 2." in response.content
 
 
