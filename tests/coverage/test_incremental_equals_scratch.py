@@ -125,12 +125,11 @@ def _apply_gateway(op: tuple[Any, ...], world: Any) -> None:
     elif kind in ("rpl", "dob", "english_maths"):
         field = {"rpl": "rpl_hours", "dob": "date_of_birth", "english_maths": "english_maths"}[kind]
         value = BIRTHS[op[1]] if kind == "dob" else op[1]
+        # As the form saves it: RPL hours, and English and maths not required, come with their reasons.
         extra = {"rpl_reason": "Prior qualification" if value else ""} if kind == "rpl" else {}
         if kind == "english_maths":
             extra = {"english_maths_reason": "Exempt through prior achievement" if value == "not_required" else ""}
-        Apprenticeship.objects.filter(pk=a.pk).update(
-            **{field: value}, **extra
-        )  # as the form saves it: RPL, and English and maths not required, with their reasons
+        Apprenticeship.objects.filter(pk=a.pk).update(**{field: value}, **extra)
         _mark(a, kind)
     elif kind == "break":
         first, last = BREAKS[op[1]]
