@@ -20,6 +20,8 @@ SCRIPT = """
 import json
 import django
 django.setup()
+from django.conf import settings
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the test run's (conftest)
 from django.core.management import call_command
 from django.db import connection
 call_command("migrate", verbosity=0)
@@ -85,6 +87,8 @@ GATES_SCRIPT = """
 import json
 import django
 django.setup()
+from django.conf import settings
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the test run's (conftest)
 from django.core.management import call_command
 from django.db import connection
 call_command("migrate", verbosity=0)

@@ -30,9 +30,17 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: None) -> None:
+def test_it_refuses_without_debug_unless_forced_then_loads_once_and_prints_a_login_per_role(
+    settings: Any, catalogue: None
+) -> None:
+    # One load of the demo serves both rules (a load takes seconds): forced with DEBUG off, then idempotent.
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        _run()
+    assert not User.objects.exists()
+    output = _run("--force")
+    assert Apprenticeship.objects.count() == 6
     settings.DEBUG = True
-    output = _run()
     counts = (User.objects.count(), Organisation.objects.count(), Apprenticeship.objects.count())
     entries = AuditEntry.objects.count()
     _run()  # idempotent
@@ -99,15 +107,6 @@ def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: Non
         assert (otj["approved_minutes"], otj["required_minutes"]) == (mine.approved_minutes, mine.required_minutes)
         assert (otj["expected_minutes"], otj["behind"]) == (mine.expected_minutes, mine.behind), email
         assert (otj["active_last_month"] is False) == (last_month in mine.months_without_activity), email
-
-
-def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) -> None:
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        _run()
-    assert not User.objects.exists()
-    _run("--force")
-    assert Apprenticeship.objects.count() == 6
 
 
 def test_it_names_the_missing_standard(settings: Any) -> None:
