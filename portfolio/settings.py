@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "portfolio.exports",
     "portfolio.handover",
     "portfolio.suggestions",
+    "portfolio.progress",
     # The Celery app and its tasks (loaded here so no domain module imports the task layer).
     "workers.apps.WorkersConfig",
 ]
@@ -272,6 +273,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=env_int("COVERAGE_DAILY_HOUR", 0), minute=15),
     },
     "expire-portfolio-exports": {"task": "exports.expire", "schedule": 3600.0},
+    # Progress reviews: reminders before meetings, for missing signatures and overdue reviews (each sent once), and
+    # any signed review's PDF a lost task left unmade.
+    "send-progress-review-reminders": {
+        "task": "progress.send_reminders",
+        "schedule": float(env_int("PROGRESS_REMINDERS_SECONDS", 900)),
+    },
+    "build-owed-progress-review-pdfs": {"task": "progress.build_owed_pdfs", "schedule": 600.0},
 }
 # Coverage: a change is recomputed at once; further changes to the same apprenticeship within two of these windows
 # share trailing recomputes, the first a window later, each next one twice as late, up to the longest wait
