@@ -368,6 +368,11 @@ SPECTACULAR_SETTINGS = {
         "ReadinessStateEnum": "portfolio.coverage.readiness_states.ReadinessState",
         "GatewayInvalidationEnum": "portfolio.gateway.models.Invalidation",
         "GatewaySideEnum": "portfolio.gateway.models.GatewaySignature.Side",
+        "ProgressReviewStateEnum": "portfolio.progress.lifecycle.State",
+        "ProgressReviewActionEnum": "portfolio.progress.lifecycle.Action",
+        "ProgressReviewPartyEnum": "portfolio.progress.lifecycle.Party",
+        "ProgressActionOutcomeEnum": "portfolio.progress.models.ReviewAction.Outcome",
+        "ProgressSignatureInvalidationEnum": "portfolio.progress.models.ReviewSignature.Invalidation",
     },
 }
 

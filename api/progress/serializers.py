@@ -36,7 +36,7 @@ class ActionOut(serializers.ModelSerializer[ReviewAction]):
         fields = ["id", "description", "owner", "due_on", "outcome", "outcome_note"]
 
 
-class SignatureOut(serializers.ModelSerializer[ReviewSignature]):
+class ReviewSignatureOut(serializers.ModelSerializer[ReviewSignature]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     signed_by = PersonOut(read_only=True)
 
@@ -76,8 +76,8 @@ class ProgressReviewOut(serializers.Serializer[Any]):
     contributions = ContributionsOut(help_text="each party's words")
     actions = ActionOut(many=True, help_text="agreed at this review")
     previous_actions = ActionOut(many=True, help_text="the previous review's actions, with the outcomes")
-    signatures = SignatureOut(many=True, help_text="the live signatures")
-    ended_signatures = SignatureOut(many=True, help_text="signatures a later change ended")
+    signatures = ReviewSignatureOut(many=True, help_text="the live signatures")
+    ended_signatures = ReviewSignatureOut(many=True, help_text="signatures a later change ended")
     missing_signatures = serializers.ListField(child=serializers.ChoiceField(choices=Party.choices))
     completed_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
@@ -135,22 +135,24 @@ class OutcomeIn(serializers.Serializer[Any]):
 class HoldIn(serializers.Serializer[Any]):
     held_on = serializers.DateField()
     contributions = ContributionsIn(required=False)
-    actions = ActionIn(many=True, required=False, max_length=30)
-    outcomes = OutcomeIn(many=True, required=False)
+    actions = serializers.ListField(child=ActionIn(), required=False, max_length=30)
+    outcomes = serializers.ListField(child=OutcomeIn(), required=False)
 
 
 class RecordIn(serializers.Serializer[Any]):
     expected_version = serializers.IntegerField(required=False, min_value=1, help_text="the version you read")
     contributions = ContributionsIn(required=False, help_text="your own party's words only")
-    actions = ActionIn(many=True, required=False, max_length=30, help_text="the reviewer's: replaces the list")
-    outcomes = OutcomeIn(many=True, required=False, help_text="the reviewer's")
+    actions = serializers.ListField(
+        child=ActionIn(), required=False, max_length=30, help_text="the reviewer's: replaces the list"
+    )
+    outcomes = serializers.ListField(child=OutcomeIn(), required=False, help_text="the reviewer's")
 
 
 class CancelIn(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class SignIn(serializers.Serializer[Any]):
+class ReviewSignIn(serializers.Serializer[Any]):
     party = serializers.ChoiceField(choices=Party.choices, required=False, help_text="needed only if you sign for two")
     expected_version = serializers.IntegerField(required=False, min_value=1, help_text="the version you read")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,11 +38,11 @@ from api.progress.serializers import (
     RecordIn,
     RescheduleIn,
     ReviewListOut,
+    ReviewSignatureOut,
+    ReviewSignIn,
     ScheduleIn,
     ScheduleOut,
     ScheduleRowOut,
-    SignatureOut,
-    SignIn,
 )
 from portfolio.people.models import Apprenticeship, User
 from portfolio.people.selectors import apprenticeship_get_for_user, organisation_get_for_user, user_is_admin_of
@@ -51,6 +51,7 @@ from portfolio.progress.models import AgreedReviewInterval, ProgressReview
 from portfolio.progress.pages import review_view
 from portfolio.progress.schedule import Due
 from portfolio.progress.selectors import (
+    ScheduleRow,
     due_for,
     policy_for,
     review_get_for_user,
@@ -249,21 +250,22 @@ class ReviewCancelView(GenericAPIView[ProgressReview]):
 
 
 class ReviewSignView(GenericAPIView[ProgressReview]):
-    serializer_class = SignIn
+    serializer_class = ReviewSignIn
 
-    @extend_schema(operation_id="progress_review_sign", request=SignIn, responses={201: SignatureOut}, tags=TAGS,
+    @extend_schema(operation_id="progress_review_sign", request=ReviewSignIn,
+                   responses={201: ReviewSignatureOut}, tags=TAGS,
                    description="Sign a held review: the apprentice, a line manager or mentor of the employer, or the "
                    "reviewer. 409 `already_signed` for a party that has signed, `conflict` when `expected_version` is "
                    "not the current one; 403 for a party that is not yours.")  # fmt: skip
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         review = review_get_for_user(user=request.user, public_id=public_id)
-        data = SignIn(data=request.data)
+        data = ReviewSignIn(data=request.data)
         data.is_valid(raise_exception=True)
         signature = progress_review_sign(
             actor=request.user, review=review, party=data.validated_data.get("party"),
             expected_version=data.validated_data.get("expected_version"),
         )  # fmt: skip
-        return Response(SignatureOut(signature).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewSignatureOut(signature).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewPdfView(GenericAPIView[ProgressReview]):
@@ -314,7 +316,7 @@ class ReviewDueListView(GenericAPIView[Apprenticeship]):
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
         rows = schedule_rows(apprenticeships=self.filter_queryset(self.get_queryset()), today=today)
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page = cast(list[ScheduleRow], self.paginate_queryset(rows) or [])  # type: ignore[arg-type]
         data = [
             {
                 "apprenticeship": row.apprenticeship.public_id,
@@ -332,7 +334,7 @@ class ReviewDueListView(GenericAPIView[Apprenticeship]):
                     for r, missing in row.awaiting
                 ],
             }
-            for row in page or []
+            for row in page
         ]
         return self.get_paginated_response(ScheduleRowOut(data, many=True).data)
 

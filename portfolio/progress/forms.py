@@ -21,7 +21,7 @@ WORD_FIELDS = (
 TEXT = {"rows": 3}
 
 
-class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from portfolio.core.errors import Conflict
 from portfolio.people.admin_forms import service_errors_to_form
 from portfolio.progress.forms import WORD_FIELDS, ActionFormSet, HoldForm, OutcomeFormSet, WordsForm
-from portfolio.progress.lifecycle import Action, Party, Role
+from portfolio.progress.lifecycle import Action, Party, Role, State
 from portfolio.progress.pages import ReviewView, review_view
 from portfolio.progress.roles import roles_towards
 from portfolio.progress.selectors import review_get_for_user
@@ -80,10 +80,14 @@ def record_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     holding = Action.HOLD in view.can
     editing = Action.EDIT in view.can
     if not holding and not editing:
-        if view.my_parties or Role.ASSESSOR in roles_of(request, view):
-            messages.error(
-                request, f"This review is {review.get_state_display().lower()}: its record cannot be changed now."
+        # The right person at the wrong time is told why and sent back to the review; anyone else is refused.
+        if view.my_parties and review.state in (State.SCHEDULED, State.CANCELLED):
+            why = (
+                "it was cancelled"
+                if review.state == State.CANCELLED
+                else "an assessor or tutor records it at the meeting; you can change your words once it is held"
             )
+            messages.error(request, f"This review has no record to change yet: {why}.")
             return redirect("progress-review-page", public_id=review.public_id)
         raise PermissionDenied(
             "The record is written by the reviewer at the meeting, then by each party for their own words."

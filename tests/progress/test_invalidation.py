@@ -79,6 +79,7 @@ def test_saving_the_same_words_ends_nothing(world: World) -> None:
 def test_the_fingerprint_is_the_digest_of_the_snapshot_each_signature_keeps(world: World) -> None:
     review = hold(world)
     signature = progress_review_sign(actor=world.apprentice, review=review)
+    assert review.snapshot is not None
     assert fingerprint_of(review.snapshot) == review.fingerprint
     assert fingerprint_of(signature.snapshot) == signature.fingerprint
     assert signature.snapshot["contributions"]["apprentice"]["progress"] == "I ran my first get-in."

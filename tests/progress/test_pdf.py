@@ -33,8 +33,9 @@ def test_the_pdf_holds_every_section_and_the_fingerprint(plain_s3: Any, client: 
     review = sign_all(world, review)
     assert progress_review_pdfs_owed() == [review.pk]  # complete, no PDF of its record yet
 
-    review = progress_review_pdf_build(review_id=review.pk)
-    assert review is not None
+    built = progress_review_pdf_build(review_id=review.pk)
+    assert built is not None
+    review = built
     assert review.pdf_current
     assert progress_review_pdfs_owed() == []
     text = _text(plain_s3, review.pdf_key)

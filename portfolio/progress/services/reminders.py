@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -111,7 +112,7 @@ def _meetings(report: ReminderReport, now: datetime.datetime) -> None:
         occurrence = f"{review.public_id}:{review.scheduled_for.isoformat()}"
         for person in attendees(review):
             _send(report, apprenticeship=review.apprenticeship, review=review, recipient=person, rule=Rule.MEETING,
-                  occurrence=occurrence, notify=lambda r=review, p=person: remind_meeting(review=r, recipient=p),
+                  occurrence=occurrence, notify=partial(remind_meeting, review=review, recipient=person),
                   now=now)  # fmt: skip
 
 
@@ -135,8 +136,7 @@ def _signatures(report: ReminderReport, now: datetime.datetime, today: datetime.
             for person in signers_for(review=review, party=party):
                 _send(report, apprenticeship=review.apprenticeship, review=review, recipient=person,
                       rule=Rule.SIGNATURE, occurrence=f"{review.public_id}:day-{day}",
-                      notify=lambda r=review, p=person, q=party, d=days: remind_signature(
-                          review=r, recipient=p, party=q, days=d),
+                      notify=partial(remind_signature, review=review, recipient=person, party=party, days=days),
                       now=now)  # fmt: skip
 
 
@@ -167,8 +167,8 @@ def _overdue(report: ReminderReport, now: datetime.datetime, today: datetime.dat
             for person in _overdue_recipients(apprenticeship):
                 _send(report, apprenticeship=apprenticeship, review=None, recipient=person, rule=Rule.OVERDUE,
                       occurrence=f"{due.due_on.isoformat()}:day-{step}",
-                      notify=lambda a=apprenticeship, p=person, d=due.due_on, n=days: remind_overdue(
-                          apprenticeship=a, recipient=p, due_on=d, days=n),
+                      notify=partial(remind_overdue, apprenticeship=apprenticeship, recipient=person,
+                                     due_on=due.due_on, days=days),
                       now=now)  # fmt: skip
 
 

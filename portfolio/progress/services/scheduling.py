@@ -34,7 +34,8 @@ def _check_when(apprenticeship: Apprenticeship, scheduled_for: datetime.datetime
         raise ValidationError({"scheduled_for": "Schedule it within the next twelve months."})
 
 
-def _check_people(apprenticeship: Apprenticeship, reviewer: User | None, employer_contact: User | None) -> None:
+def _check_people(apprenticeship: Apprenticeship, reviewer: User | None, employer_contact: User | None) -> User:
+    """The reviewer, once they and the employer contact may take their parts."""
     errors = {}
     if reviewer is None or not is_provider_assessor(user=reviewer, apprenticeship=apprenticeship):
         errors["reviewer"] = "Choose the reviewer from the assessors and tutors of the apprentice's training provider."
@@ -42,14 +43,15 @@ def _check_people(apprenticeship: Apprenticeship, reviewer: User | None, employe
         errors["employer_contact"] = (
             "Choose the employer contact from the line managers and mentors at the apprentice's employer."
         )
-    if errors:
+    if errors or reviewer is None:
         raise ValidationError(errors)
+    return reviewer
 
 
 def _default_reviewer(actor: Any, apprenticeship: Apprenticeship) -> User | None:
     for person in (actor, apprenticeship.tutor, apprenticeship.assessor):
         if person is not None and is_provider_assessor(user=person, apprenticeship=apprenticeship):
-            return person  # type: ignore[no-any-return]
+            return person
     return None
 
 
@@ -76,7 +78,7 @@ def progress_review_schedule(
     _check_when(apprenticeship, scheduled_for)
     reviewer = reviewer or _default_reviewer(actor, apprenticeship)
     employer_contact = employer_contact or _default_contact(apprenticeship)
-    _check_people(apprenticeship, reviewer, employer_contact)
+    reviewer = _check_people(apprenticeship, reviewer, employer_contact)
     existing = ProgressReview.objects.filter(apprenticeship=apprenticeship, state=State.SCHEDULED).first()
     if existing is not None:
         raise _already_scheduled(existing)
