@@ -28,7 +28,7 @@ class PersonChoice(forms.ModelChoiceField):
 
 class ScheduleForm(forms.Form):
     date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Give the date of the review.", "invalid": "Give the date as day, month, year."},
     )  # fmt: skip
     time = forms.TimeField(
@@ -80,7 +80,7 @@ class HoldForm(forms.Form):
 
     held_on = forms.DateField(
         label="Held on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Give the day the review was held.",
             "invalid": "Give the date as day, month, year.",
@@ -117,7 +117,9 @@ class ActionForm(forms.Form):
         label="Action", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.ChoiceField(label="Whose", choices=[("", "Choose"), *Party.choices], required=False)
-    due_on = forms.DateField(label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -91,7 +91,8 @@ def record_build(
     approved_since = OtjActivity.objects.filter(
         apprenticeship=apprenticeship, state=OtjActivity.State.APPROVED, date__gte=since
     ).aggregate(total=Sum("minutes"))["total"]
-    standing = [gate for gate in gates_checklist(summary.gates) if not gate["passed"]] if summary else []
+    # None while coverage was never worked out: no gate is known to stand or to pass.
+    standing = [gate for gate in gates_checklist(summary.gates) if not gate["passed"]] if summary else None
     return {
         "record_version": RECORD_VERSION,
         "as_of": today.isoformat(),
@@ -117,5 +118,9 @@ def record_build(
             "required_minutes": figures.required_minutes,
             "behind": figures.behind,
         },
-        "gates_standing": [{"key": g["key"], "name": g["name"], "explanation": g["explanation"]} for g in standing],
+        "gates_standing": (
+            [{"key": g["key"], "name": g["name"], "explanation": g["explanation"]} for g in standing]
+            if standing is not None
+            else None
+        ),
     }

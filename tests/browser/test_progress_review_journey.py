@@ -43,6 +43,7 @@ def phone(browser: Browser, live_server: Any, user: Any) -> Page:
 
 def sign_from_the_notification(page: Page, name: str) -> None:
     page.goto("/")
+    look(page, f"start-{name}")  # the start page lists the review to sign, too
     page.get_by_role("link", name="Notifications").click()
     page.get_by_role("link", name="Sign the progress review of Alex Morgan").first.click()
     expect(page.locator("h1")).to_contain_text("Sign the progress review")
@@ -102,3 +103,8 @@ def test_a_review_scheduled_held_and_signed_by_all_three(
     tutor.reload()
     expect(tutor.get_by_role("link", name="Download the signed PDF")).to_be_visible()
     look(tutor, "complete")
+    # The cohort shows the next review, three months on, and no longer the overdue flag.
+    tutor.goto("/cohort/")
+    row = tutor.locator(f"[data-apprenticeship='{world.apprenticeship.public_id}']")
+    expect(row).not_to_contain_text("Overdue")
+    look(tutor, "cohort")
