@@ -19,8 +19,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from portfolio.notify.models import Notification
+from portfolio.notify.services.notifications import notification_mark_read
 from portfolio.people.models import Apprenticeship
+from portfolio.progress.lifecycle import State
 from portfolio.progress.models import ProgressReview, ReviewAction
+from portfolio.progress.notifications import review_link, sign_link
 from portfolio.progress.roles import is_employer_contact, is_provider_assessor
 from portfolio.progress.schedule import month_end_after
 from portfolio.progress.services.recording import progress_review_hold
@@ -97,9 +101,27 @@ def _load_one(apprenticeship: Apprenticeship, index: int, today: datetime.date) 
     return made
 
 
+def _mark_past_news_read(since: datetime.datetime) -> None:
+    """The notifications about reviews long signed were read at the time; those about open reviews stay unread."""
+    open_links = set()
+    for review in ProgressReview.objects.filter(state__in=[State.SCHEDULED, State.AWAITING_SIGNATURES]):
+        open_links |= {review_link(review), sign_link(review)}
+    past = (
+        Notification.objects.filter(kind__startswith="progress_review.", created_at__gte=since, read_at__isnull=True)
+        .exclude(link__in=open_links)
+        .select_related("recipient")
+    )
+    by_person: dict[Any, list[Any]] = {}
+    for note in past:
+        by_person.setdefault(note.recipient, []).append(note.public_id)
+    for person, ids in by_person.items():
+        notification_mark_read(user=person, public_ids=ids)
+
+
 def demo_progress_load(*, apprenticeships: list[Apprenticeship], today: datetime.date | None = None) -> int:
     """Reviews for the demo apprenticeships (in apprentice order); answers the reviews held."""
     today = today or timezone.localdate()
+    started = timezone.now()
     made = 0
     for index, apprenticeship in enumerate(apprenticeships):
         people: list[Any] = [apprenticeship.tutor, apprenticeship.line_manager]
@@ -110,4 +132,5 @@ def demo_progress_load(*, apprenticeships: list[Apprenticeship], today: datetime
         if not is_employer_contact(user=apprenticeship.line_manager, apprenticeship=apprenticeship):
             continue
         made += _load_one(apprenticeship, index, today)
+    _mark_past_news_read(started)
     return made

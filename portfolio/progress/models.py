@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from portfolio.notify.models import Notification
-from portfolio.people.models import Apprenticeship, Organisation
+from portfolio.people.models import Apprenticeship, Membership, Organisation
 from portfolio.progress import lifecycle
 from portfolio.progress.schedule import AGREED_INTERVALS, DEFAULT_INTERVAL_MONTHS, PROVIDER_INTERVALS
 
@@ -211,6 +211,16 @@ class ReviewSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} signature of {self.review_id}"
+
+    @property
+    def role_label(self) -> str:
+        """ "Line manager", "Tutor", "Apprentice": the role signed in, for people."""
+        if self.signer_role == "apprentice":
+            return "Apprentice"
+        try:
+            return str(Membership.Role(self.signer_role).label)
+        except ValueError:
+            return self.signer_role
 
 
 class ReviewReminder(models.Model):
