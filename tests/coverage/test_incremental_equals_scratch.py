@@ -133,8 +133,10 @@ def _apply_gateway(op: tuple[Any, ...], world: Any) -> None:
     elif kind in ("rpl", "dob", "english_maths"):
         field = {"rpl": "rpl_hours", "dob": "date_of_birth", "english_maths": "english_maths"}[kind]
         value = BIRTHS[op[1]] if kind == "dob" else op[1]
-        # As the form saves it: RPL with its reason.
+        # As the form saves it: RPL with its reason, English and maths "not required" with why.
         extra = {"rpl_reason": "Prior qualification" if value else ""} if kind == "rpl" else {}
+        if kind == "english_maths":
+            extra = {"english_maths_reason": "Exempt through prior achievement" if value == "not_required" else ""}
         Apprenticeship.objects.filter(pk=a.pk).update(**{field: value}, **extra)
         _mark(a, kind)
     elif kind == "break":
