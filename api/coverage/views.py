@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
@@ -23,6 +24,7 @@ from portfolio.coverage.selectors import (
 )
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import apprenticeship_get_for_user
+from portfolio.progress.selectors import due_by_apprenticeship
 
 
 class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
@@ -81,7 +83,14 @@ class CohortView(GenericAPIView[Apprenticeship]):
 
     @extend_schema(operation_id="cohort_list", responses=CohortRowOut(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        # Each row's next progress review (portfolio/progress/schedule.py), for this page's rows at once.
+        today = timezone.localdate()
+        reviews = due_by_apprenticeship(apprenticeships=page, today=today)
+        for row in page:
+            due = reviews.get(row.pk)
+            setattr(row, "review_due", due)  # noqa: B010 (read by the serializer, not a model field)
+            setattr(row, "review_overdue", bool(due and due.overdue(today)))  # noqa: B010
         return self.get_paginated_response(CohortRowOut(page, many=True).data)
 
 

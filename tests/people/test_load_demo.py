@@ -14,6 +14,8 @@ from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.otj.models import OtjActivity, OtjMinimum
 from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
+from portfolio.progress.models import ProgressReview
+from portfolio.progress.selectors import due_for, live_signatures
 from tests.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +109,18 @@ def test_it_refuses_without_debug_unless_forced_then_loads_once_and_prints_a_log
         assert (otj["approved_minutes"], otj["required_minutes"]) == (mine.approved_minutes, mine.required_minutes)
         assert (otj["expected_minutes"], otj["behind"]) == (mine.expected_minutes, mine.behind), email
         assert (otj["active_last_month"] is False) == (last_month in mine.months_without_activity), email
+    # Progress reviews: every one held was on time; apprentice 3's next is overdue; apprentice 5's latest waits for
+    # the employer's signature alone; the others have their next one scheduled.
+    today = timezone.localdate()
+    held = ProgressReview.objects.filter(held_on__isnull=False)
+    assert held.count() >= 6
+    assert all(review.on_time for review in held)
+    due = {a.apprentice.email.split("@")[0]: due_for(apprenticeship=a) for a in Apprenticeship.objects.all()}
+    assert [name for name, d in sorted(due.items()) if d.overdue(today)] == ["apprentice3"]
+    waiting = ProgressReview.objects.select_related("apprenticeship__apprentice").get(state="awaiting_signatures")
+    assert waiting.apprenticeship.apprentice.email == "apprentice5@demo.example.org"
+    assert set(live_signatures(review=waiting)) == {"apprentice", "provider"}
+    assert ProgressReview.objects.filter(state="scheduled").count() == 4
 
 
 def test_it_names_the_missing_standard(settings: Any) -> None:
