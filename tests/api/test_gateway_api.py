@@ -30,7 +30,7 @@ def _patch(client: Client, url: str, body: dict[str, Any]) -> Any:
 
 def test_the_checklist_explains_each_gate_and_what_the_viewer_may_do(client: Client) -> None:
     g = gate_world(minimum_hours=300, approved_minutes=212 * 60)
-    set_apprenticeship(g.a, rpl_hours=22)
+    set_apprenticeship(g.a, rpl_hours=22, rpl_reason="Level 2 certificate in the same field")
     coverage_recompute(apprenticeship_ids=[g.a.pk])
     client.force_login(g.world.line_manager)
     body = client.get(f"/api/apprenticeships/{g.a.public_id}/gateway/").json()

@@ -31,21 +31,23 @@ def build() -> dict[str, int]:
     made["signed"] = signed.a
 
     otj = gate_world(minimum_hours=300, approved_minutes=212 * 60)
-    set_apprenticeship(otj.a, rpl_hours=22)
+    set_apprenticeship(otj.a, rpl_hours=22, rpl_reason="Level 2 certificate in the same field")
     log_otj(otj.a, 120, state=OtjActivity.State.PENDING)
     log_otj(otj.a, 600, state=OtjActivity.State.DECLINED)
     made["otj"] = otj.a
 
-    breaks = gate_world()
+    breaks = gate_world(approved_minutes=0)
     set_apprenticeship(breaks.a, start_date=D(2025, 10, 31), planned_end_date=D(2027, 2, 28))
+    log_otj(breaks.a, 300 * 60)  # approved, from the new start
     add_break(breaks.a, D(2026, 1, 1), D(2026, 1, 31))
     add_break(breaks.a, D(2026, 6, 20), None)
     made["breaks"] = breaks.a
 
-    leap = gate_world()
+    # Starting after TODAY: no OTJ yet.
+    leap = gate_world(approved_minutes=0)
     set_apprenticeship(leap.a, date_of_birth=D(2008, 2, 29), start_date=D(2027, 2, 28), planned_end_date=D(2028, 2, 29))
     made["born on 29 February"] = leap.a
-    leap_day = gate_world()
+    leap_day = gate_world(approved_minutes=0)
     set_apprenticeship(
         leap_day.a, date_of_birth=D(2008, 2, 29), start_date=D(2027, 3, 1), planned_end_date=D(2029, 1, 1)
     )
@@ -66,8 +68,9 @@ def build() -> dict[str, int]:
     manual_gate_create(actor=manual.world.admin, provider=manual.world.provider, name="Safeguarding module")
     made["manual"] = manual.a
 
-    month_ends = gate_world()
+    month_ends = gate_world(approved_minutes=0)
     set_apprenticeship(month_ends.a, start_date=D(2025, 10, 31), planned_end_date=D(2026, 5, 31))
+    log_otj(month_ends.a, 300 * 60)  # approved, from the new start
     made["31 October start"] = month_ends.a
     return {name: a.pk for name, a in made.items()}
 
