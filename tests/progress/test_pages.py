@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portfolio.people.models import Apprenticeship
 from portfolio.progress.models import ProgressReview, ReviewAction
-from tests.factories import World, make_apprenticeship
+from tests.factories import ApprenticeshipFactory, World
 from tests.progress.helpers import hold, review_world
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def _csv(client: Client, params: dict[str, str]) -> dict[str, dict[str, str]]:
 
 def test_the_cohort_shows_and_filters_the_next_review_and_the_overdue(world: World, client: Client) -> None:
     hold(world)  # reviewed today: the next one is due in three months
-    late = make_apprenticeship(provider=world.provider, employer=world.employer, standard=world.standard)
+    late = ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=world.standard)
     Apprenticeship.objects.filter(pk=late.pk).update(start_date=timezone.localdate() - datetime.timedelta(days=200))
     client.force_login(world.tutor)
 

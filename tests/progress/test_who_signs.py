@@ -12,7 +12,7 @@ from portfolio.core.errors import Conflict
 from portfolio.people.models import Membership
 from portfolio.progress.models import ReviewSignature
 from portfolio.progress.services.signatures import progress_review_sign
-from tests.factories import PASSWORD, World, make_employer, make_member
+from tests.factories import PASSWORD, EmployerFactory, MembershipFactory, World
 from tests.progress.helpers import hold, review_world, schedule
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,8 @@ def test_nothing_is_signed_before_the_review_is_held(world: World) -> None:
 
 def test_another_employer_s_contact_gets_404_on_the_pages_and_the_api(world: World, client: Client) -> None:
     review = hold(world)
-    elsewhere = make_employer(provider=world.provider, name="Another employer of the same provider")
-    stranger = make_member(organisation=elsewhere, role=Membership.Role.LINE_MANAGER)
+    elsewhere = EmployerFactory.create(provider=world.provider, name="Another employer of the same provider")
+    stranger = MembershipFactory.create(organisation=elsewhere, role=Membership.Role.LINE_MANAGER).user
     client.login(email=stranger.email, password=PASSWORD)
     for url in (f"/progress-reviews/{review.public_id}/", f"/progress-reviews/{review.public_id}/sign/",
                 f"/progress-reviews/{review.public_id}/record/"):  # fmt: skip
