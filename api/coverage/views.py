@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
@@ -12,15 +13,11 @@ from rest_framework.response import Response
 
 from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOut
 from api.permissions import IsEmployerContact, IsProviderStaff
+from portfolio.coverage.answers import coverage_answer_for_user
+from portfolio.coverage.cohort_rows import cohort_row, with_row_relations
 from portfolio.coverage.filters import CohortFilter
-from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.models import ReadinessEvent
-from portfolio.coverage.selectors import (
-    cohort_list_for_user,
-    coverage_explain,
-    coverage_summary_for,
-    readiness_event_list_for_user,
-)
+from portfolio.coverage.selectors import cohort_list_for_user, readiness_event_list_for_user
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import apprenticeship_get_for_user
 
@@ -36,33 +33,11 @@ class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
         "covered or missing, with the evidence that counts for it. `summary` is the stored state dashboards use "
         "(with `stale` when a recompute is pending); `outcomes` are computed now by the same rules.",
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
-        summary, stale = coverage_summary_for(apprenticeship=apprenticeship)
-        summary_data = None
-        if summary is not None:
-            summary_data = {
-                field: getattr(summary, field)
-                for field in (
-                    "covered",
-                    "mapped",
-                    "percent",
-                    "missing",
-                    "mandatory_missing",
-                    "gates",
-                    "blocking",
-                    "ready",
-                    "state",
-                    "ready_since",
-                    "computed_at",
-                )
-            } | {"stale": stale, "checklist": gates_checklist(summary.gates)}
-        data = {
-            "apprenticeship": apprenticeship.public_id,
-            "summary": summary_data,
-            "outcomes": coverage_explain(apprenticeship=apprenticeship),
-        }
-        return Response(CoverageOut(data).data)
+    def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
+        # The answer is kept as the JSON it is sent as (portfolio/coverage/answers.py): a read of an unchanged
+        # apprenticeship is one query and no serialisation. CoverageOut describes it in the schema.
+        body = coverage_answer_for_user(user=request.user, public_id=public_id)
+        return HttpResponse(body, content_type="application/json")
 
 
 class CohortView(GenericAPIView[Apprenticeship]):
@@ -77,12 +52,13 @@ class CohortView(GenericAPIView[Apprenticeship]):
     def get_queryset(self) -> QuerySet[Apprenticeship]:
         if getattr(self, "swagger_fake_view", False):  # the schema reads the FilterSet's model, no one's rows
             return Apprenticeship.objects.none()
-        return cohort_list_for_user(user=self.request.user)
+        return with_row_relations(cohort_list_for_user(user=self.request.user))
 
     @extend_schema(operation_id="cohort_list", responses=CohortRowOut(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(CohortRowOut(page, many=True).data)
+        # Rows built directly (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
+        return self.get_paginated_response([cohort_row(apprenticeship) for apprenticeship in page or []])
 
 
 class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):
