@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
+from portfolio.coverage.cohort_rows import attach_last_activity, in_chunks_with_last_activity
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.gates import GATE_NAMES, gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
@@ -76,11 +77,15 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+# Rows the CSV reads (and holds) at a time: its memory stays flat whatever the cohort's size.
+CSV_CHUNK = 500
+
+
 def _csv_rows(queryset: Any) -> Iterator[list[str]]:
     yield ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
            "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
            "assessment outcomes"]  # fmt: skip
-    for a in queryset.iterator(chunk_size=500):
+    for a in in_chunks_with_last_activity(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
         summary = getattr(a, "coverage_summary", None)
         yield [
             a.apprentice.display_name,
@@ -132,6 +137,8 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
     # A value the filters refuse (a stale link, an edited address) is named on the page, above the form
     # that corrects it, instead of the table; the CSV link asks for the same page, so it does the same.
     page = Paginator(rows, 50).get_page(request.GET.get("page")) if rows is not None else None
+    if page is not None:
+        page.object_list = attach_last_activity(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
