@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOut
 from api.permissions import IsEmployerContact, IsProviderStaff
 from portfolio.coverage.answers import coverage_answer_for_user
-from portfolio.coverage.cohort_rows import cohort_row, with_row_relations
+from portfolio.coverage.cohort_rows import cohort_api_rows, page_ids, with_row_relations
 from portfolio.coverage.filters import CohortFilter
 from portfolio.coverage.models import ReadinessEvent
 from portfolio.coverage.selectors import cohort_list_for_user, readiness_event_list_for_user
@@ -56,9 +56,10 @@ class CohortView(GenericAPIView[Apprenticeship]):
 
     @extend_schema(operation_id="cohort_list", responses=CohortRowOut(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        # Rows built directly (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
-        return self.get_paginated_response([cohort_row(apprenticeship) for apprenticeship in page or []])
+        rows = self.filter_queryset(self.get_queryset())
+        # The page is cut from the sorted ids, then its rows are read and built directly
+        # (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
+        return self.get_paginated_response(cohort_api_rows(rows, self.paginate_queryset(page_ids(rows)) or []))
 
 
 class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):

@@ -4,8 +4,12 @@ A provider has thousands of apprentices, and staff open the cohort all day. Thre
 
 - Only the relations a row shows are joined (the scoped selector also joins the tutor, assessor, line manager and
   mentor, five more rows per apprenticeship to build).
-- The API row is a plain dict built here, the same JSON `CohortRowOut` describes (a test checks they agree): the
-  REST framework serializer, with its nested people, organisations and gates, cost several times the query.
+- The API row is a plain dict built here from plain values, the same JSON `CohortRowOut` describes (a test checks
+  they agree): the REST framework serializer, with its nested people, organisations and gates, and the six models
+  per row it reads, cost several times the queries.
+- A page is cut from a narrow sorted query (ids only, ordered by coverage or name), then only its rows are read
+  with their relations: sorting 2,500 ids costs little, joining 2,500 rows to their people and summaries before
+  keeping 50 of them cost most of the page.
 - Last activity (the latest change to any of an apprentice's evidence) is read for the rows shown, one grouped
   query per page or per CSV chunk, not aggregated over every apprentice's evidence before the page is cut; only
   sorting by it needs it for every row.
@@ -15,11 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Max, QuerySet
 
 from portfolio.coverage.answers import api_datetime
+from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of, summary_gates
+from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
 from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship
@@ -30,6 +37,18 @@ ROW_RELATIONS = ("apprentice", "employer", "standard", "option", "coverage_summa
 
 def with_row_relations(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
     return queryset.select_related(None).select_related(*ROW_RELATIONS)
+
+
+def page_ids(queryset: QuerySet[Apprenticeship]) -> QuerySet[Any]:
+    """The ids of `queryset`, in its order: the narrow query a page is cut from (`rows_of`)."""
+    return queryset.values_list("pk", flat=True)
+
+
+def rows_of(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[Apprenticeship]:
+    """The rows of `queryset` with these ids (a page of `page_ids`), in the order of the ids."""
+    ids = list(ids)
+    by_pk = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
@@ -61,33 +80,53 @@ def in_chunks_with_last_activity(rows: Iterable[Any], size: int) -> Iterator[Any
         yield from attach_last_activity(chunk)
 
 
-def cohort_row(apprenticeship: Apprenticeship) -> dict[str, Any]:
-    """One row of `GET /api/cohort/`, as `CohortRowOut` writes it (before the first compute: zeros, not ready)."""
-    a = apprenticeship
-    summary = getattr(a, "coverage_summary", None)
-    person, employer, standard, option = a.apprentice, a.employer, a.standard, a.option
+# A row's columns, read as plain values: building six models per row (the apprenticeship, its apprentice,
+# employer, standard, option and summary) cost more than the rest of the page.
+_SUMMARY = ("covered", "mapped", "missing", "mandatory_missing", "ready", "state", "ready_since", "computed_at",
+            *GATE_COLUMN_NAMES)  # fmt: skip
+_VALUES = (
+    "pk", "public_id", "status", "coverage_percent", "coverage_stale",
+    "apprentice__public_id", "apprentice__email", "apprentice__first_name", "apprentice__last_name",
+    "employer__public_id", "employer__kind", "employer__name",
+    "standard__public_id", "standard__reference", "standard__version", "standard__title",
+    "option__public_id", "option__title", "option__code",
+    "coverage_summary__id", *(f"coverage_summary__{column}" for column in _SUMMARY),
+)  # fmt: skip
+
+
+def cohort_api_rows(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The rows of `GET /api/cohort/` with these ids (a page of `page_ids`), in their order."""
+    ids = list(ids)
+    by_pk = {values["pk"]: values for values in queryset.order_by().filter(pk__in=ids).values(*_VALUES)}
+    return [cohort_row(by_pk[pk]) for pk in ids if pk in by_pk]
+
+
+def cohort_row(v: dict[str, Any]) -> dict[str, Any]:
+    """One row, as `CohortRowOut` writes it (before the first compute: zeros, not ready), from `_VALUES`."""
+    summary = None
+    if v["coverage_summary__id"] is not None:
+        summary = SimpleNamespace(**{column: v[f"coverage_summary__{column}"] for column in _SUMMARY})
+    name = f"{v['apprentice__first_name']} {v['apprentice__last_name']}".strip()  # User.display_name
     return {
-        "id": str(a.public_id),
-        "apprentice": {"id": str(person.public_id), "email": person.email, "name": person.display_name},
-        "employer": {"id": str(employer.public_id), "kind": employer.kind, "name": employer.name},
-        "standard": {
-            "id": str(standard.public_id),
-            "reference": standard.reference,
-            "version": standard.version,
-            "title": standard.title,
-        },
-        "option": None if option is None else {"id": str(option.public_id), "title": option.title, "code": option.code},
-        "status": a.status,
+        "id": str(v["public_id"]),
+        "apprentice": {"id": str(v["apprentice__public_id"]), "email": v["apprentice__email"],
+                       "name": name or v["apprentice__email"]},
+        "employer": {"id": str(v["employer__public_id"]), "kind": v["employer__kind"], "name": v["employer__name"]},
+        "standard": {"id": str(v["standard__public_id"]), "reference": v["standard__reference"],
+                     "version": v["standard__version"], "title": v["standard__title"]},
+        "option": None if v["option__public_id"] is None else {
+            "id": str(v["option__public_id"]), "title": v["option__title"], "code": v["option__code"]},
+        "status": v["status"],
         "covered": int(summary.covered) if summary else 0,
         "mapped": int(summary.mapped) if summary else 0,
-        "percent": float(a.coverage_percent),  # type: ignore[attr-defined]
+        "percent": float(v["coverage_percent"]),
         "missing": [str(code) for code in summary.missing] if summary else [],
         "mandatory_missing": [str(code) for code in summary.mandatory_missing] if summary else [],
-        "gates": summary.gates if summary else None,
-        "blocking": summary.blocking if summary else [],
+        "gates": summary_gates(summary) if summary else None,
+        "blocking": blocking_of(getattr(summary, column) for column in PASSED_COLUMNS) if summary else [],
         "ready": bool(summary.ready) if summary else False,
         "state": summary.state if summary else ReadinessState.NOT_READY.value,
         "ready_since": api_datetime(summary.ready_since) if summary else None,
         "computed_at": api_datetime(summary.computed_at) if summary else None,
-        "stale": bool(a.coverage_stale),  # type: ignore[attr-defined]
-    }
+        "stale": bool(v["coverage_stale"]),
+    }  # fmt: skip

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
-from portfolio.coverage.cohort_rows import attach_last_activity, in_chunks_with_last_activity
+from portfolio.coverage.cohort_rows import attach_last_activity, in_chunks_with_last_activity, page_ids, rows_of
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.gates import GATE_NAMES, gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
@@ -136,9 +136,10 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
         return response
     # A value the filters refuse (a stale link, an edited address) is named on the page, above the form
     # that corrects it, instead of the table; the CSV link asks for the same page, so it does the same.
-    page = Paginator(rows, 50).get_page(request.GET.get("page")) if rows is not None else None
-    if page is not None:
-        page.object_list = attach_last_activity(list(page.object_list))
+    # The page is cut from the sorted ids; then only its rows are read, with their relations and last activity.
+    page = Paginator(page_ids(rows), 50).get_page(request.GET.get("page")) if rows is not None else None
+    if page is not None and rows is not None:
+        page.object_list = attach_last_activity(rows_of(rows, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

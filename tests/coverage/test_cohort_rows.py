@@ -12,7 +12,7 @@ from django.test import Client
 from rest_framework.renderers import JSONRenderer
 
 from api.coverage.serializers import CohortRowOut
-from portfolio.coverage.cohort_rows import cohort_row, with_row_relations
+from portfolio.coverage.cohort_rows import cohort_api_rows, rows_of, with_row_relations
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import EvidenceTag
@@ -55,12 +55,17 @@ def test_a_built_row_is_what_the_serializer_writes(provider: Any) -> None:
     _grow(world, catalogue, 3)
     # Never computed (no summary row) and on a standard without options.
     make_apprenticeship(provider=world.provider, employer=world.employer, standard=make_standard())
-    rows = list(with_row_relations(cohort_list_for_user(user=world.tutor)).order_by("pk"))
+    cohort = with_row_relations(cohort_list_for_user(user=world.tutor))
+    rows = list(cohort.order_by("pk"))
     assert len(rows) == 5
     assert any(getattr(row, "coverage_summary", None) is None for row in rows)
     assert any(row.option is None for row in rows)
-    for row in rows:
-        assert JSONRenderer().render(cohort_row(row)) == JSONRenderer().render(CohortRowOut(row).data)
+    ids = [row.pk for row in reversed(rows)]
+    assert [row.pk for row in rows_of(cohort, ids)] == ids  # in the order asked
+    built = cohort_api_rows(cohort, ids)
+    assert len(built) == 5
+    for row, made in zip(rows_of(cohort, ids), built, strict=True):
+        assert JSONRenderer().render(made) == JSONRenderer().render(CohortRowOut(row).data)
 
 
 def test_the_cohort_api_reads_the_same_queries_for_few_and_many(
@@ -70,11 +75,11 @@ def test_the_cohort_api_reads_the_same_queries_for_few_and_many(
     client.force_login(world.tutor)
     _grow(world, catalogue, 2)
     assert len(client.get("/api/cohort/").json()["results"]) == 3
-    # Session, user, the role check, the count and the page.
-    with django_assert_num_queries(5):
+    # Session, user, the role check, the count, the page's ids in order, and its rows.
+    with django_assert_num_queries(6):
         client.get("/api/cohort/?ordering=percent")
     _grow(world, catalogue, 9)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get("/api/cohort/?ordering=percent").json()["results"]) == 12
 
 
@@ -112,8 +117,8 @@ def test_the_cohort_page_sorted_by_activity_shows_the_same_dates(client: Client,
 
 
 # Session, user, the role check (memberships), the header's roles and unread count, the page's filter choices
-# (standards, options, employers), the count, the page, its AO rows, and its last activity.
-PAGE_QUERIES = 12
+# (one query), the count, the page's ids in order, its rows, their AO rows, and their last activity.
+PAGE_QUERIES = 13
 # Session, user, the role check (own apprenticeships, memberships), then per chunk of rows the rows, their AO rows
 # and their last activity.
 CSV_QUERIES = 7
