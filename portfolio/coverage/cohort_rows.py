@@ -12,7 +12,7 @@ A provider has thousands of apprentices, and staff open the cohort all day. Thre
   keeping 50 of them cost most of the page.
 - Last activity (the latest change to any of an apprentice's evidence) is read for the rows shown, one grouped
   query per page or per CSV chunk, not aggregated over every apprentice's evidence before the page is cut; only
-  sorting by it needs it for every row.
+  sorting by it needs it for every row. Each AO's figures are read as plain values for the same rows.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.db.models import Max, QuerySet
 from portfolio.coverage.answers import api_datetime
 from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of, summary_gates
 from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
+from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship
@@ -52,13 +53,31 @@ def rows_of(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[Appr
 
 
 def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
-    """`last_activity` for every row: only for sorting by it (the rows shown get theirs from `attach_last_activity`)."""
+    """`last_activity` for every row: only for sorting by it (the rows shown get theirs from `attach_page_extras`)."""
     return queryset.annotate(last_activity=Max("evidence__updated_at"))
 
 
-def attach_last_activity(rows: list[Apprenticeship]) -> list[Apprenticeship]:
-    """Set `last_activity` on each row that lacks it, in one grouped query over these rows' evidence."""
+def attach_page_extras(rows: list[Apprenticeship]) -> list[Apprenticeship]:
+    """Set on each row its `ao_rows` (each AO's figures, in plan order) and its `last_activity` (unless the sort
+    read it already), in one query each over these rows. The AO rows are plain objects with the attributes the
+    page and the CSV read (`outcome.code`, `outcome.title`, `percent`, `covered`, `mapped`): two models per AO
+    per row cost more than the page's queries."""
+    ids = [row.pk for row in rows]
+    if not ids:
+        return rows
+    chips: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
+    for apprenticeship_id, code, title, percent, covered, mapped in (
+        AOCoverage.objects.filter(apprenticeship_id__in=ids)
+        .order_by("outcome__position", "outcome_id")
+        .values_list("apprenticeship_id", "outcome__code", "outcome__title", "percent", "covered", "mapped")
+    ):
+        chips[apprenticeship_id].append(
+            SimpleNamespace(
+                outcome=SimpleNamespace(code=code, title=title), percent=percent, covered=covered, mapped=mapped
+            )
+        )
     wanted = [row.pk for row in rows if not hasattr(row, "last_activity")]
+    latest = {}
     if wanted:
         latest = dict(
             Evidence.objects.filter(apprenticeship_id__in=wanted)
@@ -67,17 +86,19 @@ def attach_last_activity(rows: list[Apprenticeship]) -> list[Apprenticeship]:
             .annotate(latest=Max("updated_at"))
             .values_list("apprenticeship_id", "latest")
         )
-        for row in rows:
-            if not hasattr(row, "last_activity"):
-                row.last_activity = latest.get(row.pk)  # type: ignore[attr-defined]
+    for row in rows:
+        row.ao_rows = chips[row.pk]  # type: ignore[attr-defined]
+        if not hasattr(row, "last_activity"):
+            row.last_activity = latest.get(row.pk)  # type: ignore[attr-defined]
     return rows
 
 
-def in_chunks_with_last_activity(rows: Iterable[Any], size: int) -> Iterator[Any]:
-    """Rows streamed (the CSV), with last activity read once per `size` rows: memory stays bounded."""
+def in_chunks_with_extras(rows: Iterable[Any], size: int) -> Iterator[Any]:
+    """Rows streamed (the CSV), with their AO figures and last activity read once per `size` rows: memory stays
+    bounded."""
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
-        yield from attach_last_activity(chunk)
+        yield from attach_page_extras(chunk)
 
 
 # A row's columns, read as plain values: building six models per row (the apprenticeship, its apprentice,

@@ -6,9 +6,10 @@ Kept apart from the views so each page's data is one function with one job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from portfolio.coverage.cohort_rows import with_row_relations
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
@@ -103,16 +104,10 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
 
 
 def cohort_rows(*, user: Any) -> QuerySet[Apprenticeship]:
-    """The cohort a person may see, before the page's filters (`CohortPageFilter`), with each row's per-AO
-    coverage. Last activity is read for the rows shown (`cohort_rows.attach_last_activity`), or for every row when
-    the page is sorted by it."""
-    return with_row_relations(cohort_list_for_user(user=user)).prefetch_related(
-        Prefetch(
-            "ao_coverage",
-            queryset=AOCoverage.objects.select_related("outcome").order_by("outcome__position"),
-            to_attr="ao_rows",
-        )
-    )
+    """The cohort a person may see, before the page's filters (`CohortPageFilter`). Each AO's figures and last
+    activity are read for the rows shown (`cohort_rows.attach_page_extras`), last activity for every row when the
+    page is sorted by it."""
+    return with_row_relations(cohort_list_for_user(user=user))
 
 
 GATE_FILTER_CHOICES = [(key, GATE_NAMES[key]) for key in GATE_KEYS]
@@ -151,18 +146,22 @@ def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
 def heatmap_for(*, user: Any, standard: Standard, limit: int = 300) -> tuple[list[AssessmentOutcome], list[Any]]:
     """Apprentices on one standard (rows) by its AOs (columns): percent per cell, None off the route."""
     outcomes = list(standard.outcomes.select_related("option").order_by("position"))
-    # A cell needs its AO's percent only: not the missing lists, nor the apprenticeship's other people.
-    cells = AOCoverage.objects.only("apprenticeship_id", "outcome_id", "percent")
     apprenticeships = list(
         cohort_list_for_user(user=user)
         .select_related(None)
         .select_related("apprentice")
         .filter(standard=standard)
-        .order_by("apprentice__last_name", "id")
-        .prefetch_related(Prefetch("ao_coverage", queryset=cells, to_attr="ao_rows"))[:limit]
+        .order_by("apprentice__last_name", "id")[:limit]
     )
+    # A cell needs its AO's percent only: read as plain values, not a model per cell (1,800 on a full page).
+    percents = {
+        (apprenticeship_id, outcome_id): percent
+        for apprenticeship_id, outcome_id, percent in AOCoverage.objects.filter(
+            apprenticeship_id__in=[a.pk for a in apprenticeships]
+        ).values_list("apprenticeship_id", "outcome_id", "percent")
+    }
     rows = []
     for apprenticeship in apprenticeships:
-        by_outcome = {row.outcome_id: row for row in apprenticeship.ao_rows}
-        rows.append((apprenticeship, [by_outcome.get(outcome.pk) for outcome in outcomes]))
+        cells = [percents.get((apprenticeship.pk, outcome.pk)) for outcome in outcomes]
+        rows.append((apprenticeship, [None if p is None else SimpleNamespace(percent=p) for p in cells]))
     return outcomes, rows

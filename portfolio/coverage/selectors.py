@@ -64,9 +64,11 @@ def cohort_gate_filter(
 
 def coverage_summary_for(*, apprenticeship: Apprenticeship) -> tuple[CoverageSummary | None, bool]:
     """The stored summary (None before the first compute) and whether it is stale."""
-    summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).first()
-    stale = CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists()
-    return summary, stale
+    dirty = CoverageDirty.objects.filter(apprenticeship_id=OuterRef("apprenticeship_id"))
+    summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).annotate(stale=Exists(dirty)).first()
+    if summary is None:  # never computed: stale if a change waits for its first compute
+        return None, CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists()
+    return summary, bool(summary.stale)
 
 
 def ao_coverage_list_for_user(*, user: Any, apprentice_only: bool = False) -> QuerySet[AOCoverage]:

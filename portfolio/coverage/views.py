@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
-from portfolio.coverage.cohort_rows import attach_last_activity, in_chunks_with_last_activity, page_ids, rows_of
+from portfolio.coverage.cohort_rows import attach_page_extras, in_chunks_with_extras, page_ids, rows_of
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.gates import GATE_NAMES, gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
@@ -47,10 +47,14 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     return render(request, "coverage/mine.html", {"apprenticeships": mine})
 
 
+# What the progress page shows of the apprenticeship besides itself.
+PROGRESS_RELATED = ("apprentice", "employer", "standard", "option")
+
+
 @require_GET
 @login_required
 def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id, related=PROGRESS_RELATED)
     summary, stale = coverage_summary_for(apprenticeship=apprenticeship)
     route = progress_for(apprenticeship=apprenticeship)
     missing = [row for row in route.statements if not row.covered]
@@ -85,7 +89,7 @@ def _csv_rows(queryset: Any) -> Iterator[list[str]]:
     yield ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
            "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
            "assessment outcomes"]  # fmt: skip
-    for a in in_chunks_with_last_activity(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
+    for a in in_chunks_with_extras(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
         summary = getattr(a, "coverage_summary", None)
         yield [
             a.apprentice.display_name,
@@ -136,10 +140,11 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
         return response
     # A value the filters refuse (a stale link, an edited address) is named on the page, above the form
     # that corrects it, instead of the table; the CSV link asks for the same page, so it does the same.
-    # The page is cut from the sorted ids; then only its rows are read, with their relations and last activity.
+    # The page is cut from the sorted ids; then only its rows are read, with their relations, AO figures and last
+    # activity.
     page = Paginator(page_ids(rows), 50).get_page(request.GET.get("page")) if rows is not None else None
     if page is not None and rows is not None:
-        page.object_list = attach_last_activity(rows_of(rows, page.object_list))
+        page.object_list = attach_page_extras(rows_of(rows, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
