@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 
+from portfolio.core.queries import rows_in_order
 from portfolio.coverage.answers import api_datetime
 from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of, summary_gates
 from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
@@ -47,9 +48,7 @@ def page_ids(queryset: QuerySet[Apprenticeship]) -> QuerySet[Any]:
 
 def rows_of(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[Apprenticeship]:
     """The rows of `queryset` with these ids (a page of `page_ids`), in the order of the ids."""
-    ids = list(ids)
-    by_pk = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+    return rows_in_order(queryset, ids)
 
 
 def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
