@@ -7,12 +7,14 @@ from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOut
 from api.permissions import IsEmployerContact, IsProviderStaff
+from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.answers import coverage_answer_for_user
 from portfolio.coverage.cohort_rows import cohort_api_rows, page_ids, with_row_relations
 from portfolio.coverage.filters import CohortFilter
@@ -40,6 +42,12 @@ class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
         return HttpResponse(body, content_type="application/json")
 
 
+class CohortPagination(PageNumberPagination):
+    """The project's page numbers (count, next, previous), each page and the count read in one query."""
+
+    django_paginator_class = CountingPaginator
+
+
 class CohortView(GenericAPIView[Apprenticeship]):
     """Provider staff see their provider's apprentices; employer contacts their employer's."""
 
@@ -48,6 +56,7 @@ class CohortView(GenericAPIView[Apprenticeship]):
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = CohortFilter
+    pagination_class = CohortPagination
 
     def get_queryset(self) -> QuerySet[Apprenticeship]:
         if getattr(self, "swagger_fake_view", False):  # the schema reads the FilterSet's model, no one's rows
@@ -57,9 +66,10 @@ class CohortView(GenericAPIView[Apprenticeship]):
     @extend_schema(operation_id="cohort_list", responses=CohortRowOut(many=True))
     def get(self, request: Request) -> Response:
         rows = self.filter_queryset(self.get_queryset())
-        # The page is cut from the sorted ids, then its rows are read and built directly
-        # (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
-        return self.get_paginated_response(cohort_api_rows(rows, self.paginate_queryset(page_ids(rows)) or []))
+        # The page is cut from the sorted ids (with the count, in one query), then its rows are read and built
+        # directly (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
+        ids = self.paginate_queryset(with_total(page_ids(rows))) or []
+        return self.get_paginated_response(cohort_api_rows(rows, ids))
 
 
 class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):

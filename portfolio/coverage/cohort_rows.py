@@ -37,8 +37,18 @@ from portfolio.people.models import Apprenticeship
 ROW_RELATIONS = ("apprentice", "employer", "standard", "option", "coverage_summary")
 
 
+# The columns a row shows (the page, the CSV): the rest of six tables' columns, read and converted for every row
+# (dates and JSON above all), cost as much as the rows' own. The summary is read whole (its gates).
+ROW_COLUMNS = (
+    "public_id", "status", "apprentice__public_id", "apprentice__email", "apprentice__first_name",
+    "apprentice__last_name", "employer__public_id", "employer__kind", "employer__name", "standard__public_id",
+    "standard__reference", "standard__version", "standard__title", "option__public_id", "option__title",
+    "option__code", "coverage_summary",
+)  # fmt: skip
+
+
 def with_row_relations(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
-    return queryset.select_related(None).select_related(*ROW_RELATIONS)
+    return queryset.select_related(None).select_related(*ROW_RELATIONS).only(*ROW_COLUMNS)
 
 
 def page_ids(queryset: QuerySet[Apprenticeship]) -> QuerySet[Any]:

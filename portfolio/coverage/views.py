@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
+from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.cohort_rows import attach_page_extras, in_chunks_with_extras, page_ids, rows_of
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.gates import GATE_NAMES, gates_checklist
@@ -140,10 +141,11 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
         return response
     # A value the filters refuse (a stale link, an edited address) is named on the page, above the form
     # that corrects it, instead of the table; the CSV link asks for the same page, so it does the same.
-    # The page is cut from the sorted ids; then only its rows are read, with their relations, AO figures and last
-    # activity.
-    page = Paginator(page_ids(rows), 50).get_page(request.GET.get("page")) if rows is not None else None
-    if page is not None and rows is not None:
+    # The page is cut from the sorted ids (with the count, in one query); then only its rows are read, with their
+    # relations, AO figures and last activity.
+    page = None
+    if rows is not None:
+        page = CountingPaginator(with_total(page_ids(rows)), 50).get_page(request.GET.get("page"))
         page.object_list = attach_page_extras(rows_of(rows, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
