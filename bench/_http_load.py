@@ -37,6 +37,7 @@ class Results:
     errors: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     late_starts: int = 0  # open loop: requests that could not even be sent within 1 s of their due time
+    not_sent: int = 0  # open loop: requests never sent, the run having lasted twice its length
 
     def add(self, kind: str, ms: float) -> None:
         self.latencies.setdefault(kind, []).append(ms)
@@ -168,7 +169,13 @@ async def open_loop(
 
     total = int(rate * seconds)
     started = time.perf_counter() + 0.05
+    # A server far behind would stretch the run without end: past twice its length, nothing more is sent (the
+    # requests not sent are counted, and the run says the rate was not sustained).
+    give_up = started + 2 * seconds + 30
     for n in range(total):
+        if time.perf_counter() > give_up:
+            results.not_sent = total - n
+            break
         due = started + n / rate
         wait = due - time.perf_counter()
         if wait > 0:

@@ -144,11 +144,17 @@ class ReadinessProbe:
     pointing at it."""
 
     def __init__(self, *, apprentices: int = 20) -> None:
+        import itertools
+
+        import tests.factories
         from portfolio.coverage.services.compute import coverage_recompute
         from portfolio.evidence.models import EvidenceTag
         from tests.factories import make_world
         from tests.factories_coverage import make_catalogue, make_evidence
 
+        # The factories number what they make from 1 in each process: a database reused from an earlier run already
+        # has those standards and people.
+        tests.factories._seq = itertools.count(int(time.time()))
         catalogue = make_catalogue(behaviours=())
         self.statement = catalogue.statements["S3"]
         accepted = EvidenceTag.State.ACCEPTED

@@ -80,15 +80,21 @@ class Meter:
             ).fetchall()
         return [row[0] for row in rows]
 
-    def sample(self) -> dict[str, float]:
-        workers = _children(self.gunicorn)
+    def sample(self) -> dict[str, dict[int, float]]:
+        """CPU seconds so far per process, by part (the generator: this process)."""
         celery = [self.worker, *_children(self.worker)]
         return {
-            "gunicorn": sum(_cpu(pid) for pid in workers),
-            "postgres": sum(_cpu(pid) for pid in self._backends()),
-            "worker": sum(_cpu(pid) for pid in celery),
-            "generator": time.process_time(),
+            "gunicorn": {pid: _cpu(pid) for pid in _children(self.gunicorn)},
+            "postgres": {pid: _cpu(pid) for pid in self._backends()},
+            "worker": {pid: _cpu(pid) for pid in celery},
+            "generator": {0: time.process_time()},
         }
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        """CPU seconds between two samples, per process: one started meanwhile counts whole; one that ended
+        meanwhile (a connection closed, a worker replaced) is lost, so the figure is a lower bound then."""
+        return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
 
 
 def _measure(meter: Meter, name: str, run: Callable[[], Results], extra: dict[str, Any] | None = None) -> Results:
@@ -97,7 +103,7 @@ def _measure(meter: Meter, name: str, run: Callable[[], Results], extra: dict[st
     results = run()
     after = meter.sample()
     done = max(results.completed, 1)
-    cpu = {key: round((after[key] - before[key]) * 1000 / done, 2) for key in before}
+    cpu = {key: round(meter.spent(before[key], after[key]) * 1000 / done, 2) for key in before}
     line = {
         "phase": name,
         "seconds": round(results.seconds, 1),
@@ -106,6 +112,7 @@ def _measure(meter: Meter, name: str, run: Callable[[], Results], extra: dict[st
         "cpu_ms_per_request": cpu,
         "load_average_before_after": [load_before, load_average()],
         "late_starts": results.late_starts,
+        "not_sent": results.not_sent,
         "kinds": results.table(),
         "errors": {kind: errors[:3] for kind, errors in results.errors.items()},
         **(extra or {}),
