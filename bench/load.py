@@ -118,7 +118,28 @@ def _measure(meter: Meter, name: str, run: Callable[[], Results], extra: dict[st
         **(extra or {}),
     }
     print(json.dumps(line), flush=True)
+    MEASURED.append(line)
     return results
+
+
+MEASURED: list[dict[str, Any]] = []
+
+
+def _tables(probe: dict[str, Any] | None) -> None:
+    """The measurements as Markdown, for docs/benchmarks.md."""
+    print("\n| phase | load before → after | req/s | CPU ms per request: gunicorn + PostgreSQL (worker) |")
+    print("|---|---|---|---|")
+    for line in MEASURED:
+        (before, after), cpu = line["load_average_before_after"], line["cpu_ms_per_request"]
+        print(f"| {line['phase']} | {before[0]} → {after[0]} | {line['throughput_req_s']} | "
+              f"{cpu['gunicorn']} + {cpu['postgres']} ({cpu['worker']}) |")  # fmt: skip
+    print("\n| phase | request | n | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|")
+    for line in MEASURED:
+        for kind, row in line["kinds"].items():
+            print(f"| {line['phase']} | {kind} | {row['n']} | {row['req_s']} | {row['p50_ms']} | {row['p95_ms']} | "
+                  f"{row['p99_ms']} | {row['errors']} |")  # fmt: skip
+    if probe:
+        print(f"\ncommit → readiness event during the mix: {probe}")
 
 
 class Requests:
@@ -334,6 +355,7 @@ def main() -> None:
         # Warm every process and path: the first request of each kind loads templates and plans queries.
         asyncio.run(closed_loop(requests_.mix(rng), connections=8, seconds=5, **go))
         phases = args.phases.split(",")
+        probed = None
         if "coverage" in phases:
             _measure(meter, "coverage saturation", saturate(requests_.coverage))
             _measure(meter, "coverage at 100 req/s", offer(requests_.coverage, 100))
@@ -352,7 +374,9 @@ def main() -> None:
             probe.start(every=0.5)
             _measure(meter, f"busy-hour mix at {args.rate:g} req/s", offer(requests_.mix(rng), args.rate,
                      seconds=args.mix_seconds), extra={"readiness_probe": "below"})  # fmt: skip
-            print(json.dumps({"phase": "commit -> readiness event during the mix", **probe.stop()}), flush=True)
+            probed = probe.stop()
+            print(json.dumps({"phase": "commit -> readiness event during the mix", **probed}), flush=True)
+        _tables(probed)
     finally:
         for process in (gunicorn, worker):
             process.terminate()
