@@ -10,6 +10,7 @@ from api.gateway import views as gateway
 from api.notify import views as notifications
 from api.otj import views as otj
 from api.people import apprenticeships, auth, breaks, invitations, memberships, organisations
+from api.progress import views as progress
 from api.reviews import behaviours as review_behaviours
 from api.reviews import decisions as review_decisions
 from api.reviews import policy as review_policy
@@ -209,6 +210,42 @@ urlpatterns = [
     path("apprenticeships/<uuid:public_id>/exports/", handover.ExportCreateView.as_view(), name="api-export-create"),
     path("exports/<uuid:public_id>/", handover.ExportDetailView.as_view(), name="api-export-detail"),
     path("exports/<uuid:public_id>/download/", handover.ExportDownloadView.as_view(), name="api-export-download"),
+    # Progress reviews: an apprenticeship's schedule, each review, the lists and the intervals
+    path(
+        "apprenticeships/<uuid:public_id>/progress-reviews/",
+        progress.ApprenticeshipReviewsView.as_view(),
+        name="api-apprenticeship-progress-reviews",
+    ),
+    path(
+        "apprenticeships/<uuid:public_id>/progress-review-interval/",
+        progress.IntervalView.as_view(),
+        name="api-progress-review-interval",
+    ),
+    path("progress-reviews/", progress.ReviewListView.as_view(), name="api-progress-review-list"),
+    path("progress-reviews/due/", progress.ReviewDueListView.as_view(), name="api-progress-review-due"),
+    path("progress-reviews/<uuid:public_id>/", progress.ReviewDetailView.as_view(), name="api-progress-review-detail"),
+    path("progress-reviews/<uuid:public_id>/hold/", progress.ReviewHoldView.as_view(), name="api-progress-review-hold"),
+    path(
+        "progress-reviews/<uuid:public_id>/record/",
+        progress.ReviewRecordView.as_view(),
+        name="api-progress-review-record",
+    ),
+    path(
+        "progress-reviews/<uuid:public_id>/cancel/",
+        progress.ReviewCancelView.as_view(),
+        name="api-progress-review-cancel",
+    ),
+    path(
+        "progress-reviews/<uuid:public_id>/signatures/",
+        progress.ReviewSignView.as_view(),
+        name="api-progress-review-sign",
+    ),
+    path("progress-reviews/<uuid:public_id>/pdf/", progress.ReviewPdfView.as_view(), name="api-progress-review-pdf"),
+    path(
+        "organisations/<uuid:public_id>/progress-review-policy/",
+        progress.PolicyView.as_view(),
+        name="api-progress-review-policy",
+    ),
     path(
         "evidence/<uuid:public_id>/suggestions/",
         suggestions.EvidenceSuggestionsView.as_view(),

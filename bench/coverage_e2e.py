@@ -66,6 +66,35 @@ def _fresh(apprenticeship: object) -> bool:
     return stored() == before
 
 
+def _item(apprenticeship: object, tags: dict[object, str]) -> object:
+    """An accepted item with these tags (statement -> tag state) and no files, its rows written directly and the
+    apprenticeship marked dirty: the benchmark times the recompute a change triggers, not the services that make
+    the rows (some of which, such as a tag to another option's statement, no service would write)."""
+    import datetime
+
+    from portfolio.coverage.services.dirty import coverage_mark_dirty
+    from portfolio.evidence.models import Evidence, EvidenceTag
+
+    evidence = Evidence.objects.create(
+        apprenticeship=apprenticeship, author=apprenticeship.apprentice, author_role=Evidence.AuthorRole.APPRENTICE,
+        kind=Evidence.Kind.REFLECTIVE_ACCOUNT, title="Bench item", occurred_on=datetime.date(2025, 10, 1),
+        state=Evidence.State.ACCEPTED, ever_submitted=True,
+    )  # fmt: skip
+    for statement, state in tags.items():
+        EvidenceTag.objects.create(evidence=evidence, statement=statement, state=state)
+    coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="bench evidence")
+    return evidence
+
+
+def _set_tag(*, evidence: object, statement: object, state: str) -> None:
+    """A tag's state as an acceptance or a return leaves it, with the dirty mark they write."""
+    from portfolio.coverage.services.dirty import coverage_mark_dirty
+    from portfolio.evidence.models import EvidenceTag
+
+    EvidenceTag.objects.update_or_create(evidence=evidence, statement=statement, defaults={"state": state})
+    coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="tag decided")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=500)
@@ -87,8 +116,7 @@ def main() -> None:
     from portfolio.coverage.models import CoverageSummary
     from portfolio.coverage.services.compute import coverage_recompute_all
     from portfolio.evidence.models import EvidenceTag
-    from tests.factories import make_world
-    from tests.factories_coverage import make_catalogue, make_evidence, set_tag
+    from tests.factories import make_catalogue, make_world
     from workers.tasks.coverage import recompute_apprenticeship
 
     catalogue = make_catalogue(behaviours=())
@@ -98,14 +126,11 @@ def main() -> None:
     for _ in range(args.apprentices):
         world = make_world(standard=catalogue.standard)
         a = world.apprenticeship
-        make_evidence(apprenticeship=a, files=(), tags={s[c]: accepted for c in ("K1", "K2", "K3", "S1", "S2")})
-        toggled = make_evidence(apprenticeship=a, files=(), tags={s["S3"]: EvidenceTag.State.PENDING})
+        _item(a, {s[c]: accepted for c in ("K1", "K2", "K3", "S1", "S2")})
+        toggled = _item(a, {s["S3"]: EvidenceTag.State.PENDING})
         people.append({"a": a, "evidence": toggled, "sequence": 0, "accepted": False})
     burst_world = make_world(standard=catalogue.standard)
-    burst_items = [
-        make_evidence(apprenticeship=burst_world.apprenticeship, files=(), tags={s[c]: accepted for c in s})
-        for _ in range(20)
-    ]
+    burst_items = [_item(burst_world.apprenticeship, {s[c]: accepted for c in s}) for _ in range(20)]
     coverage_recompute_all()
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -147,7 +172,7 @@ def main() -> None:
             with transaction.atomic():
                 transaction.on_commit(lambda committed=committed: committed.append(time.perf_counter()))
                 state = EvidenceTag.State.ACCEPTED if person["accepted"] else EvidenceTag.State.DECLINED
-                set_tag(evidence=person["evidence"], statement=s["S3"], state=state)
+                _set_tag(evidence=person["evidence"], statement=s["S3"], state=state)
             while True:
                 row = poll.execute(
                     "SELECT 1 FROM coverage_readinessevent e JOIN coverage_coveragesummary c "
@@ -191,7 +216,7 @@ def main() -> None:
                     flip = (i // len(burst_items)) % 2 == 0
                     state = EvidenceTag.State.DECLINED if flip else EvidenceTag.State.ACCEPTED
                     with transaction.atomic():
-                        set_tag(evidence=item, statement=s[codes[i % len(codes)]], state=state)
+                        _set_tag(evidence=item, statement=s[codes[i % len(codes)]], state=state)
             finally:
                 connection.close()
 

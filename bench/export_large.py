@@ -7,8 +7,9 @@ A portfolio of N files of 20 MB (100 files: 2 GB) is seeded in the PostgreSQL da
 (recreated) with its verified copies on a moto S3 server started in its own process (its memory is not
 counted). Each measured run is a fresh child process whose own peak resident memory (VmHWM) is read:
 "export" runs portfolio.exports.services.export_build (index, PDF, every file streamed into one ZIP in a
-multipart upload); "copy" reads each object with get_object and writes it back with a multipart upload of
-the same part size, one after another: the same bytes through the same network path, with no ZIP. Goals: the
+multipart upload); "copy" reads each object with get_object and writes the files one after another into one
+object with a multipart upload of the same part size (the shape the export writes), "copy per file" writes each
+file back as its own object, one after another: the same bytes through the same network path, with no ZIP. Goals: the
 export's peak memory under 200 MB and flat with size; its throughput at least 70% of the copy's. Not part of
 `make test`.
 """
@@ -60,22 +61,30 @@ def _child_export(apprenticeship_id: int) -> None:
     seconds = time.perf_counter() - started
     if built is None or built.state != PortfolioExport.State.READY:
         raise SystemExit(f"export failed: {built and built.error}")
-    print(json.dumps({"seconds": seconds, "bytes": built.size, "peak_rss_mb": _peak_mb(), "key": built.object_key}))
+    print(json.dumps({"seconds": seconds, "bytes": built.size, "peak_rss_mb": _peak_mb(), "keys": [built.object_key]}))
 
 
-def _child_copy(keys: list[str]) -> None:
+def _child_copy(keys: list[str], *, one_object: bool) -> None:
     _django()
     from portfolio.storage import PART_SIZE, object_writer, open_object
 
     started = time.perf_counter()
     total = 0
-    for number, key in enumerate(keys):
-        with object_writer(f"bench/copy-{number}", content_type="application/pdf", part_size=PART_SIZE) as out:
-            for chunk in open_object(key).chunks:
-                out.write(chunk)
-            total += out.bytes_written
+    if not one_object:  # one object per file
+        for number, key in enumerate(keys):
+            with object_writer(f"bench/copy-{number}", content_type="application/pdf", part_size=PART_SIZE) as out:
+                for chunk in open_object(key).chunks:
+                    out.write(chunk)
+                total += out.bytes_written
+    else:  # the files one after another into one object: the shape of what the export writes
+        with object_writer("bench/copy-all", content_type="application/octet-stream", part_size=PART_SIZE) as out:
+            for key in keys:
+                for chunk in open_object(key).chunks:
+                    out.write(chunk)
+            total = out.bytes_written
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "bytes": total, "peak_rss_mb": _peak_mb(), "key": ""}))
+    written = ["bench/copy-all"] if one_object else [f"bench/copy-{n}" for n in range(len(keys))]
+    print(json.dumps({"seconds": seconds, "bytes": total, "peak_rss_mb": _peak_mb(), "keys": written}))
 
 
 def _run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
@@ -219,34 +228,49 @@ def main() -> None:
         for size in sizes:
             count = size // args.file_mb
             copy = _run(["--child", "copy", json.dumps(keys[:count])], env)
+            copies = _run(["--child", "copies", json.dumps(keys[:count])], env)
             export = _run(["--child", "export", str(apprenticeships[size])], env)
-            for run in (copy, export):
-                for key in [run["key"]] if run["key"] else [f"bench/copy-{n}" for n in range(count)]:
+            for run in (copy, copies, export):
+                for key in run["keys"]:
                     client.delete_object(Bucket=BUCKET, Key=key)
-            results.append((size, count, copy, export))
+            results.append((size, count, copy, copies, export))
             print(f"{size} MiB done", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=60)
     print(f"\nmachine: {_machine()}\nload average when measuring began: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n")
     print(
-        "| portfolio | files | copy MiB/s | export MiB/s | export / copy | export peak RSS (MB) | copy peak RSS (MB) |"
+        "| portfolio | files | copy into one object MiB/s | copy per file MiB/s | export MiB/s "
+        "| export / copy into one object | export / copy per file | export peak RSS (MB) | copy peak RSS (MB) |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for size, count, copy, export in results:
-        copy_rate = copy["bytes"] / MIB / copy["seconds"]
-        export_rate = export["bytes"] / MIB / export["seconds"]
+    print("|---|---|---|---|---|---|---|---|---|")
+    for size, count, copy, copies, export in results:
+        rate = {
+            name: run["bytes"] / MIB / run["seconds"]
+            for name, run in (("one", copy), ("per", copies), ("export", export))
+        }
         print(
-            f"| {size} MiB | {count} | {copy_rate:.0f} | {export_rate:.0f} | {export_rate / copy_rate:.0%} "
-            f"| {export['peak_rss_mb']:.0f} | {copy['peak_rss_mb']:.0f} |"
+            f"| {size} MiB | {count} | {rate['one']:.0f} | {rate['per']:.0f} | {rate['export']:.0f} "
+            f"| {rate['export'] / rate['one']:.0%} | {rate['export'] / rate['per']:.0%} "
+            f"| {export['peak_rss_mb']:.0f} | {max(copy['peak_rss_mb'], copies['peak_rss_mb']):.0f} |"
         )
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        if sys.argv[2] == "export":
-            _child_export(int(sys.argv[3]))
+        kind, argument = sys.argv[2], sys.argv[3]
+
+        def run() -> None:
+            if kind == "export":
+                _child_export(int(argument))
+            else:
+                _child_copy(json.loads(argument), one_object=kind == "copy")
+
+        if os.environ.get("BENCH_PROFILE_DIR"):  # where the time goes: one cProfile file per measured child
+            import cProfile
+
+            cProfile.run("run()", f"{os.environ['BENCH_PROFILE_DIR']}/{sys.argv[2]}-{os.getpid()}.prof")
         else:
-            _child_copy(json.loads(sys.argv[3]))
+            run()
     else:
         main()

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "portfolio.exports",
     "portfolio.handover",
     "portfolio.suggestions",
+    "portfolio.progress",
     # The Celery app and its tasks (loaded here so no domain module imports the task layer).
     "workers.apps.WorkersConfig",
 ]
@@ -272,6 +273,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=env_int("COVERAGE_DAILY_HOUR", 0), minute=15),
     },
     "expire-portfolio-exports": {"task": "exports.expire", "schedule": 3600.0},
+    # Progress reviews: reminders before meetings, for missing signatures and overdue reviews (each sent once), and
+    # any signed review's PDF a lost task left unmade.
+    "send-progress-review-reminders": {
+        "task": "progress.send_reminders",
+        "schedule": float(env_int("PROGRESS_REMINDERS_SECONDS", 900)),
+    },
+    "build-owed-progress-review-pdfs": {"task": "progress.build_owed_pdfs", "schedule": 600.0},
 }
 # Coverage: a change is recomputed at once; further changes to the same apprenticeship within two of these windows
 # share trailing recomputes, the first a window later, each next one twice as late, up to the longest wait
@@ -360,6 +368,11 @@ SPECTACULAR_SETTINGS = {
         "ReadinessStateEnum": "portfolio.coverage.readiness_states.ReadinessState",
         "GatewayInvalidationEnum": "portfolio.gateway.models.Invalidation",
         "GatewaySideEnum": "portfolio.gateway.models.GatewaySignature.Side",
+        "ProgressReviewStateEnum": "portfolio.progress.lifecycle.State",
+        "ProgressReviewActionEnum": "portfolio.progress.lifecycle.Action",
+        "ProgressReviewPartyEnum": "portfolio.progress.lifecycle.Party",
+        "ProgressActionOutcomeEnum": "portfolio.progress.models.ReviewAction.Outcome",
+        "ProgressSignatureInvalidationEnum": "portfolio.progress.models.ReviewSignature.Invalidation",
     },
 }
 
@@ -377,5 +390,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "urllib3": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF at INFO ("Step 5 - Creating layout"): its warnings are what matter.
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -153,7 +153,10 @@ class S3MultipartWriter(_WriterContext):
         self.key = validate_key(key)
         self.part_size = max(part_size, 5 * 1024 * 1024)
         self.bytes_written = 0
-        self._buffer = bytearray()
+        # The part being filled, as the pieces written: joined once when the part is sent, so each byte is
+        # copied once on its way to the socket (a growing bytearray sliced into parts copied it three times).
+        self._pieces: list[bytes] = []
+        self._pending = 0
         self._parts: list[dict[str, Any]] = []
         self._done = False
         try:
@@ -165,12 +168,20 @@ class S3MultipartWriter(_WriterContext):
     def write(self, data: bytes) -> None:
         if self._done:
             raise StorageError(f"{self.key} is already committed or aborted")
-        self._buffer += data
         self.bytes_written += len(data)
-        while len(self._buffer) >= self.part_size:
-            part = bytes(self._buffer[: self.part_size])
-            del self._buffer[: self.part_size]
-            self._send(part)
+        data = bytes(data)  # a caller's bytearray may change after the call; bytes are kept as they are
+        while data:
+            room = self.part_size - self._pending
+            piece, data = (data, b"") if len(data) <= room else (data[:room], data[room:])
+            self._pieces.append(piece)
+            self._pending += len(piece)
+            if self._pending == self.part_size:
+                self._send_pending()
+
+    def _send_pending(self) -> None:
+        part = b"".join(self._pieces)
+        self._pieces, self._pending = [], 0
+        self._send(part)
 
     def _send(self, part: bytes) -> None:
         number = len(self._parts) + 1
@@ -186,9 +197,8 @@ class S3MultipartWriter(_WriterContext):
     def commit(self) -> None:
         if self._done:
             return
-        if self._buffer or not self._parts:
-            part, self._buffer = bytes(self._buffer), bytearray()
-            self._send(part)
+        if self._pending or not self._parts:
+            self._send_pending()
         try:
             self.store.completing_client.complete_multipart_upload(
                 Bucket=self.store.bucket, Key=self.key, UploadId=self.upload_id, MultipartUpload={"Parts": self._parts}

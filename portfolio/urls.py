@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("portfolio.people.urls")),
     path("", include("portfolio.evidence.urls")),
     path("", include("portfolio.handover.urls")),
+    path("", include("portfolio.progress.urls")),
     path("uploads/local/", include("portfolio.core.local_storage_urls")),
 ]

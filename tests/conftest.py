@@ -223,10 +223,77 @@ def smtp_sink() -> Iterator[SmtpSink]:
     sink.stop()
 
 
+class CeleryWorker:
+    """The test worker: a real `celery worker` process on Redis and the test database. `pid` is the running
+    process's; `restart()` stops it the way a deploy does (SIGTERM: it finishes what it holds, then exits) and
+    starts a fresh process on the same queue, so a test can show that work is done once across a restart."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = WORKER_LOG.open("w")
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def poll(self) -> int | None:
+        return self.process.poll() if self.process is not None else None
+
+    def start(self) -> None:
+        node = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workers",
+                "worker",
+                "--pool=threads",
+                "--concurrency=4",
+                "--loglevel=INFO",
+                "-n",
+                node,
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        from workers.celery import app
+
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                pytest.fail(f"the Celery worker did not start: see {WORKER_LOG}")
+        _running_worker["node"] = node
+
+    def stop(self) -> None:
+        _running_worker.clear()
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
 @pytest.fixture(scope="session")
 def celery_worker(
     django_db_setup: None, django_db_blocker: object, s3_server: str, smtp_sink: SmtpSink
-) -> Iterator[subprocess.Popen]:
+) -> Iterator[CeleryWorker]:
     """A real Celery worker process on Redis, using the test database, sending mail over SMTP to `smtp_sink`.
 
     Tests that hand work to it must use `transactional_db` (or commit), since the worker sees only
@@ -247,45 +314,11 @@ def celery_worker(
         "MAIL_RETRY_MAX_SECONDS": "2",
     }
     ARTIFACTS.mkdir(exist_ok=True)
-    log = WORKER_LOG.open("w")
-    node = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers",
-            "worker",
-            "--pool=threads",
-            "--concurrency=4",
-            "--loglevel=INFO",
-            "-n",
-            node,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    from workers.celery import app
-
-    deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start: see {WORKER_LOG}")
-    _running_worker["node"] = node
-    yield process
-    _running_worker.clear()
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    worker = CeleryWorker(env)
+    worker.start()
+    yield worker
+    worker.stop()
+    worker.log.close()
 
 
 @pytest.fixture

@@ -166,6 +166,13 @@ class CohortRowOut(serializers.ModelSerializer[Apprenticeship]):
         source="coverage_summary.computed_at", default=None, read_only=True, allow_null=True
     )
     stale = serializers.BooleanField(source="coverage_stale", read_only=True)
+    next_review_due = serializers.DateField(
+        source="review_due.due_on", read_only=True, allow_null=True, default=None,
+        help_text="the next progress review's due date; null when none is due or on a break in learning",
+    )  # fmt: skip
+    review_overdue = serializers.BooleanField(
+        read_only=True, default=False, help_text="the next progress review's due date has passed"
+    )
 
     def to_representation(self, instance: Apprenticeship) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
@@ -197,6 +204,8 @@ class CohortRowOut(serializers.ModelSerializer[Apprenticeship]):
             "ready_since",
             "computed_at",
             "stale",
+            "next_review_due",
+            "review_overdue",
         ]
 
 

@@ -4,6 +4,7 @@ import uuid
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
@@ -22,6 +23,7 @@ from portfolio.coverage.models import ReadinessEvent
 from portfolio.coverage.selectors import cohort_list_for_user, readiness_event_list_for_user
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import apprenticeship_get_for_user
+from portfolio.progress.selectors import due_by_apprenticeship
 
 
 class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
@@ -69,7 +71,17 @@ class CohortView(GenericAPIView[Apprenticeship]):
         # The page is cut from the sorted ids (with the count, in one query), then its rows are read and built
         # directly (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
         ids = self.paginate_queryset(with_total(page_ids(rows))) or []
-        return self.get_paginated_response(cohort_api_rows(rows, ids))
+        built = cohort_api_rows(rows, ids)
+        # Each row's next progress review (portfolio/progress/schedule.py), for this page's rows at once.
+        today = timezone.localdate()
+        shown = list(Apprenticeship.objects.filter(pk__in=ids).only("public_id", "status", "start_date", "provider"))
+        reviews = due_by_apprenticeship(apprenticeships=shown, today=today)
+        pk_of = {str(a.public_id): a.pk for a in shown}
+        for row in built:
+            due = reviews.get(pk_of[row["id"]])
+            row["next_review_due"] = due.due_on.isoformat() if due and due.due_on else None
+            row["review_overdue"] = bool(due and due.overdue(today))
+        return self.get_paginated_response(built)
 
 
 class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):

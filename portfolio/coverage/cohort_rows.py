@@ -44,6 +44,7 @@ ROW_COLUMNS = (
     "apprentice__last_name", "employer__public_id", "employer__kind", "employer__name", "standard__public_id",
     "standard__reference", "standard__version", "standard__title", "option__public_id", "option__title",
     "option__code", "coverage_summary",
+    "start_date", "provider",  # the next progress review's due date (portfolio/progress/selectors.py)
 )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """The cohort's filters, once for `GET /api/cohort/` and the cohort page (table and CSV).
 
 Both narrow `cohort_list_for_user` with the same parameters: `standard`, `option`, `employer` (public ids),
-`ready`, `q`, and the gateway's `state`, `blocked_by`, `behind_on_otj`, `no_activity_last_month` and `otj`.
+`ready`, `q`, the gateway's `state`, `blocked_by`, `behind_on_otj`, `no_activity_last_month` and `otj`, and
+`review_overdue` (the next progress review's due date has passed).
 They differ only in how rows are ordered: the API's `ordering` (by coverage percent, highest
 first unless asked), the page's `sort` (lowest coverage first: the apprentices who need help; or by name, or
 by activity, which needs the page's `last_activity` annotation).
@@ -21,6 +22,7 @@ from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_gate_filter
 from portfolio.people.filters import ApprenticeshipRouteFilter
 from portfolio.people.models import Apprenticeship
+from portfolio.progress.selectors import overdue_ids
 
 OTJ_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last month")]
 API_ORDERINGS = {
@@ -73,6 +75,11 @@ class CohortFilter(ApprenticeshipRouteFilter):
         label="Off-the-job",
         help_text="behind: the same as behind_on_otj=true; idle: the same as no_activity_last_month=true",
     )
+    review_overdue = YesNoFilter(
+        method="filter_review_overdue",
+        label="Progress review overdue",
+        help_text="true: the next progress review's due date has passed without one held",
+    )
     ordering = SortFilter(orderings=API_ORDERINGS, default="-percent", label="Order", help_text="by coverage percent")
 
     def filter_otj(self, queryset: QuerySet[Apprenticeship], name: str, value: str) -> QuerySet[Apprenticeship]:
@@ -86,6 +93,16 @@ class CohortFilter(ApprenticeshipRouteFilter):
         if value is None or value == "":
             return queryset
         return cohort_gate_filter(queryset, **{name: value})
+
+    def filter_review_overdue(
+        self, queryset: QuerySet[Apprenticeship], name: str, value: bool | None
+    ) -> QuerySet[Apprenticeship]:
+        if value is None:
+            return queryset
+        # The due dates are worked out in Python (portfolio/progress/schedule.py: breaks move them), for the rows the
+        # other filters left, and narrowed to by id.
+        late = overdue_ids(apprenticeships=queryset)
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
 
     def filter_ready(self, queryset: QuerySet[Apprenticeship], name: str, value: bool) -> QuerySet[Apprenticeship]:
         # Never computed counts as not ready: it has no summary row, so `exclude`, not `filter(ready=False)`.

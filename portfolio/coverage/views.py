@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
@@ -29,6 +30,7 @@ from portfolio.people.selectors import (
     user_provider_ids,
     user_roles,
 )
+from portfolio.progress.selectors import due_by_apprenticeship
 from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.standards.models import Standard
 
@@ -89,9 +91,13 @@ CSV_CHUNK = 500
 def _csv_rows(queryset: Any) -> Iterator[list[str]]:
     yield ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
            "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
-           "assessment outcomes"]  # fmt: skip
+           "assessment outcomes", "next progress review due", "progress review overdue"]  # fmt: skip
+    today = timezone.localdate()
+    # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows).
+    reviews = due_by_apprenticeship(apprenticeships=queryset, today=today)
     for a in in_chunks_with_extras(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
         summary = getattr(a, "coverage_summary", None)
+        due = reviews.get(a.pk)
         yield [
             a.apprentice.display_name,
             a.apprentice.email,
@@ -107,6 +113,8 @@ def _csv_rows(queryset: Any) -> Iterator[list[str]]:
             *_otj_columns(summary),
             a.last_activity.isoformat() if a.last_activity else "",
             "; ".join(f"{row.outcome.code} {row.percent:.0f}%" for row in a.ao_rows),
+            due.due_on.isoformat() if due and due.due_on else (due.explain(today) if due else ""),
+            "yes" if due and due.overdue(today) else "no",
         ]
 
 
@@ -147,6 +155,14 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
     if rows is not None:
         page = CountingPaginator(with_total(page_ids(rows)), 50).get_page(request.GET.get("page"))
         page.object_list = attach_page_extras(rows_of(rows, page.object_list))
+    today = timezone.localdate()
+    if page is not None:
+        # Each row's next progress review, for the rows of this page only (loaded already: no query for them).
+        reviews = due_by_apprenticeship(apprenticeships=list(page.object_list), today=today)
+        for a in page.object_list:
+            due = reviews.get(a.pk)
+            setattr(a, "review_due", due)  # noqa: B010 (a display attribute, not a model field)
+            setattr(a, "review_overdue", bool(due and due.overdue(today)))  # noqa: B010
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -156,6 +172,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "filters": {name: str(filterset.data.get(name, "")).strip() for name in filterset.filters},
             "ready": filterset.form.cleaned_data.get("ready"),
+            "review_overdue": filterset.form.cleaned_data.get("review_overdue"),
             "errors": {f"f-{name}": message for name, message in errors.items()},
             "choices": cohort_filter_choices(user=request.user),
             "sorts": [(value, label) for value, (label, _) in PAGE_ORDERINGS.items()],

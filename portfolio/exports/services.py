@@ -8,11 +8,12 @@ import hashlib
 import logging
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from stream_zip import ZIP_64, stream_zip
@@ -66,12 +67,16 @@ def export_build(*, export_id: int) -> PortfolioExport | None:
         contents = portfolio_contents(apprenticeship=export.apprenticeship)
         PortfolioExport.objects.filter(pk=export.pk).update(bytes_total=contents.bytes_total)
         html = index_html(contents)
-        pdf = summary_pdf(contents)
-        manifest = _manifest(contents, html, pdf)
-        with object_writer(export.object_key, content_type="application/zip") as out:
-            for chunk in _zip_stream(export, contents, html=html, pdf=pdf, manifest=manifest):
-                out.write(chunk)
-            size = out.bytes_written
+        # The PDF is laid out in a thread while the files stream: the stream mostly waits on the file store
+        # (the GIL is free then), so the layout costs the export almost no time. summary.pdf therefore comes
+        # after the files in the ZIP, and the manifest, which names its hash, last.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-pdf") as pool:
+            pdf = pool.submit(_summary_pdf_in_thread, contents)
+            manifest: dict[str, Any] = {}
+            with object_writer(export.object_key, content_type="application/zip") as out:
+                for chunk in _zip_stream(export, contents, html=html, pdf=pdf, manifest=manifest):
+                    out.write(chunk)
+                size = out.bytes_written
     except ExportFailed as exc:
         return _failed(export, str(exc))
     except StorageError as exc:
@@ -113,6 +118,13 @@ def summary_pdf(contents: PortfolioContents) -> bytes:
     return pdf
 
 
+def _summary_pdf_in_thread(contents: PortfolioContents) -> bytes:
+    try:
+        return summary_pdf(contents)
+    finally:
+        connections.close_all()  # this thread's own connections, should the layout have opened one
+
+
 def contents_manifest(contents: PortfolioContents) -> dict[str, Any]:
     """The manifest an export of these contents has (the same portfolio gives the same manifest)."""
     return _manifest(contents, index_html(contents), summary_pdf(contents))
@@ -137,15 +149,23 @@ def _manifest(contents: PortfolioContents, html: bytes, pdf: bytes) -> dict[str,
 
 
 def _zip_stream(
-    export: PortfolioExport, contents: PortfolioContents, *, html: bytes, pdf: bytes, manifest: dict[str, Any]
+    export: PortfolioExport,
+    contents: PortfolioContents,
+    *,
+    html: bytes,
+    pdf: Future[bytes],
+    manifest: dict[str, Any],
 ) -> Iterable[bytes]:
+    """The ZIP's bytes. `manifest` is filled in once the PDF is ready, before the manifest member is written."""
     progress = _Progress(export.pk)
 
     def members() -> Iterator[tuple[str, datetime, int, Any, Iterable[bytes]]]:
         yield "index.html", _GENERATED_AT, 0o644, ZIP_64, (html,)
-        yield "summary.pdf", _GENERATED_AT, 0o644, ZIP_64, (pdf,)
         for packed in contents.files:
             yield packed.path, _GENERATED_AT, 0o644, ZIP_64, _checked_bytes(packed, progress)
+        summary = pdf.result()  # raises what the layout raised (ExportFailed when Pango is missing)
+        yield "summary.pdf", _GENERATED_AT, 0o644, ZIP_64, (summary,)
+        manifest.update(_manifest(contents, html, summary))
         yield MANIFEST_NAME, _GENERATED_AT, 0o644, ZIP_64, (manifest_bytes(manifest),)
 
     # Deflate at level 0: evidence is mostly already compressed (PDF, JPEG, MP4, DOCX), so compressing

@@ -11,7 +11,9 @@ window, mean pooling over the attention mask, L2 normalisation. Chosen by measur
 candidates and a TF-IDF baseline on tests/suggestions/labelled_evidence.yaml: see docs/benchmarks.md.
 
 Loaded once per process, on first use (`get_encoder()`, behind a lock): a web or worker process that never
-suggests anything never pays for it. ONNX Runtime's session is safe to call from several threads.
+suggests anything never pays for it; numpy too (18 MB) is imported only inside the functions that use it, since
+every process imports this module through the task registry. ONNX Runtime's session is safe to call from
+several threads.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 256  # the model's max_seq_length: longer text is read in overlapping windows
@@ -83,10 +87,14 @@ class Encoder:
         return self._run(windows[:max_windows])
 
     def _run(self, windows: list[list[int]]) -> np.ndarray:
+        import numpy as np
+
         vectors = [self._run_batch(windows[start : start + BATCH]) for start in range(0, len(windows), BATCH)]
         return np.concatenate(vectors) if vectors else np.zeros((0, 384), dtype=np.float32)
 
     def _run_batch(self, windows: list[list[int]]) -> np.ndarray:
+        import numpy as np
+
         longest = max(len(ids) for ids in windows)
         ids = np.zeros((len(windows), longest), dtype=np.int64)
         mask = np.zeros_like(ids)

@@ -13,12 +13,15 @@ long document is enough to show a statement.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.db.models import Q
 
 from portfolio.standards.models import OutcomeStatement, Statement
 from portfolio.suggestions.encoder import get_encoder
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_WINDOWS = 16  # about 4,000 tokens: the title, the reflection and the start of the documents
 STORED = 10  # suggestions kept per item (and printed by the command unless told otherwise)
@@ -84,10 +87,14 @@ def route_statements(*, standard_id: int, option_id: int | None) -> list[RouteSt
 
 
 def vector_to_bytes(vector: np.ndarray) -> bytes:
+    import numpy as np  # imported where used: see encoder.py
+
     return np.asarray(vector, dtype="<f4").tobytes()
 
 
 def vector_from_bytes(data: bytes | memoryview) -> np.ndarray:
+    import numpy as np  # imported where used: see encoder.py
+
     return np.frombuffer(bytes(data), dtype="<f4")
 
 
@@ -95,6 +102,8 @@ def rank_text(
     *, text: str, statements: list[RouteStatement], vectors: np.ndarray, top: int | None = STORED
 ) -> list[Ranked]:
     """The route's statements ranked against `text` (best first); `vectors` holds one row per statement."""
+    import numpy as np  # imported where used: see encoder.py
+
     if not statements or not text.strip():
         return []
     windows = get_encoder().embed_windows(text, max_windows=MAX_WINDOWS)

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from portfolio.evidence.models import Evidence
 from portfolio.notify.services.notifications import notify_users
 from portfolio.people.models import Membership
 from portfolio.people.services.invitations import invitation_create
 from tests.evidence.registry_fixtures import evidence_file_kwargs, evidence_kwargs, verified_file_kwargs
-from tests.factories import World
-from tests.factories_evidence import make_evidence, make_statement
+from tests.factories import EvidenceFactory, StatementFactory, World
 
 ROLES = (
     "anonymous",
@@ -160,31 +160,38 @@ def _apprenticeship_body(own: World, other: World) -> dict[str, Any]:
 
 
 def _evidence_in(state: str) -> Callable[[World], dict[str, Any]]:
-    return lambda w: {"public_id": make_evidence(apprenticeship=w.apprenticeship, state=state, tags=("K1",)).public_id}
+    return lambda w: {
+        "public_id": EvidenceFactory.create(apprenticeship=w.apprenticeship, state=state, tags=("K1",)).public_id
+    }
 
 
-def _version_1(own: World, other: World) -> dict[str, Any]:
-    return {"expected_version": 1, "comment": "Checked."}
+def _latest_version(own: World) -> int:
+    # The version of the item the route's kwargs just made: each decision that led to its state made a new one.
+    return Evidence.objects.filter(apprenticeship=own.apprenticeship).latest("pk").version
+
+
+def _current_version(own: World, other: World) -> dict[str, Any]:
+    return {"expected_version": _latest_version(own), "comment": "Checked."}
 
 
 def _accept_k1(own: World, other: World) -> dict[str, Any]:
-    return {"expected_version": 1, "tags": [{"statement": "K1", "accepted": True}]}
+    return {"expected_version": _latest_version(own), "tags": [{"statement": "K1", "accepted": True}]}
 
 
 def _bulk_confirm_own(own: World, other: World) -> dict[str, Any]:
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
-    return {"items": [{"evidence": str(evidence.public_id), "expected_version": 1}]}
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    return {"items": [{"evidence": str(evidence.public_id), "expected_version": evidence.version}]}
 
 
 def _behaviour_b1(own: World, other: World) -> dict[str, Any]:
-    make_statement(standard=own.standard, code="B1")
+    StatementFactory.create(standard=own.standard, code="B1")
     return {"statements": ["B1"], "confirmed_on": "2025-10-01", "comment": "Seen every week."}
 
 
 def _behaviour_confirmation(w: World) -> dict[str, Any]:
     from portfolio.reviews.services.behaviours import behaviour_confirm
 
-    make_statement(standard=w.standard, code="B2")
+    StatementFactory.create(standard=w.standard, code="B2")
     [confirmation] = behaviour_confirm(
         actor=w.mentor, apprenticeship=w.apprenticeship, statement_codes=["B2"],
         confirmed_on=datetime.date(2025, 10, 1), comment="Yes.",
@@ -275,6 +282,62 @@ def _open_break_kwargs(w: World) -> dict[str, Any]:
     return {"public_id": w.apprenticeship.public_id}
 
 
+def _scheduled_review(w: World) -> Any:
+    """The own apprenticeship's scheduled review, scheduled by its tutor unless one already is: the schema checks
+    ask for it more than once in one world, and one review is scheduled at a time."""
+    from django.utils import timezone
+
+    from portfolio.progress.models import ProgressReview
+    from portfolio.progress.services.scheduling import progress_review_schedule
+
+    found = ProgressReview.objects.filter(apprenticeship=w.apprenticeship, state="scheduled").first()
+    return found or progress_review_schedule(
+        actor=w.tutor, apprenticeship=w.apprenticeship, scheduled_for=timezone.now() + datetime.timedelta(days=7),
+        reviewer=w.tutor, employer_contact=w.line_manager,
+    )  # fmt: skip
+
+
+def _held_review(w: World) -> Any:
+    """A review the tutor held today, waiting for its three signatures (a new one each time it is asked for)."""
+    from django.utils import timezone
+
+    from portfolio.progress.services.recording import progress_review_hold
+
+    return progress_review_hold(actor=w.tutor, review=_scheduled_review(w), held_on=timezone.localdate())
+
+
+def _signed_review_with_pdf(w: World) -> dict[str, Any]:
+    from django.db.models import F
+
+    from portfolio.progress.models import ProgressReview
+    from portfolio.progress.services.signatures import progress_review_sign
+
+    review = _held_review(w)
+    for person in (w.apprentice, w.line_manager, w.tutor):
+        progress_review_sign(actor=person, review=review)
+    # The PDF is made by a task after commit (tests/progress cover it); here only its key is needed for the link.
+    ProgressReview.objects.filter(pk=review.pk).update(
+        pdf_key=f"progress-reviews/registry-{review.pk}.pdf", pdf_fingerprint=F("fingerprint")
+    )
+    return {"public_id": review.public_id}
+
+
+def _agreed_interval_kwargs(w: World) -> dict[str, Any]:
+    from portfolio.progress.services.intervals import agreed_interval_set
+
+    agreed_interval_set(actor=w.admin, apprenticeship=w.apprenticeship, interval_months=6,
+                        reason="Seasonal work: agreed with the line manager.")  # fmt: skip
+    return {"public_id": w.apprenticeship.public_id}
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+_SCHEDULED_REVIEW = lambda w: {"public_id": _scheduled_review(w).public_id}  # noqa: E731
+_HELD_REVIEW = lambda w: {"public_id": _held_review(w).public_id}  # noqa: E731
 _OWN_APPRENTICESHIP = lambda w: {"public_id": w.apprenticeship.public_id}  # noqa: E731
 ONLY_OTJ_STAFF_DECIDE = "401 403 404 403 404 200 200 404"
 ONLY_THE_LOGGER = "401 200 404 403 404 403 403 404"
@@ -456,11 +519,11 @@ ROUTES: dict[str, Route] = {
         PATCH=("401 403 404 403 404 403 200 404", lambda own, other: {"status": "break_in_learning"}),
     ),
     # API: reviews
-    "api-evidence-submit": route(_evidence_in("draft"), POST=(ONLY_APPRENTICE_DECIDES, _version_1)),
-    "api-evidence-confirm": route(_evidence_in("submitted"), POST=(ONLY_EMPLOYER_DECIDES, _version_1)),
+    "api-evidence-submit": route(_evidence_in("draft"), POST=(ONLY_APPRENTICE_DECIDES, _current_version)),
+    "api-evidence-confirm": route(_evidence_in("submitted"), POST=(ONLY_EMPLOYER_DECIDES, _current_version)),
     "api-evidence-accept": route(_evidence_in("confirmed"), POST=(ONLY_REVIEWER_DECIDES, _accept_k1)),
-    "api-evidence-return": route(_evidence_in("submitted"), POST=("401 403 404 200 404 200 403 404", _version_1)),
-    "api-evidence-withdraw": route(_evidence_in("submitted"), POST=(ONLY_APPRENTICE_DECIDES, _version_1)),
+    "api-evidence-return": route(_evidence_in("submitted"), POST=("401 403 404 200 404 200 403 404", _current_version)),
+    "api-evidence-withdraw": route(_evidence_in("submitted"), POST=(ONLY_APPRENTICE_DECIDES, _current_version)),
     "api-evidence-decisions": route(_evidence_in("submitted"), GET=SEES_THE_APPRENTICESHIP),
     "api-review-queue-confirmation": route(GET="401 403 403 200 200 403 403 403"),
     "api-review-bulk-confirm": route(POST=("401 403 403 200 200 403 403 403", _bulk_confirm_own)),
@@ -667,4 +730,61 @@ ROUTES: dict[str, Route] = {
     ),
     "api-export-detail": route(_export_kwargs, GET="401 404 404 404 404 200 200 404"),
     "api-export-download": route(_export_kwargs, POST="401 404 404 404 404 200 200 404"),
+    # Progress reviews. Pages: the staff's list; an apprenticeship's schedule (whoever sees it; staff schedule, and a
+    # POST without an action is a bad request); a review (a POST without an action: 400); the review form (each
+    # party and the reviewer; a provider admin neither holds nor signs); signing; the PDF; the admin's interval.
+    "progress-review-list-page": route(GET="302 403 403 403 403 200 200 200"),
+    "progress-review-schedule-page": route(
+        _OWN_APPRENTICESHIP, GET=OWN_WORLD_SEES_PAGE, POST=("302 403 404 403 404 400 400 404", lambda o, x: {})
+    ),
+    "progress-review-page": route(
+        _SCHEDULED_REVIEW, GET=OWN_WORLD_SEES_PAGE, POST=("302 400 404 400 404 400 400 404", lambda o, x: {})
+    ),
+    "progress-review-record-page": route(
+        _HELD_REVIEW, GET="302 200 404 200 404 200 403 404", POST=("302 400 404 400 404 400 403 404", lambda o, x: {})
+    ),
+    "progress-review-sign-page": route(
+        _HELD_REVIEW, GET=OWN_WORLD_SEES_PAGE, POST=("302 400 404 400 404 400 403 404", lambda o, x: {})
+    ),
+    "progress-review-pdf-page": route(_signed_review_with_pdf, GET="302 302 404 302 404 302 302 404"),
+    "progress-review-settings-page": route(GET=ADMIN_PAGE, POST=("302 403 403 403 403 403 400 400", lambda o, x: {})),
+    # API: whoever sees the apprenticeship reads its reviews; its provider's assessors, tutors and admins schedule,
+    # reschedule and cancel; an assessor or tutor holds; each party (and the reviewer) changes the record and signs.
+    "api-apprenticeship-progress-reviews": route(
+        _OWN_APPRENTICESHIP,
+        GET=SEES_THE_APPRENTICESHIP,
+        POST=(
+            "401 403 404 403 404 201 201 404",
+            lambda o, x: {
+                "scheduled_for": (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)).isoformat(),
+                "reviewer": str(o.tutor.public_id),
+            },
+        ),
+    ),
+    "api-progress-review-interval": route(
+        _agreed_interval_kwargs,
+        GET=SEES_THE_APPRENTICESHIP,
+        PUT=("401 403 404 403 404 200 200 404", lambda o, x: {"interval_months": 6, "reason": "Agreed: seasonal."}),
+        DELETE="401 403 404 403 404 204 204 404",
+    ),
+    "api-progress-review-list": route(GET=SIGNED_IN_200),
+    "api-progress-review-due": route(GET="401 403 403 403 403 200 200 200"),
+    "api-progress-review-detail": route(
+        _SCHEDULED_REVIEW,
+        GET=SEES_THE_APPRENTICESHIP,
+        PATCH=("401 403 404 403 404 200 200 404", lambda o, x: {"location": "Teams"}),
+    ),
+    "api-progress-review-hold": route(
+        _SCHEDULED_REVIEW,
+        POST=("401 403 404 403 404 200 403 404", lambda o, x: {"held_on": _today()}),
+    ),
+    "api-progress-review-record": route(_HELD_REVIEW, PATCH=("401 200 404 200 404 200 403 404", lambda o, x: {})),
+    "api-progress-review-cancel": route(_SCHEDULED_REVIEW, POST=("401 403 404 403 404 200 200 404", lambda o, x: {})),
+    "api-progress-review-sign": route(_HELD_REVIEW, POST=("401 201 404 201 404 201 403 404", lambda o, x: {})),
+    "api-progress-review-pdf": route(_signed_review_with_pdf, POST="401 200 404 200 404 200 200 404"),
+    "api-progress-review-policy": route(
+        lambda w: {"public_id": w.provider.public_id},
+        GET="401 403 404 403 404 403 200 404",
+        PATCH=("401 403 404 403 404 403 200 404", lambda o, x: {"interval_months": 2}),
+    ),
 }

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from portfolio.audit.models import AuditEntry
-from tests.factories import build_world, make_apprenticeship, make_standard
+from tests.factories import ApprenticeshipFactory, StandardFactory, build_world
 
 pytestmark = pytest.mark.django_db
 URL = "/api/apprenticeships/"
@@ -28,8 +28,8 @@ def test_the_list_is_paginated_and_scoped(client: Client) -> None:
 
 def test_filters(client: Client) -> None:
     own, _ = build_world()
-    plain = make_standard()
-    second = make_apprenticeship(
+    plain = StandardFactory.create()
+    second = ApprenticeshipFactory.create(
         provider=own.provider, employer=own.employer, standard=plain, status="break_in_learning"
     )
     client.force_login(own.tutor)
@@ -47,7 +47,7 @@ def test_filters(client: Client) -> None:
 
 def test_create_reports_a_foreign_option_as_a_field_error(client: Client) -> None:
     own, _ = build_world()
-    foreign = make_standard(options=("Elsewhere",)).options.get()
+    foreign = StandardFactory.create(options=("Elsewhere",)).options.get()
     client.force_login(own.admin)
     response = client.post(
         URL,

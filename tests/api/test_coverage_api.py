@@ -9,11 +9,7 @@ from django.test import Client
 
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.coverage.services.dirty import coverage_mark_dirty
-from portfolio.evidence.models import EvidenceTag
-from tests.factories import make_world
-from tests.factories_coverage import make_catalogue, make_evidence
-
-ACCEPTED = EvidenceTag.State.ACCEPTED
+from tests.factories import ApprenticeshipFactory, EvidenceFactory, make_catalogue, make_world
 
 
 @pytest.fixture
@@ -21,17 +17,14 @@ def cohort() -> Any:
     """Three apprentices of one provider on the small catalogue (Route A: 6 statements, no behaviours)."""
     catalogue = make_catalogue(behaviours=())
     first = make_world(standard=catalogue.standard)
-    s = catalogue.statements
-    from tests.factories import make_apprenticeship
-
-    second = make_apprenticeship(provider=first.provider, employer=first.employer, standard=catalogue.standard)
-    third = make_apprenticeship(provider=first.provider, employer=first.employer, standard=catalogue.standard)
-    full = make_evidence(
-        apprenticeship=first.apprenticeship, files=(), title="Site survey",
-        tags={s[c]: ACCEPTED for c in ("K1", "K2", "K3", "S1", "S2", "S3")},
+    second = ApprenticeshipFactory.create(provider=first.provider, employer=first.employer, standard=catalogue.standard)
+    third = ApprenticeshipFactory.create(provider=first.provider, employer=first.employer, standard=catalogue.standard)
+    full = EvidenceFactory.create(
+        apprenticeship=first.apprenticeship, files=0, title="Site survey",
+        tags=("K1", "K2", "K3", "S1", "S2", "S3"), state="accepted",
     )  # fmt: skip
-    make_evidence(apprenticeship=second, files=(), tags={s["K1"]: ACCEPTED, s["K2"]: ACCEPTED})  # 2/6
-    make_evidence(apprenticeship=third, files=(), tags={s["K1"]: ACCEPTED})  # 1/6
+    EvidenceFactory.create(apprenticeship=second, files=0, tags=("K1", "K2"), state="accepted")  # 2/6
+    EvidenceFactory.create(apprenticeship=third, files=0, tags=("K1",), state="accepted")  # 1/6
     coverage_recompute(apprenticeship_ids=[first.apprenticeship.pk, second.pk, third.pk])
     return catalogue, first, second, third, full
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from portfolio.evidence.models import Evidence, EvidenceFile
-from tests.evidence.helpers import make_evidence, make_route_world
 from tests.evidence.registry_fixtures import verified_file_kwargs
+from tests.factories import EvidenceFactory, make_route_world
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +47,16 @@ def test_people_of_another_organisation_get_404_on_every_evidence_route(client: 
 
 def test_the_list_is_scoped_paginated_and_filtered(client: Client) -> None:
     own, other = make_route_world(), make_route_world()
-    draft = make_evidence(own, title="Draft")
-    submitted = make_evidence(own, title="Sent", state=Evidence.State.SUBMITTED, kind=Evidence.Kind.PHOTO)
-    make_evidence(other, title="Theirs")
+    draft = EvidenceFactory.create(apprenticeship=own.apprenticeship, title="Draft", tags=(), files=0, reflection="")
+    submitted = EvidenceFactory.create(
+        apprenticeship=own.apprenticeship,
+        title="Sent",
+        state=Evidence.State.SUBMITTED,
+        kind=Evidence.Kind.PHOTO,
+        files=0,
+        reflection="",
+    )
+    EvidenceFactory.create(apprenticeship=other.apprenticeship, title="Theirs", tags=(), files=0, reflection="")
     client.force_login(own.tutor)
 
     body = client.get("/api/evidence/").json()
@@ -95,7 +102,9 @@ def test_create_read_and_tag_through_the_api(client: Client) -> None:
 
 def test_deleting_submitted_evidence_is_refused_with_what_to_do(client: Client) -> None:
     world = make_route_world()
-    evidence = make_evidence(world, state=Evidence.State.SUBMITTED)
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, state=Evidence.State.SUBMITTED, files=0, reflection=""
+    )
     client.force_login(world.apprentice)
 
     response = client.delete(f"/api/evidence/{evidence.public_id}/")

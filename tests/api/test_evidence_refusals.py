@@ -11,16 +11,10 @@ from django.utils import timezone
 
 from portfolio.audit.models import AuditEntry
 from portfolio.evidence.models import EvidenceFile
+from portfolio.evidence.services.files import evidence_file_reject
 from tests.evidence import samples
-from tests.evidence.helpers import (
-    bucket_keys,
-    complete,
-    empty_bucket,
-    make_evidence,
-    make_route_world,
-    open_slot,
-    post_to_storage,
-)
+from tests.evidence.helpers import bucket_keys, complete, empty_bucket, open_slot, post_to_storage
+from tests.factories import EvidenceFactory, make_route_world
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +24,7 @@ def item(client: Client, plain_s3: Any) -> Any:
     world = make_route_world()
     client.force_login(world.apprentice)
     empty_bucket(plain_s3)
-    yield world, make_evidence(world)
+    yield world, EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
     empty_bucket(plain_s3)
 
 
@@ -74,7 +68,7 @@ def test_files_per_item_are_limited_and_rejected_files_do_not_count(client: Clie
     assert refused.json()["code"] == "too_many_files"
     assert "the limit per item (EVIDENCE_MAX_FILES_PER_ITEM)" in refused.json()["message"]
 
-    EvidenceFile.objects.filter(public_id=first).update(state=EvidenceFile.State.REJECTED)
+    evidence_file_reject(file=EvidenceFile.objects.get(public_id=first), reason="not an allowed type", actor=None)
     assert open_slot(client, evidence, "c.pdf", 10, "application/pdf").status_code == 201
 
 
@@ -82,7 +76,9 @@ def test_storage_per_apprentice_counts_declared_sizes_across_items(client: Clien
     world, evidence = item
     settings.EVIDENCE_MAX_BYTES_PER_APPRENTICE = 1000
     assert open_slot(client, evidence, "a.pdf", 600, "application/pdf").status_code == 201
-    other_item = make_evidence(world, title="Second")
+    other_item = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, title="Second", tags=(), files=0, reflection=""
+    )
 
     refused = open_slot(client, other_item, "b.pdf", 500, "application/pdf")
 

@@ -21,13 +21,12 @@ from tests.evidence.helpers import (
     bucket_keys,
     complete,
     empty_bucket,
-    make_evidence,
-    make_route_world,
     open_slot,
     post_to_storage,
     wait_for_file,
     wait_for_upload_key_emptied,
 )
+from tests.factories import EvidenceFactory, make_route_world
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def flow(transactional_db: None, celery_worker: Any, plain_s3: Any, client: Clie
     world = make_route_world()
     client.force_login(world.apprentice)
     empty_bucket(plain_s3)
-    yield world, make_evidence(world), client
+    yield world, EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection=""), client
     empty_bucket(plain_s3)
 
 

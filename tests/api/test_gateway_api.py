@@ -14,7 +14,7 @@ from portfolio.coverage.models import CoverageDirty
 from portfolio.coverage.services.compute import coverage_recompute, coverage_recompute_dirty
 from portfolio.gateway.models import GatewayPolicy, GatewaySignature, ManualGate
 from portfolio.otj.models import OtjActivity
-from tests.factories import make_apprenticeship
+from tests.factories import ApprenticeshipFactory
 from tests.gateway.helpers import gate_world, log_otj, set_apprenticeship
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _patch(client: Client, url: str, body: dict[str, Any]) -> Any:
 
 def test_the_checklist_explains_each_gate_and_what_the_viewer_may_do(client: Client) -> None:
     g = gate_world(minimum_hours=300, approved_minutes=212 * 60)
-    set_apprenticeship(g.a, rpl_hours=22)
+    set_apprenticeship(g.a, rpl_hours=22, rpl_reason="Level 2 certificate in the same field")
     coverage_recompute(apprenticeship_ids=[g.a.pk])
     client.force_login(g.world.line_manager)
     body = client.get(f"/api/apprenticeships/{g.a.public_id}/gateway/").json()
@@ -150,7 +150,9 @@ def test_the_gateway_policy_patch_checks_its_figures_and_recomputes_the_provider
 
 def test_the_cohort_filters_by_state_blocking_gate_otj_behind_and_idle(client: Client) -> None:
     g = gate_world()  # ready; planned 400 h from 1 Sep 2025: expected by 2 July 2026 is 167 h; 300 h approved
-    slow = make_apprenticeship(provider=g.world.provider, employer=g.world.employer, standard=g.catalogue.standard)
+    slow = ApprenticeshipFactory.create(
+        provider=g.world.provider, employer=g.world.employer, standard=g.catalogue.standard
+    )
     set_apprenticeship(slow, otj_planned_hours=400, date_of_birth=datetime.date(2000, 1, 1))
     log_otj(slow, 60, state=OtjActivity.State.APPROVED, on=datetime.date(2026, 6, 10))
     coverage_recompute(apprenticeship_ids=[g.a.pk, slow.pk], today=datetime.date(2026, 7, 2))

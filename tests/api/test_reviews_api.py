@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import World, build_world
-from tests.factories_evidence import make_evidence, make_statement
+from tests.factories import EvidenceFactory, EvidenceFileFactory, StatementFactory, World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def worlds() -> tuple[World, World]:
 
 def test_the_flow_through_the_api_and_its_history(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     response = _post(own.apprentice, evidence, "submit", {"expected_version": 1})
     assert response.status_code == 200, response.json()
     assert response.json()["evidence"]["state"] == "submitted"
@@ -55,39 +54,40 @@ def test_the_flow_through_the_api_and_its_history(worlds: tuple[World, World]) -
 
 def test_a_stale_version_answers_409_with_what_changed(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
-    assert _post(own.line_manager, evidence, "confirm", {"expected_version": 1}).status_code == 200
-    response = _post(own.mentor, evidence, "confirm", {"expected_version": 1})
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    seen = evidence.version
+    assert _post(own.line_manager, evidence, "confirm", {"expected_version": seen}).status_code == 200
+    response = _post(own.mentor, evidence, "confirm", {"expected_version": seen})
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "conflict"
     assert body["message"].startswith(f"This evidence was confirmed by {own.line_manager.display_name} at ")
-    assert body["details"] == {"expected_version": 1, "current_version": 2, "current_state": "confirmed"}
+    assert body["details"] == {"expected_version": seen, "current_version": seen + 1, "current_state": "confirmed"}
 
-    response = _post(own.mentor, evidence, "confirm", {"expected_version": 2})
+    response = _post(own.mentor, evidence, "confirm", {"expected_version": seen + 1})
     assert response.status_code == 409
     assert response.json()["code"] == "wrong_state"
 
 
 def test_expected_version_is_required_and_bad_tags_are_named(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed")
     response = _post(own.assessor, evidence, "accept", {"tags": []})
     assert response.status_code == 400
     assert "expected_version" in response.json()["details"]
     verdicts = [{"statement": "K1", "accepted": False}, {"statement": "K7", "accepted": True}]
-    response = _post(own.assessor, evidence, "accept", {"expected_version": 1, "tags": verdicts})
+    response = _post(own.assessor, evidence, "accept", {"expected_version": evidence.version, "tags": verdicts})
     assert response.status_code == 400
     assert set(response.json()["details"]["tags"]) == {"K1", "K7", "S1"}
-    assert _post(own.assessor, evidence, "return", {"expected_version": 1, "comment": ""}).status_code == 400
+    body = {"expected_version": evidence.version, "comment": ""}
+    assert _post(own.assessor, evidence, "return", body).status_code == 400
 
 
 def test_submission_refusal_names_the_unverified_file(worlds: tuple[World, World]) -> None:
-    from tests.factories_evidence import make_file
 
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
-    make_file(evidence=evidence, state="uploaded", name="video.mp4")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
+    EvidenceFileFactory.create(evidence=evidence, state="uploaded", original_name="video.mp4")
     response = _post(own.apprentice, evidence, "submit", {"expected_version": 1})
     assert response.status_code == 400
     assert "'video.mp4' is still being uploaded or checked" in response.json()["details"]["files"][0]
@@ -97,7 +97,7 @@ def test_submission_refusal_names_the_unverified_file(worlds: tuple[World, World
                                              ("apprentice", "withdraw"), ("iqa", "decisions")])  # fmt: skip
 def test_another_organisations_people_get_404(worlds: tuple[World, World], who: str, action: str) -> None:
     own, other = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed")
     client = _as(getattr(other, who))
     if action == "decisions":
         response = client.get(f"/api/evidence/{evidence.public_id}/decisions/")
@@ -110,15 +110,16 @@ def test_another_organisations_people_get_404(worlds: tuple[World, World], who: 
 
 def test_bulk_confirm_reports_conflicts_and_confirms_the_rest(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    fresh = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
-    stale = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
-    assert _post(own.mentor, stale, "return", {"expected_version": 1, "comment": "Add a date."}).status_code == 200
+    fresh = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    stale = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    seen = stale.version  # the version the line manager saw before the mentor returned it
+    assert _post(own.mentor, stale, "return", {"expected_version": seen, "comment": "Add a date."}).status_code == 200
     queue = _as(own.line_manager).get("/api/reviews/queue/confirmation/").json()
     assert [item["id"] for item in queue["results"]] == [str(fresh.public_id)]
     response = _as(own.line_manager).post(
         "/api/reviews/queue/confirmation/bulk-confirm/",
-        {"items": [{"evidence": str(fresh.public_id), "expected_version": 1},
-                   {"evidence": str(stale.public_id), "expected_version": 1}]},
+        {"items": [{"evidence": str(fresh.public_id), "expected_version": fresh.version},
+                   {"evidence": str(stale.public_id), "expected_version": seen}]},
         format="json",
     )  # fmt: skip
     body = response.json()
@@ -131,7 +132,7 @@ def test_bulk_confirm_reports_conflicts_and_confirms_the_rest(worlds: tuple[Worl
 
 def test_behaviours_and_policy_through_the_api(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    make_statement(standard=own.standard, code="B1")
+    StatementFactory.create(standard=own.standard, code="B1")
     url = f"/api/apprenticeships/{own.apprenticeship.public_id}/behaviours/"
     response = _as(own.mentor).post(url, {"statements": ["B1", "B4"], "confirmed_on": "2025-10-01", "comment": "x"})
     assert response.status_code == 400

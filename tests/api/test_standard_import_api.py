@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from portfolio.audit.models import AuditEntry
 from portfolio.standards.models import Standard
 from portfolio.standards.services import standard_import
-from tests.factories import build_world, make_apprenticeship
+from tests.factories import ApprenticeshipFactory, EvidenceFactory, build_world
 from tests.standards.conftest import DATA, PLAN_FILES, api_document, plan_text
 
 
@@ -84,7 +84,7 @@ def test_replace_is_refused_when_an_apprenticeship_uses_an_option_that_would_dis
     standard = Standard.objects.get(reference="ST1483")
     live = standard.options.get(title__startswith="Live performance")
     world, _ = build_world()
-    make_apprenticeship(provider=world.provider, employer=world.employer, standard=standard, option=live)
+    ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=standard, option=live)
     # The new document drops option 3 from the list and its AOs from the table.
     text = plan_text("ST1483")
     without_option_3 = text[: text.index("<p>Option 3:")] + text[text.index("Assessment requirements") :]
@@ -133,16 +133,15 @@ def test_import_page_is_refused_to_other_roles(client: Client) -> None:
 def test_replace_is_refused_when_evidence_is_tagged_to_a_statement_that_would_disappear(
     admin_client: APIClient,
 ) -> None:
-    from tests.factories_evidence import make_evidence
 
     standard_import(plan=plan_text("ST1483"), api_document=api_document("ST1483"))
     standard = Standard.objects.get(reference="ST1483")
     world, _ = build_world()
-    apprenticeship = make_apprenticeship(
+    apprenticeship = ApprenticeshipFactory.create(
         provider=world.provider, employer=world.employer, standard=standard,
         option=standard.options.get(title__startswith="Junior production manager"),
     )  # fmt: skip
-    make_evidence(apprenticeship=apprenticeship, tags=("K16",))
+    EvidenceFactory.create(apprenticeship=apprenticeship, tags=("K16",))
     # The corrected plan drops K16 from AO6 (the only AO mapping it), so K16 would leave the catalogue.
     corrected = plan_text("ST1483").replace("K16, K17, K18, K19 S15", "K17, K18, K19 S15")
     assert corrected != plan_text("ST1483")

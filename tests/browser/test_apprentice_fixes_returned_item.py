@@ -14,15 +14,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.notify.models import Notification
 from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
 from portfolio.standards.services import standard_import
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import pdf
-from tests.factories import PASSWORD, make_world
-from tests.factories_evidence import make_evidence, make_file
+from tests.factories import PASSWORD, EvidenceFactory, EvidenceFileFactory, make_world
 from tests.standards.conftest import api_document, plan_text
 
 COMMENT = "The risk assessment is not signed. Upload the signed copy and remove the photo that failed."
@@ -43,19 +42,18 @@ def returned_world(transactional_db: None) -> Any:
     world.apprenticeship.line_manager = world.line_manager
     world.apprenticeship.save()
     for start, title in ((0, "Call sheet"), (4, "Budget tracker")):
-        accepted = make_evidence(
+        EvidenceFactory.create(
             apprenticeship=world.apprenticeship,
             state=Evidence.State.ACCEPTED,
             tags=["K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"][start : start + 4],
             title=title,
         )
-        accepted.tags.update(state=EvidenceTag.State.ACCEPTED)
-    evidence = make_evidence(apprenticeship=world.apprenticeship, tags=("K9",), title="Site risk assessment")
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=("K9",), title="Site risk assessment")
     evidence_submit(actor=world.apprentice, evidence=evidence, expected_version=evidence.version)
     evidence.refresh_from_db()
     evidence_return(actor=world.assessor, evidence=evidence, expected_version=evidence.version, comment=COMMENT)
     # A file the checks rejected after the return (a photo format that is not allowed).
-    make_file(evidence=evidence, state=EvidenceFile.State.REJECTED, name="site-photo.heic")
+    EvidenceFileFactory.create(evidence=evidence, state=EvidenceFile.State.REJECTED, original_name="site-photo.heic")
     coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk])
     return world, evidence
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.factories import make_user
+from tests.factories import UserFactory
 
 FOCUSED_IS_SUMMARY = "() => document.activeElement && document.activeElement.matches('[data-error-summary]')"
 
 
 def test_focus_moves_to_the_error_summary_and_its_link_to_the_field(page: Page, transactional_db: Any) -> None:
-    user = make_user()
+    user = UserFactory.create()
     page.goto("/accounts/password-reset/")
     page.get_by_label("Email").fill("not-an-email")
     page.get_by_role("button", name="Send the link").click()

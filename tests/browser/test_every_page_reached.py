@@ -26,8 +26,7 @@ from portfolio.standards.services import standard_import
 from portfolio.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.browser.checks import page_problems, signed_in_context
 from tests.browser.conftest import SCREENSHOTS, screenshot
-from tests.factories import make_world
-from tests.factories_evidence import make_evidence, make_file
+from tests.factories import EvidenceFactory, EvidenceFileFactory, make_world
 from tests.standards.conftest import api_document, plan_text
 
 MAX_PAGES = 30
@@ -54,14 +53,13 @@ def busy_world(transactional_db: None) -> Any:
     assert standard is not None
     world = make_world(standard=standard)
     apprenticeship = world.apprenticeship
-    make_evidence(apprenticeship=apprenticeship, title="Draft site survey", tags=("K1",))
-    rejected = make_evidence(apprenticeship=apprenticeship, title="Lifting plan", tags=("K2",), files=0)
-    make_file(evidence=rejected, state=EvidenceFile.State.REJECTED, name="lifting-plan.exe")
-    make_evidence(apprenticeship=apprenticeship, state="submitted", tags=("K1", "S2"), title="Rigging check")
-    make_evidence(apprenticeship=apprenticeship, state="confirmed", tags=("K3",), title="Toolbox talk")
-    make_evidence(apprenticeship=apprenticeship, state="returned", tags=("S1",), title="Crane log")
-    accepted = make_evidence(apprenticeship=apprenticeship, state="accepted", tags=("K4", "S3"), title="Sling test")
-    accepted.tags.update(state="accepted")
+    EvidenceFactory.create(apprenticeship=apprenticeship, title="Draft site survey", tags=("K1",))
+    rejected = EvidenceFactory.create(apprenticeship=apprenticeship, title="Lifting plan", tags=("K2",), files=0)
+    EvidenceFileFactory.create(evidence=rejected, state=EvidenceFile.State.REJECTED, original_name="lifting-plan.exe")
+    EvidenceFactory.create(apprenticeship=apprenticeship, state="submitted", tags=("K1", "S2"), title="Rigging check")
+    EvidenceFactory.create(apprenticeship=apprenticeship, state="confirmed", tags=("K3",), title="Toolbox talk")
+    EvidenceFactory.create(apprenticeship=apprenticeship, state="returned", tags=("S1",), title="Crane log")
+    EvidenceFactory.create(apprenticeship=apprenticeship, state="accepted", tags=("K4", "S3"), title="Sling test")
     coverage_recompute(apprenticeship_ids=[apprenticeship.pk])
     for person in (world.apprentice, world.line_manager, world.assessor, world.tutor, world.admin):
         Notification.objects.create(

@@ -23,8 +23,7 @@ from portfolio.standards.models import OutcomeStatement
 from portfolio.standards.services import standard_import
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import pdf
-from tests.factories import PASSWORD, make_world
-from tests.factories_evidence import make_evidence
+from tests.factories import PASSWORD, EvidenceFactory, make_world
 from tests.standards.conftest import api_document, plan_text
 
 LAST_MISSING = "K17"  # option AO6A of ST0792 (Production coordinator): the statement the journey covers
@@ -37,13 +36,12 @@ def route_codes(apprenticeship: Apprenticeship) -> list[str]:
 
 
 def cover_all_but(apprenticeship: Apprenticeship, missing: str) -> None:
-    """Accepted evidence for every statement of the route except one, written as the services leave it."""
+    """Accepted evidence for every statement of the route except one, made by the services."""
     codes = [code for code in route_codes(apprenticeship) if code != missing]
     for start in range(0, len(codes), 4):
-        evidence = make_evidence(
+        EvidenceFactory.create(
             apprenticeship=apprenticeship, state=Evidence.State.ACCEPTED, tags=codes[start : start + 4]
         )
-        evidence.tags.update(state=EvidenceTag.State.ACCEPTED)
 
 
 def new_page(browser: Browser, live_server: Any) -> Page:

@@ -14,8 +14,7 @@ from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.standards.services import standard_import
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import elf, image
-from tests.factories import PASSWORD, make_world
-from tests.factories_evidence import make_evidence
+from tests.factories import PASSWORD, EvidenceFactory, make_world
 from tests.standards.conftest import api_document, plan_text
 
 
@@ -24,7 +23,9 @@ def world(transactional_db: None) -> Any:
     standard = standard_import(plan=plan_text("ST1297"), api_document=api_document("ST1297")).standard
     assert standard is not None
     world = make_world(standard=standard)
-    make_evidence(apprenticeship=world.apprenticeship, state="submitted", tags=("K1", "S2"), title="Rigging check")
+    EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, state="submitted", tags=("K1", "S2"), title="Rigging check"
+    )
     coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk])
     return world
 
@@ -32,7 +33,9 @@ def world(transactional_db: None) -> Any:
 def test_several_files_at_once_each_with_its_own_result(
     world: Any, page: Page, celery_worker: Any, tmp_path: Path
 ) -> None:
-    evidence = make_evidence(apprenticeship=world.apprenticeship, tags=("K1",), files=0, title="Photos of the rig")
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, tags=("K1",), files=0, title="Photos of the rig"
+    )
     photo = tmp_path / "rig.jpg"
     photo.write_bytes(image("jpeg"))
     disguised = tmp_path / "rig-notes.pdf"

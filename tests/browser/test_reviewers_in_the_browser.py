@@ -19,8 +19,16 @@ from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 from tests.browser.conftest import screenshot, sign_in
 from tests.evidence.samples import image, pdf
-from tests.factories import PASSWORD, World, make_apprenticeship, make_employer, make_user, make_world
-from tests.factories_evidence import make_evidence, make_statement, make_stored_file
+from tests.factories import (
+    PASSWORD,
+    ApprenticeshipFactory,
+    EmployerFactory,
+    EvidenceFactory,
+    StatementFactory,
+    UserFactory,
+    World,
+    make_world,
+)
 
 PHONE_WIDTH = 390
 # Measured against 390 itself: under phone emulation innerWidth stretches to the content.
@@ -32,22 +40,33 @@ IMAGE_SHOWN = "img => img.complete && img.naturalWidth > 0"
 def world(transactional_db: None) -> World:
     world = make_world()
     for code in ("K1", "S1", "B1", "B2"):
-        make_statement(standard=world.standard, code=code)
+        StatementFactory.create(standard=world.standard, code=code)
     world.apprentice.first_name, world.apprentice.last_name = "Alex", "Morgan"
     world.apprentice.save()
-    wiring = make_evidence(apprenticeship=world.apprenticeship, state="submitted", title="Wiring check", files=0)
-    Evidence.objects.filter(pk=wiring.pk).update(reflection="I tested every circuit twice before signing it off.")
-    make_stored_file(evidence=wiring, name="board.png", content=image("png"), detected="image/png")
-    make_evidence(apprenticeship=world.apprenticeship, state="submitted", title="Stock count")
-    make_evidence(apprenticeship=world.apprenticeship, state="submitted", title="Tool log")
-    torque = make_evidence(apprenticeship=world.apprenticeship, state="confirmed", title="Torque report", files=0)
-    Evidence.objects.filter(pk=torque.pk).update(reflection="What I learned about torque settings.")
-    make_stored_file(evidence=torque, name="torque.png", content=image("png"), detected="image/png")
-    make_stored_file(evidence=torque, name="torque-sheet.pdf", content=pdf(), detected="application/pdf")
+    EvidenceFactory.create(
+        apprenticeship=world.apprenticeship,
+        state="submitted",
+        title="Wiring check",
+        reflection="I tested every circuit twice before signing it off.",
+        files=[{"original_name": "board.png", "content": image("png"), "declared_type": "image/png", "stored": True}],
+    )
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, state="submitted", title="Stock count")
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, state="submitted", title="Tool log")
+    EvidenceFactory.create(
+        apprenticeship=world.apprenticeship,
+        state="confirmed",
+        title="Torque report",
+        reflection="What I learned about torque settings.",
+        files=[
+            {"original_name": "torque.png", "content": image("png"), "declared_type": "image/png", "stored": True},
+            {"original_name": "torque-sheet.pdf", "content": pdf(), "declared_type": "application/pdf",
+             "stored": True},
+        ],
+    )  # fmt: skip
     # Another apprentice of the provider (at another employer) became ready today: the staff start page says so.
-    sam = make_apprenticeship(
-        provider=world.provider, employer=make_employer(provider=world.provider), standard=world.standard,
-        apprentice=make_user(first_name="Sam", last_name="Lee"),
+    sam = ApprenticeshipFactory.create(
+        provider=world.provider, employer=EmployerFactory.create(provider=world.provider), standard=world.standard,
+        apprentice=UserFactory.create(first_name="Sam", last_name="Lee"),
     )  # fmt: skip
     ReadinessEvent.objects.create(
         apprenticeship=sam,

@@ -8,7 +8,7 @@ from portfolio.coverage.models import AOCoverage, CoverageDirty
 from portfolio.coverage.services.compute import coverage_recompute, coverage_recompute_dirty
 from portfolio.standards.models import Standard
 from portfolio.standards.services import standard_import
-from tests.factories import make_apprenticeship, make_world
+from tests.factories import ApprenticeshipFactory, make_world
 from tests.standards.conftest import api_document, plan_text
 
 
@@ -17,7 +17,10 @@ def test_replacing_a_standard_marks_its_apprenticeships_and_the_recompute_uses_t
     standard_import(plan=plan_text("ST1483"), api_document=api_document("ST1483"))
     standard = Standard.objects.get(reference="ST1483")
     world = make_world()
-    on_it = [make_apprenticeship(provider=world.provider, employer=world.employer, standard=standard) for _ in range(3)]
+    on_it = [
+        ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=standard)
+        for _ in range(3)
+    ]
     coverage_recompute(apprenticeship_ids=[a.pk for a in on_it])
     ao1 = standard.outcomes.get(code="AO1", option__isnull=True)
     mapped_before = AOCoverage.objects.get(apprenticeship=on_it[0], outcome=ao1).mapped

@@ -12,12 +12,11 @@ from django.test import Client
 
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.coverage.templatetags.coverage_tags import band, percent_words
-from portfolio.evidence.models import Evidence, EvidenceTag
+from portfolio.evidence.models import Evidence
 from portfolio.people.models import Membership
 from portfolio.standards.models import OutcomeStatement
 from portfolio.standards.services import standard_import
-from tests.factories import make_apprenticeship, make_employer, make_member, make_world
-from tests.factories_evidence import make_evidence
+from tests.factories import ApprenticeshipFactory, EmployerFactory, EvidenceFactory, MembershipFactory, make_world
 from tests.standards.conftest import api_document, plan_text
 
 KEY = ["0\u201349 %", "50\u201399 %", "complete"]
@@ -30,18 +29,17 @@ def cohort(db: None) -> Any:
     standard = standard_import(plan=plan_text("ST0792"), api_document=api_document("ST0792")).standard
     assert standard is not None
     world = make_world(standard=standard)
-    second_employer = make_employer(provider=world.provider)
-    make_member(organisation=second_employer, role=Membership.Role.LINE_MANAGER)
-    half = make_apprenticeship(provider=world.provider, employer=world.employer, standard=standard)
-    none = make_apprenticeship(provider=world.provider, employer=second_employer, standard=standard)
+    second_employer = EmployerFactory.create(provider=world.provider)
+    MembershipFactory.create(organisation=second_employer, role=Membership.Role.LINE_MANAGER)
+    half = ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=standard)
+    none = ApprenticeshipFactory.create(provider=world.provider, employer=second_employer, standard=standard)
     codes = list(
         OutcomeStatement.objects.filter(outcome__standard=standard, outcome__code="AO1")
         .order_by("position")
         .values_list("statement__code", flat=True)
     )
     for apprenticeship, tagged in ((world.apprenticeship, codes), (half, codes[: len(codes) // 2 + 1])):
-        evidence = make_evidence(apprenticeship=apprenticeship, state=Evidence.State.ACCEPTED, tags=tagged)
-        evidence.tags.update(state=EvidenceTag.State.ACCEPTED)
+        EvidenceFactory.create(apprenticeship=apprenticeship, state=Evidence.State.ACCEPTED, tags=tagged)
     coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk, half.pk, none.pk])
     return world
 

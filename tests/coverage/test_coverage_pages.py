@@ -8,11 +8,10 @@ import pytest
 from django.test import Client
 
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import Evidence, EvidenceTag
+from portfolio.evidence.models import Evidence
 from portfolio.standards.models import OutcomeStatement
 from portfolio.standards.services import standard_import
-from tests.factories import make_world
-from tests.factories_evidence import make_evidence
+from tests.factories import EvidenceFactory, make_world
 from tests.standards.conftest import api_document, plan_text
 
 
@@ -24,10 +23,9 @@ def two_providers(db: None) -> tuple[Any, Any]:
     # The own apprentice has AO1's statements accepted; the other has nothing.
     ao1 = standard.outcomes.get(code="AO1")
     codes = list(OutcomeStatement.objects.filter(outcome=ao1).values_list("statement__code", flat=True))
-    evidence = make_evidence(
+    EvidenceFactory.create(
         apprenticeship=own.apprenticeship, state=Evidence.State.ACCEPTED, tags=codes, title="Call sheet"
     )
-    evidence.tags.update(state=EvidenceTag.State.ACCEPTED)
     coverage_recompute(apprenticeship_ids=[own.apprenticeship.pk, other.apprenticeship.pk])
     return own, other
 

@@ -1,8 +1,8 @@
 """Coverage and readiness on a small catalogue, the expected numbers worked out by hand from the rules.
 
-Catalogue (tests/factories_coverage.py): core AO1 = K1, K2*, S1; core AO2 = K3, S2*; Route A AO3 = S3;
-Route B AO4 = S3, S4; behaviours B1, B2; * = mandatory. The apprentice follows Route A, so the route is AO1,
-AO2, AO3: 6 statements.
+Catalogue (make_catalogue in tests/factories/standards.py): core AO1 = K1, K2*, S1; core AO2 = K3, S2*; Route A
+AO3 = S3; Route B AO4 = S3, S4; behaviours B1, B2; * = mandatory. The apprentice follows Route A, so the route is
+AO1, AO2, AO3: 6 statements. The items E1 to E9: tests/coverage/hand_worked.py.
 """
 
 from __future__ import annotations
@@ -11,19 +11,17 @@ import pytest
 
 from portfolio.coverage.models import AOCoverage, CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.gateway.services.policy import gateway_policy_update
 from portfolio.people.services.apprenticeships import apprenticeship_update
-from tests.factories import make_world
-from tests.factories_coverage import (
-    confirm_behaviour,
+from portfolio.reviews.services.behaviours import behaviour_confirmation_withdraw
+from portfolio.reviews.services.policy import review_policy_update
+from tests.coverage.hand_worked import hand_worked_evidence
+from tests.factories import (
+    BehaviourConfirmationFactory,
+    EvidenceFactory,
     make_catalogue,
-    make_evidence,
-    set_policy,
-    withdraw_behaviour,
+    make_world,
 )
-
-ACCEPTED, DECLINED = EvidenceTag.State.ACCEPTED, EvidenceTag.State.DECLINED
-VERIFIED, UPLOADED, REJECTED = EvidenceFile.State.VERIFIED, EvidenceFile.State.UPLOADED, EvidenceFile.State.REJECTED
 
 
 def _aos(apprenticeship_id: int) -> dict[str, tuple[int, int, float, list[str], list[str]]]:
@@ -42,21 +40,8 @@ def _recompute(apprenticeship_id: int) -> CoverageSummary:
 def setup() -> tuple:
     catalogue = make_catalogue()
     world = make_world(standard=catalogue.standard)
-    world.apprenticeship.option = catalogue.route_a
-    world.apprenticeship.save()
-    s = catalogue.statements
-    a = world.apprenticeship
-    make_evidence(apprenticeship=a, tags={s["K1"]: ACCEPTED, s["K2"]: ACCEPTED})  # E1 counts for K1, K2
-    make_evidence(apprenticeship=a, files=(VERIFIED, UPLOADED), tags={s["S1"]: ACCEPTED})  # E2: a file unchecked
-    make_evidence(apprenticeship=a, files=(), tags={s["S1"]: ACCEPTED, s["K3"]: DECLINED})  # E3: no files, S1 only
-    make_evidence(apprenticeship=a, state=Evidence.State.WITHDRAWN, tags={s["K3"]: ACCEPTED})  # E4 withdrawn
-    make_evidence(
-        apprenticeship=a, state=Evidence.State.SUBMITTED, tags={s["S2"]: ACCEPTED}
-    )  # E5 counts (tag accepted)
-    make_evidence(apprenticeship=a, files=(REJECTED,), tags={s["S3"]: ACCEPTED})  # E6: rejected file
-    make_evidence(apprenticeship=a, tags={s["S4"]: ACCEPTED})  # E7: S4 is Route B's, not on this route
-    make_evidence(apprenticeship=a, state=Evidence.State.DRAFT, tags={s["K3"]: ACCEPTED})  # E8 draft
-    make_evidence(apprenticeship=a, state=Evidence.State.RETURNED, tags={s["S3"]: ACCEPTED})  # E9 returned
+    hand_worked_evidence(world, catalogue)
+    world.apprenticeship.refresh_from_db()
     return catalogue, world
 
 
@@ -65,8 +50,8 @@ def test_coverage_per_ao_by_hand(setup: tuple) -> None:
     _, world = setup
     summary = _recompute(world.apprenticeship.pk)
 
-    # Counting items: K1 (E1), K2 (E1), S1 (E3), S2 (E5). Not counting: E2 (uploaded file), E4 withdrawn,
-    # E6 rejected file, E8 draft, E9 returned; E7 tags S4, which is not on Route A.
+    # Counting items: K1 (E1), K2 (E1), S1 (E3), S2 (E5). Not counting: E2 (a file being checked), E4 withdrawn,
+    # E6 (a rejected file), E8 draft, E9 returned; E7 tags S4, which is not on Route A.
     assert _aos(world.apprenticeship.pk) == {
         "AO1": (3, 3, 100.0, [], []),
         "AO2": (1, 2, 50.0, ["K3"], []),
@@ -85,8 +70,8 @@ def test_coverage_per_ao_by_hand(setup: tuple) -> None:
 
 @pytest.mark.django_db
 def test_n_items_per_statement_from_the_policy(setup: tuple) -> None:
-    catalogue, world = setup
-    set_policy(provider_id=world.provider.pk, evidence_per_statement=2)
+    _, world = setup
+    review_policy_update(actor=world.admin, provider=world.provider, evidence_per_statement=2)
     summary = _recompute(world.apprenticeship.pk)
 
     # No statement has two counting items: K1, K2, S1, S2 have one each.
@@ -95,7 +80,7 @@ def test_n_items_per_statement_from_the_policy(setup: tuple) -> None:
     assert _aos(world.apprenticeship.pk)["AO1"] == (0, 3, 0.0, ["K1", "K2", "S1"], ["K2"])
 
     # A second counting item for K1 (reflective account, no files) covers it at N = 2.
-    make_evidence(apprenticeship=world.apprenticeship, files=(), tags={catalogue.statements["K1"]: ACCEPTED})
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, files=0, tags=("K1",), state="accepted")
     summary = _recompute(world.apprenticeship.pk)
     assert (summary.covered, summary.percent) == (1, 16.6)  # 1/6
 
@@ -104,21 +89,21 @@ def test_n_items_per_statement_from_the_policy(setup: tuple) -> None:
 def test_readiness_needs_every_ao_and_the_behaviours_and_each_change_is_one_event(setup: tuple) -> None:
     catalogue, world = setup
     s, a = catalogue.statements, world.apprenticeship
-    make_evidence(apprenticeship=a, files=(), tags={s["K3"]: ACCEPTED, s["S3"]: ACCEPTED})
+    EvidenceFactory.create(apprenticeship=a, files=0, tags=("K3", "S3"), state="accepted")
     summary = _recompute(a.pk)
     assert (summary.covered, summary.mapped, summary.ready) == (6, 6, False)  # behaviours not yet confirmed
     assert summary.gates["behaviours_confirmed"]["missing"] == ["B1", "B2"]
     assert not ReadinessEvent.objects.exists()
 
-    confirm_behaviour(apprenticeship=a, statement=s["B1"], by=world.line_manager)
-    confirm_behaviour(apprenticeship=a, statement=s["B2"], by=world.line_manager)
+    BehaviourConfirmationFactory.create(apprenticeship=a, statement=s["B1"], confirmed_by=world.line_manager)
+    b2 = BehaviourConfirmationFactory.create(apprenticeship=a, statement=s["B2"], confirmed_by=world.line_manager)
     summary = _recompute(a.pk)
     assert summary.ready is True
     assert _recompute(a.pk).ready is True  # computed again: no new event
     [event] = ReadinessEvent.objects.all()
     assert (event.sequence, event.ready, event.coverage["covered"], event.coverage["mapped"]) == (1, True, 6, 6)
 
-    withdraw_behaviour(apprenticeship=a, statement=s["B2"], by=world.line_manager)
+    behaviour_confirmation_withdraw(actor=world.line_manager, confirmation=b2)
     summary = _recompute(a.pk)
     assert summary.ready is False
     assert summary.gates["behaviours_confirmed"]["missing"] == ["B2"]
@@ -126,7 +111,7 @@ def test_readiness_needs_every_ao_and_the_behaviours_and_each_change_is_one_even
     assert events == [(1, True), (2, False)]
 
     # A provider that does not require the behaviours gate: ready on coverage alone.
-    set_policy(provider_id=world.provider.pk, require_behaviours_confirmed=False)
+    gateway_policy_update(actor=world.admin, provider=world.provider, behaviours_gate=False)
     assert _recompute(a.pk).ready is True
     assert ReadinessEvent.objects.count() == 3
 

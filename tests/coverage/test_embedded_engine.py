@@ -20,6 +20,8 @@ SCRIPT = """
 import json
 import django
 django.setup()
+from django.conf import settings
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the test run's (conftest)
 from django.core.management import call_command
 from django.db import connection
 call_command("migrate", verbosity=0)
@@ -27,27 +29,15 @@ assert connection.vendor == "sqlite", connection.vendor
 
 from portfolio.coverage.models import AOCoverage, CoverageSummary
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
-from tests.factories import make_world
-from tests.factories_coverage import make_catalogue, make_evidence, set_policy
+from portfolio.reviews.services.policy import review_policy_update
+from tests.coverage.hand_worked import hand_worked_evidence
+from tests.factories import make_catalogue, make_world
 
-ACCEPTED, DECLINED = EvidenceTag.State.ACCEPTED, EvidenceTag.State.DECLINED
-VERIFIED, UPLOADED, REJECTED = EvidenceFile.State.VERIFIED, EvidenceFile.State.UPLOADED, EvidenceFile.State.REJECTED
 catalogue = make_catalogue()
 world = make_world(standard=catalogue.standard)
+hand_worked_evidence(world, catalogue)
 a = world.apprenticeship
-a.option = catalogue.route_a
-a.save()
-s = catalogue.statements
-make_evidence(apprenticeship=a, tags={s["K1"]: ACCEPTED, s["K2"]: ACCEPTED})
-make_evidence(apprenticeship=a, files=(VERIFIED, UPLOADED), tags={s["S1"]: ACCEPTED})
-make_evidence(apprenticeship=a, files=(), tags={s["S1"]: ACCEPTED, s["K3"]: DECLINED})
-make_evidence(apprenticeship=a, state=Evidence.State.WITHDRAWN, tags={s["K3"]: ACCEPTED})
-make_evidence(apprenticeship=a, state=Evidence.State.SUBMITTED, tags={s["S2"]: ACCEPTED})
-make_evidence(apprenticeship=a, files=(REJECTED,), tags={s["S3"]: ACCEPTED})
-make_evidence(apprenticeship=a, tags={s["S4"]: ACCEPTED})
-make_evidence(apprenticeship=a, state=Evidence.State.DRAFT, tags={s["K3"]: ACCEPTED})
-make_evidence(apprenticeship=a, state=Evidence.State.RETURNED, tags={s["S3"]: ACCEPTED})
+a.refresh_from_db()
 
 def stored():
     coverage_recompute(apprenticeship_ids=[a.pk])
@@ -60,7 +50,7 @@ def stored():
             summary.mandatory_missing, summary.ready, summary.gates["behaviours_confirmed"]]}
 
 first = stored()
-set_policy(provider_id=world.provider.pk, evidence_per_statement=2)
+review_policy_update(actor=world.admin, provider=world.provider, evidence_per_statement=2)
 print(json.dumps({"n1": first, "n2": stored()}))
 """
 
@@ -97,6 +87,8 @@ GATES_SCRIPT = """
 import json
 import django
 django.setup()
+from django.conf import settings
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the test run's (conftest)
 from django.core.management import call_command
 from django.db import connection
 call_command("migrate", verbosity=0)

@@ -10,10 +10,13 @@ another way and compares.
 
 from __future__ import annotations
 
+import datetime
 import random
+import uuid
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from portfolio.coverage import sql
 from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
@@ -21,10 +24,19 @@ from portfolio.coverage.models import AOCoverage, CoverageSummary, ReadinessEven
 from portfolio.coverage.services import compute
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.gateway.services.policy import gateway_policy_update
 from portfolio.people.models import Apprenticeship
-from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Statement
-from tests.factories import make_world
-from tests.factories_coverage import confirm_behaviour, make_catalogue, make_evidence, set_policy
+from portfolio.reviews.services.policy import review_policy_update
+from portfolio.standards.models import Statement
+from tests.factories import (
+    AssessmentOutcomeFactory,
+    BehaviourConfirmationFactory,
+    EvidenceFactory,
+    OutcomeStatementFactory,
+    StatementFactory,
+    make_catalogue,
+    make_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +74,26 @@ def _computed_by(engine: str, ids: list[int], monkeypatch: pytest.MonkeyPatch) -
     return _stored(ids)
 
 
+def _rows(*, apprenticeship: Apprenticeship, state: str, files: list[str], tags: dict[Statement, str]) -> None:
+    """An item written directly in any combination of item, file and tag states, many of which no service makes
+    (an accepted tag on a submitted item, an accepted item with a rejected file): on purpose, since the engines
+    must agree on whatever rows they find, not only on the rows the services write."""
+    now = timezone.now()
+    evidence = Evidence.objects.create(
+        apprenticeship=apprenticeship, author=apprenticeship.apprentice, author_role=Evidence.AuthorRole.APPRENTICE,
+        kind=Evidence.Kind.DOCUMENT, title="Random", occurred_on=datetime.date(2025, 10, 1), state=state,
+        ever_submitted=state != Evidence.State.DRAFT,
+    )  # fmt: skip
+    for file_state in files:
+        EvidenceFile.objects.create(
+            evidence=evidence, object_key=f"evidence/{uuid.uuid4().hex}", original_name="photo.jpg",
+            declared_type="image/jpeg", declared_size=1000, state=file_state, slot_expires_at=now,
+            uploaded_by=apprenticeship.apprentice,
+        )  # fmt: skip
+    for statement, tag_state in tags.items():
+        EvidenceTag.objects.create(evidence=evidence, statement=statement, state=tag_state)
+
+
 def _random_cohort(rng: random.Random) -> list[int]:
     """Eight apprenticeships on the small catalogue: both options, N of 1 and 2, some behaviours confirmed."""
     catalogue = make_catalogue()
@@ -73,20 +105,20 @@ def _random_cohort(rng: random.Random) -> list[int]:
         apprenticeship.option = catalogue.route_a if index % 2 else catalogue.route_b
         apprenticeship.save()
         if index % 3 == 0:
-            set_policy(provider_id=world.provider.pk, evidence_per_statement=2, require_behaviours_confirmed=index > 3)
+            review_policy_update(actor=world.admin, provider=world.provider, evidence_per_statement=2)
+            gateway_policy_update(actor=world.admin, provider=world.provider, behaviours_gate=index > 3)
         for _ in range(rng.randint(0, 12)):
             tagged = rng.sample(statements, rng.randint(1, 4))
-            make_evidence(
+            _rows(
                 apprenticeship=apprenticeship,
                 state=rng.choice(EVIDENCE_STATES),
-                files=tuple(rng.choice(FILE_STATES) for _ in range(rng.randint(0, 2))),
+                files=[rng.choice(FILE_STATES) for _ in range(rng.randint(0, 2))],
                 tags={statement: rng.choice(TAG_STATES) for statement in tagged},
-                mark=False,
             )
         for code in ("B1", "B2"):
             if rng.random() < 0.6:
-                confirm_behaviour(
-                    apprenticeship=apprenticeship, statement=catalogue.statements[code], by=world.line_manager
+                BehaviourConfirmationFactory.create(
+                    apprenticeship=apprenticeship, statement=catalogue.statements[code], confirmed_by=world.line_manager
                 )
         ids.append(apprenticeship.pk)
     return ids
@@ -112,18 +144,19 @@ def test_an_ao_wider_than_a_bigint_is_computed_with_varbit_masks(monkeypatch: py
     catalogue = make_catalogue(behaviours=())
     world = make_world(standard=catalogue.standard)
     apprenticeship: Apprenticeship = world.apprenticeship
-    wide = AssessmentOutcome.objects.create(standard=catalogue.standard, code="AO9", title="Wide", position=9)
+    wide = AssessmentOutcomeFactory.create(standard=catalogue.standard, code="AO9", title="Wide")
     codes = [f"W{number}" for number in range(1, 71)]
     statements = []
-    for position, code in enumerate(codes, start=1):
-        statement = Statement.objects.create(
-            standard=catalogue.standard, code=code, kind="K", text=f"Wide {code}", position=100 + position,
-            mandatory=code == "W70",
-        )  # fmt: skip
-        OutcomeStatement.objects.create(outcome=wide, statement=statement, position=position)
+    for code in codes:
+        statement = StatementFactory.create(
+            standard=catalogue.standard, code=code, kind="K", text=f"Wide {code}", mandatory=code == "W70"
+        )
+        OutcomeStatementFactory.create(outcome=wide, statement=statement)
         statements.append(statement)
     covered = [statement for index, statement in enumerate(statements) if index % 7 != 3]  # W4, W11, ... missing
-    make_evidence(apprenticeship=apprenticeship, tags=dict.fromkeys(covered, EvidenceTag.State.ACCEPTED))
+    EvidenceFactory.create(
+        apprenticeship=apprenticeship, tags=[statement.code for statement in covered], state="accepted"
+    )
 
     chosen: list[sql.Masks] = []
     original = sql.coverage_upsert

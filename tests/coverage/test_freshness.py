@@ -13,19 +13,15 @@ from typing import Any
 
 import pytest
 import redis
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from portfolio.coverage.models import CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.coverage.services import enqueue
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import EvidenceTag
 from tests.conftest import _free_port
-from tests.factories import make_world
-from tests.factories_coverage import confirm_behaviour, make_catalogue, make_evidence
+from tests.factories import BehaviourConfirmationFactory, EvidenceFactory, make_catalogue, make_world
 from workers.tasks.coverage import recompute_apprenticeship, recompute_dirty
-
-ACCEPTED = EvidenceTag.State.ACCEPTED
 
 
 def _wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
@@ -42,9 +38,9 @@ def _wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) ->
 def _all_but_one(catalogue: Any, world: Any) -> None:
     """Route A covered except S3; behaviours confirmed. One accepted tag on S3 makes the apprentice ready."""
     s, a = catalogue.statements, world.apprenticeship
-    make_evidence(apprenticeship=a, files=(), tags={s[c]: ACCEPTED for c in ("K1", "K2", "K3", "S1", "S2")})
-    confirm_behaviour(apprenticeship=a, statement=s["B1"], by=world.line_manager)
-    confirm_behaviour(apprenticeship=a, statement=s["B2"], by=world.line_manager)
+    EvidenceFactory.create(apprenticeship=a, files=0, tags=("K1", "K2", "K3", "S1", "S2"), state="accepted")
+    BehaviourConfirmationFactory.create(apprenticeship=a, statement=s["B1"], confirmed_by=world.line_manager)
+    BehaviourConfirmationFactory.create(apprenticeship=a, statement=s["B2"], confirmed_by=world.line_manager)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,8 +48,8 @@ def test_an_acceptance_is_recomputed_by_the_worker_with_one_readiness_event(cele
     catalogue = make_catalogue()
     world = make_world(standard=catalogue.standard)
     _all_but_one(catalogue, world)
-    with transaction.atomic():  # as a review service would: the change and its mark in one transaction
-        make_evidence(apprenticeship=world.apprenticeship, files=(), tags={catalogue.statements["S3"]: ACCEPTED})
+    # The acceptance writes its mark in its own transaction; the recompute is sent after the commit.
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, files=0, tags=("S3",), state="accepted")
 
     summary = _wait_for(
         lambda: CoverageSummary.objects.filter(apprenticeship=world.apprenticeship, ready=True).first(),
@@ -79,8 +75,7 @@ def test_a_change_made_while_redis_is_unreachable_is_recovered_by_the_periodic_t
 
     catalogue = make_catalogue()
     world = make_world(standard=catalogue.standard)
-    with transaction.atomic():
-        make_evidence(apprenticeship=world.apprenticeship, tags={catalogue.statements["K1"]: ACCEPTED})
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=("K1",), state="accepted")
     assert CoverageDirty.objects.filter(apprenticeship=world.apprenticeship).exists()
     assert not CoverageSummary.objects.filter(apprenticeship=world.apprenticeship).exists()  # nothing was sent
 
@@ -98,8 +93,9 @@ def test_duplicated_and_concurrent_recomputes_record_one_event(celery_worker: An
     _all_but_one(catalogue, world)
     a = world.apprenticeship
     _wait_for(lambda: CoverageSummary.objects.filter(apprenticeship=a, covered=5).exists(), "first compute")
-    make_evidence(apprenticeship=a, files=(), tags={catalogue.statements["S3"]: ACCEPTED}, mark=False)
-    # A trailing recompute of the first burst may still hold a mark: add ours to it rather than a second row.
+    EvidenceFactory.create(apprenticeship=a, files=0, tags=("S3",), state="accepted")
+    # The acceptance marked it, and its recompute may have run already: mark it again, as another change would (a
+    # trailing recompute may still hold a mark: add ours to it rather than a second row).
     CoverageDirty.objects.update_or_create(apprenticeship=a, defaults={"marked_at": timezone.now()})
 
     # The same task delivered three times to the worker, plus the periodic pass...

@@ -32,18 +32,10 @@ from portfolio.otj.models import OtjActivity, OtjMinimum
 from portfolio.people.models import Apprenticeship, BreakInLearning
 from portfolio.people.services.apprenticeships import apprenticeship_update
 from portfolio.reviews.models import BehaviourConfirmation, ReviewPolicy
-from portfolio.standards.models import AssessmentOutcome
-from tests.factories import make_world
-from tests.factories_coverage import (
-    confirm_behaviour,
-    make_catalogue,
-    make_evidence,
-    set_evidence_state,
-    set_file_state,
-    set_policy,
-    set_tag,
-    withdraw_behaviour,
-)
+from portfolio.reviews.services.behaviours import behaviour_confirmation_withdraw
+from portfolio.reviews.services.policy import review_policy_update
+from portfolio.standards.models import AssessmentOutcome, Statement
+from tests.factories import BehaviourConfirmationFactory, make_catalogue, make_world
 
 CODES = ["K1", "K2", "K3", "S1", "S2", "S3", "S4"]
 TAG_STATES = [EvidenceTag.State.ACCEPTED, EvidenceTag.State.DECLINED, EvidenceTag.State.PENDING]
@@ -133,8 +125,11 @@ def _apply_gateway(op: tuple[Any, ...], world: Any) -> None:
     elif kind in ("rpl", "dob", "english_maths"):
         field = {"rpl": "rpl_hours", "dob": "date_of_birth", "english_maths": "english_maths"}[kind]
         value = BIRTHS[op[1]] if kind == "dob" else op[1]
+        # As the form saves it: RPL hours, and English and maths not required, come with their reasons.
         extra = {"rpl_reason": "Prior qualification" if value else ""} if kind == "rpl" else {}
-        Apprenticeship.objects.filter(pk=a.pk).update(**{field: value}, **extra)  # as the form saves it: RPL with its reason
+        if kind == "english_maths":
+            extra = {"english_maths_reason": "Exempt through prior achievement" if value == "not_required" else ""}
+        Apprenticeship.objects.filter(pk=a.pk).update(**{field: value}, **extra)
         _mark(a, kind)
     elif kind == "break":
         first, last = BREAKS[op[1]]
@@ -172,40 +167,66 @@ def _apply_gateway(op: tuple[Any, ...], world: Any) -> None:
             gateway_refer(actor=world.tutor, apprenticeship=a, assessment_organisation="Acme EPA")
 
 
+# Evidence, its files and its tags are written directly, in any combination of their states, most of which no
+# service makes (an accepted tag on a draft, an accepted item with a file still being checked): on purpose, since
+# the property is about the engine, which must agree with itself and with the rules on whatever rows it finds.
+# Each write is followed by the dirty mark the service that changes such a row writes.
+
+
+def _item(a: Apprenticeship, tags: dict[Statement, str], files: list[str]) -> Evidence:
+    evidence = Evidence.objects.create(
+        apprenticeship=a, author=a.apprentice, author_role=Evidence.AuthorRole.APPRENTICE,
+        kind=Evidence.Kind.DOCUMENT, title="Item", occurred_on=datetime.date(2025, 10, 1),
+        state=Evidence.State.ACCEPTED, ever_submitted=True,
+    )  # fmt: skip
+    for file_state in files:
+        _file(evidence, file_state)
+    for statement, tag_state in tags.items():
+        EvidenceTag.objects.create(evidence=evidence, statement=statement, state=tag_state)
+    _mark(a, "evidence")
+    return evidence
+
+
+def _file(evidence: Evidence, state: str) -> EvidenceFile:
+    return EvidenceFile.objects.create(
+        evidence=evidence, object_key=f"evidence/{evidence.pk}-{evidence.files.count()}", original_name="a.pdf",
+        declared_type="application/pdf", declared_size=1, slot_expires_at=evidence.created_at, state=state,
+        uploaded_by=evidence.author,
+    )  # fmt: skip
+
+
 def _apply(op: tuple[Any, ...], catalogue: Any, world: Any, items: list[Evidence]) -> None:
     a = world.apprenticeship
     s = catalogue.statements
     kind = op[0]
     if kind == "add":
-        tags = {s[code]: state for code, state in op[1].items()}
-        items.append(make_evidence(apprenticeship=a, tags=tags, files=tuple(op[2])))
+        items.append(_item(a, {s[code]: state for code, state in op[1].items()}, op[2]))
     elif kind == "tag" and items:
-        set_tag(evidence=items[op[1] % len(items)], statement=s[op[2]], state=op[3])
+        evidence = items[op[1] % len(items)]
+        EvidenceTag.objects.update_or_create(evidence=evidence, statement=s[op[2]], defaults={"state": op[3]})
+        _mark(a, "tag decided")
     elif kind == "file" and items:
         evidence = items[op[1] % len(items)]
-        file = evidence.files.first()
-        if file is None:  # an item without files gets one (an upload), which must then be verified to count
-            make_evidence(apprenticeship=a, tags={}, files=(), mark=False)  # keeps factory counters honest
-            file = EvidenceFile.objects.create(
-                evidence=evidence, object_key=f"k/{evidence.pk}/{op[2]}", original_name="a.pdf",
-                declared_type="application/pdf", declared_size=1, slot_expires_at=evidence.created_at,
-                uploaded_by=a.apprentice,
-            )  # fmt: skip
-        set_file_state(file=file, state=op[2])
+        # An item without files gets one (an upload), which must then be verified to count.
+        file = evidence.files.first() or _file(evidence, EvidenceFile.State.AWAITING_UPLOAD)
+        EvidenceFile.objects.filter(pk=file.pk).update(state=op[2])
+        _mark(a, "file verified")
     elif kind == "evidence" and items:
-        set_evidence_state(evidence=items[op[1] % len(items)], state=op[2])
+        Evidence.objects.filter(pk=items[op[1] % len(items)].pk).update(state=op[2])
+        _mark(a, "evidence state")
     elif kind == "option":
         option = catalogue.route_a if op[1] == "A" else catalogue.route_b
         a.refresh_from_db()
         apprenticeship_update(actor=world.admin, apprenticeship=a, option=option)
     elif kind == "n":
-        set_policy(provider_id=world.provider.pk, evidence_per_statement=op[1], require_behaviours_confirmed=op[2])
+        review_policy_update(actor=world.admin, provider=world.provider, evidence_per_statement=op[1])
+        gateway_policy_update(actor=world.admin, provider=world.provider, behaviours_gate=op[2])
     elif kind == "behaviour":
         live = BehaviourConfirmation.objects.filter(apprenticeship=a, statement=s[op[1]], withdrawn_at__isnull=True)
         if op[2] and not live.exists():
-            confirm_behaviour(apprenticeship=a, statement=s[op[1]], by=world.line_manager)
+            BehaviourConfirmationFactory.create(apprenticeship=a, statement=s[op[1]], confirmed_by=world.line_manager)
         elif not op[2] and live.exists():
-            withdraw_behaviour(apprenticeship=a, statement=s[op[1]], by=world.line_manager)
+            behaviour_confirmation_withdraw(actor=world.line_manager, confirmation=live.get())
     elif kind == "recompute":
         coverage_recompute_dirty()
     else:

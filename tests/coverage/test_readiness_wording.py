@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from portfolio.notify.models import Notification
-from tests.coverage.test_coverage_rules import ACCEPTED, _recompute, setup  # noqa: F401 - setup is a fixture
-from tests.factories_coverage import confirm_behaviour, make_evidence
+from tests.coverage.test_coverage_rules import _recompute, setup  # noqa: F401 - setup is a fixture
+from tests.factories import BehaviourConfirmationFactory, EvidenceFactory
 
 
 @pytest.mark.django_db
 def test_the_apprentice_is_told_you_are_ready_and_reviewers_are_told_their_name(setup: tuple) -> None:  # noqa: F811
     catalogue, world = setup
     s, a = catalogue.statements, world.apprenticeship
-    make_evidence(apprenticeship=a, files=(), tags={s["K3"]: ACCEPTED, s["S3"]: ACCEPTED})
-    confirm_behaviour(apprenticeship=a, statement=s["B1"], by=world.line_manager)
-    confirm_behaviour(apprenticeship=a, statement=s["B2"], by=world.line_manager)
+    EvidenceFactory.create(apprenticeship=a, files=0, tags=("K3", "S3"), state="accepted")
+    BehaviourConfirmationFactory.create(apprenticeship=a, statement=s["B1"], confirmed_by=world.line_manager)
+    BehaviourConfirmationFactory.create(apprenticeship=a, statement=s["B2"], confirmed_by=world.line_manager)
     Notification.objects.all().delete()
 
     assert _recompute(a.pk).ready is True

@@ -14,11 +14,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import EvidenceTag
+from portfolio.reviews.services.policy import review_policy_update
 from portfolio.webhooks.models import WebhookDelivery
 from portfolio.webhooks.services import webhook_delivery_attempt, webhook_delivery_resend, webhook_endpoint_create
-from tests.factories import make_world
-from tests.factories_coverage import make_catalogue, make_evidence, set_policy
+from tests.factories import EvidenceFactory, make_catalogue, make_world
 
 
 class Receiver(ThreadingHTTPServer):
@@ -59,8 +58,8 @@ def test_fails_twice_then_delivered_once_with_a_valid_signature(receiver: Receiv
     world = make_world(standard=catalogue.standard)
     port = receiver.server_port
     created = webhook_endpoint_create(actor=world.admin, provider=world.provider, url=f"http://127.0.0.1:{port}/hook")
-    tags = {statement: EvidenceTag.State.ACCEPTED for code, statement in catalogue.statements.items() if code != "S4"}
-    make_evidence(apprenticeship=world.apprenticeship, files=(), tags=tags)
+    tags = [code for code in catalogue.statements if code != "S4"]
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, files=0, tags=tags, state="accepted")
     [event] = coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk]).events  # not ready -> ready
     [delivery] = WebhookDelivery.objects.all()
 
@@ -126,6 +125,6 @@ def test_a_policy_change_marks_every_apprenticeship_of_the_provider() -> None:
 
     world = make_world()
     other = make_world()
-    set_policy(provider_id=world.provider.pk, evidence_per_statement=3)
+    review_policy_update(actor=world.admin, provider=world.provider, evidence_per_statement=3)
     assert set(CoverageDirty.objects.values_list("apprenticeship_id", flat=True)) >= {world.apprenticeship.pk}
     assert not CoverageDirty.objects.filter(apprenticeship=other.apprenticeship).exists()

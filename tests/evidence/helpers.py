@@ -1,9 +1,9 @@
-"""Evidence test helpers: a standard with a route to tag against, items made the way the app makes them,
-and the client's side of an upload (slot, POST to storage, complete)."""
+"""The client's side of an upload (slot, POST to storage, complete), and what tests read back from the bucket.
+
+Evidence items, files and the route standard they are tagged against come from tests/factories/."""
 
 from __future__ import annotations
 
-import datetime
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,69 +11,8 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
 from portfolio.evidence.models import Evidence, EvidenceFile
-from portfolio.evidence.services.evidence import evidence_create
-from portfolio.people.models import Apprenticeship
-from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Standard, Statement
-from tests.factories import World, make_standard, make_world
-
-LPM = "Live performance production manager"
-OTHER_OPTION = "Technical production"
-
-
-def make_route_standard() -> Standard:
-    """A small ST1483-like standard: core AO1 (K1, S1), AO5 of the LPM option (K27), AO6 of the other
-    option (K2, K3) and a behaviour B1 in no AO (behaviours are confirmed, not mapped)."""
-    standard = make_standard(options=(LPM, OTHER_OPTION))
-    lpm, other = standard.options.order_by("position")
-    texts = {
-        "K1": "Health and safety law in live events",
-        "S1": "Plan a production schedule",
-        "K27": "Touring logistics",
-        "K2": "Rigging principles",
-        "K3": "Stage lighting systems",
-        "B1": "Works safely",
-    }
-    statements = {
-        code: Statement.objects.create(standard=standard, code=code, kind=code[0], text=text, position=position)
-        for position, (code, text) in enumerate(texts.items(), start=1)
-    }
-    layout = [("AO1", "Plans safe productions", None, ["K1", "S1"]), ("AO5", "Tours", lpm, ["K27"])]
-    layout.append(("AO6", "Rigs and lights", other, ["K2", "K3"]))
-    for position, (code, title, option, codes) in enumerate(layout, start=1):
-        outcome = AssessmentOutcome.objects.create(
-            standard=standard, option=option, code=code, title=title, position=position
-        )
-        for index, statement_code in enumerate(codes, start=1):
-            OutcomeStatement.objects.create(outcome=outcome, statement=statements[statement_code], position=index)
-    return standard
-
-
-def make_route_world() -> World:
-    """A world whose apprentice follows the standard above, on the option that is not LPM."""
-    standard = make_route_standard()
-    world = make_world(standard=standard)
-    Apprenticeship.objects.filter(pk=world.apprenticeship.pk).update(option=standard.options.get(title=OTHER_OPTION))
-    world.apprenticeship.refresh_from_db()
-    return world
-
-
-def make_evidence(world: World, *, state: str = Evidence.State.DRAFT, **fields: Any) -> Evidence:
-    evidence = evidence_create(
-        actor=fields.pop("author", world.apprentice),
-        apprenticeship=world.apprenticeship,
-        kind=fields.pop("kind", Evidence.Kind.DOCUMENT),
-        title=fields.pop("title", "Site visit report"),
-        occurred_on=fields.pop("occurred_on", datetime.date(2025, 10, 1)),
-        reflection=fields.pop("reflection", ""),
-    )
-    if state != Evidence.State.DRAFT:
-        # Submission is the reviews part's service; tests of editing only need the state it leaves.
-        Evidence.objects.filter(pk=evidence.pk).update(state=state, ever_submitted=True, submitted_at=timezone.now())
-        evidence.refresh_from_db()
-    return evidence
 
 
 @dataclass

@@ -4,35 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
+from portfolio.evidence.models import Evidence, EvidenceFile
+from tests.factories import EvidenceFactory, EvidenceFileFactory, World
 
-from portfolio.evidence.models import EvidenceFile
-from portfolio.evidence.services.files import evidence_file_slot_open
-from portfolio.storage import verified_key_for
-from tests.evidence.helpers import make_evidence
-from tests.factories import World
+
+def _draft(w: World) -> Evidence:
+    return EvidenceFactory.create(apprenticeship=w.apprenticeship, title="Site visit report", tags=(), files=0)
 
 
 def evidence_kwargs(w: World) -> dict[str, Any]:
-    return {"public_id": make_evidence(w).public_id}
+    return {"public_id": _draft(w).public_id}
+
+
+def _file_kwargs(w: World, state: str) -> dict[str, Any]:
+    file = EvidenceFileFactory.create(
+        evidence=_draft(w), original_name="a.pdf", declared_type="application/pdf", content=b"%PDF-1.4 a", state=state
+    )
+    return {"public_id": file.evidence.public_id, "file_id": file.public_id}
 
 
 def evidence_file_kwargs(w: World) -> dict[str, Any]:
-    evidence = make_evidence(w)
-    opened = evidence_file_slot_open(
-        actor=w.apprentice, evidence=evidence, file_name="a.pdf", content_type="application/pdf", size=10
-    )
-    return {"public_id": evidence.public_id, "file_id": opened.file.public_id}
+    """A draft with a file whose upload slot is open."""
+    return _file_kwargs(w, EvidenceFile.State.AWAITING_UPLOAD)
 
 
 def verified_file_kwargs(w: World) -> dict[str, Any]:
-    kwargs = evidence_file_kwargs(w)
-    file = EvidenceFile.objects.get(public_id=kwargs["file_id"])
-    EvidenceFile.objects.filter(pk=file.pk).update(
-        state=EvidenceFile.State.VERIFIED,
-        sha256="0" * 64,
-        size=10,
-        verified_at=timezone.now(),
-        verified_key=verified_key_for(file.object_key),
-    )
-    return kwargs
+    """A draft with a verified file."""
+    return _file_kwargs(w, EvidenceFile.State.VERIFIED)

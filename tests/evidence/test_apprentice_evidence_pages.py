@@ -12,14 +12,13 @@ from portfolio.notify.models import Notification
 from portfolio.reviews.models import ReviewPolicy
 from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
-from tests.factories import World, build_world
-from tests.factories_evidence import make_evidence
+from tests.factories import EvidenceFactory, World, build_world
 
 COMMENT = "Say what you did yourself, not what the team did."
 
 
 def _returned(world: World) -> Evidence:
-    evidence = make_evidence(apprenticeship=world.apprenticeship, title="Show report")
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, title="Show report")
     evidence_submit(actor=world.apprentice, evidence=evidence, expected_version=evidence.version)
     evidence.refresh_from_db()
     evidence_return(actor=world.assessor, evidence=evidence, expected_version=evidence.version, comment=COMMENT)
@@ -59,7 +58,7 @@ def test_htmx_gets_the_file_table_and_the_submit_form_together_with_the_current_
 @pytest.mark.django_db
 def test_deleting_a_draft_asks_first(client: Client) -> None:
     own, _ = build_world()
-    draft = make_evidence(apprenticeship=own.apprenticeship, title="Old notes")
+    draft = EvidenceFactory.create(apprenticeship=own.apprenticeship, title="Old notes")
     client.force_login(own.apprentice)
     url = f"/evidence/{draft.public_id}/delete/"
     assert f'href="{url}"' in client.get(f"/evidence/{draft.public_id}/").content.decode()
@@ -105,7 +104,7 @@ def test_submitting_says_what_happens_next(client: Client, employer_step: bool, 
     ReviewPolicy.objects.update_or_create(
         provider=own.provider, defaults={"require_employer_confirmation": employer_step}
     )
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     client.force_login(own.apprentice)
     response = client.post(
         f"/reviews/evidence/{evidence.public_id}/submit/", {"expected_version": evidence.version}, follow=True
@@ -118,9 +117,9 @@ def test_submitting_says_what_happens_next(client: Client, employer_step: bool, 
 @pytest.mark.django_db
 def test_a_rejected_file_blocks_submission_with_a_message_saying_how_to_remove_it(client: Client) -> None:
     own, _ = build_world()
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
-    EvidenceFile.objects.filter(evidence=evidence).update(
-        state=EvidenceFile.State.REJECTED, rejection_reason="not an allowed type"
+    evidence = EvidenceFactory.create(
+        apprenticeship=own.apprenticeship,
+        files=[{"state": EvidenceFile.State.REJECTED, "rejection_reason": "not an allowed type"}],
     )
     client.force_login(own.apprentice)
     response = client.post(

@@ -15,8 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship
-from tests.factories import World, make_apprenticeship, make_world
-from tests.factories_evidence import make_evidence
+from tests.factories import ApprenticeshipFactory, EvidenceFactory, World, make_world
 
 
 @dataclass
@@ -33,18 +32,18 @@ class Items:
 @pytest.fixture
 def items(db: None) -> Items:
     world = make_world()
-    second = make_apprenticeship(provider=world.provider, employer=world.employer, standard=world.standard)
+    second = ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=world.standard)
     other = make_world(standard=world.standard)
     return Items(
         world=world,
         second=second,
-        draft=make_evidence(apprenticeship=world.apprenticeship, tags=(), title="Draft notes"),
-        submitted_photo=make_evidence(
-            apprenticeship=world.apprenticeship, tags=(), state=Evidence.State.SUBMITTED, kind=Evidence.Kind.PHOTO
-        ),
-        second_accepted=make_evidence(apprenticeship=second, tags=(), state=Evidence.State.ACCEPTED),
-        second_draft_photo=make_evidence(apprenticeship=second, tags=(), kind=Evidence.Kind.PHOTO),
-        other_provider=make_evidence(apprenticeship=other.apprenticeship, tags=()),
+        draft=EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), title="Draft notes"),
+        submitted_photo=EvidenceFactory.create(
+            apprenticeship=world.apprenticeship, state=Evidence.State.SUBMITTED, kind=Evidence.Kind.PHOTO
+        ),  # submitted and accepted items are tagged: nothing untagged is submitted
+        second_accepted=EvidenceFactory.create(apprenticeship=second, state=Evidence.State.ACCEPTED),
+        second_draft_photo=EvidenceFactory.create(apprenticeship=second, tags=(), kind=Evidence.Kind.PHOTO),
+        other_provider=EvidenceFactory.create(apprenticeship=other.apprenticeship, tags=()),
     )
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from portfolio.evidence.models import Evidence
-from tests.evidence.helpers import OTHER_OPTION, make_evidence, make_route_world
 from tests.evidence.registry_fixtures import verified_file_kwargs
+from tests.factories import OTHER_OPTION, EvidenceFactory, make_route_world
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_the_form_says_what_is_wrong(client: Client) -> None:
 
 def test_the_tag_picker_groups_core_and_option_and_explains_refusals(client: Client) -> None:
     world = make_route_world()
-    evidence = make_evidence(world)
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
     client.force_login(world.apprentice)
     url = f"/evidence/{evidence.public_id}/tags/"
 

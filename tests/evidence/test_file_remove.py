@@ -21,17 +21,17 @@ from portfolio.reviews.services.submit import evidence_submit
 from portfolio.storage import get_store
 from tests.evidence import samples
 from tests.evidence.helpers import bucket_keys, empty_bucket
-from tests.factories import World, build_world
-from tests.factories_evidence import make_evidence, make_file
-from tests.reviews.conftest import accepted, submitted
+from tests.factories import EvidenceFactory, EvidenceFileFactory, World, build_world, evidence_bring_to
 
 
 def _returned_with_rejected_file(world: World) -> tuple[Evidence, EvidenceFile]:
-    evidence = submitted(world)
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, state="submitted")
     evidence_return(
         actor=world.assessor, evidence=evidence, expected_version=evidence.version, comment="Add the signed plan."
     )
-    rejected = make_file(evidence=evidence, state=EvidenceFile.State.REJECTED, name="plan.exe")
+    rejected = EvidenceFileFactory.create(
+        evidence=evidence, state=EvidenceFile.State.REJECTED, original_name="plan.exe"
+    )
     evidence.refresh_from_db()
     return evidence, rejected
 
@@ -43,7 +43,7 @@ def _api_remove(client: Client, file: EvidenceFile) -> Any:
 @pytest.mark.django_db
 def test_removing_a_file_from_a_draft_records_it_and_owes_the_object_a_deletion() -> None:
     own, _ = build_world()
-    evidence = make_evidence(apprenticeship=own.apprenticeship, files=2)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, files=2)
     file = evidence.files.first()
     assert file is not None
 
@@ -80,7 +80,7 @@ def test_removing_the_rejected_file_of_a_returned_item_lets_it_be_submitted_agai
 @pytest.mark.django_db
 def test_removing_a_file_of_a_submitted_item_ends_the_live_decisions_and_keeps_it_in_review() -> None:
     own, _ = build_world()
-    evidence = submitted(own)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
     assert ReviewDecision.objects.filter(evidence=evidence, invalidated_at__isnull=True).exists()
 
     after = evidence_file_remove(actor=own.apprentice, file=evidence.files.get())
@@ -93,7 +93,7 @@ def test_removing_a_file_of_a_submitted_item_ends_the_live_decisions_and_keeps_i
 @pytest.mark.django_db
 def test_removing_a_file_of_an_accepted_item_sends_it_back_for_a_fresh_sign_off() -> None:
     own, _ = build_world()
-    evidence = accepted(own)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="accepted")
     assert set(evidence.tags.values_list("state", flat=True)) == {EvidenceTag.State.ACCEPTED}
     Notification.objects.all().delete()
 
@@ -108,12 +108,12 @@ def test_removing_a_file_of_an_accepted_item_sends_it_back_for_a_fresh_sign_off(
 @pytest.mark.django_db
 def test_only_the_author_removes_and_never_from_a_withdrawn_item() -> None:
     own, _ = build_world()
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     file = evidence.files.get()
     for reviewer in (own.line_manager, own.assessor):
         with pytest.raises(PermissionDenied):
             evidence_file_remove(actor=reviewer, file=file)
-    Evidence.objects.filter(pk=evidence.pk).update(state=Evidence.State.WITHDRAWN)
+    evidence_bring_to(evidence, Evidence.State.WITHDRAWN)  # submitted, then withdrawn by the apprentice
     with pytest.raises(EvidenceRefused) as refused:
         evidence_file_remove(actor=own.apprentice, file=file)
     assert refused.value.code == "evidence_withdrawn"
@@ -140,7 +140,7 @@ def test_the_api_removes_a_file_and_answers_the_item_with_its_new_version(client
 @pytest.mark.django_db
 def test_the_api_refuses_in_its_error_shape(client: Client) -> None:
     own, other = build_world()
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     file = evidence.files.get()
 
     client.force_login(other.apprentice)  # another organisation: the file does not exist for them
@@ -153,7 +153,7 @@ def test_the_api_refuses_in_its_error_shape(client: Client) -> None:
     assert response.status_code == 403
     assert set(response.json()) == {"code", "message", "details"}
 
-    Evidence.objects.filter(pk=evidence.pk).update(state=Evidence.State.WITHDRAWN)
+    evidence_bring_to(evidence, Evidence.State.WITHDRAWN)  # submitted, then withdrawn by the apprentice
     client.force_login(own.apprentice)
     response = _api_remove(client, file)
     assert response.status_code == 409
@@ -188,8 +188,8 @@ def test_the_object_leaves_storage_through_the_worker(
 ) -> None:
     empty_bucket(plain_s3)
     own, _ = build_world()
-    evidence = make_evidence(apprenticeship=own.apprenticeship, files=0)
-    file = make_file(evidence=evidence, state=EvidenceFile.State.VERIFIED)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, files=0)
+    file = EvidenceFileFactory.create(evidence=evidence, state=EvidenceFile.State.VERIFIED)
     get_store().put(file.object_key, samples.pdf(), content_type="application/pdf")
     assert bucket_keys(plain_s3) == [file.object_key]
     client.force_login(own.apprentice)

@@ -13,8 +13,7 @@ from django.test import override_settings
 from portfolio.evidence.models import EvidenceFile
 from portfolio.storage import get_store
 from tests.evidence import samples
-from tests.evidence.helpers import make_evidence, make_route_world
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, EvidenceFactory, make_route_world
 from workers.celery import app
 
 
@@ -30,7 +29,7 @@ def local_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_the_whole_flow_on_local_disk(transactional_db: None, live_server: Any, local_disk: Path) -> None:
     world = make_route_world()
-    evidence = make_evidence(world)
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
     api = requests.Session()
     token = api.post(
         f"{live_server.url}/api/auth/token/", json={"email": world.apprentice.email, "password": PASSWORD}, timeout=30

@@ -13,8 +13,7 @@ from portfolio.evidence.models import Evidence
 from portfolio.evidence.signals import evidence_change_announce, evidence_changed
 from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.services.submit import evidence_submit
-from tests.factories import World, build_world
-from tests.factories_evidence import make_evidence
+from tests.factories import EvidenceFactory, World, build_world
 
 EVIDENCE = Path(__file__).resolve().parents[2] / "portfolio" / "evidence"
 
@@ -51,7 +50,7 @@ def test_the_import_walk_sees_imports_inside_functions(tmp_path: Path) -> None:
 @pytest.mark.django_db
 def test_a_change_after_submission_reaches_the_reviews_and_fails_loudly_without_them() -> None:
     own: World = build_world()[0]
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     evidence.refresh_from_db()
     assert evidence_changed.has_listeners(Evidence)
@@ -66,7 +65,7 @@ def test_a_change_after_submission_reaches_the_reviews_and_fails_loudly_without_
         with pytest.raises(ImproperlyConfigured, match="Nothing receives evidence_changed"):
             evidence_change_announce(evidence=evidence, actor=own.apprentice, change="title")
         # A draft has no decisions to end: nothing is announced, so nothing is needed.
-        draft = make_evidence(apprenticeship=own.apprenticeship)
+        draft = EvidenceFactory.create(apprenticeship=own.apprenticeship)
         evidence_change_announce(evidence=draft, actor=own.apprentice, change="title")
     finally:
         evidence_changed.receivers = receivers

@@ -16,8 +16,7 @@ from portfolio.evidence.models import EvidenceFile
 from portfolio.evidence.services.files import evidence_file_download_link, evidence_file_slot_open
 from portfolio.storage import verified_key_for
 from tests.evidence import samples
-from tests.evidence.helpers import make_evidence, make_route_world
-from tests.factories import World
+from tests.factories import EvidenceFactory, World, make_route_world
 from tests.storage_backends import Backend
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ EXE = samples.windows_exe().ljust(len(PDF), b"\0")[: len(PDF)]
 def _legacy_verified(backend: Backend, world: World, *, stored: bytes | None, verified: bytes = PDF) -> EvidenceFile:
     """A file verified the old way: state verified with the hash of `verified`, bytes under the upload key
     (`stored`, or none), and no verified copy."""
-    evidence = make_evidence(world)
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
     opened = evidence_file_slot_open(
         actor=world.apprentice,
         evidence=evidence,

@@ -15,11 +15,12 @@ from portfolio.evidence.services.files import evidence_file_slot_open
 from portfolio.evidence.services.sweep import evidence_files_sweep, pending_object_deletions_process
 from portfolio.storage import get_store
 from tests.evidence import samples
-from tests.evidence.helpers import bucket_keys, empty_bucket, make_evidence, make_route_world
+from tests.evidence.helpers import bucket_keys, empty_bucket
+from tests.factories import EvidenceFactory, make_route_world
 
 
 def _file_with_object(world: Any, data: bytes) -> EvidenceFile:
-    evidence = make_evidence(world)
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
     opened = evidence_file_slot_open(
         actor=world.apprentice, evidence=evidence, file_name="a.pdf", content_type="application/pdf", size=len(data)
     )

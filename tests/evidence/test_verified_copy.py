@@ -30,8 +30,7 @@ from portfolio.storage import (
     verified_key_for,
 )
 from tests.evidence import samples
-from tests.evidence.helpers import make_evidence, make_route_world
-from tests.factories import World
+from tests.factories import EvidenceFactory, World, make_route_world
 from tests.storage_backends import Backend
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,7 @@ def _sha(data: bytes) -> str:
 
 def _uploaded(backend: Backend, world: World, data: bytes = PDF) -> OpenedSlot:
     """A file whose bytes are in storage and that the client said is complete (its verification not yet run)."""
-    evidence = make_evidence(world)
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
     opened = evidence_file_slot_open(
         actor=world.apprentice,
         evidence=evidence,

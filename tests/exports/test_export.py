@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import Evidence
+from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.exports.contents import safe_name
 from portfolio.exports.manifest import export_verify, manifest_digest
 from portfolio.exports.models import PortfolioExport
@@ -28,9 +28,7 @@ from portfolio.reviews.services.accept import TagVerdict, evidence_accept
 from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.submit import evidence_submit
 from portfolio.storage import get_store
-from tests.factories import World, make_world
-from tests.factories_coverage import make_catalogue
-from tests.factories_evidence import make_evidence, make_stored_file
+from tests.factories import EvidenceFactory, EvidenceFileFactory, World, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +42,16 @@ def world() -> World:
 
 def _accepted_with_files(world: World, title: str, files: list[tuple[str, bytes, str]]) -> Evidence:
     """An item with files whose bytes are in the bucket, taken through submit, confirm and accept."""
-    evidence = make_evidence(apprenticeship=world.apprenticeship, files=0, title=title, tags=("K1",))
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, files=0, title=title, tags=("K1",))
     for name, content, detected in files:
-        make_stored_file(evidence=evidence, name=name, content=content, detected=detected)
+        kept = name.replace("/", "-")  # the upload keeps a path's last part only (file_name_clean)
+        file = EvidenceFileFactory.create(
+            evidence=evidence, original_name=kept, content=content, declared_type=detected, stored=True
+        )
+        if kept != name:
+            # A name no upload keeps, written directly on purpose: the export must make any stored name safe
+            # itself, not count on the upload's cleaning.
+            EvidenceFile.objects.filter(pk=file.pk).update(original_name=name)
     evidence_submit(actor=world.apprentice, evidence=evidence, expected_version=evidence.version)
     evidence.refresh_from_db()
     evidence_confirm(actor=world.line_manager, evidence=evidence, expected_version=evidence.version)

@@ -1,28 +1,45 @@
-"""A world for the gateway tests: one apprentice on the small catalogue (tests/factories_coverage.py, Route A)
-whose every gate passes under a new provider's defaults, so each test breaks exactly the gate it is about.
+"""A world for the gateway tests: one apprentice on the small catalogue (make_catalogue, Route A) whose every
+gate passes under a new provider's defaults, so each test breaks exactly the gate it is about.
 
-Rows the OTJ and people services would write (activities, minimums, breaks) are written directly here, with the
-dirty mark those services write.
+Every row is written by the service that writes it in use, so a test holds only states the application can
+reach: evidence and behaviour confirmations through tests/factories/; OTJ entries logged by the apprentice and
+decided by the provider's assessor (OtjActivityFactory); the minimum hours by otj_minimums_save; breaks by
+break_in_learning_start and break_in_learning_end; the apprenticeship's fields by apprenticeship_update, as the
+provider's admin. Those services check dates against the clock: each date here is before TODAY, which is in the
+past.
 """
 
 from __future__ import annotations
 
 import datetime
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
 from portfolio.coverage.models import CoverageSummary
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.gateway.models import GatewayPolicy
-from portfolio.otj.models import OtjActivity, OtjMinimum
-from portfolio.people.models import Apprenticeship, BreakInLearning
-from tests.factories import World, make_world
-from tests.factories_coverage import Catalogue, confirm_behaviour, make_catalogue, make_evidence
+from portfolio.otj.models import MINUTES_PER_DAY, OtjActivity
+from portfolio.otj.services.minimums import otj_minimums_save
+from portfolio.people.models import Apprenticeship, BreakInLearning, User
+from portfolio.people.services.apprenticeships import apprenticeship_update
+from portfolio.people.services.breaks import break_in_learning_end, break_in_learning_start
+from portfolio.reviews.models import BehaviourConfirmation
+from portfolio.reviews.services.behaviours import behaviour_confirmation_withdraw
+from portfolio.standards.models import Statement
+from tests.factories import (
+    BehaviourConfirmationFactory,
+    Catalogue,
+    EvidenceFactory,
+    OtjActivityFactory,
+    World,
+    make_catalogue,
+    make_world,
+)
+from tests.factories.reviews import provider_admin
 
 TODAY = datetime.date(2026, 7, 2)
-_minute = itertools.count()
+MIDNIGHT = datetime.time(0, 0)
+MORNING = datetime.time(9, 0)
 
 
 @dataclass
@@ -43,7 +60,8 @@ def gate_world(*, minimum_hours: int = 300, approved_minutes: int = 300 * 60) ->
     world = make_world(standard=catalogue.standard)
     GatewayPolicy.objects.filter(provider=world.provider).delete()  # the defaults: every gate on
     a = world.apprenticeship
-    Apprenticeship.objects.filter(pk=a.pk).update(
+    set_apprenticeship(
+        a,
         option=catalogue.route_a,
         start_date=datetime.date(2025, 9, 1),
         planned_end_date=datetime.date(2027, 8, 31),
@@ -51,12 +69,11 @@ def gate_world(*, minimum_hours: int = 300, approved_minutes: int = 300 * 60) ->
         english_maths=Apprenticeship.EnglishMaths.PENDING,
         otj_planned_hours=400,
     )
-    a.refresh_from_db()
     s = catalogue.statements
     route_a = ("K1", "K2", "K3", "S1", "S2", "S3")
-    make_evidence(apprenticeship=a, files=(), tags={s[code]: "accepted" for code in route_a})
+    EvidenceFactory.create(apprenticeship=a, files=0, tags=route_a, state="accepted")
     for code in ("B1", "B2"):
-        confirm_behaviour(apprenticeship=a, statement=s[code], by=world.line_manager)
+        BehaviourConfirmationFactory.create(apprenticeship=a, statement=s[code], confirmed_by=world.line_manager)
     if minimum_hours:
         set_minimum(world, minimum_hours)
     if approved_minutes:
@@ -64,51 +81,70 @@ def gate_world(*, minimum_hours: int = 300, approved_minutes: int = 300 * 60) ->
     return GateWorld(catalogue, world)
 
 
+def withdraw_behaviour(*, apprenticeship: Apprenticeship, statement: Statement, by: User) -> None:
+    """An employer contact withdraws the live confirmation of this behaviour (behaviour_confirmation_withdraw)."""
+    live = BehaviourConfirmation.objects.get(apprenticeship=apprenticeship, statement=statement, withdrawn_at=None)
+    behaviour_confirmation_withdraw(actor=by, confirmation=live)
+
+
 def set_minimum(world: World, hours: int) -> None:
-    OtjMinimum.objects.update_or_create(
-        provider=world.provider,
-        standard_version=world.apprenticeship.standard,
-        defaults={"minimum_hours": hours, "updated_by": world.admin},
-    )
-    coverage_mark_dirty(apprenticeship_ids=[world.apprenticeship.pk], reason="otj minimum")
+    """The provider's admin sets the minimum OTJ hours of the apprenticeship's standard version."""
+    otj_minimums_save(actor=world.admin, provider=world.provider, minimums={world.apprenticeship.standard: hours})
 
 
 def log_otj(
     a: Apprenticeship, minutes: int, *, state: str = OtjActivity.State.APPROVED, on: datetime.date | None = None
 ) -> list[OtjActivity]:
-    """`minutes` of OTJ as activities of at most 20 h each (no activity may pass 24 h), each at its own time."""
+    """`minutes` of OTJ logged by the apprentice and left pending, approved or declined by the assessor.
+
+    Without `on`, as whole days (00:00 to midnight, the most one entry and one day may hold) on the first days
+    from the start date that have no entry, the last day holding the rest. With `on`, one entry that day, after
+    the day's other entries (from 09:00 on an empty day)."""
+    if on is not None:
+        start = _free_time(a, on, minutes)
+        return [OtjActivityFactory.create(apprenticeship=a, date=on, start_time=start, minutes=minutes, state=state)]
+    taken = set(a.otj_activities.values_list("date", flat=True))
+    day = a.start_date
     made = []
     while minutes > 0:
-        chunk = min(minutes, 1200)
-        minute = next(_minute)
-        made.append(
-            OtjActivity.objects.create(
-                apprenticeship=a,
-                date=on or datetime.date(2025, 10, 1) + datetime.timedelta(days=minute // 24),
-                start_time=datetime.time(minute % 24, 0),
-                minutes=chunk,
-                activity_type=OtjActivity.ActivityType.TAUGHT_SESSION,
-                description="Workshop",
-                state=state,
-                logged_by=a.apprentice,
-            )
-        )
+        while day in taken:
+            day += datetime.timedelta(days=1)
+        if day >= TODAY:
+            raise ValueError(f"{a} has no free day before {TODAY} left for {minutes} more minutes of OTJ")
+        chunk = min(minutes, MINUTES_PER_DAY)
+        made.append(OtjActivityFactory.create(apprenticeship=a, date=day, start_time=MIDNIGHT, minutes=chunk,
+                                              state=state))  # fmt: skip
+        taken.add(day)
         minutes -= chunk
-    coverage_mark_dirty(apprenticeship_ids=[a.pk], reason="otj logged")
     return made
 
 
+def _free_time(a: Apprenticeship, on: datetime.date, minutes: int) -> datetime.time:
+    ends = [
+        datetime.datetime.combine(on, e.start_time) + datetime.timedelta(minutes=e.minutes)
+        for e in a.otj_activities.filter(date=on)
+    ]
+    start = max([datetime.datetime.combine(on, MORNING), *ends])
+    midnight = datetime.datetime.combine(on + datetime.timedelta(days=1), MIDNIGHT)
+    if start + datetime.timedelta(minutes=minutes) > midnight:
+        raise ValueError(f"{minutes} minutes of OTJ no longer fit on {on} after its other entries")
+    return start.time()
+
+
 def add_break(a: Apprenticeship, started_on: datetime.date, ended_on: datetime.date | None) -> BreakInLearning:
-    made = BreakInLearning.objects.create(apprenticeship=a, started_on=started_on, ended_on=ended_on,
-                                          recorded_by=a.apprentice)  # fmt: skip
-    coverage_mark_dirty(apprenticeship_ids=[a.pk], reason="break")
+    """The provider's admin records a break from `started_on`, and its last day `ended_on` unless it is open."""
+    admin = provider_admin(a.provider)
+    made = break_in_learning_start(actor=admin, apprenticeship=a, started_on=started_on)
+    if ended_on is not None:
+        made = break_in_learning_end(actor=admin, apprenticeship=a, ended_on=ended_on)
+    a.refresh_from_db()
     return made
 
 
 def set_apprenticeship(a: Apprenticeship, **fields: Any) -> None:
-    Apprenticeship.objects.filter(pk=a.pk).update(**fields)
+    """The provider's admin changes these fields (apprenticeship_update, with its checks)."""
+    apprenticeship_update(actor=provider_admin(a.provider), apprenticeship=a, **fields)
     a.refresh_from_db()
-    coverage_mark_dirty(apprenticeship_ids=[a.pk], reason="apprenticeship changed")
 
 
 def set_gateway_policy(world: World, **fields: Any) -> None:

@@ -14,7 +14,7 @@ from portfolio.evidence.models import Evidence
 from portfolio.gateway.services.policy import manual_gate_create
 from portfolio.gateway.services.signatures import gateway_sign
 from portfolio.otj.models import OtjActivity
-from tests.factories_coverage import make_evidence
+from tests.factories import EvidenceFactory
 from tests.gateway.helpers import TODAY, add_break, gate_world, log_otj, set_apprenticeship
 
 D = datetime.date
@@ -31,32 +31,35 @@ def build() -> dict[str, int]:
     made["signed"] = signed.a
 
     otj = gate_world(minimum_hours=300, approved_minutes=212 * 60)
-    set_apprenticeship(otj.a, rpl_hours=22)
+    set_apprenticeship(otj.a, rpl_hours=22, rpl_reason="Level 2 certificate in the same field")
     log_otj(otj.a, 120, state=OtjActivity.State.PENDING)
     log_otj(otj.a, 600, state=OtjActivity.State.DECLINED)
     made["otj"] = otj.a
 
-    breaks = gate_world()
+    breaks = gate_world(approved_minutes=0)
     set_apprenticeship(breaks.a, start_date=D(2025, 10, 31), planned_end_date=D(2027, 2, 28))
+    log_otj(breaks.a, 300 * 60)  # approved, from the new start
     add_break(breaks.a, D(2026, 1, 1), D(2026, 1, 31))
     add_break(breaks.a, D(2026, 6, 20), None)
     made["breaks"] = breaks.a
 
-    leap = gate_world()
+    # Starting after TODAY: no OTJ yet.
+    leap = gate_world(approved_minutes=0)
     set_apprenticeship(leap.a, date_of_birth=D(2008, 2, 29), start_date=D(2027, 2, 28), planned_end_date=D(2028, 2, 29))
     made["born on 29 February"] = leap.a
-    leap_day = gate_world()
+    leap_day = gate_world(approved_minutes=0)
     set_apprenticeship(
         leap_day.a, date_of_birth=D(2008, 2, 29), start_date=D(2027, 3, 1), planned_end_date=D(2029, 1, 1)
     )
     made["19 on 1 March"] = leap_day.a
 
     june = gate_world()
-    item = make_evidence(apprenticeship=june.a, tags={})
+    # Submitted (its date moved back to when the scenario says it was).
+    item = EvidenceFactory.create(apprenticeship=june.a, state="submitted")
     Evidence.objects.filter(pk=item.pk).update(submitted_at=datetime.datetime(2026, 6, 30, 23, 30, tzinfo=LONDON))
     made["submitted on 30 June 23:30"] = june.a
     july = gate_world()
-    item = make_evidence(apprenticeship=july.a, tags={})
+    item = EvidenceFactory.create(apprenticeship=july.a, state="submitted")
     Evidence.objects.filter(pk=item.pk).update(submitted_at=datetime.datetime(2026, 7, 1, 0, 30, tzinfo=LONDON))
     made["submitted on 1 July 00:30"] = july.a
 
@@ -65,8 +68,9 @@ def build() -> dict[str, int]:
     manual_gate_create(actor=manual.world.admin, provider=manual.world.provider, name="Safeguarding module")
     made["manual"] = manual.a
 
-    month_ends = gate_world()
+    month_ends = gate_world(approved_minutes=0)
     set_apprenticeship(month_ends.a, start_date=D(2025, 10, 31), planned_end_date=D(2026, 5, 31))
+    log_otj(month_ends.a, 300 * 60)  # approved, from the new start
     made["31 October start"] = month_ends.a
     return {name: a.pk for name, a in made.items()}
 

@@ -18,8 +18,7 @@ from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.gateway.models import GatewaySignature
 from portfolio.gateway.services.signatures import gateway_sign
-from tests.factories_coverage import withdraw_behaviour
-from tests.gateway.helpers import gate_world
+from tests.gateway.helpers import gate_world, withdraw_behaviour
 from workers.tasks.coverage import recompute_apprenticeship, recompute_dirty
 
 

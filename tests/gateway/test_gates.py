@@ -17,8 +17,9 @@ from portfolio.evidence.models import Evidence
 from portfolio.gateway.services.policy import manual_gate_create, manual_gate_update
 from portfolio.gateway.services.ticks import manual_gate_tick, manual_gate_tick_withdraw
 from portfolio.otj.models import OtjActivity
-from portfolio.people.models import Apprenticeship, BreakInLearning
-from tests.factories_coverage import make_evidence, withdraw_behaviour
+from portfolio.otj.services.decisions import otj_activity_reverse
+from portfolio.people.models import Apprenticeship
+from tests.factories import EvidenceFactory
 from tests.gateway.helpers import (
     add_break,
     gate_world,
@@ -27,6 +28,7 @@ from tests.gateway.helpers import (
     set_apprenticeship,
     set_gateway_policy,
     set_minimum,
+    withdraw_behaviour,
 )
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +73,7 @@ def test_otj_212_of_278_hours_with_rpl_pending_and_declined_entries() -> None:
 
 def test_otj_passes_at_exactly_the_required_minutes_and_not_one_minute_before() -> None:
     g = gate_world(minimum_hours=300, approved_minutes=0)
-    set_apprenticeship(g.a, rpl_hours=22)
+    set_apprenticeship(g.a, rpl_hours=22, rpl_reason="Level 2 certificate in the same field")
     log_otj(g.a, 16679)
     assert gates_of(g.a).gates["otj"]["passed"] is False
     log_otj(g.a, 1)
@@ -100,8 +102,7 @@ def test_an_approval_withdrawn_later_makes_the_gate_fail_again() -> None:
     g = gate_world(minimum_hours=10, approved_minutes=0)
     [entry] = log_otj(g.a, 600)
     assert gates_of(g.a).gates["otj"]["passed"] is True
-    OtjActivity.objects.filter(pk=entry.pk).update(state=OtjActivity.State.DECLINED)
-    log_otj(g.a, 0)  # the mark the decline writes
+    otj_activity_reverse(actor=g.world.tutor, activity=entry, comment="The workshop was part of the day job.")
     assert gates_of(g.a).gates["otj"]["passed"] is False
 
 
@@ -171,16 +172,15 @@ def test_no_activity_last_month_then_an_approved_entry_on_its_last_day() -> None
 
 def test_evidence_created_or_submitted_last_month_counts_as_activity() -> None:
     g = gate_world(approved_minutes=0)
-    item = make_evidence(apprenticeship=g.a, tags={}, state=Evidence.State.DRAFT)
+    # Submitted today (after TODAY's July): its dates are then moved to the ones each step says.
+    item = EvidenceFactory.create(apprenticeship=g.a, state=Evidence.State.SUBMITTED)
     june = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=LONDON)
     Evidence.objects.filter(pk=item.pk).update(created_at=june - datetime.timedelta(days=60), occurred_on=D(2026, 6, 1))
     assert gates_of(g.a).gates["otj"]["active_last_month"] is False  # the date it happened is not when it came in
     Evidence.objects.filter(pk=item.pk).update(submitted_at=june)
-    log_otj(g.a, 0)
     assert gates_of(g.a).gates["otj"]["active_last_month"] is True
     # Local midnight bounds the month: 1 July 00:30 in London is still 30 June in UTC, and is July's.
     Evidence.objects.filter(pk=item.pk).update(submitted_at=datetime.datetime(2026, 7, 1, 0, 30, tzinfo=LONDON))
-    log_otj(g.a, 0)
     assert gates_of(g.a).gates["otj"]["active_last_month"] is False
 
 
@@ -188,8 +188,7 @@ def test_last_month_does_not_apply_before_the_start_or_over_a_whole_month_break(
     g = gate_world(approved_minutes=0)
     add_break(g.a, D(2026, 5, 20), D(2026, 6, 29))  # back on 30 June: one day of June in learning
     assert gates_of(g.a).gates["otj"]["active_last_month"] is False
-    BreakInLearning.objects.filter(apprenticeship=g.a).update(ended_on=D(2026, 6, 30))
-    log_otj(g.a, 0)
+    add_break(g.a, D(2026, 6, 30), D(2026, 6, 30))  # and 30 June too
     assert gates_of(g.a).gates["otj"]["active_last_month"] is None  # all of June on a break
     set_apprenticeship(g.a, start_date=D(2026, 7, 1), planned_end_date=D(2027, 7, 1))
     assert gates_of(g.a).gates["otj"]["active_last_month"] is None  # not started in June
@@ -232,7 +231,7 @@ def test_a_break_in_learning_puts_the_practical_period_back_by_its_days() -> Non
 
 
 def test_an_open_break_stops_the_clock_and_says_so() -> None:
-    g = gate_world()
+    g = gate_world(approved_minutes=0)  # no OTJ before the later start
     set_apprenticeship(g.a, start_date=D(2025, 11, 1), planned_end_date=D(2027, 8, 31))
     add_break(g.a, D(2026, 6, 1), None)  # open: 1 June to TODAY (2 July) is 32 days
     period = gates_of(g.a).gates["practical_period"]
@@ -268,7 +267,7 @@ def test_the_minimum_practical_period_is_the_provider_s_to_set() -> None:
 def test_age_at_the_start_decides_whether_english_and_maths_apply(
     born: datetime.date, start: datetime.date, age: int, applies: bool
 ) -> None:
-    g = gate_world()
+    g = gate_world(approved_minutes=0)  # no OTJ before the later starts
     set_apprenticeship(g.a, date_of_birth=born, start_date=start, planned_end_date=start + datetime.timedelta(days=900))
     gate = gates_of(g.a).gates["english_maths"]
     assert (gate["age_at_start"], gate["applies"], gate["passed"]) == (age, applies, not applies)

@@ -12,7 +12,7 @@ from portfolio.coverage.models import CoverageSummary
 from portfolio.coverage.services.compute import coverage_recompute, coverage_recompute_dirty
 from portfolio.gateway.models import AssessmentReferral, GatewayPolicy, GatewaySignature, ManualGate, ManualGateTick
 from portfolio.gateway.services.policy import manual_gate_create
-from tests.gateway.helpers import gate_world, set_apprenticeship
+from tests.gateway.helpers import gate_world, log_otj, set_apprenticeship
 
 pytestmark = pytest.mark.django_db
 
@@ -132,10 +132,12 @@ def test_start_pages_say_gateway_to_sign_and_to_refer(client: Client) -> None:
 
 
 def test_progress_and_cohort_explain_and_filter_by_the_gates(client: Client) -> None:
-    g = gate_world(minimum_hours=300, approved_minutes=212 * 60)
+    g = gate_world(minimum_hours=300, approved_minutes=0)
     set_apprenticeship(
-        g.a, rpl_hours=22, start_date=datetime.date(2026, 1, 1), planned_end_date=datetime.date(2027, 1, 1)
-    )
+        g.a, rpl_hours=22, rpl_reason="Level 2 certificate in the same field",
+        start_date=datetime.date(2026, 1, 1), planned_end_date=datetime.date(2027, 1, 1),
+    )  # fmt: skip
+    log_otj(g.a, 212 * 60)  # approved, from the new start
     coverage_recompute(apprenticeship_ids=[g.a.pk], today=datetime.date(2026, 7, 2))
     client.force_login(g.world.tutor)
     html = _page(client, f"/progress/{g.a.public_id}/")

@@ -20,9 +20,8 @@ from portfolio.people.models import Apprenticeship
 from portfolio.reviews.fingerprint import fingerprint_of
 from portfolio.webhooks.models import WebhookDelivery
 from portfolio.webhooks.services import webhook_endpoint_create
-from tests.factories import make_member, make_provider
-from tests.factories_coverage import confirm_behaviour, withdraw_behaviour
-from tests.gateway.helpers import gate_world, gates_of, log_otj
+from tests.factories import BehaviourConfirmationFactory, MembershipFactory, ProviderFactory
+from tests.gateway.helpers import gate_world, gates_of, log_otj, withdraw_behaviour
 
 pytestmark = pytest.mark.django_db
 EMPLOYER, PROVIDER = GatewaySignature.Side.EMPLOYER, GatewaySignature.Side.PROVIDER
@@ -85,7 +84,7 @@ def test_the_whole_way_from_ready_to_the_assessment_organisation_and_back() -> N
     assert summary.ready_since is None
 
     # Mended: ready again, but not signed: the declaration must be signed afresh.
-    confirm_behaviour(apprenticeship=a, statement=g.catalogue.statements["B1"], by=w.mentor)
+    BehaviourConfirmationFactory.create(apprenticeship=a, statement=g.catalogue.statements["B1"], confirmed_by=w.mentor)
     assert gates_of(a).state == ReadinessState.READY
     assert _events(a)[-1] == ("not_ready", "ready", ["behaviours_confirmed"])
     assert [event.sequence for event in ReadinessEvent.objects.filter(apprenticeship=a).order_by("sequence")] == [
@@ -139,7 +138,7 @@ def test_who_may_sign_and_refer() -> None:
             gateway_refer(actor=person, apprenticeship=a, assessment_organisation="Acme EPA")
     with pytest.raises(ValidationError):
         gateway_refer(actor=w.admin, apprenticeship=a, assessment_organisation="   ")
-    other_assessor = make_member(organisation=make_provider(), role="assessor")
+    other_assessor = MembershipFactory.create(organisation=ProviderFactory.create(), role="assessor").user
     with pytest.raises(PermissionDenied):
         gateway_sign(actor=other_assessor, apprenticeship=a, side=PROVIDER)
     gateway_refer(actor=w.admin, apprenticeship=a, assessment_organisation="Acme EPA")

@@ -15,8 +15,7 @@ from portfolio.handover.models import PortfolioGrant
 from portfolio.people.models import Membership, Organisation
 from portfolio.people.services.organisations import organisation_create
 from tests.exports.test_export import _portfolio
-from tests.factories import make_member, make_world
-from tests.factories_coverage import make_catalogue
+from tests.factories import MembershipFactory, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def test_an_assessment_organisation_reads_and_exports_through_the_api_only_while
     ao = organisation_create(
         actor=world.admin, kind=Organisation.Kind.ASSESSMENT_ORGANISATION, name="AO", provider=world.provider
     )
-    epa = make_member(organisation=ao, role=Membership.Role.END_POINT_ASSESSOR)
+    epa = MembershipFactory.create(organisation=ao, role=Membership.Role.END_POINT_ASSESSOR).user
     detail = f"/api/assessment/portfolios/{world.apprenticeship.public_id}/"
     client.force_login(epa)
     assert client.get(detail).status_code == 404

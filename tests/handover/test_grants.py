@@ -20,7 +20,7 @@ from portfolio.people.models import Membership, Organisation
 from portfolio.people.selectors import apprenticeship_list_for_user, organisation_list_for_user, user_roles
 from portfolio.people.services.invitations import invitation_create
 from portfolio.people.services.organisations import organisation_create
-from tests.factories import World, build_world, make_member
+from tests.factories import MembershipFactory, World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _assessment_org(world: World, name: str = "Independent Assessment Ltd") -> O
 
 
 def _end_point_assessor(organisation: Organisation) -> object:
-    return make_member(organisation=organisation, role=Membership.Role.END_POINT_ASSESSOR)
+    return MembershipFactory.create(organisation=organisation, role=Membership.Role.END_POINT_ASSESSOR).user
 
 
 def test_an_assessment_organisation_sees_a_portfolio_only_while_its_grant_lasts() -> None:

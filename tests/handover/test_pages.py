@@ -20,8 +20,7 @@ from portfolio.people.models import Membership, Organisation
 from portfolio.people.services.organisations import organisation_create
 from portfolio.storage import get_store
 from tests.exports.test_export import _portfolio
-from tests.factories import World, make_member, make_world
-from tests.factories_coverage import make_catalogue
+from tests.factories import MembershipFactory, World, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def _ao_with_assessor(world: World) -> tuple[Organisation, Any]:
     ao = organisation_create(
         actor=world.admin, kind=Organisation.Kind.ASSESSMENT_ORGANISATION, name="Assess Ltd", provider=world.provider
     )
-    return ao, make_member(organisation=ao, role=Membership.Role.END_POINT_ASSESSOR)
+    return ao, MembershipFactory.create(organisation=ao, role=Membership.Role.END_POINT_ASSESSOR).user
 
 
 def test_the_provider_grants_access_and_the_assessor_reads_downloads_and_loses_it_on_revocation(

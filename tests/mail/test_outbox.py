@@ -18,7 +18,7 @@ from portfolio.mail.services import BLANKED_BODY, mail_enqueue, mail_send
 from portfolio.people.models import Apprenticeship, Invitation
 from portfolio.people.services.invitations import invitation_peek
 from tests.conftest import WORKER_LOG, _free_port, wait_for_worker_idle
-from tests.factories import apprenticeship_create_body, make_user, make_world
+from tests.factories import UserFactory, apprenticeship_create_body, make_world
 from tests.smtp_sink import SmtpSink
 from workers.tasks.mail import send_mail, send_owed_mail
 
@@ -192,7 +192,7 @@ def test_the_file_backend_writes_each_mail_to_a_file(settings: Any, tmp_path: Pa
 
 @pytest.mark.django_db
 def test_a_password_reset_email_is_owed_in_the_outbox(client: Client) -> None:
-    user = make_user(email="forgetful@example.org")
+    user = UserFactory.create(email="forgetful@example.org")
 
     response = client.post("/accounts/password-reset/", {"email": user.email})
 
@@ -251,7 +251,7 @@ def test_given_up_mail_can_be_made_due_again_but_not_a_blanked_secret(client: Cl
     secret = OutgoingMail.objects.create(
         kind="invitation", to="b@example.org", subject="s", body=BLANKED_BODY, contains_secret=True, given_up_at=past
     )
-    admin = make_user(email="root@example.org", is_superuser=True, is_staff=True)
+    admin = UserFactory.create(email="root@example.org", is_superuser=True, is_staff=True)
     client.force_login(admin)
     assert client.get("/admin/mail/outgoingmail/").status_code == 200
 

@@ -1,4 +1,4 @@
-"""Shared set-up for the OTJ tests: a world, and entries logged through the real service."""
+"""Shared set-up for the OTJ tests: a world, and entries logged through the real service (OtjActivityFactory)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from portfolio.coverage.models import CoverageDirty
 from portfolio.otj.models import OtjActivity
-from portfolio.otj.services.activities import otj_activity_create
 from portfolio.people.models import Apprenticeship
+from tests.factories import OtjActivityFactory
 
 D = datetime.date
 T = datetime.time
@@ -21,8 +21,8 @@ def log(world: Any, *, on: datetime.date = MONDAY, at: str = "09:00", minutes: i
         actor: Any = None, kind: str = "taught_session", description: str = "Budgeting workshop",
         evidence: list[Any] | None = None) -> OtjActivity:  # fmt: skip
     hour, minute = (int(part) for part in at.split(":"))
-    return otj_activity_create(
-        actor=actor or world.apprentice,
+    return OtjActivityFactory.create(
+        logged_by=actor or world.apprentice,
         apprenticeship=world.apprenticeship,
         date=on,
         start_time=T(hour, minute),

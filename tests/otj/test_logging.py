@@ -14,8 +14,7 @@ from portfolio.core.errors import Conflict
 from portfolio.otj.models import OtjActivity
 from portfolio.otj.services.activities import otj_activity_delete, otj_activity_update
 from portfolio.otj.services.decisions import otj_activity_approve, otj_activity_decline
-from tests.factories import World, build_world
-from tests.factories_evidence import make_evidence
+from tests.factories import EvidenceFactory, World, build_world
 from tests.otj.helpers import D, T, dirty_generation, log
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +137,8 @@ def test_other_fields_say_what_is_wrong(world: World) -> None:
 
 def test_linked_evidence_must_be_the_same_apprenticeships(world: World) -> None:
     _, other = build_world()
-    mine = make_evidence(apprenticeship=world.apprenticeship)
-    theirs = make_evidence(apprenticeship=other.apprenticeship)
+    mine = EvidenceFactory.create(apprenticeship=world.apprenticeship)
+    theirs = EvidenceFactory.create(apprenticeship=other.apprenticeship)
     errors = _refused(log, world=world, evidence=[mine.public_id, theirs.public_id])
     assert errors["evidence"] == [
         f"No evidence item {theirs.public_id} in this apprenticeship's portfolio: link only evidence of the same "

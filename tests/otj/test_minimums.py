@@ -9,7 +9,7 @@ from portfolio.audit.models import AuditEntry
 from portfolio.otj.models import OtjMinimum
 from portfolio.otj.selectors import otj_figures_for, otj_minimum_rows_for_provider
 from portfolio.otj.services.minimums import MinimumImportRefused, otj_minimums_import, otj_minimums_save
-from tests.factories import World, build_world, make_standard
+from tests.factories import StandardFactory, World, build_world
 from tests.otj.helpers import dirty_generation
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_only_that_providers_admin_sets_them_with_whole_hours(worlds: tuple[Worl
 
 def test_a_csv_import_sets_every_line(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    second = make_standard(reference="ST0792", version="1.1")
+    second = StandardFactory.create(reference="ST0792", version="1.1")
     content = "reference,version,minimum_hours\r\nST1483, 2.0, 278\r\n\r\nst0792,1.1,372\r\n".encode("utf-8-sig")
     result = otj_minimums_import(actor=own.admin, provider=own.provider, content=content)
     assert (result.rows, result.changed) == (2, 2)

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portfolio.audit.services import audit_record
-from tests.factories import build_world, make_user
+from tests.factories import UserFactory, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_non_staff_are_sent_to_the_admin_login(client: Client) -> None:
 def test_staff_see_the_data_and_the_audit_log_is_read_only(client: Client) -> None:
     own, _ = build_world()
     entry = audit_record(actor=own.admin, action="test.thing", target=own.apprenticeship)
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     for name in ("people_user", "people_organisation", "people_apprenticeship", "people_membership"):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from portfolio.people.models import Apprenticeship, Invitation, Membership
 from portfolio.people.services.invitations import invitation_create
-from tests.factories import build_world, make_standard, make_world
+from tests.factories import StandardFactory, build_world, make_world
 
 # Invitation mail goes through the outbox; its send task runs in process, into mail.outbox.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_in_process")]
@@ -74,7 +74,7 @@ def test_the_admin_creates_an_apprenticeship_and_the_apprentice_is_emailed(
 
 def test_an_option_of_another_standard_is_refused_next_to_the_option(client: Client) -> None:
     world = make_world()
-    elsewhere = make_standard(options=("Elsewhere",))
+    elsewhere = StandardFactory.create(options=("Elsewhere",))
     client.force_login(world.admin)
 
     response = client.post(CREATE, _create_data(world, option=str(elsewhere.options.get().public_id)))
@@ -96,7 +96,7 @@ def test_a_standard_with_options_needs_one(client: Client) -> None:
 
 def test_the_option_list_offers_only_the_chosen_standards_options(client: Client) -> None:
     world = make_world()
-    make_standard(options=("Elsewhere",))
+    StandardFactory.create(options=("Elsewhere",))
     client.force_login(world.admin)
 
     page = client.get(CREATE, {"standard": str(world.standard.public_id)}).content.decode()
@@ -180,7 +180,7 @@ def test_edit_refusals_are_shown_next_to_the_field_and_nothing_changes(
 ) -> None:
     own, other = build_world()
     values = {
-        "other-standard": lambda: str(make_standard(options=("Elsewhere",)).options.get().public_id),
+        "other-standard": lambda: str(StandardFactory.create(options=("Elsewhere",)).options.get().public_id),
         "other-world": lambda: str(other.assessor.public_id),
         "assessor": lambda: str(own.assessor.public_id),  # a person of the wrong role
     }

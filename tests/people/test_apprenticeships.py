@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from portfolio.audit.models import AuditEntry
 from portfolio.people.models import Apprenticeship, Invitation, User
 from portfolio.people.services.apprenticeships import apprenticeship_create, apprenticeship_update
-from tests.factories import make_standard, make_user, make_world
+from tests.factories import StandardFactory, UserFactory, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _create(world: Any, **overrides: Any) -> Any:
 
 def test_an_option_of_another_standard_is_refused() -> None:
     world = make_world()
-    foreign = make_standard(options=("Elsewhere",)).options.get()
+    foreign = StandardFactory.create(options=("Elsewhere",)).options.get()
     with pytest.raises(ValidationError, match="option of another standard"):
         _create(world, option=foreign)
     assert not Apprenticeship.objects.filter(apprentice__email="new.apprentice@example.org").exists()
@@ -46,14 +46,14 @@ def test_the_option_is_required_when_the_standard_has_options() -> None:
 
 def test_a_standard_without_options_takes_none() -> None:
     world = make_world()
-    plain = make_standard()
+    plain = StandardFactory.create()
     apprenticeship, _ = _create(world, standard=plain, option=None)
     assert apprenticeship.option is None
 
 
 def test_update_cannot_move_to_a_foreign_option_or_drop_a_required_one() -> None:
     world = make_world()
-    foreign = make_standard(options=("Elsewhere",)).options.get()
+    foreign = StandardFactory.create(options=("Elsewhere",)).options.get()
     with pytest.raises(ValidationError):
         apprenticeship_update(actor=world.admin, apprenticeship=world.apprenticeship, option=foreign)
     with pytest.raises(ValidationError):
@@ -83,7 +83,7 @@ def test_create_invites_a_new_apprentice_and_writes_the_audit_log() -> None:
 
 def test_create_links_an_existing_account_without_inviting() -> None:
     world = make_world()
-    existing = make_user(email="returning@example.org")
+    existing = UserFactory.create(email="returning@example.org")
     apprenticeship, issued = _create(world, apprentice_email="RETURNING@example.org")
     assert apprenticeship.apprentice == existing
     assert issued is None

@@ -15,7 +15,7 @@ from portfolio.audit.models import AuditEntry
 from portfolio.mail.models import OutgoingMail
 from portfolio.people.models import Invitation, Membership, SignInFailure, User
 from portfolio.people.services.invitations import InvitationInvalid, invitation_accept, invitation_create
-from tests.factories import PASSWORD, make_user, make_world
+from tests.factories import PASSWORD, UserFactory, make_world
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-fresh-long-password-42"
@@ -89,7 +89,7 @@ def test_a_tampered_token_is_refused(tamper: Any) -> None:
 
 def test_inviting_an_existing_user_links_the_account_instead_of_duplicating_it() -> None:
     world = make_world()
-    existing = make_user(email="Known.Person@Example.org")
+    existing = UserFactory.create(email="Known.Person@Example.org")
     issued = _invite(world, email="known.person@example.org")
     assert User.objects.filter(email__iexact="known.person@example.org").count() == 1
     assert issued.invitation.user == existing
@@ -187,7 +187,7 @@ def test_the_link_in_the_email_starts_from_site_url_not_the_requests_host(client
 
 def test_a_wrong_password_on_the_accept_page_counts_against_the_clients_address(client: Client) -> None:
     world = make_world()
-    make_user(email="known.person@example.org")
+    UserFactory.create(email="known.person@example.org")
     issued = _invite(world, email="known.person@example.org")
     url = reverse("invitation-accept", kwargs={"token": issued.token})
 

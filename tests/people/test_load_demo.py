@@ -14,7 +14,9 @@ from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.otj.models import OtjActivity, OtjMinimum
 from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.models import Apprenticeship, Membership, Organisation, User
-from tests.factories import make_standard
+from portfolio.progress.models import ProgressReview
+from portfolio.progress.selectors import due_for, live_signatures
+from tests.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +32,17 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: None) -> None:
+def test_it_refuses_without_debug_unless_forced_then_loads_once_and_prints_a_login_per_role(
+    settings: Any, catalogue: None
+) -> None:
+    # One load of the demo serves both rules (a load takes seconds): forced with DEBUG off, then idempotent.
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        _run()
+    assert not User.objects.exists()
+    output = _run("--force")
+    assert Apprenticeship.objects.count() == 6
     settings.DEBUG = True
-    output = _run()
     counts = (User.objects.count(), Organisation.objects.count(), Apprenticeship.objects.count())
     entries = AuditEntry.objects.count()
     _run()  # idempotent
@@ -99,20 +109,23 @@ def test_it_loads_once_and_prints_a_login_per_role(settings: Any, catalogue: Non
         assert (otj["approved_minutes"], otj["required_minutes"]) == (mine.approved_minutes, mine.required_minutes)
         assert (otj["expected_minutes"], otj["behind"]) == (mine.expected_minutes, mine.behind), email
         assert (otj["active_last_month"] is False) == (last_month in mine.months_without_activity), email
-
-
-def test_it_refuses_without_debug_unless_forced(settings: Any, catalogue: None) -> None:
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        _run()
-    assert not User.objects.exists()
-    _run("--force")
-    assert Apprenticeship.objects.count() == 6
+    # Progress reviews: every one held was on time; apprentice 3's next is overdue; apprentice 5's latest waits for
+    # the employer's signature alone; the others have their next one scheduled.
+    today = timezone.localdate()
+    held = ProgressReview.objects.filter(held_on__isnull=False)
+    assert held.count() >= 6
+    assert all(review.on_time for review in held)
+    due = {a.apprentice.email.split("@")[0]: due_for(apprenticeship=a) for a in Apprenticeship.objects.all()}
+    assert [name for name, d in sorted(due.items()) if d.overdue(today)] == ["apprentice3"]
+    waiting = ProgressReview.objects.select_related("apprenticeship__apprentice").get(state="awaiting_signatures")
+    assert waiting.apprenticeship.apprentice.email == "apprentice5@demo.example.org"
+    assert set(live_signatures(review=waiting)) == {"apprentice", "provider"}
+    assert ProgressReview.objects.filter(state="scheduled").count() == 4
 
 
 def test_it_names_the_missing_standard(settings: Any) -> None:
     settings.DEBUG = True
-    make_standard(reference="ST1483", options=("A",))
+    StandardFactory.create(reference="ST1483", options=("A",))
     with pytest.raises(CommandError, match=r"ST0792 v2.0 .* run manage.py import_standards first"):
         _run()
     assert not Organisation.objects.exists()

@@ -15,14 +15,14 @@ from portfolio.people.selectors import (
     user_organisation_ids,
     user_roles_at,
 )
-from tests.factories import build_world, make_apprenticeship, make_member, make_user
+from tests.factories import ApprenticeshipFactory, MembershipFactory, UserFactory, build_world
 
 pytestmark = pytest.mark.django_db
 
 
 def test_each_role_sees_its_own_side_only() -> None:
     own, other = build_world()
-    second = make_apprenticeship(provider=own.provider, employer=own.employer, standard=own.standard)
+    second = ApprenticeshipFactory.create(provider=own.provider, employer=own.employer, standard=own.standard)
     mine = {own.apprenticeship.pk, second.pk}
     for person in (own.admin, own.tutor, own.assessor, own.iqa, own.line_manager, own.mentor):
         assert set(apprenticeship_list_for_user(user=person).values_list("pk", flat=True)) == mine
@@ -50,7 +50,7 @@ def test_an_inactive_membership_grants_nothing() -> None:
 
 def test_a_person_with_two_roles_sees_each_row_once() -> None:
     own, _ = build_world()
-    Membership.objects.create(user=own.tutor, organisation=own.provider, role=Membership.Role.ASSESSOR)
+    MembershipFactory.create(user=own.tutor, organisation=own.provider, role=Membership.Role.ASSESSOR)
     assert apprenticeship_list_for_user(user=own.tutor).count() == 1
 
 
@@ -59,7 +59,7 @@ def test_user_is_provider_admin() -> None:
     assert user_is_provider_admin(user=own.admin)
     assert not user_is_provider_admin(user=own.tutor)
     assert not user_is_provider_admin(user=own.line_manager)
-    assert user_is_provider_admin(user=make_user(is_superuser=True))
+    assert user_is_provider_admin(user=UserFactory.create(is_superuser=True))
     Membership.objects.filter(user=own.admin).update(is_active=False)
     assert not user_is_provider_admin(user=own.admin)
 
@@ -75,8 +75,8 @@ def test_organisations_visible_per_role() -> None:
 def test_the_membership_lookups_count_active_memberships_only() -> None:
     own, other = build_world()
     # The line manager is also a mentor at the other employer, and was a tutor at their own provider once.
-    make_member(organisation=other.employer, role=Membership.Role.MENTOR, user=own.line_manager)
-    make_member(organisation=own.provider, role=Membership.Role.TUTOR, user=own.line_manager)
+    MembershipFactory.create(organisation=other.employer, role=Membership.Role.MENTOR, user=own.line_manager)
+    MembershipFactory.create(organisation=own.provider, role=Membership.Role.TUTOR, user=own.line_manager)
     Membership.objects.filter(user=own.line_manager, organisation=own.provider).update(is_active=False)
     person = own.line_manager
 
@@ -90,5 +90,5 @@ def test_the_membership_lookups_count_active_memberships_only() -> None:
 
     tutors = organisation_members(organisation_id=own.provider.pk, roles=["tutor", "assessor"])
     assert tutors == sorted([own.tutor, own.assessor], key=lambda user: user.pk)  # the inactive tutor is left out
-    make_member(organisation=own.provider, role=Membership.Role.ASSESSOR, user=own.tutor)
+    MembershipFactory.create(organisation=own.provider, role=Membership.Role.ASSESSOR, user=own.tutor)
     assert organisation_members(organisation_id=own.provider.pk, roles=["tutor", "assessor"]) == tutors  # once each

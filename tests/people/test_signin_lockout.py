@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portfolio.people.models import SignInFailure
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def _login(client: Client, email: str, password: str, ip: str = "203.0.113.7") -
 
 
 def test_token_endpoint_locks_an_account_after_repeated_failures(client: Client) -> None:
-    user = make_user()
+    user = UserFactory.create()
     assert _token(client, user.email, PASSWORD).status_code == 200
     for _ in range(2):
         assert _token(client, user.email, "wrong", ip="198.51.100.1").status_code == 400
@@ -50,7 +50,7 @@ def test_token_endpoint_locks_an_account_after_repeated_failures(client: Client)
 
 
 def test_token_endpoint_locks_an_address_guessing_many_accounts(client: Client) -> None:
-    victim = make_user()
+    victim = UserFactory.create()
     for number in range(4):
         assert _token(client, f"guess{number}@example.org", "wrong").status_code == 400
     assert _token(client, "guess5@example.org", "wrong").status_code == 429
@@ -59,7 +59,7 @@ def test_token_endpoint_locks_an_address_guessing_many_accounts(client: Client) 
 
 
 def test_a_success_clears_the_account_count(client: Client) -> None:
-    user = make_user()
+    user = UserFactory.create()
     for _ in range(2):
         _token(client, user.email, "wrong")
     assert _token(client, user.email, PASSWORD).status_code == 200
@@ -69,7 +69,7 @@ def test_a_success_clears_the_account_count(client: Client) -> None:
 
 
 def test_login_page_locks_out_and_says_so(client: Client) -> None:
-    user = make_user()
+    user = UserFactory.create()
     for _ in range(2):
         response = _login(client, user.email, "wrong")
         assert response.status_code == 200
@@ -84,14 +84,14 @@ def test_login_page_locks_out_and_says_so(client: Client) -> None:
 
 
 def test_login_page_signs_in_with_email_and_password(client: Client) -> None:
-    user = make_user(email="Case.Person@example.org")
+    user = UserFactory.create(email="Case.Person@example.org")
     response = _login(client, "CASE.person@example.org", PASSWORD)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_failures_on_the_page_and_the_api_share_one_count(client: Client) -> None:
-    user = make_user()
+    user = UserFactory.create()
     _login(client, user.email, "wrong")
     _token(client, user.email, "wrong")
     _login(client, user.email, "wrong")
@@ -100,7 +100,7 @@ def test_failures_on_the_page_and_the_api_share_one_count(client: Client) -> Non
 
 def test_the_address_comes_from_the_trusted_proxy_hop(client: Client, settings: Any) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
-    user = make_user()
+    user = UserFactory.create()
     client.post(
         reverse("api-auth-token"),
         {"email": user.email, "password": "wrong"},
@@ -112,6 +112,6 @@ def test_the_address_comes_from_the_trusted_proxy_hop(client: Client, settings: 
 
 
 def test_the_login_page_counts_failures_by_the_clients_address(client: Client) -> None:
-    user = make_user()
+    user = UserFactory.create()
     _login(client, user.email, "wrong", ip="198.51.100.62")
     assert SignInFailure.objects.get(email=user.email).ip == "198.51.100.62"

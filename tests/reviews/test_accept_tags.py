@@ -4,15 +4,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portfolio.reviews.services.accept import TagVerdict, TagVerdictsInvalid, evidence_accept
-from tests.factories import World
-from tests.reviews.conftest import confirmed
+from tests.factories import EvidenceFactory, World
 
 pytestmark = pytest.mark.django_db
 
 
 def test_each_bad_verdict_is_named_by_its_statement(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = confirmed(own, tags=("K1", "K2", "S1", "S2"))
+    evidence = EvidenceFactory.create(
+        apprenticeship=own.apprenticeship, state="confirmed", tags=("K1", "K2", "S1", "S2")
+    )
     with pytest.raises(TagVerdictsInvalid) as error:
         evidence_accept(
             actor=own.assessor,
@@ -40,7 +41,7 @@ def test_each_bad_verdict_is_named_by_its_statement(worlds: tuple[World, World])
 
 def test_declining_everything_is_a_return_not_an_acceptance(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = confirmed(own, tags=("K1",))
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed", tags=("K1",))
     with pytest.raises(ValidationError) as error:
         evidence_accept(
             actor=own.assessor,

@@ -9,8 +9,7 @@ from django.utils import timezone
 from portfolio.audit.models import AuditEntry
 from portfolio.reviews.selectors.behaviours import behaviour_list_for_apprenticeship
 from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_confirmation_withdraw
-from tests.factories import World
-from tests.factories_evidence import make_statement
+from tests.factories import StatementFactory, World
 from tests.reviews.conftest import dirty_generation
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ DAY = datetime.date(2025, 11, 3)
 
 def _behaviours(world: World) -> None:
     for code in ("B1", "B2", "K1"):
-        make_statement(standard=world.standard, code=code)
+        StatementFactory.create(standard=world.standard, code=code)
 
 
 def test_an_employer_contact_confirms_once_and_can_withdraw(worlds: tuple[World, World]) -> None:

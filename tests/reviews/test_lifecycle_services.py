@@ -30,8 +30,7 @@ from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
 from portfolio.reviews.services.withdraw import evidence_withdraw
-from tests.factories import World
-from tests.factories_evidence import make_evidence
+from tests.factories import EvidenceFactory, World
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +68,9 @@ def _set_policy(world: World, steps: Steps) -> None:
 
 
 def _put_in(evidence: Evidence, state: State) -> None:
+    # Written directly, on purpose, whatever history would lead there (and however the tags and decisions of a
+    # real item in that state would look): the test compares each service's answer with the table's, state by
+    # state, not the ways to each state.
     Evidence.objects.filter(pk=evidence.pk).update(state=state, ever_submitted=lifecycle.decided(state))
     evidence.refresh_from_db()
 
@@ -89,7 +91,7 @@ def test_the_services_refuse_exactly_what_the_table_refuses(worlds: tuple[World,
     own, _ = worlds
     _set_policy(own, steps)
     people = _people(own)
-    evidence = make_evidence(
+    evidence = EvidenceFactory.create(
         apprenticeship=own.apprenticeship, author=own.iqa, kind=Evidence.Kind.OBSERVATION_RECORD, title="Observed"
     )
     wrong = []
@@ -115,8 +117,10 @@ def test_the_services_refuse_exactly_what_the_table_refuses(worlds: tuple[World,
 @pytest.mark.parametrize("steps", lifecycle.EVERY_POLICY, ids=lambda s: s.label.replace(" ", "-"))
 def test_the_queues_and_the_review_page_follow_the_table(worlds: tuple[World, World], steps: Steps) -> None:
     own, _ = worlds
+    # Items in every state, reached under the default policy; then the provider changes it (items keep their
+    # state: an item waiting for a step the policy dropped waits for the next one).
+    items = {state: EvidenceFactory.create(apprenticeship=own.apprenticeship, state=state) for state in State}
     _set_policy(own, steps)
-    items = {state: make_evidence(apprenticeship=own.apprenticeship, state=state) for state in State}
     for state, evidence in items.items():
         waiting = lifecycle.waits_for(state, steps)
         assert (evidence in confirmation_queue_for_user(user=own.line_manager)) is (waiting == Role.EMPLOYER)
@@ -137,8 +141,8 @@ def test_without_an_employer_step_the_employer_may_not_confirm_or_return_submitt
     # Such an item (reopened by a change, or submitted before the policy changed) waits for the provider: the
     # employer's queue does not show it and nobody tells the employer about it, so they do not decide on it.
     own, _ = worlds
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")  # before the change
     _set_policy(own, Steps(employer=False, provider=True))
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
     with pytest.raises(Conflict) as error:
         evidence_confirm(actor=own.mentor, evidence=evidence, expected_version=evidence.version)
     assert error.value.code == "wrong_state"

@@ -14,8 +14,7 @@ from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
 from portfolio.reviews.services.withdraw import evidence_withdraw
-from tests.factories import World
-from tests.factories_evidence import make_evidence
+from tests.factories import EvidenceFactory, World
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def _assign(world: World, **people: Any) -> None:
 
 def test_unassigned_apprenticeships_notify_every_contact_and_reviewer(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     assert _told("evidence.awaiting_confirmation") == {own.line_manager.pk, own.mentor.pk}
 
@@ -48,7 +47,7 @@ def test_unassigned_apprenticeships_notify_every_contact_and_reviewer(worlds: tu
 def test_assigned_people_are_the_only_ones_told(worlds: tuple[World, World], settings: Any) -> None:
     own, _ = worlds
     _assign(own, mentor=own.mentor, assessor=own.assessor)
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     assert _told("evidence.awaiting_confirmation") == {own.mentor.pk}
     evidence_confirm(actor=own.line_manager, evidence=evidence, expected_version=2)
@@ -59,7 +58,7 @@ def test_a_return_tells_the_apprentice_with_the_comment_and_a_withdrawal_tells_n
     worlds: tuple[World, World],
 ) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     evidence_return(actor=own.line_manager, evidence=evidence, expected_version=2, comment="Add the date.")
     [returned] = Notification.objects.filter(kind="evidence.returned")
@@ -75,7 +74,7 @@ def test_a_return_tells_the_apprentice_with_the_comment_and_a_withdrawal_tells_n
 def test_the_person_who_acts_is_not_told_of_their_own_act(worlds: tuple[World, World]) -> None:
     own, _ = worlds
     _assign(own, mentor=own.mentor)
-    witness = make_evidence(apprenticeship=own.apprenticeship, kind="witness_testimony", author=own.mentor)
+    witness = EvidenceFactory.create(apprenticeship=own.apprenticeship, kind="witness_testimony", author=own.mentor)
     evidence_submit(actor=own.mentor, evidence=witness, expected_version=1)
     assert not Notification.objects.exists()  # the only assigned contact submitted it
 
@@ -92,7 +91,7 @@ def test_other_worlds_hear_nothing_and_emails_go_out_after_commit(
     # back) hides the Django setting from then on.
     monkeypatch.setattr(app.conf, "task_always_eager", True)
     own, other = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     with django_capture_on_commit_callbacks(execute=True):
         evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     everyone_else = {getattr(other, r).pk for r in ("admin", "tutor", "assessor", "iqa", "line_manager", "mentor")}

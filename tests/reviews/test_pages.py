@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import World
-from tests.factories_evidence import make_evidence, make_statement
+from tests.factories import EvidenceFactory, StatementFactory, World
 
 pytestmark = pytest.mark.django_db
 
@@ -13,15 +12,14 @@ def test_the_employer_confirms_ticked_items_and_is_told_of_conflicts(
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    first = make_evidence(apprenticeship=own.apprenticeship, state="submitted", title="Wiring check")
-    second = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
+    first = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted", title="Wiring check")
+    second = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
     client.force_login(own.line_manager)
     page = client.get("/reviews/confirmation/")
     assert b"Wiring check" in page.content
-    assert f'value="{first.public_id}:1"'.encode() in page.content
-    response = client.post(
-        "/reviews/confirmation/", {"item": [f"{first.public_id}:1", f"{second.public_id}:9"]}, follow=True
-    )
+    assert f'value="{first.public_id}:{first.version}"'.encode() in page.content
+    items = [f"{first.public_id}:{first.version}", f"{second.public_id}:9"]
+    response = client.post("/reviews/confirmation/", {"item": items}, follow=True)
     assert b"Confirmed 1 of 2." in response.content
     assert b"while you were looking at it" in response.content
     first.refresh_from_db()
@@ -33,9 +31,14 @@ def test_the_acceptance_page_asks_for_a_comment_on_each_declined_statement(
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed")
     client.force_login(own.assessor)
-    form = {"expected_version": "1", "action": "accept", "verdict-K1": "accept", "verdict-S1": "decline"}
+    form = {
+        "expected_version": str(evidence.version),
+        "action": "accept",
+        "verdict-K1": "accept",
+        "verdict-S1": "decline",
+    }
     response = client.post(f"/reviews/evidence/{evidence.public_id}/", form)
     assert response.status_code == 400
     assert b"Say why S1 is declined" in response.content
@@ -48,7 +51,7 @@ def test_the_acceptance_page_asks_for_a_comment_on_each_declined_statement(
 
 def test_behaviours_page_confirms_and_withdraws(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    make_statement(standard=own.standard, code="B1")
+    StatementFactory.create(standard=own.standard, code="B1")
     client.force_login(own.mentor)
     url = f"/reviews/apprenticeships/{own.apprenticeship.public_id}/behaviours/"
     response = client.post(

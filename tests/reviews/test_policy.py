@@ -13,8 +13,7 @@ from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.policy import review_policy_update
 from portfolio.reviews.services.reopen import evidence_reopen_after_change
 from portfolio.reviews.services.submit import evidence_submit
-from tests.factories import World
-from tests.factories_evidence import make_evidence
+from tests.factories import EvidenceFactory, World
 from tests.reviews.conftest import dirty_generation
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def _policy(world: World, **changes: Any) -> None:
 def test_the_default_policy_is_created_on_demand_with_both_steps(worlds: tuple[World, World]) -> None:
     own, _ = worlds
     assert not ReviewPolicy.objects.exists()
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     policy = ReviewPolicy.objects.get(provider=own.provider)
     assert policy.require_employer_confirmation
@@ -37,7 +36,7 @@ def test_the_default_policy_is_created_on_demand_with_both_steps(worlds: tuple[W
 def test_without_the_employer_step_submission_goes_straight_to_the_provider(worlds: tuple[World, World]) -> None:
     own, other = worlds
     _policy(own, require_employer_confirmation=False)
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     decision = evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     evidence.refresh_from_db()
     assert (decision.to_state, evidence.state) == ("confirmed", "confirmed")
@@ -59,7 +58,7 @@ def test_without_the_employer_step_submission_goes_straight_to_the_provider(worl
 def test_without_the_provider_step_confirmation_accepts_every_tag(worlds: tuple[World, World]) -> None:
     own, _ = worlds
     _policy(own, require_provider_acceptance=False)
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     decision = evidence_confirm(actor=own.line_manager, evidence=evidence, expected_version=2)
     evidence.refresh_from_db()
@@ -73,7 +72,7 @@ def test_without_the_provider_step_confirmation_accepts_every_tag(worlds: tuple[
 def test_without_either_step_submission_accepts(worlds: tuple[World, World]) -> None:
     own, _ = worlds
     _policy(own, require_provider_acceptance=False, require_employer_confirmation=False)
-    evidence = make_evidence(apprenticeship=own.apprenticeship)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship)
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=1)
     evidence.refresh_from_db()
     assert evidence.state == "accepted"

@@ -13,16 +13,18 @@ from portfolio.reviews.selectors.queues import (
 )
 from portfolio.reviews.services.bulk import evidence_confirm_many
 from portfolio.reviews.services.returns import evidence_return
-from tests.factories import World
-from tests.reviews.conftest import confirmed, submitted
+from tests.factories import EvidenceFactory, World
 
 pytestmark = pytest.mark.django_db
 
 
 def test_each_queue_holds_only_the_users_own_organisations_items(worlds: tuple[World, World]) -> None:
     own, other = worlds
-    waiting, theirs = submitted(own), submitted(other)
-    ready = confirmed(own)
+    waiting, theirs = (
+        EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted"),
+        EvidenceFactory.create(apprenticeship=other.apprenticeship, state="submitted"),
+    )
+    ready = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed")
     assert list(confirmation_queue_for_user(user=own.mentor)) == [waiting]
     assert list(confirmation_queue_for_user(user=other.line_manager)) == [theirs]
     assert list(acceptance_queue_for_user(user=own.tutor)) == [ready]
@@ -39,7 +41,7 @@ def test_each_queue_holds_only_the_users_own_organisations_items(worlds: tuple[W
 
 def test_another_organisations_evidence_is_not_found(worlds: tuple[World, World]) -> None:
     own, other = worlds
-    evidence = submitted(own)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
     for user in (other.line_manager, other.assessor, other.apprentice, other.admin):
         with pytest.raises(Http404):
             review_evidence_get_for_user(user=user, public_id=evidence.public_id)
@@ -48,8 +50,12 @@ def test_another_organisations_evidence_is_not_found(worlds: tuple[World, World]
 
 def test_bulk_confirm_reports_each_item(worlds: tuple[World, World]) -> None:
     own, other = worlds
-    first, second, stale = submitted(own), submitted(own), submitted(own)
-    theirs = submitted(other)
+    first, second, stale = (
+        EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted"),
+        EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted"),
+        EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted"),
+    )
+    theirs = EvidenceFactory.create(apprenticeship=other.apprenticeship, state="submitted")
     missing = uuid.uuid4()
     results = evidence_confirm_many(
         actor=own.line_manager,

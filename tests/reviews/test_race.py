@@ -20,8 +20,7 @@ from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.services.accept import TagVerdict, evidence_accept
 from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.returns import evidence_return
-from tests.factories import build_world
-from tests.reviews.conftest import confirmed, submitted
+from tests.factories import EvidenceFactory, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +44,7 @@ def _waiting_on_a_lock() -> bool:
 
 def test_two_confirmations_at_once_one_wins_the_other_is_told_who_won() -> None:
     own, _ = build_world()
-    evidence = submitted(own)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
     barrier = threading.Barrier(2)
     results: dict[str, Any] = {}
 
@@ -78,7 +77,7 @@ def test_the_second_reviewer_waits_for_the_first_commit_then_gets_a_conflict() -
     """Deterministic interleaving: A holds the lock in an open transaction; B is seen waiting on it in
     pg_stat_activity; A commits; B then reads A's version and fails."""
     own, _ = build_world()
-    evidence = confirmed(own, tags=("K1",))
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed", tags=("K1",))
     a_decided, release_a = threading.Event(), threading.Event()
     results: dict[str, Any] = {}
 

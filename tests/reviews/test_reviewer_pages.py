@@ -22,8 +22,14 @@ from portfolio.reviews.models import BehaviourConfirmation, ReviewDecision
 from portfolio.reviews.services.behaviours import behaviour_confirm
 from portfolio.reviews.services.submit import evidence_submit
 from tests.evidence.samples import image, pdf
-from tests.factories import World, make_apprenticeship, make_user
-from tests.factories_evidence import make_evidence, make_file, make_statement, make_stored_file
+from tests.factories import (
+    ApprenticeshipFactory,
+    EvidenceFactory,
+    EvidenceFileFactory,
+    StatementFactory,
+    UserFactory,
+    World,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +47,7 @@ def radios_checked(html: str) -> list[str]:
 
 def test_the_line_manager_returns_an_item_with_a_comment(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted", title="Wiring check")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted", title="Wiring check")
     client.force_login(own.line_manager)
 
     page = client.get(review_url(evidence))
@@ -53,7 +59,11 @@ def test_the_line_manager_returns_an_item_with_a_comment(client: Client, worlds:
 
     response = client.post(
         review_url(evidence),
-        {"action": "return", "expected_version": "1", "return_comment": "Add the photo of the finished board."},
+        {
+            "action": "return",
+            "expected_version": str(evidence.version),
+            "return_comment": "Add the photo of the finished board.",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/reviews/confirmation/"
@@ -67,9 +77,11 @@ def test_a_return_without_a_comment_says_so_at_the_top_and_by_the_field(
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
     client.force_login(own.line_manager)
-    response = client.post(review_url(evidence), {"action": "return", "expected_version": "1", "return_comment": " "})
+    response = client.post(
+        review_url(evidence), {"action": "return", "expected_version": str(evidence.version), "return_comment": " "}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'class="error-summary"' in html
@@ -84,11 +96,11 @@ def test_the_line_manager_confirms_from_the_review_page_but_cannot_accept(
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
     client.force_login(own.mentor)
-    refused = client.post(review_url(evidence), {"action": "accept_all", "expected_version": "1"})
+    refused = client.post(review_url(evidence), {"action": "accept_all", "expected_version": str(evidence.version)})
     assert refused.status_code == 403
-    response = client.post(review_url(evidence), {"action": "confirm", "expected_version": "1"})
+    response = client.post(review_url(evidence), {"action": "confirm", "expected_version": str(evidence.version)})
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert evidence.state == "confirmed"
@@ -102,9 +114,13 @@ def test_the_queue_links_each_item_shows_its_statements_and_reflection_and_selec
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    first = make_evidence(apprenticeship=own.apprenticeship, state="submitted", title="Wiring check")
-    Evidence.objects.filter(pk=first.pk).update(reflection="I tested every circuit twice.")
-    second = make_evidence(apprenticeship=own.apprenticeship, state="submitted", title="Stock count")
+    first = EvidenceFactory.create(
+        apprenticeship=own.apprenticeship,
+        state="submitted",
+        title="Wiring check",
+        reflection="I tested every circuit twice.",
+    )
+    second = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted", title="Stock count")
     client.force_login(own.line_manager)
 
     html = client.get("/reviews/confirmation/").content.decode()
@@ -116,15 +132,14 @@ def test_the_queue_links_each_item_shows_its_statements_and_reflection_and_selec
 
     selected = client.get("/reviews/confirmation/?select=all").content.decode()
     assert selected.count(" checked") == 2
-    response = client.post(
-        "/reviews/confirmation/", {"item": [f"{first.public_id}:1", f"{second.public_id}:1"]}, follow=True
-    )
+    items = [f"{first.public_id}:{first.version}", f"{second.public_id}:{second.version}"]
+    response = client.post("/reviews/confirmation/", {"item": items}, follow=True)
     assert b"Confirmed 2 of 2." in response.content
 
 
 def test_the_line_manager_is_sent_to_the_item_itself(worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, title="Wiring check")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, title="Wiring check")
     evidence_submit(actor=own.apprentice, evidence=evidence, expected_version=evidence.version)
     note = Notification.objects.get(recipient=own.line_manager, kind="evidence.awaiting_confirmation")
     assert note.link == review_url(evidence)
@@ -135,14 +150,19 @@ def test_the_line_manager_is_sent_to_the_item_itself(worlds: tuple[World, World]
 
 def test_no_statement_starts_decided_and_an_undecided_one_is_named(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed")
     client.force_login(own.assessor)
 
     html = client.get(review_url(evidence)).content.decode()
     assert len(re.findall(r'type="radio"', html)) == 4  # accept and decline for K1 and S1
     assert radios_checked(html) == []
 
-    form = {"action": "accept", "expected_version": "1", "verdict-S1": "decline", "comment-S1": "Not shown."}
+    form = {
+        "action": "accept",
+        "expected_version": str(evidence.version),
+        "verdict-S1": "decline",
+        "comment-S1": "Not shown.",
+    }
     response = client.post(review_url(evidence), form)
     assert response.status_code == 400
     html = response.content.decode()
@@ -161,12 +181,12 @@ def test_no_statement_starts_decided_and_an_undecided_one_is_named(client: Clien
 
 def test_accept_all_is_an_explicit_button(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed", tags=("K1", "S1", "S2"))
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed", tags=("K1", "S1", "S2"))
     client.force_login(own.tutor)
     html = client.get(review_url(evidence)).content.decode()
     assert '<button type="submit" name="action" value="accept_all" class="secondary">Accept all 3 statements' in html
 
-    response = client.post(review_url(evidence), {"action": "accept_all", "expected_version": "1"})
+    response = client.post(review_url(evidence), {"action": "accept_all", "expected_version": str(evidence.version)})
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert evidence.state == "accepted"
@@ -177,13 +197,18 @@ def test_the_review_page_previews_images_and_pdfs_and_shows_the_reflection(
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed", files=0)
-    Evidence.objects.filter(pk=evidence.pk).update(reflection="What I learned about torque settings.")
-    photo = make_stored_file(evidence=evidence, name="board.png", content=image("png"), detected="image/png")
-    report = make_stored_file(evidence=evidence, name="report.pdf", content=pdf(), detected="application/pdf")
-    sheet = make_stored_file(
-        evidence=evidence, name="hours.zip", content=b"PK\x03\x04 not really", detected="application/zip"
-    )
+    evidence = EvidenceFactory.create(
+        apprenticeship=own.apprenticeship,
+        state="confirmed",
+        reflection="What I learned about torque settings.",
+        files=[
+            {"original_name": "board.png", "content": image("png"), "declared_type": "image/png", "stored": True},
+            {"original_name": "report.pdf", "content": pdf(), "declared_type": "application/pdf", "stored": True},
+            {"original_name": "hours.zip", "content": b"PK\x03\x04 not really", "declared_type": "application/zip",
+             "stored": True},
+        ],
+    )  # fmt: skip
+    photo, report, sheet = evidence.files.order_by("id")
     client.force_login(own.assessor)
 
     html = client.get(review_url(evidence)).content.decode()
@@ -209,8 +234,12 @@ def test_a_preview_is_inline_only_for_types_a_browser_shows_safely(
     client: Client, worlds: tuple[World, World], name: str, detected: str, content: bytes, disposition: str
 ) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted", files=0)
-    file = make_stored_file(evidence=evidence, name=name, content=content, detected=detected)
+    evidence = EvidenceFactory.create(
+        apprenticeship=own.apprenticeship,
+        state="submitted",
+        files=[{"original_name": name, "content": content, "declared_type": detected, "stored": True}],
+    )
+    file = evidence.files.get()
     client.force_login(own.line_manager)
 
     response = client.get(f"/reviews/evidence/{evidence.public_id}/files/{file.public_id}/preview/")
@@ -223,8 +252,8 @@ def test_a_preview_is_inline_only_for_types_a_browser_shows_safely(
 
 def test_a_file_not_yet_verified_has_no_preview(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted", files=0)
-    file = make_file(evidence=evidence, state=EvidenceFile.State.UPLOADED)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted", files=0)
+    file = EvidenceFileFactory.create(evidence=evidence, state=EvidenceFile.State.UPLOADED)
     client.force_login(own.line_manager)
     response = client.get(f"/reviews/evidence/{evidence.public_id}/files/{file.public_id}/preview/")
     assert response.status_code == 409
@@ -248,7 +277,7 @@ def test_behaviours_are_linked_from_the_apprentices_pages_for_employer_contacts_
 
 def test_withdrawing_a_behaviour_confirmation_asks_first(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    make_statement(standard=own.standard, code="B1")
+    StatementFactory.create(standard=own.standard, code="B1")
     [confirmation] = behaviour_confirm(
         actor=own.mentor, apprenticeship=own.apprenticeship, statement_codes=["B1"],
         confirmed_on=datetime.date(2025, 10, 1), comment="Punctual.",
@@ -276,12 +305,12 @@ def test_withdrawing_a_behaviour_confirmation_asks_first(client: Client, worlds:
 def test_the_employer_start_page_says_what_waits(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
     for code in ("B1", "B2", "B3"):
-        make_statement(standard=own.standard, code=code)
+        StatementFactory.create(standard=own.standard, code=code)
     behaviour_confirm(
         actor=own.mentor, apprenticeship=own.apprenticeship, statement_codes=["B1"],
         confirmed_on=datetime.date(2025, 10, 1), comment="Punctual.",
     )  # fmt: skip
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted", title="Wiring check")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted", title="Wiring check")
     Evidence.objects.filter(pk=evidence.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=3))
     client.force_login(own.line_manager)
 
@@ -298,10 +327,10 @@ def test_the_staff_start_page_shows_the_queue_and_readiness_changes(
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="confirmed", title="Torque report")
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed", title="Torque report")
     Evidence.objects.filter(pk=evidence.pk).update(submitted_at=timezone.now() - datetime.timedelta(hours=5))
-    other_apprenticeship = make_apprenticeship(
-        provider=own.provider, employer=own.employer, apprentice=make_user(first_name="Sam", last_name="Lee")
+    other_apprenticeship = ApprenticeshipFactory.create(
+        provider=own.provider, employer=own.employer, apprentice=UserFactory.create(first_name="Sam", last_name="Lee")
     )
     now = timezone.now()
     ReadinessEvent.objects.create(
@@ -352,14 +381,14 @@ def _queries_for_start_page(client: Client, user: Any) -> int:
 
 def test_the_start_pages_ask_a_bounded_number_of_queries(client: Client, worlds: tuple[World, World]) -> None:
     own, _ = worlds
-    make_statement(standard=own.standard, code="B1")
-    make_evidence(apprenticeship=own.apprenticeship, state="submitted")
-    make_evidence(apprenticeship=own.apprenticeship, state="confirmed")
+    StatementFactory.create(standard=own.standard, code="B1")
+    EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    EvidenceFactory.create(apprenticeship=own.apprenticeship, state="confirmed")
     before = (_queries_for_start_page(client, own.line_manager), _queries_for_start_page(client, own.assessor))
     for _ in range(4):
-        more = make_apprenticeship(provider=own.provider, employer=own.employer, standard=own.standard)
-        make_evidence(apprenticeship=more, state="submitted")
-        make_evidence(apprenticeship=more, state="confirmed")
+        more = ApprenticeshipFactory.create(provider=own.provider, employer=own.employer, standard=own.standard)
+        EvidenceFactory.create(apprenticeship=more, state="submitted")
+        EvidenceFactory.create(apprenticeship=more, state="confirmed")
         ReadinessEvent.objects.create(
             apprenticeship=more,
             sequence=1,
@@ -380,9 +409,14 @@ def test_another_organisations_reviewers_get_404_on_every_page_of_the_item(
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, other = worlds
-    evidence = make_evidence(apprenticeship=own.apprenticeship, state="submitted", title="Secret board", files=0)
-    file = make_stored_file(evidence=evidence, name="board.png", content=image("png"), detected="image/png")
-    make_statement(standard=own.standard, code="B1")
+    evidence = EvidenceFactory.create(
+        apprenticeship=own.apprenticeship,
+        state="submitted",
+        title="Secret board",
+        files=[{"original_name": "board.png", "content": image("png"), "declared_type": "image/png", "stored": True}],
+    )
+    file = evidence.files.get()
+    StatementFactory.create(standard=own.standard, code="B1")
     [confirmation] = behaviour_confirm(
         actor=own.mentor, apprenticeship=own.apprenticeship, statement_codes=["B1"],
         confirmed_on=datetime.date(2025, 10, 1), comment="Punctual.",
@@ -391,8 +425,12 @@ def test_another_organisations_reviewers_get_404_on_every_page_of_the_item(
     withdraw = f"{behaviours}{confirmation.public_id}/withdraw/"
     pages: list[tuple[str, str, dict[str, str]]] = [
         ("get", review_url(evidence), {}),
-        ("post", review_url(evidence), {"action": "return", "expected_version": "1", "return_comment": "x"}),
-        ("post", review_url(evidence), {"action": "confirm", "expected_version": "1"}),
+        (
+            "post",
+            review_url(evidence),
+            {"action": "return", "expected_version": str(evidence.version), "return_comment": "x"},
+        ),
+        ("post", review_url(evidence), {"action": "confirm", "expected_version": str(evidence.version)}),
         ("get", f"/reviews/evidence/{evidence.public_id}/files/{file.public_id}/preview/", {}),
         ("get", behaviours, {}),
         ("post", behaviours, {"statement": "B1", "confirmed_on": "2025-10-01", "comment": "x"}),
@@ -418,7 +456,7 @@ def test_a_behaviour_confirmation_with_mistakes_is_shown_again_with_an_error_sum
     client: Client, worlds: tuple[World, World]
 ) -> None:
     own, _ = worlds
-    make_statement(standard=own.standard, code="B1")
+    StatementFactory.create(standard=own.standard, code="B1")
     client.force_login(own.line_manager)
     url = f"/reviews/apprenticeships/{own.apprenticeship.public_id}/behaviours/"
     response = client.post(url, {"statement": ["B1"], "confirmed_on": "2025-10-01", "comment": " "})

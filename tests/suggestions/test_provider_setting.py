@@ -12,8 +12,7 @@ from portfolio.suggestions.models import Suggestion, SuggestionRun
 from portfolio.suggestions.selectors import suggestions_enabled
 from portfolio.suggestions.services.settings import suggestion_setting_update
 from portfolio.suggestions.services.suggestions import evidence_suggestions_current, evidence_suggestions_refresh
-from tests.evidence.helpers import make_evidence, make_route_world
-from tests.factories import make_world
+from tests.factories import EvidenceFactory, make_route_world, make_world
 
 RIGGING = "I rigged the truss and the chain hoists."
 
@@ -21,7 +20,9 @@ RIGGING = "I rigged the truss and the chain hoists."
 @pytest.mark.django_db
 def test_turned_off_nothing_is_made_shown_or_answered(client: Client) -> None:
     world = make_route_world()
-    evidence = make_evidence(world, title="Rigging the truss", reflection=RIGGING)
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, title="Rigging the truss", reflection=RIGGING, tags=(), files=0
+    )
     assert evidence_suggestions_current(evidence=evidence).suggestions  # on by default: made and stored
     assert Suggestion.objects.filter(evidence=evidence).exists()
 

@@ -11,7 +11,7 @@ from portfolio.suggestions.encoder import model_info
 from portfolio.suggestions.models import StatementEmbedding
 from portfolio.suggestions.ranking import vector_from_bytes
 from portfolio.suggestions.services.embeddings import standard_embeddings_compute
-from tests.evidence.helpers import make_route_standard
+from tests.factories import make_route_standard
 from tests.standards.conftest import api_document, plan_text
 
 

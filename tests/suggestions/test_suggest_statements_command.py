@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.evidence.helpers import LPM, make_route_standard
-from tests.factories import make_standard
+from tests.factories import LPM, StandardFactory, make_route_standard
 
 TOURING = "I planned the touring logistics for the spring tour: trucks, the ferry, hotels and the carnet."
 
@@ -89,7 +88,7 @@ def test_bad_arguments_get_a_clear_error(tmp_path: Path, text_file: Path, change
 
 @pytest.mark.django_db
 def test_an_option_for_a_standard_without_options_is_refused(text_file: Path) -> None:
-    standard = make_standard()
+    standard = StandardFactory.create()
     options = ["--standard", standard.reference, "--standard-version", "2.0", "--text-file", str(text_file)]
     with pytest.raises(CommandError, match="has no options: leave out --option"):
         _run(*options, "--option", "Any")

@@ -18,12 +18,11 @@ from portfolio.evidence.models import EvidenceFile, EvidenceFileText
 from portfolio.evidence.services.evidence import evidence_create, evidence_update
 from portfolio.evidence.services.text import evidence_file_text_extract
 from portfolio.evidence.text_extraction import PDF
-from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Statement
+from portfolio.standards.models import AssessmentOutcome, Statement
 from portfolio.suggestions.encoder import model_info
 from portfolio.suggestions.models import Suggestion, SuggestionRun
 from portfolio.suggestions.services.suggestions import evidence_suggestions_current
-from tests.evidence.helpers import LPM, make_evidence, make_route_world
-from tests.factories_evidence import make_stored_file
+from tests.factories import LPM, EvidenceFactory, EvidenceFileFactory, OutcomeStatementFactory, make_route_world
 from tests.suggestions import documents
 
 TOURING = (
@@ -41,18 +40,18 @@ def test_suggestions_come_from_the_route_only_each_with_its_ao_and_model() -> No
     world = make_route_world()
     standard = world.standard
     # K2 also sits in the other option's AO5: within this apprentice's route it belongs to AO6.
-    OutcomeStatement.objects.create(
+    OutcomeStatementFactory.create(
         outcome=AssessmentOutcome.objects.get(standard=standard, code="AO5"),
         statement=Statement.objects.get(standard=standard, code="K2"),
-        position=2,
     )
     # A plan that maps a behaviour into a core AO: behaviours are still never suggested (the employer confirms them).
-    OutcomeStatement.objects.create(
+    OutcomeStatementFactory.create(
         outcome=AssessmentOutcome.objects.get(standard=standard, code="AO1"),
         statement=Statement.objects.get(standard=standard, code="B1"),
-        position=3,
     )
-    evidence = make_evidence(world, title="Spring tour planning", reflection=TOURING)
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, title="Spring tour planning", reflection=TOURING, tags=(), files=0
+    )
 
     result = evidence_suggestions_current(evidence=evidence)
 
@@ -71,7 +70,13 @@ def test_suggestions_come_from_the_route_only_each_with_its_ao_and_model() -> No
 @pytest.mark.django_db
 def test_the_api_answers_the_suggestions_with_their_ao_score_and_marks(client: Client) -> None:
     world = make_route_world()
-    evidence = make_evidence(world, title="Rigging the truss", reflection="I rigged the truss and the chain hoists.")
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship,
+        title="Rigging the truss",
+        reflection="I rigged the truss and the chain hoists.",
+        tags=(),
+        files=0,
+    )
     client.force_login(world.apprentice)
 
     body = client.get(f"/api/evidence/{evidence.public_id}/suggestions/").json()
@@ -91,7 +96,13 @@ def test_the_tag_picker_shows_the_suggestions_first_and_marks_covered_statements
     from portfolio.coverage.models import CoverageSummary
 
     world = make_route_world()
-    evidence = make_evidence(world, title="Rigging the truss", reflection="I rigged the truss and the chain hoists.")
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship,
+        title="Rigging the truss",
+        reflection="I rigged the truss and the chain hoists.",
+        tags=(),
+        files=0,
+    )
     CoverageSummary.objects.create(
         apprenticeship=world.apprenticeship,
         covered=1,
@@ -149,7 +160,13 @@ def test_suggestions_are_refreshed_when_the_text_changes(
 @pytest.mark.django_db
 def test_a_read_never_shows_suggestions_for_text_the_item_no_longer_has() -> None:
     world = make_route_world()
-    evidence = make_evidence(world, title="Monday", reflection="I rigged the truss and the chain hoists.")
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship,
+        title="Monday",
+        reflection="I rigged the truss and the chain hoists.",
+        tags=(),
+        files=0,
+    )
     assert _codes(evidence)[0] == "K2"
     # Changed without the refresh task (it was lost, or has not run yet): the read makes them again.
     type(evidence).objects.filter(pk=evidence.pk).update(reflection="I focused the stage lighting and the lamps.")
@@ -160,9 +177,13 @@ def test_a_read_never_shows_suggestions_for_text_the_item_no_longer_has() -> Non
 @pytest.mark.django_db
 def test_the_text_of_a_verified_file_counts_and_stops_counting_once_the_file_is_rejected() -> None:
     world = make_route_world()
-    evidence = make_evidence(world, title="Monday")
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, title="Monday", tags=(), files=0, reflection=""
+    )
     data = documents.pdf("Stage lighting systems: I focused the lamps, patched the lighting desk and plotted cues.")
-    file = make_stored_file(evidence=evidence, name="lx-log.pdf", content=data, detected=PDF)
+    file = EvidenceFileFactory.create(
+        evidence=evidence, original_name="lx-log.pdf", content=data, declared_type=PDF, stored=True
+    )
     evidence_file_text_extract(file_id=file.pk)
 
     def k3_score() -> float:
@@ -184,7 +205,9 @@ def test_on_the_other_option_its_statements_are_suggested_and_this_one_s_are_not
         option=world.standard.options.get(title=LPM)
     )
     world.apprenticeship.refresh_from_db()
-    evidence = make_evidence(world, title="Spring tour planning", reflection=TOURING)
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, title="Spring tour planning", reflection=TOURING, tags=(), files=0
+    )
     # On the LPM option the touring statement is in the route, and near the top for this text.
     assert "K27" in _codes(evidence)[:2]
     assert set(_codes(evidence)) == {"K1", "S1", "K27"}

@@ -15,8 +15,7 @@ from portfolio.evidence.models import EvidenceFile, EvidenceFileText
 from portfolio.evidence.services.text import evidence_file_text_extract
 from portfolio.evidence.text_extraction import DOCX, PDF, extract_text
 from portfolio.storage import get_store
-from tests.evidence.helpers import make_evidence, make_route_world
-from tests.factories_evidence import make_file, make_stored_file
+from tests.factories import EvidenceFactory, EvidenceFileFactory, make_route_world
 from tests.suggestions import documents
 
 LIMITS = {"max_chars": 1000, "max_unpacked": 10_000_000}
@@ -73,9 +72,13 @@ def test_a_docx_that_unpacks_past_the_bound_is_never_opened() -> None:
 @pytest.mark.django_db
 def test_text_is_read_from_the_verified_bytes_of_a_verified_file() -> None:
     world = make_route_world()
-    evidence = make_evidence(world, title="Week 3")
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, title="Week 3", tags=(), files=0, reflection=""
+    )
     data = documents.pdf("Focusing the stage lighting rig")
-    file = make_stored_file(evidence=evidence, name="log.pdf", content=data, detected=PDF)
+    file = EvidenceFileFactory.create(
+        evidence=evidence, original_name="log.pdf", content=data, declared_type=PDF, stored=True
+    )
 
     row = evidence_file_text_extract(file_id=file.pk)
 
@@ -100,10 +103,11 @@ def test_nothing_is_read_from_a_file_that_is_not_verified(state: str, monkeypatc
 
     monkeypatch.setattr(text, "open_object", recording_open)
     world = make_route_world()
-    evidence = make_evidence(world)
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
     data = b"Stage lighting systems and rigging principles"
-    file = make_file(evidence=evidence, state=state, content=data, name="notes.txt")
-    # Its bytes are in storage, under the upload key and even under a verified key: still never read.
+    file = EvidenceFileFactory.create(evidence=evidence, state=state, content=data, original_name="notes.txt")
+    # Its bytes are in storage, under the upload key and even under a verified key, with a hash: rows no service
+    # writes for a file that is not verified, written on purpose, and still never read.
     get_store().put(file.object_key, data, content_type="text/plain")
     EvidenceFile.objects.filter(pk=file.pk).update(
         detected_type="text/plain", verified_key=f"verified/{file.object_key}", sha256=hashlib.sha256(data).hexdigest()
@@ -118,8 +122,14 @@ def test_nothing_is_read_from_a_file_that_is_not_verified(state: str, monkeypatc
 @pytest.mark.django_db
 def test_bytes_that_are_not_the_verified_ones_are_never_read() -> None:
     world = make_route_world()
-    evidence = make_evidence(world)
-    file = make_stored_file(evidence=evidence, name="notes.txt", content=b"the verified words", detected="text/plain")
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
+    file = EvidenceFileFactory.create(
+        evidence=evidence,
+        original_name="notes.txt",
+        content=b"the verified words",
+        declared_type="text/plain",
+        stored=True,
+    )
     get_store().put(file.verified_key, b"other words put there later", content_type="text/plain")
 
     row = evidence_file_text_extract(file_id=file.pk)
@@ -132,8 +142,10 @@ def test_bytes_that_are_not_the_verified_ones_are_never_read() -> None:
 @override_settings(EVIDENCE_TEXT_MAX_FILE_SIZE=10)
 def test_a_file_over_the_size_bound_is_not_read() -> None:
     world = make_route_world()
-    evidence = make_evidence(world)
-    file = make_stored_file(evidence=evidence, name="notes.txt", content=b"eleven byte", detected="text/plain")
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
+    file = EvidenceFileFactory.create(
+        evidence=evidence, original_name="notes.txt", content=b"eleven byte", declared_type="text/plain", stored=True
+    )
 
     row = evidence_file_text_extract(file_id=file.pk)
 
@@ -144,8 +156,14 @@ def test_a_file_over_the_size_bound_is_not_read() -> None:
 @pytest.mark.django_db
 def test_images_and_videos_are_not_read() -> None:
     world = make_route_world()
-    evidence = make_evidence(world)
-    file = make_stored_file(evidence=evidence, name="rig.jpg", content=b"\xff\xd8\xff not read", detected="image/jpeg")
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=(), files=0, reflection="")
+    file = EvidenceFileFactory.create(
+        evidence=evidence,
+        original_name="rig.jpg",
+        content=b"\xff\xd8\xff not read",
+        declared_type="image/jpeg",
+        stored=True,
+    )
 
     row = evidence_file_text_extract(file_id=file.pk)
 

@@ -12,15 +12,8 @@ from django.test import Client
 
 from portfolio.evidence.models import EvidenceFile, EvidenceFileText
 from portfolio.suggestions.models import Suggestion
-from tests.evidence.helpers import (
-    complete,
-    empty_bucket,
-    make_evidence,
-    make_route_world,
-    open_slot,
-    post_to_storage,
-    wait_for_file,
-)
+from tests.evidence.helpers import complete, empty_bucket, open_slot, post_to_storage, wait_for_file
+from tests.factories import EvidenceFactory, make_route_world
 from tests.suggestions import documents
 
 
@@ -43,7 +36,9 @@ def _wait_for(condition: Any, deadline_seconds: float = 60) -> Any:
 
 def test_a_verified_pdf_s_text_makes_the_suggestions_in_the_worker(flow: Any) -> None:
     world, client = flow
-    evidence = make_evidence(world, title="Monday")
+    evidence = EvidenceFactory.create(
+        apprenticeship=world.apprenticeship, title="Monday", tags=(), files=0, reflection=""
+    )
     data = documents.pdf("Stage lighting systems: I focused the lamps, patched the lighting desk and plotted cues.")
     slot = open_slot(client, evidence, "lx-log.pdf", data, "application/pdf").json()
     assert post_to_storage(slot, "lx-log.pdf", data, "application/pdf").status_code == 204

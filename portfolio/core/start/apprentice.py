@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.selectors import ao_coverage_list_for_user
@@ -19,6 +20,8 @@ from portfolio.evidence.selectors import evidence_file_rejected_list_for_user, e
 from portfolio.otj.selectors import otj_totals_by_apprenticeship
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import apprenticeship_list_for_user
+from portfolio.progress.models import ProgressReview
+from portfolio.progress.selectors import due_by_apprenticeship, reviews_to_sign_for_user
 from portfolio.reviews.selectors.apprentice import waiting_list_for_apprentice
 from portfolio.reviews.selectors.queues import returned_list_for_user
 
@@ -79,6 +82,17 @@ def _routes(user: Any) -> list[Route]:
     return routes
 
 
+def _next_reviews(routes: list[Route]) -> list[tuple[Apprenticeship, Any, ProgressReview | None]]:
+    """Each apprenticeship's next progress review: when it is due, and the one scheduled (in two queries' worth)."""
+    apprenticeships = [route.apprenticeship for route in routes]
+    due = due_by_apprenticeship(apprenticeships=apprenticeships)
+    scheduled = {
+        r.apprenticeship_id: r
+        for r in ProgressReview.objects.filter(apprenticeship__in=apprenticeships, state=ProgressReview.State.SCHEDULED)
+    }
+    return [(a, due.get(a.pk), scheduled.get(a.pk)) for a in apprenticeships]
+
+
 def tasks(*, user: Any) -> dict[str, Any]:
     routes = _routes(user)
     otj = otj_totals_by_apprenticeship(apprenticeship_ids=[route.apprenticeship.pk for route in routes])
@@ -91,4 +105,7 @@ def tasks(*, user: Any) -> dict[str, Any]:
         "otj": [(route.apprenticeship, otj.get(route.apprenticeship.pk)) for route in routes],
         "waiting_employer": _listed(waiting_list_for_apprentice(user=user, waiting_on="employer")),
         "waiting_provider": _listed(waiting_list_for_apprentice(user=user, waiting_on="provider")),
+        "reviews_to_sign": _listed(reviews_to_sign_for_user(user=user).filter(apprenticeship__apprentice=user)),
+        "next_reviews": _next_reviews(routes),
+        "today": timezone.localdate(),
     }

@@ -15,6 +15,7 @@ from portfolio.core.queries import head, rows_in_order
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.gateway.selectors import gateway_to_sign_for_user
 from portfolio.people.selectors import user_employer_ids
+from portfolio.progress.selectors import reviews_to_sign_for_user
 from portfolio.reviews.selectors.behaviours import with_behaviour_counts
 from portfolio.reviews.selectors.queues import confirmation_queue_for_user, queue_head
 
@@ -41,7 +42,10 @@ def tasks(*, user: Any) -> dict[str, Any]:
         for a in apprenticeships
     ]
     to_sign = gateway_to_sign_for_user(user=user).filter(employer_id__in=employer_ids)
+    reviews = reviews_to_sign_for_user(user=user).filter(apprenticeship__employer_id__in=employer_ids)
     return {
+        "reviews_to_sign": list(reviews[:OLDEST_SHOWN]),
+        "reviews_to_sign_count": reviews.count(),
         "to_sign": head(to_sign, OLDEST_SHOWN),
         "to_sign_count": to_sign.count(),
         "to_confirm": sum(waiting.values()),

@@ -18,6 +18,13 @@ from portfolio.gateway.selectors import gateway_to_refer_for_user, gateway_to_si
 from portfolio.otj.lifecycle import STAFF_ROLES
 from portfolio.otj.selectors import otj_queue_count
 from portfolio.people.selectors import user_holds_role, user_provider_ids
+from portfolio.progress.lifecycle import State
+from portfolio.progress.selectors import (
+    overdue_ids,
+    review_list_for_user,
+    reviews_to_sign_for_user,
+    staff_apprenticeships,
+)
 from portfolio.reviews.selectors.queues import acceptance_queue_for_user, queue_head
 
 OLDEST_SHOWN = 5
@@ -41,7 +48,15 @@ def tasks(*, user: Any) -> dict[str, Any]:
     changes = list(latest.values())
     to_sign = gateway_to_sign_for_user(user=user).filter(provider_id__in=user_provider_ids(user=user))
     to_refer = gateway_to_refer_for_user(user=user)
+    providers = user_provider_ids(user=user)
+    reviews_to_sign = reviews_to_sign_for_user(user=user).filter(reviewer=user)
     return {
+        # Progress reviews: overdue at the user's providers, held ones missing signatures, and theirs to sign.
+        "reviews_overdue": len(overdue_ids(apprenticeships=staff_apprenticeships(user=user))),
+        "reviews_awaiting": review_list_for_user(user=user)
+        .filter(state=State.AWAITING_SIGNATURES, apprenticeship__provider_id__in=providers)
+        .count(),
+        "reviews_to_sign": list(reviews_to_sign[:OLDEST_SHOWN]),
         "to_sign": head(to_sign, OLDEST_SHOWN),
         "to_sign_count": to_sign.count(),
         "to_refer": head(to_refer, OLDEST_SHOWN),

@@ -143,6 +143,18 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
     CoverageSummary.objects.bulk_create(
         [CoverageSummary(apprenticeship_id=pk) for pk in unsummarised], ignore_conflicts=True
     )
+    if connection.vendor == "postgresql":
+        # The rows this pass writes refer to the apprenticeships, and their deferred foreign-key checks take a
+        # KEY SHARE lock on each at COMMIT, after the pass has deleted the dirty marks. A service that holds an
+        # apprenticeship FOR UPDATE and then marks it dirty would wait for that delete while the COMMIT waits for
+        # it: a deadlock. Taken here, first and in id order, the lock makes such a service and this pass wait
+        # for each other before either touches a mark.
+        with connection.cursor() as cursor:
+            where, params = sql.id_filter("a.id", ids)
+            cursor.execute(
+                f"SELECT a.id FROM people_apprenticeship a WHERE {where} ORDER BY a.id FOR KEY SHARE",  # noqa: S608
+                params,
+            )
     with connection.cursor() as cursor:
         where, params = sql.id_filter("s.apprenticeship_id", ids)
         lock = " FOR UPDATE OF s" if connection.features.has_select_for_update else ""  # SQLite locks the database

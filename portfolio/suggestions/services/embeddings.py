@@ -8,14 +8,17 @@ so the task may run twice, and an unchanged re-import costs one query.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.utils import timezone
 
 from portfolio.standards.models import Statement
 from portfolio.suggestions.encoder import get_encoder, model_info
 from portfolio.suggestions.models import StatementEmbedding
 from portfolio.suggestions.ranking import RouteStatement, vector_from_bytes, vector_to_bytes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _text_sha256(text: str) -> str:
@@ -91,6 +94,8 @@ def route_embedding_shas(*, standard_id: int, statements: list[RouteStatement]) 
 
 def route_vectors(*, statements: list[RouteStatement]) -> np.ndarray:
     """One stored vector per route statement, a row each (route_embedding_shas made sure they are current)."""
+    import numpy as np  # imported where used: see encoder.py
+
     ids = [statement.statement_id for statement in statements]
     vectors = dict(StatementEmbedding.objects.filter(statement_id__in=ids).values_list("statement_id", "vector"))
     if not ids:

@@ -10,6 +10,7 @@ from portfolio.mail.services import mail_suppressed
 from portfolio.otj.demo import demo_otj_load
 from portfolio.people.demo import DOMAIN, DemoCatalogueMissing, demo_load
 from portfolio.people.models import Apprenticeship
+from portfolio.progress.demo import demo_progress_load
 from portfolio.reviews.demo import demo_evidence_load
 
 # A fixed, printed password: this is demo data for a local `make run`, and the command refuses to run
@@ -40,10 +41,12 @@ class Command(BaseCommand):
         with mail_suppressed():
             made = demo_evidence_load(apprenticeships=apprenticeships)
             logged = demo_otj_load(apprenticeships=apprenticeships)
+            reviewed = demo_progress_load(apprenticeships=apprenticeships)
         if apprenticeships:
             demo_handover_load(apprenticeship=apprenticeships[0])
         self.stdout.write(
-            f"Demo loaded ({made} new evidence items, {logged} new off-the-job entries). "
+            f"Demo loaded ({made} new evidence items, {logged} new off-the-job entries, {reviewed} progress reviews "
+            "held). "
             f"Every demo account's password is: {DEMO_PASSWORD}"
         )
         for login in logins:

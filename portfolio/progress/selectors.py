@@ -1,0 +1,221 @@
+"""Reads of progress reviews, scoped through the people selectors (a review you may not see is a 404), and the due
+dates of many apprenticeships at once (portfolio/progress/schedule.py says how each is worked out).
+
+The due dates are worked out in Python from four bounded queries whatever the number of apprenticeships (their
+fields, their last held review, their breaks, the agreed and provider intervals), so every screen reads them as
+they are now: nothing is stored that a change could leave behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from portfolio.otj.figures import Break
+from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, Organisation
+from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
+from portfolio.progress.lifecycle import Party, State
+from portfolio.progress.models import AgreedReviewInterval, ProgressReview, ProgressReviewPolicy, ReviewSignature
+from portfolio.progress.schedule import Due, interval_for, next_due
+from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES
+
+
+def review_list_for_user(*, user: Any) -> QuerySet[ProgressReview]:
+    return ProgressReview.objects.select_related(
+        "apprenticeship__apprentice", "apprenticeship__employer", "apprenticeship__standard", "reviewer",
+        "employer_contact",
+    ).filter(apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk"))  # fmt: skip
+
+
+def review_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> ProgressReview:
+    try:
+        return review_list_for_user(user=user).get(public_id=public_id)
+    except (ProgressReview.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("Not found.") from exc
+
+
+def policy_for(*, provider: Organisation) -> ProgressReviewPolicy:
+    """The provider's setting; an unsaved row with the default (every 3 months) when it never chose."""
+    return ProgressReviewPolicy.objects.filter(provider=provider).first() or ProgressReviewPolicy(provider=provider)
+
+
+def live_signatures(*, review: ProgressReview) -> dict[str, ReviewSignature]:
+    rows = ReviewSignature.objects.filter(review=review, invalidated_at__isnull=True).select_related("signed_by")
+    return {row.party: row for row in rows}
+
+
+def due_by_apprenticeship(
+    *, apprenticeships: QuerySet[Apprenticeship] | Sequence[Apprenticeship], today: datetime.date | None = None
+) -> dict[int, Due]:
+    """The next review's due date (or why none is due) of every apprenticeship given: a queryset (read as a
+    subquery, however many rows it has), or rows already loaded (a page of a list: one query fewer)."""
+    today = today or timezone.localdate()
+    ids: Any
+    if isinstance(apprenticeships, QuerySet):
+        ids = apprenticeships.order_by().values("pk")
+        rows = list(Apprenticeship.objects.filter(pk__in=ids).values_list("pk", "status", "start_date", "provider_id"))
+    else:
+        rows = [(a.pk, a.status, a.start_date, a.provider_id) for a in apprenticeships]
+        ids = [row[0] for row in rows]
+        if not rows:
+            return {}
+    last_held = dict(
+        ProgressReview.objects.filter(apprenticeship_id__in=ids, held_on__isnull=False)
+        .order_by()
+        .values("apprenticeship_id")
+        .annotate(last=Max("held_on"))
+        .values_list("apprenticeship_id", "last")
+    )
+    breaks: dict[int, list[Break]] = defaultdict(list)
+    for apprenticeship_id, started_on, ended_on in BreakInLearning.objects.filter(
+        apprenticeship_id__in=ids
+    ).values_list("apprenticeship_id", "started_on", "ended_on"):
+        breaks[apprenticeship_id].append(Break(started_on=started_on, ended_on=ended_on))
+    agreed = dict(
+        AgreedReviewInterval.objects.filter(apprenticeship_id__in=ids).values_list(
+            "apprenticeship_id", "interval_months"
+        )
+    )
+    provider_months = dict(
+        ProgressReviewPolicy.objects.filter(provider_id__in={row[3] for row in rows}).values_list(
+            "provider_id", "interval_months"
+        )
+    )
+    return {
+        pk: next_due(
+            status=status,
+            start_date=start_date,
+            last_held_on=last_held.get(pk),
+            interval_months=interval_for(
+                provider_months=provider_months.get(provider_id), agreed_months=agreed.get(pk)
+            ),
+            breaks=breaks.get(pk, []),
+            today=today,
+        )
+        for pk, status, start_date, provider_id in rows
+    }
+
+
+def due_for(*, apprenticeship: Apprenticeship, today: datetime.date | None = None) -> Due:
+    return due_by_apprenticeship(apprenticeships=Apprenticeship.objects.filter(pk=apprenticeship.pk), today=today)[
+        apprenticeship.pk
+    ]
+
+
+def overdue_ids(*, apprenticeships: QuerySet[Apprenticeship], today: datetime.date | None = None) -> list[int]:
+    today = today or timezone.localdate()
+    return [
+        pk
+        for pk, due in due_by_apprenticeship(apprenticeships=apprenticeships, today=today).items()
+        if due.overdue(today)
+    ]
+
+
+def due_within_ids(
+    *, apprenticeships: QuerySet[Apprenticeship], days: int, today: datetime.date | None = None
+) -> list[int]:
+    """Due within `days` from today, the overdue included."""
+    today = today or timezone.localdate()
+    last = today + datetime.timedelta(days=days)
+    found = due_by_apprenticeship(apprenticeships=apprenticeships, today=today)
+    return [pk for pk, due in found.items() if due.due_on is not None and due.due_on <= last]
+
+
+def _missing(party: Party) -> Any:
+    return ~Exists(ReviewSignature.objects.filter(review_id=OuterRef("pk"), party=party, invalidated_at__isnull=True))
+
+
+def awaiting_signatures(queryset: QuerySet[ProgressReview]) -> QuerySet[ProgressReview]:
+    return queryset.filter(state=State.AWAITING_SIGNATURES)
+
+
+def reviews_to_sign_for_user(*, user: Any) -> QuerySet[ProgressReview]:
+    """Held reviews waiting for this person's signature: as the apprentice, as a line manager or mentor of the
+    apprentice's employer, or as the reviewer. Oldest first."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ProgressReview.objects.none()
+    employers = Membership.objects.filter(user=user, is_active=True, role__in=EMPLOYER_REVIEWER_ROLES).values(
+        "organisation_id"
+    )
+    mine = (
+        (Q(apprenticeship__apprentice=user) & Q(_missing(Party.APPRENTICE)))
+        | (Q(apprenticeship__employer_id__in=employers) & Q(_missing(Party.EMPLOYER)))
+        | (Q(reviewer=user) & Q(_missing(Party.PROVIDER)))
+    )
+    return awaiting_signatures(review_list_for_user(user=user)).filter(mine).order_by("held_on", "pk")
+
+
+def staff_apprenticeships(*, user: Any) -> QuerySet[Apprenticeship]:
+    """The apprenticeships of the providers where the user is staff (the schedule list is theirs)."""
+    queryset = apprenticeship_list_for_user(user=user)
+    if getattr(user, "is_superuser", False):
+        return queryset
+    return queryset.filter(provider_id__in=user_provider_ids(user=user))
+
+
+@dataclass
+class ScheduleRow:
+    """One apprenticeship on the staff's list: when its review is due, the one scheduled, those awaiting
+    signatures (with whose)."""
+
+    apprenticeship: Apprenticeship
+    due: Due
+    scheduled: ProgressReview | None = None
+    awaiting: list[tuple[ProgressReview, list[Party]]] = field(default_factory=list)
+
+    def overdue(self, today: datetime.date) -> bool:
+        return self.due.overdue(today)
+
+
+def schedule_rows(
+    *, apprenticeships: QuerySet[Apprenticeship], today: datetime.date | None = None
+) -> list[ScheduleRow]:
+    """Rows for the given (already filtered and scoped) apprenticeships, soonest due first; those with none due
+    (withdrawn, completed, on a break) last."""
+    today = today or timezone.localdate()
+    listed = list(apprenticeships.select_related("apprentice", "employer", "standard", "tutor", "assessor"))
+    due = due_by_apprenticeship(apprenticeships=listed, today=today)
+    open_reviews = ProgressReview.objects.filter(
+        apprenticeship_id__in=[a.pk for a in listed], state__in=[State.SCHEDULED, State.AWAITING_SIGNATURES]
+    ).select_related("reviewer")
+    scheduled: dict[int, ProgressReview] = {}
+    waiting: dict[int, list[ProgressReview]] = defaultdict(list)
+    for review in open_reviews.order_by("held_on", "scheduled_for", "pk"):
+        if review.state == State.SCHEDULED:
+            scheduled[review.apprenticeship_id] = review
+        else:
+            waiting[review.apprenticeship_id].append(review)
+    signed = signed_parties(reviews=[r for rows in waiting.values() for r in rows])
+    rows = [
+        ScheduleRow(
+            apprenticeship=a,
+            due=due[a.pk],
+            scheduled=scheduled.get(a.pk),
+            awaiting=[(r, [p for p in Party if p not in signed.get(r.pk, set())]) for r in waiting.get(a.pk, [])],
+        )
+        for a in listed
+    ]
+    far = datetime.date.max
+    return sorted(
+        rows, key=lambda row: (row.due.due_on or far, row.apprenticeship.apprentice.last_name, row.apprenticeship.pk)
+    )
+
+
+def signed_parties(*, reviews: Iterable[ProgressReview]) -> dict[int, set[str]]:
+    """The parties with a live signature, per review, in one query."""
+    found: dict[int, set[str]] = defaultdict(set)
+    ids = [r.pk for r in reviews]
+    for review_id, party in ReviewSignature.objects.filter(review_id__in=ids, invalidated_at__isnull=True).values_list(
+        "review_id", "party"
+    ):
+        found[review_id].add(party)
+    return found
