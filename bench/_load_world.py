@@ -137,6 +137,35 @@ def prefill_answers(world: World) -> dict[str, float]:
     }
 
 
+def _item(apprenticeship: Any, tags: dict[Any, str]) -> Any:
+    """An accepted item with these tags (statement -> tag state) and no files, its rows written directly and the
+    apprenticeship marked dirty, as in bench/coverage_e2e.py: the probe times the recompute a change triggers, not
+    the review services that would make the rows."""
+    import datetime
+
+    from portfolio.coverage.services.dirty import coverage_mark_dirty
+    from portfolio.evidence.models import Evidence, EvidenceTag
+
+    evidence = Evidence.objects.create(
+        apprenticeship=apprenticeship, author=apprenticeship.apprentice, author_role=Evidence.AuthorRole.APPRENTICE,
+        kind=Evidence.Kind.REFLECTIVE_ACCOUNT, title="Bench item", occurred_on=datetime.date(2025, 10, 1),
+        state=Evidence.State.ACCEPTED, ever_submitted=True,
+    )  # fmt: skip
+    for statement, state in tags.items():
+        EvidenceTag.objects.create(evidence=evidence, statement=statement, state=state)
+    coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="bench evidence")
+    return evidence
+
+
+def _set_tag(*, evidence: Any, statement: Any, state: str) -> None:
+    """A tag's state as an acceptance or a return leaves it, with the dirty mark they write."""
+    from portfolio.coverage.services.dirty import coverage_mark_dirty
+    from portfolio.evidence.models import EvidenceTag
+
+    EvidenceTag.objects.update_or_create(evidence=evidence, statement=statement, defaults={"state": state})
+    coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="tag decided")
+
+
 class ReadinessProbe:
     """Commit -> readiness event, measured as in bench/coverage_e2e.py, while the load runs: apprentices of a small
     catalogue one statement from ready, toggled in turn (a tag accepted, then declined), each change its own
@@ -144,30 +173,23 @@ class ReadinessProbe:
     pointing at it."""
 
     def __init__(self, *, apprentices: int = 20) -> None:
-        import itertools
-
-        import tests.factories
         from portfolio.coverage.services.compute import coverage_recompute
         from portfolio.evidence.models import EvidenceTag
-        from tests.factories import make_world
-        from tests.factories_coverage import make_catalogue, make_evidence
+        from tests.factories import StandardFactory, UserFactory, make_catalogue, make_world
 
         # The factories number what they make from 1 in each process: a database reused from an earlier run already
         # has those standards and people.
-        tests.factories._seq = itertools.count(int(time.time()))
+        start = int(time.time())
+        for made in (StandardFactory, UserFactory):
+            made.reset_sequence(start)
         catalogue = make_catalogue(behaviours=())
         self.statement = catalogue.statements["S3"]
         accepted = EvidenceTag.State.ACCEPTED
         self.people = []
         for _ in range(apprentices):
             a = make_world(standard=catalogue.standard).apprenticeship
-            make_evidence(
-                apprenticeship=a,
-                files=(),
-                tags={catalogue.statements[c]: accepted for c in ("K1", "K2", "K3", "S1", "S2")},
-                mark=False,
-            )
-            toggled = make_evidence(apprenticeship=a, files=(), tags={self.statement: EvidenceTag.State.PENDING})
+            _item(a, {catalogue.statements[c]: accepted for c in ("K1", "K2", "K3", "S1", "S2")})
+            toggled = _item(a, {self.statement: EvidenceTag.State.PENDING})
             self.people.append({"a": a, "evidence": toggled, "accepted": False})
         coverage_recompute(apprenticeship_ids=[p["a"].pk for p in self.people])
         self.latencies: list[float] = []
@@ -199,7 +221,6 @@ class ReadinessProbe:
 
         from portfolio.coverage.models import CoverageSummary
         from portfolio.evidence.models import EvidenceTag
-        from tests.factories_coverage import set_tag
 
         # Named, so the CPU per request leaves the probe's own queries out (load.py, Meter).
         poll = psycopg.connect(BENCH_DB, autocommit=True, application_name="bench-probe")
@@ -216,7 +237,7 @@ class ReadinessProbe:
                 with transaction.atomic():
                     transaction.on_commit(lambda committed=committed: committed.append(time.perf_counter()))
                     state = EvidenceTag.State.ACCEPTED if person["accepted"] else EvidenceTag.State.DECLINED
-                    set_tag(evidence=person["evidence"], statement=self.statement, state=state)
+                    _set_tag(evidence=person["evidence"], statement=self.statement, state=state)
                 while True:
                     row = poll.execute(
                         "SELECT 1 FROM coverage_readinessevent e JOIN coverage_coveragesummary c "

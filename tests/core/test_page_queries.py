@@ -13,14 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import Evidence, EvidenceTag
+from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship
-from tests.factories import make_apprenticeship, make_world
-from tests.factories_coverage import make_catalogue, make_evidence
+from tests.factories import ApprenticeshipFactory, EvidenceFactory, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
-
-ACCEPTED, PENDING = EvidenceTag.State.ACCEPTED, EvidenceTag.State.PENDING
 
 
 class Provider:
@@ -34,18 +31,16 @@ class Provider:
         self._add(self.world.apprenticeship)
 
     def _add(self, apprenticeship: Apprenticeship) -> None:
-        s = self.catalogue.statements
-        make_evidence(apprenticeship=apprenticeship, files=(), tags={s["K1"]: ACCEPTED, s["S1"]: ACCEPTED})
+        EvidenceFactory.create(apprenticeship=apprenticeship, files=0, tags=("K1", "S1"), state="accepted")
         for state in (Evidence.State.SUBMITTED, Evidence.State.CONFIRMED, Evidence.State.CONFIRMED):
-            item = make_evidence(apprenticeship=apprenticeship, state=state, tags={s["K2"]: PENDING, s["S2"]: PENDING})
-            Evidence.objects.filter(pk=item.pk).update(submitted_at=item.created_at)
+            EvidenceFactory.create(apprenticeship=apprenticeship, state=state, tags=("K2", "S2"))
         self.apprenticeships.append(apprenticeship)
 
     def grow(self, count: int) -> None:
         for index in range(count):
             option = self.catalogue.route_a if index % 2 else self.catalogue.route_b
             self._add(
-                make_apprenticeship(
+                ApprenticeshipFactory.create(
                     provider=self.world.provider, employer=self.world.employer, standard=self.catalogue.standard,
                     option=option,
                 )

@@ -15,26 +15,21 @@ from api.coverage.serializers import CohortRowOut
 from portfolio.coverage.cohort_rows import cohort_api_rows, rows_of, with_row_relations
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import EvidenceTag
 from portfolio.people.models import Apprenticeship
-from tests.factories import make_apprenticeship, make_standard, make_world
-from tests.factories_coverage import make_catalogue, make_evidence
+from tests.factories import ApprenticeshipFactory, EvidenceFactory, StandardFactory, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
-
-ACCEPTED = EvidenceTag.State.ACCEPTED
 
 
 def _grow(world: Any, catalogue: Any, count: int) -> list[Apprenticeship]:
     """`count` more apprentices at the world's provider, each with some accepted evidence, computed."""
-    s = catalogue.statements
     made = []
     for index in range(count):
         option = catalogue.route_a if index % 2 else catalogue.route_b
-        apprenticeship = make_apprenticeship(
+        apprenticeship = ApprenticeshipFactory.create(
             provider=world.provider, employer=world.employer, standard=catalogue.standard, option=option
         )
-        make_evidence(apprenticeship=apprenticeship, files=(), tags={s["K1"]: ACCEPTED, s["S3"]: ACCEPTED})
+        EvidenceFactory.create(apprenticeship=apprenticeship, files=0, tags=("K1", "S3"), state="accepted")
         made.append(apprenticeship)
     coverage_recompute(apprenticeship_ids=[a.pk for a in made])
     return made
@@ -44,8 +39,9 @@ def _grow(world: Any, catalogue: Any, count: int) -> list[Apprenticeship]:
 def provider() -> tuple[Any, Any]:
     catalogue = make_catalogue()
     world = make_world(standard=catalogue.standard)
-    make_evidence(apprenticeship=world.apprenticeship, files=(), title="Café “plan”", tags={
-        catalogue.statements[code]: ACCEPTED for code in ("K1", "K2", "K3", "S1", "S2", "S3", "S4")})  # fmt: skip
+    # Every statement of its route (Route A): S4 is Route B's alone, and tagging it is refused.
+    EvidenceFactory.create(apprenticeship=world.apprenticeship, files=0, title="Café “plan”",
+                           tags=("K1", "K2", "K3", "S1", "S2", "S3"), state="accepted")  # fmt: skip
     coverage_recompute(apprenticeship_ids=[world.apprenticeship.pk])
     return world, catalogue
 
@@ -54,7 +50,7 @@ def test_a_built_row_is_what_the_serializer_writes(provider: Any) -> None:
     world, catalogue = provider
     _grow(world, catalogue, 3)
     # Never computed (no summary row) and on a standard without options.
-    make_apprenticeship(provider=world.provider, employer=world.employer, standard=make_standard())
+    ApprenticeshipFactory.create(provider=world.provider, employer=world.employer, standard=StandardFactory.create())
     cohort = with_row_relations(cohort_list_for_user(user=world.tutor))
     rows = list(cohort.order_by("pk"))
     assert len(rows) == 5

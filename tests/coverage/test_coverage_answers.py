@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
@@ -25,8 +26,14 @@ from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.people.models import Apprenticeship
 from portfolio.reviews.models import ReviewPolicy
 from portfolio.standards.models import AssessmentOutcome, Statement
-from tests.factories import make_apprenticeship, make_world
-from tests.factories_coverage import make_catalogue, make_evidence, set_policy, set_tag
+from tests.factories import (
+    ApprenticeshipFactory,
+    EvidenceFactory,
+    ReviewPolicyFactory,
+    evidence_bring_to,
+    make_catalogue,
+    make_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,31 +102,44 @@ def from_scratch(apprenticeship: Apprenticeship) -> bytes:
 
 @pytest.fixture
 def cohort() -> tuple[Any, list[Apprenticeship]]:
-    """Six apprenticeships of one provider on the small catalogue, with mixed evidence: both options, files in
-    every state, declined and pending tags, titles with quotes, accents and a line separator."""
+    """Six apprenticeships of one provider on the small catalogue, with mixed evidence: both options, files verified
+    and still being checked, declined and pending tags, titles with quotes, accents and a line separator. Each item is
+    made by the services, so it is in a state they reach: an item with a file still being checked is a draft (it
+    cannot be submitted), a withdrawn item's tags are pending, and an accepted item has at least one accepted tag."""
     rng = random.Random(7)
     catalogue = make_catalogue()
     first = make_world(standard=catalogue.standard)
-    statements = list(catalogue.statements.values())[:7]
     titles = ["Site survey", 'The "big" install', "Café rota — week 2", "Line\u2028separator", "日本語のメモ"]
     people = [first.apprenticeship]
     for index in range(5):
         option = catalogue.route_a if index % 2 else catalogue.route_b
         people.append(
-            make_apprenticeship(
+            ApprenticeshipFactory.create(
                 provider=first.provider, employer=first.employer, standard=catalogue.standard, option=option
             )
         )
     for apprenticeship in people:
+        # A statement only the other option's AOs hold cannot be tagged (portfolio/evidence/route.py).
+        route = Q(outcome__option=None) | Q(outcome__option=apprenticeship.option_id)
+        codes = [code for code, statement in catalogue.statements.items() if statement.mappings.filter(route).exists()]
         for _ in range(rng.randint(2, 9)):
-            make_evidence(
+            files = [rng.choice([EvidenceFile.State.VERIFIED] * 5 + [EvidenceFile.State.UPLOADED])
+                     for _ in range(rng.randint(0, 2))]  # fmt: skip
+            tagged = rng.sample(codes, 3)
+            declined = [
+                code for code in tagged if rng.choice([ACCEPTED] * 3 + [EvidenceTag.State.DECLINED]) != ACCEPTED
+            ]
+            state = rng.choice([Evidence.State.ACCEPTED] * 4 + [Evidence.State.WITHDRAWN])
+            if EvidenceFile.State.UPLOADED in files:
+                state = Evidence.State.DRAFT
+            EvidenceFactory.create(
                 apprenticeship=apprenticeship,
                 title=rng.choice(titles),
-                state=rng.choice([Evidence.State.ACCEPTED] * 4 + [Evidence.State.WITHDRAWN]),
-                files=tuple(rng.choice([EvidenceFile.State.VERIFIED] * 5 + [EvidenceFile.State.UPLOADED])
-                            for _ in range(rng.randint(0, 2))),
-                tags={s: rng.choice([ACCEPTED] * 3 + [EvidenceTag.State.DECLINED]) for s in rng.sample(statements, 3)},
-            )  # fmt: skip
+                tags=tagged,
+                files=[{"state": file_state} for file_state in files],
+                state=state,
+                state__declined=declined[:2],  # an acceptance accepts at least one tag
+            )
     coverage_recompute(apprenticeship_ids=[a.pk for a in people])
     return first, people
 
@@ -141,7 +161,7 @@ def test_a_kept_answer_is_byte_for_byte_the_one_computed_from_scratch(client: Cl
 
 def test_the_answers_agree_under_a_policy_that_needs_two_items(client: Client, cohort: Any) -> None:
     world, cohort = cohort
-    set_policy(provider_id=world.provider.pk, evidence_per_statement=2)
+    ReviewPolicyFactory.create(provider=world.provider, evidence_per_statement=2)
     coverage_recompute(apprenticeship_ids=[a.pk for a in cohort])
     client.force_login(world.tutor)
     for apprenticeship in cohort:
@@ -154,11 +174,9 @@ def test_the_answers_agree_under_a_policy_that_needs_two_items(client: Client, c
 def test_a_change_retires_the_kept_answer_until_the_recompute_and_then_it_is_kept_anew(client: Client) -> None:
     catalogue = make_catalogue(behaviours=())
     world = make_world(standard=catalogue.standard)
-    apprenticeship, s = world.apprenticeship, catalogue.statements
-    make_evidence(apprenticeship=apprenticeship, files=(), title="Site survey", tags={s["K1"]: ACCEPTED})
-    late = make_evidence(
-        apprenticeship=apprenticeship, files=(), title="Wiring log", tags={s["K2"]: EvidenceTag.State.PENDING}
-    )
+    apprenticeship = world.apprenticeship
+    EvidenceFactory.create(apprenticeship=apprenticeship, files=0, title="Site survey", tags=("K1",), state="accepted")
+    late = EvidenceFactory.create(apprenticeship=apprenticeship, files=0, title="Wiring log", tags=("K2",))
     coverage_recompute(apprenticeship_ids=[apprenticeship.pk])
     client.force_login(world.apprentice)
     url = f"/api/apprenticeships/{apprenticeship.public_id}/coverage/"
@@ -167,7 +185,7 @@ def test_a_change_retires_the_kept_answer_until_the_recompute_and_then_it_is_kep
     assert (k2["code"], k2["covered"], k2["evidence"]) == ("K2", False, [])
     kept = CoverageExplanation.objects.get(apprenticeship=apprenticeship)
 
-    set_tag(evidence=late, statement=s["K2"], state=ACCEPTED)  # marks the apprenticeship dirty, as the services do
+    evidence_bring_to(late, "accepted")  # its K2 accepted: the decisions mark the apprenticeship dirty
 
     stale = client.get(url)
     assert stale.json()["summary"]["stale"] is True

@@ -23,20 +23,18 @@ assert connection.vendor == "sqlite", connection.vendor
 
 from portfolio.coverage.models import CoverageExplanation
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
-from tests.factories import make_world
-from tests.factories_coverage import make_catalogue, make_evidence
+from tests.factories import EvidenceFactory, make_catalogue, make_world
 
-ACCEPTED, DECLINED = EvidenceTag.State.ACCEPTED, EvidenceTag.State.DECLINED
 catalogue = make_catalogue()
 world = make_world(standard=catalogue.standard)
 a = world.apprenticeship
 a.option = catalogue.route_a
 a.save()
-s = catalogue.statements
-survey = make_evidence(apprenticeship=a, title="Site survey", tags={s["K1"]: ACCEPTED, s["K2"]: ACCEPTED})
-make_evidence(apprenticeship=a, files=(EvidenceFile.State.UPLOADED,), tags={s["S1"]: ACCEPTED})
-log = make_evidence(apprenticeship=a, files=(), title="Wiring log", tags={s["S1"]: ACCEPTED, s["K3"]: DECLINED})
+survey = EvidenceFactory.create(apprenticeship=a, title="Site survey", tags=("K1", "K2"), state="accepted")
+# A file still being checked: the item stays a draft (it cannot be submitted until the file is verified).
+EvidenceFactory.create(apprenticeship=a, files=[{"state": "uploaded"}], tags=("S1",))
+log = EvidenceFactory.create(apprenticeship=a, files=0, title="Wiring log", tags=("S1", "K3"), state="accepted",
+                             state__declined=("K3",))
 coverage_recompute(apprenticeship_ids=[a.pk])
 client = Client(SERVER_NAME="localhost")  # an allowed host of the DEBUG settings
 client.force_login(world.tutor)
@@ -68,7 +66,7 @@ def test_the_embedded_default_answers_coverage_with_the_same_explanation(tmp_pat
     ]
     k1, k2, s1 = outcomes[0]["statements"]
     assert k1["evidence"] == k2["evidence"] == [{"id": got["survey"], "title": "Site survey"}]
-    assert s1["evidence"] == [{"id": got["log"], "title": "Wiring log"}]  # the item with an unverified file: not
+    assert s1["evidence"] == [{"id": got["log"], "title": "Wiring log"}]  # the item with a file being checked: not
     assert (s1["counted"], s1["needed"], s1["kind"], s1["text"]) == (1, 1, "S", "Statement S1 text")
     assert [m["code"] for m in outcomes[1]["missing"]] == ["K3", "S2"]
     assert got["body"]["summary"]["stale"] is False
