@@ -18,12 +18,13 @@ PYTEST_WORKERS ?= 2
 # Django and the app anew from source: seconds of CPU each, many times over in `make test`.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-export bench-coverage clean
+.PHONY: help install run test lint types checks pytest system-deps compose-check bench bench-verify bench-export bench-coverage bench-load clean
 
 help:
 	@echo "make run    install, migrate, load the demo and serve on http://$(HOST):$(PORT)/ (SQLite, local files)"
 	@echo "make test   install and run every check against PostgreSQL, Redis, S3 (moto) and a Celery worker"
 	@echo "make bench-verify   measure verification of a 1 GB object (memory, throughput); not part of make test"
+	@echo "make bench-load     the read paths under load (10,000 apprentices, gunicorn, a worker); not part of make test"
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -102,6 +103,11 @@ bench-export: install
 # Redis db 11. SIZES=1000,10000,100000 for the large run. Results: docs/benchmarks.md.
 bench-coverage: install
 	cd bench && ../$(PY) coverage_full.py --sizes $${SIZES:-1000,10000} && ../$(PY) coverage_e2e.py
+
+# Read paths under load (not part of `make test`): gunicorn, PostgreSQL (database `bench_load`, recreated unless
+# BENCH_ARGS has --reuse), Redis db 12 and a Celery worker, 10,000 apprentices. Results: docs/benchmarks.md.
+bench-load: install
+	cd bench && ../$(PY) load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

@@ -3,25 +3,24 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOut
 from api.permissions import IsEmployerContact, IsProviderStaff
+from portfolio.core.queries import CountingPaginator, with_total
+from portfolio.coverage.answers import coverage_answer_for_user
+from portfolio.coverage.cohort_rows import cohort_api_rows, page_ids, with_row_relations
 from portfolio.coverage.filters import CohortFilter
-from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.models import ReadinessEvent
-from portfolio.coverage.selectors import (
-    cohort_list_for_user,
-    coverage_explain,
-    coverage_summary_for,
-    readiness_event_list_for_user,
-)
+from portfolio.coverage.selectors import cohort_list_for_user, readiness_event_list_for_user
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import apprenticeship_get_for_user
 from portfolio.progress.selectors import due_by_apprenticeship
@@ -38,33 +37,17 @@ class ApprenticeshipCoverageView(GenericAPIView[Apprenticeship]):
         "covered or missing, with the evidence that counts for it. `summary` is the stored state dashboards use "
         "(with `stale` when a recompute is pending); `outcomes` are computed now by the same rules.",
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
-        summary, stale = coverage_summary_for(apprenticeship=apprenticeship)
-        summary_data = None
-        if summary is not None:
-            summary_data = {
-                field: getattr(summary, field)
-                for field in (
-                    "covered",
-                    "mapped",
-                    "percent",
-                    "missing",
-                    "mandatory_missing",
-                    "gates",
-                    "blocking",
-                    "ready",
-                    "state",
-                    "ready_since",
-                    "computed_at",
-                )
-            } | {"stale": stale, "checklist": gates_checklist(summary.gates)}
-        data = {
-            "apprenticeship": apprenticeship.public_id,
-            "summary": summary_data,
-            "outcomes": coverage_explain(apprenticeship=apprenticeship),
-        }
-        return Response(CoverageOut(data).data)
+    def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
+        # The answer is kept as the JSON it is sent as (portfolio/coverage/answers.py): a read of an unchanged
+        # apprenticeship is one query and no serialisation. CoverageOut describes it in the schema.
+        body = coverage_answer_for_user(user=request.user, public_id=public_id)
+        return HttpResponse(body, content_type="application/json")
+
+
+class CohortPagination(PageNumberPagination):
+    """The project's page numbers (count, next, previous), each page and the count read in one query."""
+
+    django_paginator_class = CountingPaginator
 
 
 class CohortView(GenericAPIView[Apprenticeship]):
@@ -75,23 +58,30 @@ class CohortView(GenericAPIView[Apprenticeship]):
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = CohortFilter
+    pagination_class = CohortPagination
 
     def get_queryset(self) -> QuerySet[Apprenticeship]:
         if getattr(self, "swagger_fake_view", False):  # the schema reads the FilterSet's model, no one's rows
             return Apprenticeship.objects.none()
-        return cohort_list_for_user(user=self.request.user)
+        return with_row_relations(cohort_list_for_user(user=self.request.user))
 
     @extend_schema(operation_id="cohort_list", responses=CohortRowOut(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        rows = self.filter_queryset(self.get_queryset())
+        # The page is cut from the sorted ids (with the count, in one query), then its rows are read and built
+        # directly (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
+        ids = self.paginate_queryset(with_total(page_ids(rows))) or []
+        built = cohort_api_rows(rows, ids)
         # Each row's next progress review (portfolio/progress/schedule.py), for this page's rows at once.
         today = timezone.localdate()
-        reviews = due_by_apprenticeship(apprenticeships=page, today=today)
-        for row in page:
-            due = reviews.get(row.pk)
-            setattr(row, "review_due", due)  # noqa: B010 (read by the serializer, not a model field)
-            setattr(row, "review_overdue", bool(due and due.overdue(today)))  # noqa: B010
-        return self.get_paginated_response(CohortRowOut(page, many=True).data)
+        shown = list(Apprenticeship.objects.filter(pk__in=ids).only("public_id", "status", "start_date", "provider"))
+        reviews = due_by_apprenticeship(apprenticeships=shown, today=today)
+        pk_of = {str(a.public_id): a.pk for a in shown}
+        for row in built:
+            due = reviews.get(pk_of[row["id"]])
+            row["next_review_due"] = due.due_on.isoformat() if due and due.due_on else None
+            row["review_overdue"] = bool(due and due.overdue(today))
+        return self.get_paginated_response(built)
 
 
 class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):

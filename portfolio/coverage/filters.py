@@ -16,6 +16,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from portfolio.core.filters import OneOfFilter, SortFilter, YesNoFilter
+from portfolio.coverage.cohort_rows import with_last_activity
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
 from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_gate_filter
@@ -35,6 +36,7 @@ PAGE_ORDERINGS = {
     "-activity": ("Latest activity", ("-last_activity",)),
     "activity": ("Longest without activity", ("last_activity",)),
 }
+ACTIVITY_SORTS = {"-activity", "activity"}
 
 
 class CohortFilter(ApprenticeshipRouteFilter):
@@ -117,8 +119,18 @@ class CohortFilter(ApprenticeshipRouteFilter):
         )
 
 
+class CohortSortFilter(SortFilter):
+    """The page's sort. Last activity is aggregated over every row's evidence only to sort by it; otherwise the
+    page reads it for the rows it shows."""
+
+    def filter(self, qs: QuerySet[Any], value: str | None) -> QuerySet[Any]:
+        if (value or self.default) in ACTIVITY_SORTS:
+            qs = with_last_activity(qs)
+        return super().filter(qs, value)
+
+
 class CohortPageFilter(CohortFilter):
     """The page's parameters: the same filters, its own `sort` in place of `ordering`."""
 
     ordering: Any = None
-    sort = SortFilter(orderings=PAGE_ORDERINGS, default="coverage", label="Sort by")
+    sort = CohortSortFilter(orderings=PAGE_ORDERINGS, default="coverage", label="Sort by")

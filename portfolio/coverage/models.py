@@ -126,6 +126,27 @@ class AOCoverage(models.Model):
         return f"{self.apprenticeship_id}/{self.outcome_id}: {self.covered}/{self.mapped}"
 
 
+class CoverageExplanation(models.Model):
+    """The answer of `GET /api/apprenticeships/{id}/coverage/` for one apprenticeship, kept as the JSON it is sent as:
+    the stored summary with its gates, and every statement of the route explained (the evidence that counts).
+
+    Made from the summary as one recompute left it (`recompute_count` and `computed_at` say which), and served
+    only while the summary still has them and no change is marked dirty. Every change to an input marks the
+    apprenticeship dirty in its own transaction, and only a recompute, which moves both, clears the mark: so a
+    kept answer is either current or not served, never stale. See portfolio/coverage/answers.py.
+    """
+
+    apprenticeship = models.OneToOneField(
+        Apprenticeship, primary_key=True, on_delete=models.CASCADE, related_name="coverage_explanation"
+    )
+    recompute_count = models.PositiveBigIntegerField(help_text="the summary's, when this was made")
+    computed_at = models.DateTimeField(help_text="the summary's, when this was made")
+    body = models.TextField(help_text="the API's JSON answer, as sent")
+
+    def __str__(self) -> str:
+        return f"coverage explained for {self.apprenticeship_id} at recompute {self.recompute_count}"
+
+
 class ReadinessEvent(models.Model):
     """One change of readiness state (portfolio/coverage/readiness_states.py), with the coverage and gates that
     caused it.

@@ -6,10 +6,12 @@ Kept apart from the views so each page's data is one function with one job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import QuerySet
 
+from portfolio.coverage.cohort_rows import with_row_relations
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
 from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.readiness_states import ReadinessState
@@ -102,19 +104,10 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
 
 
 def cohort_rows(*, user: Any) -> QuerySet[Apprenticeship]:
-    """The cohort a person may see, before the page's filters (`CohortPageFilter`), with each row's last
-    activity and per-AO coverage."""
-    return (
-        cohort_list_for_user(user=user)
-        .annotate(last_activity=Max("evidence__updated_at"))
-        .prefetch_related(
-            Prefetch(
-                "ao_coverage",
-                queryset=AOCoverage.objects.select_related("outcome").order_by("outcome__position"),
-                to_attr="ao_rows",
-            )
-        )
-    )
+    """The cohort a person may see, before the page's filters (`CohortPageFilter`). Each AO's figures and last
+    activity are read for the rows shown (`cohort_rows.attach_page_extras`), last activity for every row when the
+    page is sorted by it."""
+    return with_row_relations(cohort_list_for_user(user=user))
 
 
 GATE_FILTER_CHOICES = [(key, GATE_NAMES[key]) for key in GATE_KEYS]
@@ -123,15 +116,27 @@ OTJ_FILTER_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last mo
 
 def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
     # Without order_by(), the model's default ordering (start date, id) joins the SELECT DISTINCT and every
-    # apprenticeship becomes its own row: each standard was listed once per apprentice.
-    visible = cohort_list_for_user(user=user).order_by()
-    standards = visible.values_list("standard__public_id", "standard__reference", "standard__version").distinct()
-    options = visible.exclude(option=None).values_list("option__public_id", "option__title").distinct()
-    employers = visible.values_list("employer__public_id", "employer__name").distinct()
+    # apprenticeship becomes its own row: each standard was listed once per apprentice. One query for the three
+    # lists: the distinct (standard, option, employer) combinations are few, however many apprentices.
+    combinations = (
+        cohort_list_for_user(user=user)
+        .order_by()
+        .values_list("standard__public_id", "standard__reference", "standard__version", "option__public_id",
+                     "option__title", "employer__public_id", "employer__name")
+        .distinct()
+    )  # fmt: skip
+    standards: set[tuple[str, str]] = set()
+    options: set[tuple[str, str]] = set()
+    employers: set[tuple[str, str]] = set()
+    for standard_id, reference, version, option_id, option_title, employer_id, employer_name in combinations:
+        standards.add((str(standard_id), f"{reference} v{version}"))
+        if option_id is not None:
+            options.add((str(option_id), option_title))
+        employers.add((str(employer_id), employer_name))
     return {
-        "standards": sorted((str(p), f"{r} v{v}") for p, r, v in standards),
-        "options": sorted(((str(p), t) for p, t in options), key=lambda item: item[1]),
-        "employers": sorted(((str(p), n) for p, n in employers), key=lambda item: item[1]),
+        "standards": sorted(standards),
+        "options": sorted(options, key=lambda item: (item[1], item[0])),
+        "employers": sorted(employers, key=lambda item: (item[1], item[0])),
         "states": [(str(value), str(label)) for value, label in ReadinessState.choices],
         "gates": GATE_FILTER_CHOICES,
         "otj": OTJ_FILTER_CHOICES,
@@ -143,12 +148,20 @@ def heatmap_for(*, user: Any, standard: Standard, limit: int = 300) -> tuple[lis
     outcomes = list(standard.outcomes.select_related("option").order_by("position"))
     apprenticeships = list(
         cohort_list_for_user(user=user)
+        .select_related(None)
+        .select_related("apprentice")
         .filter(standard=standard)
-        .order_by("apprentice__last_name", "id")
-        .prefetch_related(Prefetch("ao_coverage", queryset=AOCoverage.objects.all(), to_attr="ao_rows"))[:limit]
+        .order_by("apprentice__last_name", "id")[:limit]
     )
+    # A cell needs its AO's percent only: read as plain values, not a model per cell (1,800 on a full page).
+    percents = {
+        (apprenticeship_id, outcome_id): percent
+        for apprenticeship_id, outcome_id, percent in AOCoverage.objects.filter(
+            apprenticeship_id__in=[a.pk for a in apprenticeships]
+        ).values_list("apprenticeship_id", "outcome_id", "percent")
+    }
     rows = []
     for apprenticeship in apprenticeships:
-        by_outcome = {row.outcome_id: row for row in apprenticeship.ao_rows}
-        rows.append((apprenticeship, [by_outcome.get(outcome.pk) for outcome in outcomes]))
+        cells = [percents.get((apprenticeship.pk, outcome.pk)) for outcome in outcomes]
+        rows.append((apprenticeship, [None if p is None else SimpleNamespace(percent=p) for p in cells]))
     return outcomes, rows

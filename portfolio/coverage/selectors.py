@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -16,8 +17,6 @@ from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import AOCoverage, CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
-from portfolio.reviews.models import ReviewPolicy
-from portfolio.standards.models import AssessmentOutcome, Statement
 
 
 def _with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
@@ -65,9 +64,11 @@ def cohort_gate_filter(
 
 def coverage_summary_for(*, apprenticeship: Apprenticeship) -> tuple[CoverageSummary | None, bool]:
     """The stored summary (None before the first compute) and whether it is stale."""
-    summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).first()
-    stale = CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists()
-    return summary, stale
+    dirty = CoverageDirty.objects.filter(apprenticeship_id=OuterRef("apprenticeship_id"))
+    summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).annotate(stale=Exists(dirty)).first()
+    if summary is None:  # never computed: stale if a change waits for its first compute
+        return None, CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists()
+    return summary, bool(summary.stale)
 
 
 def ao_coverage_list_for_user(*, user: Any, apprentice_only: bool = False) -> QuerySet[AOCoverage]:
@@ -85,7 +86,7 @@ def ao_coverage_list_for_user(*, user: Any, apprentice_only: bool = False) -> Qu
 
 def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:
     """Per route AO, computed now by the engine's own SQL: each statement, covered or not, and the evidence
-    that counts for it. The caller has already checked the user may see the apprenticeship."""
+    that counts for it. Two queries. The caller has already checked the user may see the apprenticeship."""
     with connection.cursor() as cursor:
         cursor.execute(*sql.statements_explained(apprenticeship.pk, dates=Dates.on(timezone.localdate())))
         rows = cursor.fetchall()
@@ -93,38 +94,36 @@ def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:
         evidence_rows = cursor.fetchall()
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for statement_id, public_id, title in evidence_rows:
-        evidence[statement_id].append({"id": str(public_id), "title": title})
-    policy = ReviewPolicy.objects.filter(provider_id=apprenticeship.provider_id).first()
-    need = policy.evidence_per_statement if policy else 1
-    statements = Statement.objects.in_bulk({row[1] for row in rows})
-    outcomes = AssessmentOutcome.objects.select_related("option").in_bulk({row[0] for row in rows})
+        evidence[statement_id].append({"id": _uuid_text(public_id), "title": title})
     per_ao: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for outcome_id, statement_id, code, mandatory, items, covered in rows:
-        statement = statements[statement_id]
+    outcomes: dict[int, tuple[Any, ...]] = {}
+    for outcome_id, statement_id, code, mandatory, items, covered, need, kind, text, *outcome in rows:
+        outcomes[outcome_id] = tuple(outcome)
         per_ao[outcome_id].append(
             {
                 "code": code,
-                "kind": statement.kind,
-                "text": statement.text,
+                "kind": kind,
+                "text": text,
                 "mandatory": bool(mandatory),
                 "covered": bool(covered),
                 "counted": int(items),
-                "needed": need,
+                "needed": int(need),
                 "evidence": evidence.get(statement_id, []),
             }
         )
     result = []
-    for outcome in sorted(outcomes.values(), key=lambda o: o.position):
-        items = per_ao[outcome.pk]
+    # AOs in plan order (position, then id, as the model's in_bulk gave them before).
+    for outcome_id, (public_id, code, title, _, option) in sorted(outcomes.items(), key=lambda o: (o[1][3], o[0])):
+        items = per_ao[outcome_id]
         covered = sum(1 for item in items if item["covered"])
         mapped = len(items)
         result.append(
             {
-                "id": str(outcome.public_id),
-                "code": outcome.code,
-                "title": outcome.title,
-                "core": outcome.option_id is None,
-                "option": outcome.option.title if outcome.option else None,
+                "id": _uuid_text(public_id),
+                "code": code,
+                "title": title,
+                "core": option is None,
+                "option": option,
                 "covered": covered,
                 "mapped": mapped,
                 "percent": (covered * 1000 // mapped) / 10 if mapped else 0.0,
@@ -134,6 +133,11 @@ def coverage_explain(*, apprenticeship: Apprenticeship) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def _uuid_text(value: Any) -> str:
+    """A public id as the API writes it: PostgreSQL gives a UUID, SQLite its 32 hex digits."""
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
 def readiness_event_list_for_user(*, user: Any) -> QuerySet[ReadinessEvent]:

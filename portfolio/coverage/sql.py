@@ -559,11 +559,20 @@ def coverage_upsert(
 
 
 def statements_explained(apprenticeship_id: int, *, dates: Dates) -> tuple[str, list[Any]]:
-    """Per statement of one route: AO, code, whether covered and how many items count (for the explain view)."""
+    """Per statement of one route, in plan order: AO, code, whether covered, how many items count and how many are
+    needed, with the texts the explanation shows (the statement's kind and text; the AO's public id, code, title,
+    position and option's title), so that one query explains the route."""
     ctes, params = _statement_ctes([apprenticeship_id], dates)
     sql = f"""
     {ctes}
-    SELECT outcome_id, statement_id, code, mandatory, items, covered FROM per_statement ORDER BY position
+    SELECT p.outcome_id, p.statement_id, p.code, p.mandatory, p.items, p.covered, t.need, s.kind, s.text,
+           o.public_id, o.code, o.title, o.position, op.title
+    FROM per_statement p
+    CROSS JOIN targets t
+    JOIN standards_statement s ON s.id = p.statement_id
+    JOIN standards_assessmentoutcome o ON o.id = p.outcome_id
+    LEFT JOIN standards_option op ON op.id = o.option_id
+    ORDER BY p.position
     """
     return sql, params
 

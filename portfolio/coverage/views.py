@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
+from portfolio.core.queries import CountingPaginator, with_total
+from portfolio.coverage.cohort_rows import attach_page_extras, in_chunks_with_extras, page_ids, rows_of
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.gates import GATE_NAMES, gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
@@ -48,10 +50,14 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     return render(request, "coverage/mine.html", {"apprenticeships": mine})
 
 
+# What the progress page shows of the apprenticeship besides itself.
+PROGRESS_RELATED = ("apprentice", "employer", "standard", "option")
+
+
 @require_GET
 @login_required
 def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id, related=PROGRESS_RELATED)
     summary, stale = coverage_summary_for(apprenticeship=apprenticeship)
     route = progress_for(apprenticeship=apprenticeship)
     missing = [row for row in route.statements if not row.covered]
@@ -78,6 +84,10 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+# Rows the CSV reads (and holds) at a time: its memory stays flat whatever the cohort's size.
+CSV_CHUNK = 500
+
+
 def _csv_rows(queryset: Any) -> Iterator[list[str]]:
     yield ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
            "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
@@ -85,7 +95,7 @@ def _csv_rows(queryset: Any) -> Iterator[list[str]]:
     today = timezone.localdate()
     # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows).
     reviews = due_by_apprenticeship(apprenticeships=queryset, today=today)
-    for a in queryset.iterator(chunk_size=500):
+    for a in in_chunks_with_extras(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
         summary = getattr(a, "coverage_summary", None)
         due = reviews.get(a.pk)
         yield [
@@ -139,7 +149,12 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
         return response
     # A value the filters refuse (a stale link, an edited address) is named on the page, above the form
     # that corrects it, instead of the table; the CSV link asks for the same page, so it does the same.
-    page = Paginator(rows, 50).get_page(request.GET.get("page")) if rows is not None else None
+    # The page is cut from the sorted ids (with the count, in one query); then only its rows are read, with their
+    # relations, AO figures and last activity.
+    page = None
+    if rows is not None:
+        page = CountingPaginator(with_total(page_ids(rows)), 50).get_page(request.GET.get("page"))
+        page.object_list = attach_page_extras(rows_of(rows, page.object_list))
     today = timezone.localdate()
     if page is not None:
         # Each row's next progress review, for the rows of this page only (loaded already: no query for them).

@@ -55,7 +55,16 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
         verbose_name_plural = "evidence"
-        indexes = [models.Index(fields=["apprenticeship", "state"])]
+        indexes = [
+            models.Index(fields=["apprenticeship", "state"]),
+            # The review queues: an organisation's items waiting for a sign-off, oldest first, read from the index
+            # alone (with the state, which decides whose queue an item is in) rather than from the evidence rows.
+            models.Index(
+                fields=["apprenticeship", "submitted_at", "id", "state"],
+                condition=models.Q(state__in=["submitted", "confirmed"]),
+                name="evidence_awaiting_review",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

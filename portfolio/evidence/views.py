@@ -48,7 +48,10 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
     items = evidence_list_for_user(user=request.user)
     apprenticeship = None
     if public_id is not None:
-        apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id)
+        # Only what the page shows of it joined: the full join took longer to plan than the list's own queries.
+        apprenticeship = apprenticeship_get_for_user(
+            user=request.user, public_id=public_id, related=("apprentice", "employer", "standard", "option")
+        )
         items = items.filter(apprenticeship=apprenticeship)
     filterset, filtered, errors = filter_for_page(EvidenceFilter, data=request.GET, queryset=items)
     if apprenticeship is not None:

@@ -31,6 +31,7 @@ from portfolio.reviews.selectors.evidence import decision_list_for_evidence, rev
 from portfolio.reviews.selectors.queues import (
     acceptance_queue_for_user,
     confirmation_queue_for_user,
+    queue_head,
     returned_list_for_user,
 )
 from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_confirmation_withdraw
@@ -80,7 +81,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
                 if result.outcome != "done":
                     messages.error(request, result.message)
         return redirect("review-confirmation-page")
-    queue = confirmation_queue_for_user(user=request.user).prefetch_related("files")[:QUEUE_LIMIT]
+    queue = queue_head(confirmation_queue_for_user(user=request.user).prefetch_related("files"), QUEUE_LIMIT)
     # "Select all" without JavaScript: the link reloads the page with every box ticked (with JavaScript it
     # ticks them in place); nothing is confirmed until the person presses "Confirm the selected evidence".
     select_all = request.GET.get("select") == "all"
@@ -91,7 +92,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def acceptance_queue(request: HttpRequest) -> HttpResponse:
     _require_role(request, PROVIDER_REVIEWER_ROLES, "Only assessors and tutors accept evidence.")
-    queue = acceptance_queue_for_user(user=request.user).prefetch_related("files")[:QUEUE_LIMIT]
+    queue = queue_head(acceptance_queue_for_user(user=request.user).prefetch_related("files"), QUEUE_LIMIT)
     return render(request, "reviews/acceptance_queue.html", {"queue": queue})
 
 

@@ -7,6 +7,7 @@ from portfolio.coverage.models import CoverageDirty
 from portfolio.coverage.services.compute import coverage_recompute, coverage_recompute_dirty
 from portfolio.coverage.services.dirty import coverage_mark_time_dependent_dirty
 from portfolio.coverage.services.enqueue import coverage_trailing_started
+from portfolio.coverage.services.explanations import coverage_explanations_fill
 
 
 @shared_task(
@@ -36,3 +37,10 @@ def refresh_daily() -> int:
     """Beat, once a day after midnight: mark everyone in learning, and recompute them in batches, so the gates that
     turn with the date (the practical period, expected OTJ, last month's activity) are current each morning."""
     return coverage_mark_time_dependent_dirty()
+
+
+@shared_task(name="coverage.explain", acks_late=True, autoretry_for=(OperationalError,), max_retries=3)
+def explain(apprenticeship_ids: list[int]) -> int:
+    """After a pass that recomputed many apprenticeships: make the coverage answers it retired, ahead of the reads.
+    Idempotent: an answer already current is left as it is."""
+    return coverage_explanations_fill(apprenticeship_ids=apprenticeship_ids)

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.db.models import Count
 
+from portfolio.core.queries import head, rows_in_order
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.gateway.selectors import gateway_to_sign_for_user
 from portfolio.people.selectors import user_employer_ids
 from portfolio.progress.selectors import reviews_to_sign_for_user
 from portfolio.reviews.selectors.behaviours import with_behaviour_counts
-from portfolio.reviews.selectors.queues import confirmation_queue_for_user
+from portfolio.reviews.selectors.queues import confirmation_queue_for_user, queue_head
 
 OLDEST_SHOWN = 5
 APPRENTICES_SHOWN = 50
@@ -27,11 +28,10 @@ def tasks(*, user: Any) -> dict[str, Any]:
     per_apprenticeship = queue.prefetch_related(None).order_by().values("apprenticeship_id").annotate(n=Count("id"))
     waiting = {row["apprenticeship_id"]: row["n"] for row in per_apprenticeship}
     employer_ids = user_employer_ids(user=user)
-    apprenticeships = list(
-        with_behaviour_counts(cohort_list_for_user(user=user).filter(employer_id__in=employer_ids)).order_by(
-            "apprentice__first_name", "apprentice__last_name", "apprentice__email"
-        )[:APPRENTICES_SHOWN]
-    )
+    # Sorted by name as ids alone, then the rows shown read with their summaries and behaviour counts.
+    mine = cohort_list_for_user(user=user).filter(employer_id__in=employer_ids)
+    shown = mine.order_by("apprentice__first_name", "apprentice__last_name", "apprentice__email", "pk")
+    apprenticeships = rows_in_order(with_behaviour_counts(mine), shown.values_list("pk", flat=True)[:APPRENTICES_SHOWN])
     apprentices = [
         {
             "apprenticeship": a,
@@ -46,10 +46,10 @@ def tasks(*, user: Any) -> dict[str, Any]:
     return {
         "reviews_to_sign": list(reviews[:OLDEST_SHOWN]),
         "reviews_to_sign_count": reviews.count(),
-        "to_sign": list(to_sign[:OLDEST_SHOWN]),
+        "to_sign": head(to_sign, OLDEST_SHOWN),
         "to_sign_count": to_sign.count(),
         "to_confirm": sum(waiting.values()),
-        "oldest": list(queue.prefetch_related(None)[:OLDEST_SHOWN]),
+        "oldest": queue_head(queue.prefetch_related(None), OLDEST_SHOWN),
         "behaviours_left": sum(row["behaviours_left"] for row in apprentices),
         "apprentices": apprentices,
         "more_apprentices": len(apprenticeships) == APPRENTICES_SHOWN,

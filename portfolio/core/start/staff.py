@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from portfolio.core.queries import head
 from portfolio.coverage.selectors import readiness_event_list_for_user
 from portfolio.gateway.selectors import gateway_to_refer_for_user, gateway_to_sign_for_user
 from portfolio.otj.lifecycle import STAFF_ROLES
@@ -24,7 +25,7 @@ from portfolio.progress.selectors import (
     reviews_to_sign_for_user,
     staff_apprenticeships,
 )
-from portfolio.reviews.selectors.queues import acceptance_queue_for_user
+from portfolio.reviews.selectors.queues import acceptance_queue_for_user, queue_head
 
 OLDEST_SHOWN = 5
 READINESS_WINDOW = datetime.timedelta(days=14)
@@ -56,13 +57,13 @@ def tasks(*, user: Any) -> dict[str, Any]:
         .filter(state=State.AWAITING_SIGNATURES, apprenticeship__provider_id__in=providers)
         .count(),
         "reviews_to_sign": list(reviews_to_sign[:OLDEST_SHOWN]),
-        "to_sign": list(to_sign[:OLDEST_SHOWN]),
+        "to_sign": head(to_sign, OLDEST_SHOWN),
         "to_sign_count": to_sign.count(),
-        "to_refer": list(to_refer[:OLDEST_SHOWN]),
+        "to_refer": head(to_refer, OLDEST_SHOWN),
         "to_refer_count": to_refer.count(),
         "otj_to_approve": otj_queue_count(user=user) if user_holds_role(user=user, roles=STAFF_ROLES) else None,
         "to_accept": queue.count(),
-        "oldest": list(queue[:OLDEST_SHOWN]),
+        "oldest": queue_head(queue, OLDEST_SHOWN),
         "newly_ready": [e for e in changes if e.ready],
         "no_longer_ready": [e for e in changes if not e.ready],
         "window_days": READINESS_WINDOW.days,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portfolio.core.dispatch import task_send_on_commit
 from portfolio.coverage import sql
 from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of
 from portfolio.coverage.gates_sql import Dates
@@ -31,10 +32,12 @@ FULL_BATCH_SIZE = 100_000
 class RecomputeResult:
     computed: int = 0
     events: list[ReadinessEvent] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # the apprenticeships computed
 
     def __iadd__(self, other: RecomputeResult) -> RecomputeResult:
         self.computed += other.computed
         self.events += other.events
+        self.ids += other.ids
         return self
 
 
@@ -87,9 +90,19 @@ def coverage_recompute_dirty(
             queryset.filter(apprenticeship_id__gt=last).values_list("apprenticeship_id", flat=True)[:batch_size]
         )
         if not batch:
+            _explain_later(result.ids)
             return result
         result += _recompute_batch(batch, today)
         last = batch[-1]
+
+
+def _explain_later(ids: list[int]) -> None:
+    """The answers of a pass's apprenticeships were retired by it: the worker makes them again, in chunks, rather
+    than the first reader of each (portfolio/coverage/services/explanations.py)."""
+    from portfolio.coverage.services.explanations import TASK_IDS
+
+    for start in range(0, len(ids), TASK_IDS):
+        task_send_on_commit("coverage.explain", ids[start : start + TASK_IDS])
 
 
 def _portable_statements(ids: list[int], now: datetime.datetime, dates: Dates) -> list[tuple[str, list[Any]]]:
@@ -202,7 +215,7 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
         )
         for apprenticeship_id, before, state, blocking in changes
     ]
-    return RecomputeResult(computed=len(computed), events=events)
+    return RecomputeResult(computed=len(computed), events=events, ids=list(computed))
 
 
 @dataclass(frozen=True)

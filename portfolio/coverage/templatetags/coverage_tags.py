@@ -1,4 +1,9 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from portfolio.coverage.gates import GATE_NAMES
 
@@ -38,3 +43,34 @@ def coverage_legend() -> dict[str, object]:
 def gate_names(keys: list[str] | None) -> str:
     """The gates that hold someone back, by name: "Off-the-job training hours, English and maths"."""
     return ", ".join(GATE_NAMES.get(key, key) for key in keys or [])
+
+
+# The cohort shows a chip per AO for 50 apprentices, the heat map a cell per AO for 300: written here in one pass
+# per row, since the same markup through the template engine's nodes (a lookup and a filter per figure) cost most
+# of the page.
+@register.simple_tag
+def ao_chips(rows: Iterable[Any]) -> SafeString:
+    """The cohort's chips: `<li class="chip band-…" title="AO title: 3 of 5 statements">AO1 <span …>60 %</span></li>`
+    per AO row (with `outcome.code`, `outcome.title`, `percent`, `covered`, `mapped`)."""
+    return format_html_join(
+        "",
+        '<li class="chip band-{}" title="{}: {} of {} statements">{} <span class="chip-figure">{}</span></li>',
+        (
+            (band(r.percent), r.outcome.title, r.covered, r.mapped, r.outcome.code, percent_words(r.percent))
+            for r in rows
+        ),
+    )
+
+
+@register.simple_tag
+def heatmap_cells(cells: Iterable[Any]) -> SafeString:
+    """The heat map's cells of one apprentice: the AO's figure coloured by band, or off the route."""
+    off_route = '<td class="off-route">\u2013<span class="visually-hidden"> not on route</span></td>'  # en dash
+    return SafeString(
+        "".join(
+            format_html('<td class="cell band-{}">{}</td>', band(cell.percent), percent_words(cell.percent))
+            if cell
+            else off_route
+            for cell in cells
+        )
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from portfolio.core.queries import head
 from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
 from portfolio.people.selectors import user_organisation_ids
@@ -105,3 +106,10 @@ def returned_list_for_user(*, user: Any) -> QuerySet[Evidence]:
         )
         .order_by("-returned_at", "-id")
     )
+
+
+def queue_head(queryset: QuerySet[Evidence], limit: int) -> list[Evidence]:
+    """The first `limit` items of a queue, in its order, read with the relations the page shows only for them
+    (portfolio/core/queries.py): joining every waiting item to its people before keeping the oldest few cost most
+    of a queue's page."""
+    return head(queryset, limit)
