@@ -2,7 +2,7 @@
 """The gateway gates and the readiness state as SQL, for the summary statement of portfolio/coverage/sql.py.
 
 Every gate of a whole batch is worked out in the same pass as its coverage, with one aggregate per input table
-(OTJ activities, breaks in learning, last month's evidence, manual gate ticks, signatures) and no query per
+(OTJ month totals, breaks in learning, last month's evidence, manual gate ticks, signatures) and no query per
 apprenticeship. The rules are in portfolio/coverage/gates.py; the figures each gate stores are listed there.
 
 Dates come from the `dates` CTE (today and last calendar month, in the site's time zone, set by the caller), so
@@ -104,18 +104,17 @@ def gate_ctes(d: Dialect) -> str:
     """One row per apprenticeship of `targets` that has any rows in each input; the summary LEFT JOINs them."""
     # Today's figures as scalar subqueries (run once), not a join: joined, `dates` made the planner hash the whole
     # activity table rather than the batch.
-    inside_last_month = f"o.date >= {_day('last_month_start')} AND o.date <= {_day('last_month_end')}"
     last_month = f"{_day('last_month_from')} AND e.{{column}} < {_day('last_month_until')}"
     so_far = d.least("dates.today", "t.planned_end_date")
     return f"""
     otj_totals AS (
-        -- one pass over the batch's activities: the approved and pending minutes, and whether any approved
-        -- activity took place last calendar month
-        SELECT o.apprenticeship_id,
-               SUM(CASE WHEN o.state = 'approved' THEN o.minutes ELSE 0 END) AS approved,
-               SUM(CASE WHEN o.state = 'pending' THEN o.minutes ELSE 0 END) AS pending,
-               MAX(CASE WHEN o.state = 'approved' AND {inside_last_month} THEN 1 ELSE 0 END) AS active_last_month
-        FROM otj_otjactivity o
+        -- the batch's OTJ month totals (portfolio/otj/services/totals.py, about 24 rows per apprenticeship rather
+        -- than every activity): approved and pending minutes, and whether any approved activity took place last
+        -- calendar month
+        SELECT o.apprenticeship_id, SUM(o.approved_minutes) AS approved, SUM(o.pending_minutes) AS pending,
+               MAX(CASE WHEN o.month = {_day("last_month_start")} AND o.approved_minutes > 0 THEN 1 ELSE 0 END)
+                   AS active_last_month
+        FROM otj_otjmonthtotal o
         WHERE o.apprenticeship_id IN (SELECT apprenticeship_id FROM targets)
         GROUP BY o.apprenticeship_id
     ),

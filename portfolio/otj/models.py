@@ -81,6 +81,34 @@ class OtjActivity(models.Model):
         return f"{self.get_activity_type_display()} on {self.date} ({self.minutes} min)"
 
 
+class OtjMonthTotal(models.Model):
+    """One apprenticeship's approved and pending OTJ minutes dated in one calendar month, as its activities say.
+
+    What the coverage engine reads for the OTJ gate and last month's activity (portfolio/coverage/gates_sql.py):
+    about 24 rows per apprenticeship rather than every activity (100 or more). Derived, never edited: every OTJ
+    service refreshes its apprenticeship's rows from the activities in the transaction of the change, under the
+    apprenticeship's lock (portfolio/otj/services/totals.py)."""
+
+    apprenticeship = models.ForeignKey(Apprenticeship, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    approved_minutes = models.PositiveIntegerField(default=0)
+    pending_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["apprenticeship", "month"], name="otj_month_total_unique")]
+        # Covering: the engine sums a batch's rows from the index alone (PostgreSQL; elsewhere a plain lookup).
+        indexes = [
+            models.Index(
+                fields=["apprenticeship", "month"],
+                include=["approved_minutes", "pending_minutes"],
+                name="otj_month_total_sums",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"OTJ of {self.month:%B %Y}: {self.approved_minutes} min approved, {self.pending_minutes} pending"
+
+
 class OtjMinimum(models.Model):
     """The published minimum OTJ hours of one standard version, as one provider has set (or imported) it."""
 

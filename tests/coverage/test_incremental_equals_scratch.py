@@ -29,6 +29,7 @@ from portfolio.gateway.services.policy import gateway_policy_update, manual_gate
 from portfolio.gateway.services.signatures import gateway_refer, gateway_sign
 from portfolio.gateway.services.ticks import manual_gate_tick, manual_gate_tick_withdraw
 from portfolio.otj.models import OtjActivity, OtjMinimum
+from portfolio.otj.services.totals import otj_month_totals_refresh
 from portfolio.people.models import Apprenticeship, BreakInLearning
 from portfolio.people.services.apprenticeships import apprenticeship_update
 from portfolio.reviews.models import BehaviourConfirmation, ReviewPolicy
@@ -109,9 +110,11 @@ def _apply_gateway(op: tuple[Any, ...], world: Any) -> None:
             minutes=op[1], activity_type="practical_training", description="Practice", state=op[2],
             logged_by=a.apprentice,
         )  # fmt: skip
+        otj_month_totals_refresh(apprenticeship_ids=[a.pk])
         _mark(a, "otj logged")
     elif kind == "otj_decide" and activities:
         OtjActivity.objects.filter(pk=activities[op[1] % len(activities)].pk).update(state=op[2])
+        otj_month_totals_refresh(apprenticeship_ids=[a.pk])
         _mark(a, "otj decided")
     elif kind == "minimum":
         if op[1] is None:

@@ -27,6 +27,7 @@ from portfolio.otj.services.checks import (
     evidence_for_entry,
     snapshot,
 )
+from portfolio.otj.services.totals import otj_month_totals_refresh
 from portfolio.people.models import Apprenticeship
 
 
@@ -84,6 +85,7 @@ def otj_activity_create(
         target_repr=f"{activity} for {apprenticeship}",
         changes=snapshot(activity, items),
     )
+    otj_month_totals_refresh(apprenticeship_ids=[apprenticeship.pk])
     coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="otj logged")
     return activity
 
@@ -176,6 +178,7 @@ def otj_activity_update(
         target_repr=f"{activity} for {apprenticeship}",
         changes=changes,
     )
+    otj_month_totals_refresh(apprenticeship_ids=[apprenticeship.pk])
     coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="otj changed")
     return activity
 
@@ -195,4 +198,5 @@ def otj_activity_delete(
         changes=snapshot(activity),
     )
     activity.delete()
+    otj_month_totals_refresh(apprenticeship_ids=[apprenticeship.pk])
     coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason="otj deleted")

@@ -23,6 +23,7 @@ from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.otj.lifecycle import DECISIONS, PAST, may_decide, staff_role
 from portfolio.otj.models import OtjActivity
 from portfolio.otj.services.checks import apprenticeship_lock, entry_check_against_others
+from portfolio.otj.services.totals import otj_month_totals_refresh
 
 
 def _decide(
@@ -89,6 +90,7 @@ def _decide(
         target_repr=f"{locked} for {apprenticeship}",
         changes={"state": [from_state, to_state], "comment": comment, "minutes": locked.minutes},
     )
+    otj_month_totals_refresh(apprenticeship_ids=[apprenticeship.pk])
     coverage_mark_dirty(apprenticeship_ids=[apprenticeship.pk], reason=f"otj {PAST[action]}")
     return locked
 

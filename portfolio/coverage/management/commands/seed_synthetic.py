@@ -29,6 +29,7 @@ from portfolio.coverage.services.compute import coverage_recompute_all
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.gateway.models import ManualGate, ManualGateTick
 from portfolio.otj.models import OtjActivity, OtjMinimum
+from portfolio.otj.services.totals import otj_month_totals_refresh
 from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, Organisation, User
 from portfolio.reviews.models import BehaviourConfirmation
 from portfolio.standards.models import AssessmentOutcome, Standard
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             totals = self._evidence(apprenticeships, options["evidence_per_apprentice"], rng)
             self._behaviours(apprenticeships, rng)
             otj = self._otj(apprenticeships, options["otj_per_apprentice"], rng)
+            # Written in bulk, past the OTJ services: their month totals are made here, as the services would.
+            otj_month_totals_refresh(apprenticeship_ids=[a["id"] for a in apprenticeships])
             self._gateway(apprenticeships, rng)
         self.stdout.write(
             f"seeded {count} apprentices, {totals[0]} evidence items, {totals[1]} files, {totals[2]} tags, "
