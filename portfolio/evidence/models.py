@@ -64,6 +64,10 @@ class Evidence(models.Model):
                 condition=models.Q(state__in=["submitted", "confirmed"]),
                 name="evidence_awaiting_review",
             ),
+            # The gateway's monthly activity rule: a full coverage pass finds last month's items by their dates
+            # (a range of each index) rather than reading every item (portfolio/coverage/gates_sql.py).
+            models.Index(fields=["created_at"], name="evidence_created_at"),
+            models.Index(fields=["submitted_at"], name="evidence_submitted_at"),
         ]
 
     def __str__(self) -> str:

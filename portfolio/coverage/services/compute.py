@@ -129,12 +129,26 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
     # the ORM would send one placeholder per id (10,000 of them on a full pass, parsed several times over).
     with connection.cursor() as cursor:
         where, params = sql.id_filter("a.id", ids)
-        cursor.execute(
-            "SELECT a.id FROM people_apprenticeship a WHERE "  # noqa: S608
-            f"{where} AND NOT EXISTS (SELECT 1 FROM coverage_coveragesummary s WHERE s.apprenticeship_id = a.id)",
-            params,
-        )
-        unsummarised = [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            # The rows this pass writes refer to the apprenticeships, and their deferred foreign-key checks take a
+            # KEY SHARE lock on each at COMMIT, after the pass has deleted the dirty marks. A service that holds an
+            # apprenticeship FOR UPDATE and then marks it dirty would wait for that delete while the COMMIT waits
+            # for it: a deadlock. Taken here, first and in id order, the lock makes such a service and this pass
+            # wait for each other before either touches a mark. The same read finds the summaries still missing.
+            cursor.execute(
+                "SELECT a.id, s.id IS NULL FROM people_apprenticeship a "  # noqa: S608
+                "LEFT JOIN coverage_coveragesummary s ON s.apprenticeship_id = a.id "
+                f"WHERE {where} ORDER BY a.id FOR KEY SHARE OF a",
+                params,
+            )
+            unsummarised = [row[0] for row in cursor.fetchall() if row[1]]
+        else:
+            cursor.execute(
+                "SELECT a.id FROM people_apprenticeship a WHERE "  # noqa: S608
+                f"{where} AND NOT EXISTS (SELECT 1 FROM coverage_coveragesummary s WHERE s.apprenticeship_id = a.id)",
+                params,
+            )
+            unsummarised = [row[0] for row in cursor.fetchall()]
     # Make sure each apprenticeship has a summary row, then lock the rows in id order: this lock serialises
     # recomputes of one apprenticeship (a task delivered twice, the periodic pass racing the immediate task),
     # so the previous `ready` read here is the one the last committed recompute wrote. A concurrent insert of
@@ -143,18 +157,6 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
     CoverageSummary.objects.bulk_create(
         [CoverageSummary(apprenticeship_id=pk) for pk in unsummarised], ignore_conflicts=True
     )
-    if connection.vendor == "postgresql":
-        # The rows this pass writes refer to the apprenticeships, and their deferred foreign-key checks take a
-        # KEY SHARE lock on each at COMMIT, after the pass has deleted the dirty marks. A service that holds an
-        # apprenticeship FOR UPDATE and then marks it dirty would wait for that delete while the COMMIT waits for
-        # it: a deadlock. Taken here, first and in id order, the lock makes such a service and this pass wait
-        # for each other before either touches a mark.
-        with connection.cursor() as cursor:
-            where, params = sql.id_filter("a.id", ids)
-            cursor.execute(
-                f"SELECT a.id FROM people_apprenticeship a WHERE {where} ORDER BY a.id FOR KEY SHARE",  # noqa: S608
-                params,
-            )
     with connection.cursor() as cursor:
         where, params = sql.id_filter("s.apprenticeship_id", ids)
         lock = " FOR UPDATE OF s" if connection.features.has_select_for_update else ""  # SQLite locks the database
