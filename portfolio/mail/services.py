@@ -8,7 +8,7 @@ request only writes a row. Sending happens in a task (`mail.send`, after commit)
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -50,26 +50,49 @@ class SendOutcome:
     retry_in: float | None  # seconds until the next attempt is due, when this one failed and another is owed
 
 
+@dataclass(frozen=True)
+class Owed:
+    """One email to owe: see `mail_enqueue_all`."""
+
+    to: str
+    subject: str
+    body: str
+    kind: str
+    contains_secret: bool = False
+
+
 def mail_enqueue(*, to: str, subject: str, body: str, kind: str, contains_secret: bool = False) -> OutgoingMail:
     """Owe one email, in the caller's transaction; it is sent by a task once that transaction commits."""
-    now = timezone.now()
-    if _suppressed.get():
-        return OutgoingMail.objects.create(
-            kind=kind, to=to, subject=subject[:255], body="", given_up_at=now, last_error="suppressed: not sent"
-        )
-    mail = OutgoingMail.objects.create(
-        kind=kind,
-        to=to,
-        subject=subject[:255],
-        body=body,
-        contains_secret=contains_secret,
-        created_at=now,
-        next_attempt_at=now + FIRST_SEND_GRACE,
+    (mail,) = mail_enqueue_all(
+        mails=[Owed(to=to, subject=subject, body=body, kind=kind, contains_secret=contains_secret)]
     )
-    # robust: a broker that cannot be reached is logged, never raised into the request that already
-    # committed; the row stays owed and the periodic sender sends it.
-    transaction.on_commit(partial(_dispatch, mail.pk), robust=True)
     return mail
+
+
+def mail_enqueue_all(*, mails: Iterable[Owed]) -> list[OutgoingMail]:
+    """Owe several emails in one insert, in the caller's transaction; each is sent by its own task once that
+    transaction commits (a readiness event tells half a dozen people at once)."""
+    now = timezone.now()
+    suppressed = _suppressed.get()
+    rows = [
+        OutgoingMail(
+            kind=mail.kind, to=mail.to, subject=mail.subject[:255], body="", given_up_at=now,
+            last_error="suppressed: not sent",
+        )
+        if suppressed
+        else OutgoingMail(
+            kind=mail.kind, to=mail.to, subject=mail.subject[:255], body=mail.body,
+            contains_secret=mail.contains_secret, created_at=now, next_attempt_at=now + FIRST_SEND_GRACE,
+        )
+        for mail in mails
+    ]  # fmt: skip
+    created = OutgoingMail.objects.bulk_create(rows)
+    if not suppressed:
+        for mail in created:
+            # robust: a broker that cannot be reached is logged, never raised into the request that already
+            # committed; the row stays owed and the periodic sender sends it.
+            transaction.on_commit(partial(_dispatch, mail.pk), robust=True)
+    return created
 
 
 def _dispatch(mail_id: int) -> None:

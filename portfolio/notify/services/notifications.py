@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolio.mail.services import mail_enqueue
+from portfolio.mail.services import Owed, mail_enqueue_all
 from portfolio.notify.models import Notification
 
 
@@ -35,14 +35,18 @@ def notify_users(
             )
         )
     created = Notification.objects.bulk_create(rows)
-    for notification in created:
-        if notification.email_wanted:
-            mail_enqueue(
+    mail_enqueue_all(
+        mails=[
+            Owed(
                 to=notification.recipient.email,
                 subject=notification.title,
                 body=notification_email_body(notification=notification),
                 kind=f"notification.{notification.kind}"[:64],
             )
+            for notification in created
+            if notification.email_wanted
+        ]
+    )
     return created
 
 
