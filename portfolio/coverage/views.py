@@ -27,8 +27,8 @@ from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
     apprenticeship_list_for_user,
+    request_user_roles,
     user_provider_ids,
-    user_roles,
 )
 from portfolio.progress.selectors import due_by_apprenticeship
 from portfolio.reviews.roles import employer_reviewer_role
@@ -36,7 +36,7 @@ from portfolio.standards.models import Standard
 
 
 def _require_cohort_role(request: HttpRequest) -> None:
-    if not {"provider", "employer"} & user_roles(user=request.user):
+    if not {"provider", "employer"} & request_user_roles(request=request):
         raise PermissionDenied("The cohort is for training provider staff and employer contacts.")
 
 
