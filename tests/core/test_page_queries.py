@@ -66,12 +66,12 @@ def _as(user: Any) -> Client:
 # Per page: who opens it, its address, and the queries it reads (the session and the user, the header's roles and
 # unread count included: the roles read once, shared by a view's role check and the header).
 PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int]] = {
-    "progress page": (lambda p: p.world.apprentice, lambda p: f"/progress/{p.world.apprenticeship.public_id}/", 18),
+    "progress page": (lambda p: p.world.apprentice, lambda p: f"/progress/{p.world.apprenticeship.public_id}/", 16),
     "start page (apprentice)": (lambda p: p.world.apprentice, lambda p: "/", 12 + 6),  # + the progress reviews to sign
     "evidence page": (
         lambda p: p.world.apprentice,
         lambda p: f"/apprenticeships/{p.world.apprenticeship.public_id}/evidence/",
-        8,
+        7,
     ),
     "start page (staff)": (
         lambda p: p.world.tutor,
