@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from portfolio.core.health import system_health
 from portfolio.core.start import admin, apprentice, assessment, employer, staff
-from portfolio.people.selectors import user_roles
+from portfolio.people.selectors import request_user_roles
 
 
 @never_cache
@@ -25,7 +25,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """Signed-in people start on a task list: what to do next, for each role they hold. Everyone else sees
     what this is and where to sign in."""
-    roles = user_roles(user=request.user)
+    roles = request_user_roles(request=request)
     if not roles:
         return render(request, "core/home.html")
     # Order: one's own work first, then what waits on one as a reviewer, then administration.

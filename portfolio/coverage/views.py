@@ -27,8 +27,8 @@ from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
     apprenticeship_list_for_user,
+    request_user_roles,
     user_provider_ids,
-    user_roles,
 )
 from portfolio.progress.selectors import due_by_apprenticeship
 from portfolio.reviews.roles import employer_reviewer_role
@@ -36,7 +36,7 @@ from portfolio.standards.models import Standard
 
 
 def _require_cohort_role(request: HttpRequest) -> None:
-    if not {"provider", "employer"} & user_roles(user=request.user):
+    if not {"provider", "employer"} & request_user_roles(request=request):
         raise PermissionDenied("The cohort is for training provider staff and employer contacts.")
 
 
@@ -62,6 +62,9 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     route = progress_for(apprenticeship=apprenticeship)
     missing = [row for row in route.statements if not row.covered]
     checklist = gates_checklist(summary.gates) if summary else []
+    # The header reads the person's roles anyway: an apprentice (most of this page's readers) holds neither a
+    # provider's nor an employer's, and is asked nothing more.
+    roles = request_user_roles(request=request)
     return render(
         request,
         "coverage/progress.html",
@@ -73,12 +76,15 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "missing": missing,
             "is_own": apprenticeship.apprentice_id == request.user.pk,
             "checklist": checklist,
-            "is_provider_staff": apprenticeship.provider_id
-            in set(user_provider_ids(user=request.user).values_list("organisation_id", flat=True))
-            or request.user.is_superuser,
+            "is_provider_staff": request.user.is_superuser
+            or (
+                "provider" in roles
+                and apprenticeship.provider_id
+                in set(user_provider_ids(user=request.user).values_list("organisation_id", flat=True))
+            ),
             # Employer contacts confirm behaviours from the apprentice's page: the link is theirs alone.
-            "can_confirm_behaviours": employer_reviewer_role(user=request.user, apprenticeship=apprenticeship)
-            is not None,
+            "can_confirm_behaviours": "employer" in roles
+            and employer_reviewer_role(user=request.user, apprenticeship=apprenticeship) is not None,
             "otj": otj_figures_for(apprenticeship=apprenticeship),
         },
     )

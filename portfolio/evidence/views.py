@@ -24,7 +24,12 @@ from portfolio.evidence.forms import EvidenceForm
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.roles import author_role_for, kinds_for, may_edit, may_submit, may_tag
 from portfolio.evidence.route import route_outcomes
-from portfolio.evidence.selectors import evidence_file_get_for_user, evidence_get_for_user, evidence_list_for_user
+from portfolio.evidence.selectors import (
+    evidence_file_get_for_user,
+    evidence_get_for_user,
+    evidence_list_for_user,
+    evidence_list_rows,
+)
 from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
 from portfolio.evidence.services.files import evidence_file_download_link, evidence_file_remove
 from portfolio.evidence.services.tags import evidence_tags_set
@@ -62,7 +67,7 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
     context = {
         "apprenticeship": apprenticeship,
         # A refused filter value is named above the form instead of a list filtered by only part of the request.
-        "items": filtered[:500] if filtered is not None else None,
+        "items": evidence_list_rows(queryset=filtered, limit=500) if filtered is not None else None,
         "may_add": may_add,
         "states": Evidence.State.choices,
         "kinds": Evidence.Kind.choices,

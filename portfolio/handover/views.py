@@ -33,7 +33,7 @@ from portfolio.handover.selectors import (
 )
 from portfolio.handover.services import GRANTING_ROLES, grant_create, grant_revoke, handover_access_record
 from portfolio.people.models import Apprenticeship, Membership, Organisation
-from portfolio.people.selectors import user_holds_role, user_roles
+from portfolio.people.selectors import request_user_roles, user_holds_role
 from portfolio.people.services.organisations import organisation_create
 
 
@@ -123,7 +123,7 @@ def _grant_of(apprenticeship: Apprenticeship, raw: str) -> PortfolioGrant:
 
 
 def _require_assessment_role(request: HttpRequest) -> None:
-    if "assessment_organisation" not in user_roles(user=request.user):
+    if "assessment_organisation" not in request_user_roles(request=request):
         raise Http404
 
 
@@ -199,7 +199,7 @@ def export_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def verify_export_page(request: HttpRequest) -> HttpResponse:
-    if not {"assessment_organisation", "provider"} & user_roles(user=request.user):
+    if not {"assessment_organisation", "provider"} & request_user_roles(request=request):
         raise Http404
     form = VerifyExportForm()
     result: dict[str, Any] | None = None

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -17,10 +18,17 @@ def notification_list_for_user(*, user: Any, unread_only: bool = False) -> Query
     return queryset
 
 
+# Every page's header shows the count: one statement written out, since building the ORM's count cost several
+# times the CPU of running it (the index on recipient and read_at answers it).
+_UNREAD_SQL = "SELECT COUNT(*) FROM {table} WHERE recipient_id = %s AND read_at IS NULL"
+
+
 def notification_unread_count(*, user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL.format(table=connection.ops.quote_name(Notification._meta.db_table)), [user.pk])
+        return int(cursor.fetchone()[0])
 
 
 def notification_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Notification:

@@ -19,7 +19,7 @@ from portfolio.core.filters import filter_for_page
 from portfolio.people.admin_forms import service_errors_to_form
 from portfolio.people.admin_selectors import provider_list_administered_by
 from portfolio.people.models import Membership, Organisation, User
-from portfolio.people.selectors import user_provider_ids, user_roles
+from portfolio.people.selectors import request_user_roles, user_provider_ids
 from portfolio.progress.filters import ReviewScheduleFilter
 from portfolio.progress.forms import PolicyForm
 from portfolio.progress.selectors import policy_for, schedule_rows, staff_apprenticeships
@@ -51,7 +51,7 @@ def _filter_choices(user: Any) -> dict[str, list[tuple[str, str]]]:
 @login_required
 @require_GET
 def review_list_page(request: HttpRequest) -> HttpResponse:
-    if "provider" not in user_roles(user=request.user):
+    if "provider" not in request_user_roles(request=request):
         raise PermissionDenied("The list of progress reviews is for a training provider's staff.")
     filterset, rows, errors = filter_for_page(
         ReviewScheduleFilter, data=request.GET, queryset=staff_apprenticeships(user=request.user)

@@ -64,24 +64,24 @@ def _as(user: Any) -> Client:
 
 
 # Per page: who opens it, its address, and the queries it reads (the session and the user, the header's roles and
-# unread count included).
+# unread count included: the roles read once, shared by a view's role check and the header).
 PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int]] = {
-    "progress page": (lambda p: p.world.apprentice, lambda p: f"/progress/{p.world.apprenticeship.public_id}/", 19),
-    "start page (apprentice)": (lambda p: p.world.apprentice, lambda p: "/", 15 + 6),  # + the progress reviews to sign
+    "progress page": (lambda p: p.world.apprentice, lambda p: f"/progress/{p.world.apprenticeship.public_id}/", 16),
+    "start page (apprentice)": (lambda p: p.world.apprentice, lambda p: "/", 12 + 6),  # + the progress reviews to sign
     "evidence page": (
         lambda p: p.world.apprentice,
         lambda p: f"/apprenticeships/{p.world.apprenticeship.public_id}/evidence/",
-        9,
+        7,
     ),
     "start page (staff)": (
         lambda p: p.world.tutor,
         lambda p: "/",
-        17 + 7,
+        14 + 7,
     ),  # + reviews overdue, awaiting signatures, to sign
-    "acceptance queue": (lambda p: p.world.tutor, lambda p: "/reviews/acceptance/", 11),
-    "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 12),
-    "start page (employer)": (lambda p: p.world.line_manager, lambda p: "/", 14 + 2),  # + the progress reviews to sign
-    "confirmation queue": (lambda p: p.world.line_manager, lambda p: "/reviews/confirmation/", 11),
+    "acceptance queue": (lambda p: p.world.tutor, lambda p: "/reviews/acceptance/", 10),
+    "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 9),
+    "start page (employer)": (lambda p: p.world.line_manager, lambda p: "/", 11 + 2),  # + the progress reviews to sign
+    "confirmation queue": (lambda p: p.world.line_manager, lambda p: "/reviews/confirmation/", 10),
 }
 
 

@@ -3,7 +3,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from portfolio.people.models import Membership
 from portfolio.people.selectors import (
@@ -11,8 +15,10 @@ from portfolio.people.selectors import (
     apprenticeship_list_for_user,
     organisation_list_for_user,
     organisation_members,
+    request_user_roles,
     user_is_provider_admin,
     user_organisation_ids,
+    user_roles,
     user_roles_at,
 )
 from tests.factories import ApprenticeshipFactory, MembershipFactory, UserFactory, build_world
@@ -92,3 +98,37 @@ def test_the_membership_lookups_count_active_memberships_only() -> None:
     assert tutors == sorted([own.tutor, own.assessor], key=lambda user: user.pk)  # the inactive tutor is left out
     MembershipFactory.create(organisation=own.provider, role=Membership.Role.ASSESSOR, user=own.tutor)
     assert organisation_members(organisation_id=own.provider.pk, roles=["tutor", "assessor"]) == tutors  # once each
+
+
+def test_each_person_has_the_kinds_of_access_of_their_active_roles() -> None:
+    own, _ = build_world()
+    assert user_roles(user=own.apprentice) == {"apprentice"}
+    assert user_roles(user=own.line_manager) == {"employer"}
+    assert user_roles(user=own.admin) == {"provider", "provider_admin"}
+    assert user_roles(user=own.tutor) == user_roles(user=own.assessor) == {"provider", "reviewer"}
+    assert user_roles(user=own.iqa) == {"provider"}
+    assessor = MembershipFactory.create(organisation=own.employer, role=Membership.Role.END_POINT_ASSESSOR).user
+    assert user_roles(user=assessor) == {"assessment_organisation"}
+    # An apprentice who is also a mentor holds both; an inactive membership grants nothing.
+    MembershipFactory.create(organisation=own.employer, role=Membership.Role.MENTOR, user=own.apprentice)
+    tutor = Membership.Role.TUTOR
+    MembershipFactory.create(organisation=own.provider, role=tutor, user=own.apprentice, is_active=False)
+    assert user_roles(user=own.apprentice) == {"apprentice", "employer"}
+    assert user_roles(user=UserFactory.create(is_superuser=True)) == {"provider", "provider_admin"}
+    assert user_roles(user=UserFactory.create()) == frozenset()
+    assert user_roles(user=AnonymousUser()) == frozenset()
+
+
+def test_a_request_reads_its_users_roles_once() -> None:
+    own, _ = build_world()
+    request = RequestFactory().get("/")
+    request.user = own.tutor
+    with CaptureQueriesContext(connection) as read:
+        assert request_user_roles(request=request) == {"provider", "reviewer"}
+        assert request_user_roles(request=request) == {"provider", "reviewer"}
+    assert len(read.captured_queries) == 1
+    # Someone else signed in on the same request (or signed out) is read afresh.
+    request.user = own.apprentice
+    assert request_user_roles(request=request) == {"apprentice"}
+    request.user = AnonymousUser()
+    assert request_user_roles(request=request) == frozenset()

@@ -2,6 +2,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -74,3 +76,63 @@ def heatmap_cells(cells: Iterable[Any]) -> SafeString:
             for cell in cells
         )
     )
+
+
+# The progress page opens each AO to its statements (~60 on a route) and the evidence tagged to each: written here
+# in one pass, as the chips are, since through the template engine (an include per AO, a node per field and a
+# `{% url %}` per item of evidence) it cost most of the page. The markup is the one the page always had.
+_EVIDENCE_ID = "00000000-0000-0000-0000-000000000000"
+
+
+@register.simple_tag
+def ao_group(group: Any) -> SafeString:
+    """One AO (`AOGroup`): its bar as the summary, its statements (covered or missing, with the evidence) when
+    opened."""
+    row = group.row
+    code, covered, mapped = row.outcome.code, row.covered, row.mapped
+    words, colour = percent_words(row.percent), band(row.percent)
+    complete = " complete" if row.complete else ""
+    hint = f"All {mapped} statements covered" if row.complete else f"{mapped} statements, {len(row.missing)} missing"
+    # One reverse() for every item: the address of each differs only by its public id.
+    detail = reverse("evidence-detail-page", args=[_EVIDENCE_ID])
+    parts = [
+        format_html(
+            '\n\n<details class="ao-group{}" id="ao-{}">\n  <summary><div class="ao-bar band-{}{}">\n'
+            '  <div class="ao-bar-label"><strong>{}</strong> {}</div>\n'
+            '  <div class="meter" role="meter" aria-valuemin="0" aria-valuemax="{}" aria-valuenow="{}"\n'
+            '       aria-label="{}: {} of {} statements covered ({})">\n'
+            '    <span style="width: {}%"></span>\n  </div>\n'
+            '  <div class="ao-bar-figures">{}/{} <span class="band-tag band-{}">{}</span></div>\n</div>\n'
+            '<span class="ao-open-hint ao-closed">{}: show them</span>'
+            '<span class="ao-open-hint ao-opened">Hide the statements</span></summary>\n'
+            '  <ul class="ao-statements">\n    ',
+            complete, code, colour, complete, code, row.outcome.title, mapped, covered, code, covered, mapped, words,
+            floatformat(row.percent, 0), covered, mapped, colour, words, hint,
+        )
+    ]  # fmt: skip
+    for s in group.statements:
+        evidence = ""
+        if s.evidence:
+            evidence = '<br><span class="muted">Evidence:</span> ' + ", ".join(
+                format_html(
+                    '<a href="{}">{}</a> <span class="muted">({}; {})</span>',
+                    detail.replace(_EVIDENCE_ID, public_id), title, str(state).lower(), str(tag_state).lower(),
+                )
+                for public_id, title, state, tag_state in s.evidence
+            )  # fmt: skip
+        parts.append(
+            format_html(
+                '\n    <li class="{}">\n      <strong>{}</strong> {}{}\n'
+                '      <span class="statement-text">{}</span>\n      {}\n    </li>\n    ',
+                "covered" if s.covered else "uncovered", s.code,
+                COVERED_TAG if s.covered else MISSING_TAG, MANDATORY if s.mandatory else "", s.text,
+                SafeString(evidence),
+            )
+        )  # fmt: skip
+    parts.append(SafeString("\n  </ul>\n</details>\n\n"))
+    return SafeString("".join(parts))
+
+
+COVERED_TAG = SafeString('<span class="tag tag-green">Covered</span>')
+MISSING_TAG = SafeString('<span class="tag tag-red">Missing</span>')
+MANDATORY = SafeString(' <span class="muted">(mandatory)</span>')
