@@ -4,16 +4,18 @@ A page shows the first few rows of a list that may hold thousands (an organisati
 database sorts every row of the list to find them. When the query also joins each row to the people and records
 it shows, it builds every one of those wide rows before keeping a handful. `rows_in_order` sorts the ids alone,
 then reads the rows it keeps, with their joins: the same rows, in the same order. `CountingPaginator` takes a
-page's ids and the list's length from one query.
+page's ids and the list's length from one query. `Keyset` pages through a list by position (the sort key of the
+last row shown), not by offset: rows added or removed meanwhile never make a row shown twice or skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Model, QuerySet, Window
+from django.db.models import Count, F, Field, Model, OrderBy, Q, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
 M = TypeVar("M", bound=Model)
@@ -60,3 +62,91 @@ class CountingPaginator(Paginator):
         else:
             self.__dict__["count"] = 0
         return Page([row[0] for row in rows], number, self)
+
+
+class Keyset:
+    """Positions in a list sorted ascending by `fields` (the last one unique, such as the id), NULLs last.
+
+    A position is the sort key of a row, written for a URL as its values joined by "~" (an empty value for
+    NULL); `after` selects the rows that come after it. The order `order_by` gives is the same on PostgreSQL and
+    SQLite (which would put NULLs first), and on PostgreSQL it is the order of an ascending index on `fields`.
+    """
+
+    SEPARATOR = "~"
+
+    def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
+        self.model, self.fields = model, tuple(fields)
+        self._model_fields: list[Field[Any, Any]] = []
+        for name in self.fields:
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            if not isinstance(field, Field):
+                raise TypeError(f"{name} is not a column of {model.__name__}")
+            self._model_fields.append(field)
+
+    def order_by(self) -> list[OrderBy]:
+        return [F(name).asc(nulls_last=True) for name in self.fields]
+
+    def key(self, row: Sequence[Any]) -> str:
+        """The position of a row given as its values of `fields`, in order."""
+        return self.SEPARATOR.join(
+            "" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v) for v in row
+        )
+
+    def parse(self, text: str | None) -> tuple[Any, ...] | None:
+        """The values of a position written by `key`; None for anything else (a page then starts at the top)."""
+        parts = (text or "").split(self.SEPARATOR)
+        if not text or len(parts) != len(self.fields):
+            return None
+        values: list[Any] = []
+        for part, field in zip(parts, self._model_fields, strict=True):
+            if part == "":
+                if not field.null:
+                    return None
+                values.append(None)
+                continue
+            try:
+                values.append(field.to_python(part))
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                return None
+        return tuple(values)
+
+    def after(self, position: Sequence[Any]) -> Q:
+        """Rows after `position`: greater in the first field that differs (a NULL sorting after every value)."""
+        condition = Q(pk__in=[])
+        equal = Q()
+        for name, field, value in zip(self.fields, self._model_fields, position, strict=True):
+            if value is None:
+                # Nothing sorts after NULL in this field: only the rows equal to it here may come later.
+                equal &= Q(**{f"{name}__isnull": True})
+                continue
+            greater = Q(**{f"{name}__gt": value})
+            if field.null:
+                greater |= Q(**{f"{name}__isnull": True})
+            condition |= equal & greater
+            equal &= Q(**{name: value})
+        return condition
+
+    def window(
+        self, queryset: QuerySet[Any], position: Sequence[Any] | None, size: int
+    ) -> tuple[list[tuple[Any, ...]], int, int]:
+        """The sort keys of the `size` rows of `queryset` after `position` (from the first when it is None), the
+        list's length, and how many rows follow `position`: one pass over the list, where counting it and reading
+        the page would read every row twice. Only a page past the end (no row to carry the counts) counts in a
+        query of its own."""
+        rows = queryset.select_related(None).prefetch_related(None).order_by(*self.order_by())
+        rows = rows.annotate(list_total=Window(Count("pk")))
+        if position is None:
+            keys = list(rows.values_list(*self.fields, "list_total")[:size])
+            total = keys[0][-1] if keys else 0
+            return [key[:-1] for key in keys], total, total
+        after = self.after(position)
+        # Counted over the whole list, then kept only after the position: a filter on a window expression applies
+        # after the windows are computed (Django wraps the query), where a plain filter would apply before.
+        rows = rows.annotate(
+            list_rest=Window(Count("pk", filter=after)),
+            is_after=Window(Count("pk", filter=after), partition_by=[F("pk")]),
+        ).filter(is_after=1)
+        keys = list(rows.values_list(*self.fields, "list_total", "list_rest")[:size])
+        if not keys:
+            return [], queryset.order_by().count(), 0
+        return [key[:-2] for key in keys], keys[0][-2], keys[0][-1]

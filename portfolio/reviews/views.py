@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,14 +33,12 @@ from portfolio.reviews.selectors.evidence import decision_list_for_evidence, rev
 from portfolio.reviews.selectors.queues import (
     acceptance_queue_for_user,
     confirmation_queue_for_user,
-    queue_head,
+    queue_page,
     returned_list_for_user,
 )
 from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_confirmation_withdraw
 from portfolio.reviews.services.bulk import evidence_confirm_many
 from portfolio.reviews.services.submit import evidence_submit
-
-QUEUE_LIMIT = 200  # oldest first: the rest show once these are decided
 
 # What happens next, by the state the provider's policy sent the item to.
 _SUBMITTED_NEXT: dict[str, str] = {
@@ -80,20 +80,29 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
             for result in results:
                 if result.outcome != "done":
                     messages.error(request, result.message)
-        return redirect("review-confirmation-page")
-    queue = queue_head(confirmation_queue_for_user(user=request.user).prefetch_related("files"), QUEUE_LIMIT)
+        # Back to the same page of the queue: the confirmed items have left it, the next ones move up.
+        return redirect(_queue_url("review-confirmation-page", request.GET.get("after")))
+    page = queue_page(confirmation_queue_for_user(user=request.user), after=request.GET.get("after"))
     # "Select all" without JavaScript: the link reloads the page with every box ticked (with JavaScript it
-    # ticks them in place); nothing is confirmed until the person presses "Confirm the selected evidence".
+    # ticks them in place); nothing is confirmed until the person presses "Confirm the selected evidence". It
+    # selects the items shown on this page only.
     select_all = request.GET.get("select") == "all"
-    return render(request, "reviews/confirmation_queue.html", {"queue": queue, "select_all": select_all})
+    context = {"page": page, "queue": page.items, "select_all": select_all}
+    return render(request, "reviews/confirmation_queue.html", context)
 
 
 @login_required
 @require_GET
 def acceptance_queue(request: HttpRequest) -> HttpResponse:
     _require_role(request, PROVIDER_REVIEWER_ROLES, "Only assessors and tutors accept evidence.")
-    queue = queue_head(acceptance_queue_for_user(user=request.user).prefetch_related("files"), QUEUE_LIMIT)
-    return render(request, "reviews/acceptance_queue.html", {"queue": queue})
+    page = queue_page(acceptance_queue_for_user(user=request.user), after=request.GET.get("after"))
+    return render(request, "reviews/acceptance_queue.html", {"page": page, "queue": page.items})
+
+
+def _queue_url(name: str, after: str | None) -> str:
+    """A queue's address, at the page that starts after the position `after` when there is one."""
+    url = reverse(name)
+    return f"{url}?{urlencode({'after': after})}" if after else url
 
 
 @login_required

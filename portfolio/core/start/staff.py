@@ -25,7 +25,7 @@ from portfolio.progress.selectors import (
     reviews_to_sign_for_user,
     staff_apprenticeships,
 )
-from portfolio.reviews.selectors.queues import acceptance_queue_for_user, queue_head
+from portfolio.reviews.selectors.queues import acceptance_queue_for_user, queue_head_counted
 
 OLDEST_SHOWN = 5
 READINESS_WINDOW = datetime.timedelta(days=14)
@@ -33,7 +33,7 @@ EVENTS_READ = 200  # the window's latest events; one line per apprentice is kept
 
 
 def tasks(*, user: Any) -> dict[str, Any]:
-    queue = acceptance_queue_for_user(user=user).prefetch_related(None)
+    oldest, to_accept = queue_head_counted(acceptance_queue_for_user(user=user), OLDEST_SHOWN)
     since = timezone.now() - READINESS_WINDOW
     events = (
         readiness_event_list_for_user(user=user)
@@ -62,8 +62,8 @@ def tasks(*, user: Any) -> dict[str, Any]:
         "to_refer": head(to_refer, OLDEST_SHOWN),
         "to_refer_count": to_refer.count(),
         "otj_to_approve": otj_queue_count(user=user) if user_holds_role(user=user, roles=STAFF_ROLES) else None,
-        "to_accept": queue.count(),
-        "oldest": queue_head(queue, OLDEST_SHOWN),
+        "to_accept": to_accept,
+        "oldest": oldest,
         "newly_ready": [e for e in changes if e.ready],
         "no_longer_ready": [e for e in changes if not e.ready],
         "window_days": READINESS_WINDOW.days,

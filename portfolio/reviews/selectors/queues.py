@@ -8,13 +8,17 @@ wait for the provider.
 
 from __future__ import annotations
 
+import datetime
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from portfolio.core.queries import head
+from portfolio.core.queries import Keyset, head, rows_in_order
 from portfolio.evidence import lifecycle
-from portfolio.evidence.models import Evidence
+from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.people.selectors import user_organisation_ids
 from portfolio.reviews.models import ReviewDecision, ReviewPolicy
 from portfolio.reviews.roles import REVIEWER_MEMBERSHIPS
@@ -70,6 +74,10 @@ def _base() -> QuerySet[Evidence]:
     ).prefetch_related("tags__statement")
 
 
+# The queues' order, oldest first: the submission time, then the id (items never submitted sort last).
+QUEUE_ORDER = Keyset(Evidence, ("submitted_at", "id"))
+
+
 def confirmation_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
     """Evidence waiting for the employer at the employers where the user is a line manager or mentor, oldest
     first."""
@@ -77,7 +85,7 @@ def confirmation_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
         return Evidence.objects.none()
     role = lifecycle.Role.EMPLOYER
     employers = user_organisation_ids(user=user, roles=REVIEWER_MEMBERSHIPS[role])
-    return _base().filter(awaiting(role), apprenticeship__employer_id__in=employers).order_by("submitted_at", "id")
+    return _base().filter(awaiting(role), apprenticeship__employer_id__in=employers).order_by(*QUEUE_ORDER.order_by())
 
 
 def acceptance_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
@@ -87,7 +95,7 @@ def acceptance_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
         return Evidence.objects.none()
     role = lifecycle.Role.PROVIDER
     providers = user_organisation_ids(user=user, roles=REVIEWER_MEMBERSHIPS[role])
-    return _base().filter(awaiting(role), apprenticeship__provider_id__in=providers).order_by("submitted_at", "id")
+    return _base().filter(awaiting(role), apprenticeship__provider_id__in=providers).order_by(*QUEUE_ORDER.order_by())
 
 
 def returned_list_for_user(*, user: Any) -> QuerySet[Evidence]:
@@ -113,3 +121,115 @@ def queue_head(queryset: QuerySet[Evidence], limit: int) -> list[Evidence]:
     (portfolio/core/queries.py): joining every waiting item to its people before keeping the oldest few cost most
     of a queue's page."""
     return head(queryset, limit)
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """What a queue's page shows of an item, read as plain values (no model per item, apprentice and tag)."""
+
+    pk: int
+    public_id: uuid.UUID
+    version: int
+    title: str
+    kind: str  # the label
+    state: str  # the label
+    occurred_on: datetime.date
+    submitted_at: datetime.datetime | None
+    reflection: str
+    apprentice: str  # the apprentice's display name
+    files: int
+    statements: list[tuple[str, str]]  # code and text of each tagged statement, in the standard's order
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of a queue: `items` from the `first`-th (1-based) of `total` waiting; `after` the position this page
+    starts after (None on the first page), `next_after` the position of its last item when more follow."""
+
+    items: list[QueueItem]
+    total: int
+    first: int
+    after: str | None
+    next_after: str | None
+    size: int
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
+
+    @property
+    def next_count(self) -> int:
+        """How many items the next page shows (from the counts read with this one)."""
+        return max(min(self.size, self.total - self.last), 0) if self.next_after else 0
+
+
+_KINDS = dict(Evidence.Kind.choices)
+_STATES = dict(Evidence.State.choices)
+_ITEM_FIELDS = (
+    "pk", "public_id", "version", "title", "kind", "state", "occurred_on", "submitted_at", "reflection",
+    "apprenticeship__apprentice__first_name", "apprenticeship__apprentice__last_name",
+    "apprenticeship__apprentice__email", "files_count",
+)  # fmt: skip
+
+
+def _files_count() -> Coalesce:
+    files = EvidenceFile.objects.filter(evidence=OuterRef("pk")).order_by().values("evidence")
+    return Coalesce(Subquery(files.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _queue_items(queryset: QuerySet[Evidence], ids: list[int]) -> list[QueueItem]:
+    """The items with these ids still in the queue (one decided meanwhile is left out), in the order of the ids:
+    two queries, the items with their apprentice and file count, then their statements."""
+    if not ids:
+        return []
+    rows = queryset.select_related(None).prefetch_related(None).order_by().filter(pk__in=ids)
+    found = {row[0]: row for row in rows.annotate(files_count=_files_count()).values_list(*_ITEM_FIELDS)}
+    statements: dict[int, list[tuple[str, str]]] = {}
+    tags = EvidenceTag.objects.filter(evidence_id__in=list(found)).order_by("statement__position", "statement__code")
+    for evidence_id, code, text in tags.values_list("evidence_id", "statement__code", "statement__text"):
+        statements.setdefault(evidence_id, []).append((code, text))
+    items = []
+    for pk in ids:
+        if pk not in found:
+            continue
+        _, public_id, version, title, kind, state, occurred_on, submitted_at, reflection, first, last, email, files = (
+            found[pk]
+        )
+        items.append(
+            QueueItem(
+                pk=pk, public_id=public_id, version=version, title=title, kind=_KINDS.get(kind, kind),
+                state=_STATES.get(state, state), occurred_on=occurred_on, submitted_at=submitted_at,
+                reflection=reflection, apprentice=f"{first} {last}".strip() or email, files=files,
+                statements=statements.get(pk, []),
+            )
+        )  # fmt: skip
+    return items
+
+
+def queue_page(queryset: QuerySet[Evidence], *, after: str | None, size: int | None = None) -> QueuePage:
+    """The `size` items of a queue that follow the position `after` (from the oldest when it is None or not a
+    position), with the queue's length and where the page starts in it.
+
+    By position, not by offset: an item submitted meanwhile joins the end, and one decided meanwhile leaves
+    without moving the others, so following the pages never shows an item twice or skips one. Three queries:
+    the page's positions with the counts (one pass over the waiting items), its items, their statements."""
+    size = size or PAGE_SIZE
+    position = QUEUE_ORDER.parse(after)
+    keys, total, rest = QUEUE_ORDER.window(queryset, position, size + 1)
+    return QueuePage(
+        items=_queue_items(queryset, [key[-1] for key in keys[:size]]),
+        total=total,
+        first=total - rest + 1,
+        after=None if position is None else after,
+        next_after=QUEUE_ORDER.key(keys[size - 1]) if len(keys) > size else None,
+        size=size,
+    )
+
+
+def queue_head_counted(queryset: QuerySet[Evidence], limit: int) -> tuple[list[Evidence], int]:
+    """The oldest `limit` items of a queue (as `queue_head`) and its length, the two from one pass over it."""
+    keys, total, _ = QUEUE_ORDER.window(queryset, None, limit)
+    return rows_in_order(queryset.prefetch_related(None), [key[-1] for key in keys]), total
