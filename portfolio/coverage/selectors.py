@@ -19,7 +19,7 @@ from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
 
 
-def _with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
+def with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
     # A never-computed apprenticeship sorts as 0 %; `stale` says its inputs changed since the last compute.
     return queryset.select_related("coverage_summary").annotate(
         coverage_percent=Coalesce(F("coverage_summary__percent"), Value(0.0)),
@@ -36,7 +36,7 @@ def cohort_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
             Q(provider_id__in=user_provider_ids(user=user))
             | Q(employer_id__in=user_provider_ids(user=user, roles=Membership.EMPLOYER_ROLES))
         )
-    return _with_coverage(queryset)
+    return with_coverage(queryset)
 
 
 def cohort_gate_filter(

@@ -58,7 +58,7 @@ def test_a_built_row_is_what_the_serializer_writes(provider: Any) -> None:
     assert any(row.option is None for row in rows)
     ids = [row.pk for row in reversed(rows)]
     assert [row.pk for row in rows_of(cohort, ids)] == ids  # in the order asked
-    built = cohort_api_rows(cohort, ids)
+    built = cohort_api_rows(ids)
     assert len(built) == 5
     # The next progress review is added to each built row by the API view (api/coverage/views.py), for the page.
     review_fields = ("next_review_due", "review_overdue")
