@@ -31,7 +31,7 @@ from portfolio.coverage.cohort_rows import (
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
-from portfolio.coverage.selectors import coverage_summary_for, readiness_event_list_for_user
+from portfolio.coverage.selectors import cohort_list_for_user, coverage_summary_for, readiness_event_list_for_user
 from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
@@ -144,8 +144,9 @@ class _Buffer:
 @login_required
 def cohort_page(request: HttpRequest) -> HttpResponseBase:
     _require_cohort_role(request)
+    cohort = cohort_list_for_user(user=request.user)
     filterset, rows, errors = filter_for_page(
-        CohortPageFilter, data=request.GET, queryset=cohort_rows(user=request.user)
+        CohortPageFilter, data=request.GET, queryset=cohort_rows(user=request.user, cohort=cohort)
     )
     if rows is not None and request.GET.get("format") == "csv":
         response = StreamingHttpResponse(
@@ -179,7 +180,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
             "ready": filterset.form.cleaned_data.get("ready"),
             "review_overdue": filterset.form.cleaned_data.get("review_overdue"),
             "errors": {f"f-{name}": message for name, message in errors.items()},
-            "choices": cohort_filter_choices(user=request.user),
+            "choices": cohort_filter_choices(user=request.user, cohort=cohort),
             "sorts": [(value, label) for value, (label, _) in PAGE_ORDERINGS.items()],
             "query": query.urlencode(),
         },
