@@ -91,24 +91,40 @@ _VALUES = (
 )  # fmt: skip
 
 
-def cohort_values(queryset: QuerySet[Apprenticeship], *, last_activity: bool = False) -> QuerySet[Any]:
-    """Each row of `queryset`, in its order, as a dict of `_VALUES` (and `last_activity`, with `last_activity`)."""
+# What the page's rows and the CSV's read of them: not the summary's other figures (JSON lists among them).
+_SHOWN = ("ready", "state", "covered", "mapped", "otj_behind", "otj_approved_minutes", "otj_required_minutes",
+          *PASSED_COLUMNS)  # fmt: skip
+SHOWN_VALUES = (
+    "pk", "public_id", "status", "start_date", "provider_id", "coverage_percent", "coverage_stale",
+    "apprentice__email", "apprentice__first_name", "apprentice__last_name", "employer__name",
+    "standard__reference", "standard__version", "option__public_id", "option__title",
+    "coverage_summary__id", *(f"coverage_summary__{column}" for column in _SHOWN),
+)  # fmt: skip
+
+
+def cohort_values(
+    queryset: QuerySet[Apprenticeship], *, last_activity: bool = False, columns: tuple[str, ...] = _VALUES
+) -> QuerySet[Any]:
+    """Each row of `queryset`, in its order, as a dict of `columns` (`_VALUES`, what the API writes, or
+    `SHOWN_VALUES`, what the page and the CSV show), and `last_activity` with `last_activity`."""
     if "coverage_percent" not in queryset.query.annotations:
         queryset = with_coverage(queryset)
     if not last_activity:
-        return queryset.values(*_VALUES)
+        return queryset.values(*columns)
     if "last_activity" in queryset.query.annotations:  # sorted by it: aggregated already
-        return queryset.values(*_VALUES, "last_activity")
-    return queryset.values(*_VALUES, last_activity=_latest_evidence_change())
+        return queryset.values(*columns, "last_activity")
+    return queryset.values(*columns, last_activity=_latest_evidence_change())
 
 
-def cohort_values_of(ids: Iterable[int], *, last_activity: bool = False) -> list[dict[str, Any]]:
+def cohort_values_of(
+    ids: Iterable[int], *, last_activity: bool = False, columns: tuple[str, ...] = _VALUES
+) -> list[dict[str, Any]]:
     """The rows with these ids (a page of `page_ids` of the scoped, filtered cohort), in their order."""
     ids = list(ids)
     if not ids:
         return []
     rows = Apprenticeship.objects.filter(pk__in=ids).order_by()
-    by_pk = {v["pk"]: v for v in cohort_values(rows, last_activity=last_activity)}
+    by_pk = {v["pk"]: v for v in cohort_values(rows, last_activity=last_activity, columns=columns)}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from portfolio.core.filters import filter_for_page
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.cohort_rows import (
+    SHOWN_VALUES,
     cohort_values,
     cohort_values_of,
     csv_row,
@@ -110,7 +111,7 @@ def _csv_chunks(queryset: Any) -> Iterator[str]:
     today = timezone.localdate()
     # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows).
     reviews = due_by_apprenticeship(apprenticeships=queryset, today=today)
-    rows = cohort_values(queryset, last_activity=True).iterator(chunk_size=CSV_CHUNK)
+    rows = cohort_values(queryset, last_activity=True, columns=SHOWN_VALUES).iterator(chunk_size=CSV_CHUNK)
     for chunk in in_chunks(rows, CSV_CHUNK):
         for values in chunk:
             due = reviews.get(values["pk"])
@@ -161,7 +162,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
     page = None
     if rows is not None:
         page = CountingPaginator(with_total(page_ids(rows)), 50).get_page(request.GET.get("page"))
-        values = with_ao_rows(cohort_values_of(page.object_list, last_activity=True))
+        values = with_ao_rows(cohort_values_of(page.object_list, last_activity=True, columns=SHOWN_VALUES))
         # Each row's next progress review, for the rows of this page only (their dates read already).
         today = timezone.localdate()
         reviews = due_by_apprenticeship(apprenticeships=review_subjects(values), today=today)

@@ -55,14 +55,20 @@ def gate_names(keys: list[str] | None) -> str:
 # row, since the same markup through the template engine's nodes (a lookup, a filter or a tag per figure, a URL
 # reversed twice per row) cost about half the page. Each value is escaped as the engine escapes it
 # (`django.utils.html.escape` is `html.escape`), so the page reads byte for byte as it did.
-def _chips(rows: Iterable[tuple[str, str, float, int, int]]) -> str:
+def _chips(rows: Iterable[tuple[str, str, float, int, int]], written: dict[Any, str]) -> str:
     """`<li class="chip band-…" title="AO title: 3 of 5 statements">AO1 <span …>60 %</span></li>` per AO row
-    (code, title, percent, covered, mapped)."""
-    return "".join(
-        f'<li class="chip band-{band(percent)}" title="{_esc(title)}: {covered} of {mapped} statements">'
-        f'{_esc(code)} <span class="chip-figure">{percent_words(percent)}</span></li>'
-        for code, title, percent, covered, mapped in rows
-    )
+    (code, title, percent, covered, mapped); the same AO with the same figures is written once a page."""
+    out = []
+    for row in rows:
+        chip = written.get(row)
+        if chip is None:
+            code, title, percent, covered, mapped = row
+            chip = written[row] = (
+                f'<li class="chip band-{band(percent)}" title="{_esc(title)}: {covered} of {mapped} statements">'
+                f'{_esc(code)} <span class="chip-figure">{percent_words(percent)}</span></li>'
+            )
+        out.append(chip)
+    return "".join(out)
 
 
 def _esc(value: Any) -> str:
@@ -90,13 +96,14 @@ def cohort_table_rows(rows: Iterable[Any]) -> SafeString:
 
     progress_before, progress_after = _url_around("progress-page")
     schedule_before, schedule_after = _url_around("progress-review-schedule-page")
+    written: dict[Any, str] = {}
     out = []
     for a in rows:
         public_id = _esc(a.public_id)
         option = f'<br><span class="muted">{_esc(a.option_title)}</span>' if a.option_title is not None else ""
         chips = '<span class="muted">not computed</span>'
         if a.ao_rows:
-            chips = f'<ul class="strip">{_chips(a.ao_rows)}</ul>'
+            chips = f'<ul class="strip">{_chips(a.ao_rows, written)}</ul>'
         stale = ' <span class="muted">(updating)</span>' if a.coverage_stale else ""
         if a.ready:
             gateway = f'<strong class="ready-flag">{_esc(STATE_LABELS.get(a.state, a.state))}</strong>'
