@@ -17,7 +17,7 @@ from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOu
 from api.permissions import IsEmployerContact, IsProviderStaff
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.answers import coverage_answer_for_user
-from portfolio.coverage.cohort_rows import cohort_api_rows, page_ids, with_row_relations
+from portfolio.coverage.cohort_rows import cohort_row, cohort_values_of, page_ids, review_subjects, with_row_relations
 from portfolio.coverage.filters import CohortFilter
 from portfolio.coverage.models import ReadinessEvent
 from portfolio.coverage.selectors import cohort_list_for_user, readiness_event_list_for_user
@@ -71,16 +71,17 @@ class CohortView(GenericAPIView[Apprenticeship]):
         # The page is cut from the sorted ids (with the count, in one query), then its rows are read and built
         # directly (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
         ids = self.paginate_queryset(with_total(page_ids(rows))) or []
-        built = cohort_api_rows(rows, ids)
+        values = cohort_values_of(ids)
         # Each row's next progress review (portfolio/progress/schedule.py), for this page's rows at once.
         today = timezone.localdate()
-        shown = list(Apprenticeship.objects.filter(pk__in=ids).only("public_id", "status", "start_date", "provider"))
-        reviews = due_by_apprenticeship(apprenticeships=shown, today=today)
-        pk_of = {str(a.public_id): a.pk for a in shown}
-        for row in built:
-            due = reviews.get(pk_of[row["id"]])
+        reviews = due_by_apprenticeship(apprenticeships=review_subjects(values), today=today)
+        built = []
+        for v in values:
+            row = cohort_row(v)
+            due = reviews.get(v["pk"])
             row["next_review_due"] = due.due_on.isoformat() if due and due.due_on else None
             row["review_overdue"] = bool(due and due.overdue(today))
+            built.append(row)
         return self.get_paginated_response(built)
 
 

@@ -1,35 +1,37 @@
-"""The cohort's rows, cheaply: the relations a row shows, its API shape built directly, and last activity per page.
+"""The cohort's rows, cheaply: a page cut from sorted ids, then only its rows read as plain values, and each row
+written once for its reader (the API's JSON, the page's table, the CSV).
 
-A provider has thousands of apprentices, and staff open the cohort all day. Three costs are kept off each read:
+A provider has thousands of apprentices, and staff open the cohort all day. The costs kept off each read:
 
-- Only the relations a row shows are joined (the scoped selector also joins the tutor, assessor, line manager and
-  mentor, five more rows per apprenticeship to build).
-- The API row is a plain dict built here from plain values, the same JSON `CohortRowOut` describes (a test checks
-  they agree): the REST framework serializer, with its nested people, organisations and gates, and the six models
-  per row it reads, cost several times the queries.
-- A page is cut from a narrow sorted query (ids only, ordered by coverage or name), then only its rows are read
-  with their relations: sorting 2,500 ids costs little, joining 2,500 rows to their people and summaries before
-  keeping 50 of them cost most of the page.
-- Last activity (the latest change to any of an apprentice's evidence) is read for the rows shown, one grouped
-  query per page or per CSV chunk, not aggregated over every apprentice's evidence before the page is cut; only
-  sorting by it needs it for every row. Each AO's figures are read as plain values for the same rows.
+- A page is cut from a narrow sorted query (ids only, ordered by coverage or name, with the count), then only its
+  rows are read: sorting 2,500 ids costs little, joining 2,500 rows to their people and summaries before keeping 50
+  of them cost most of the page. The rows are read by those ids alone (the scoped, filtered query chose them).
+- A row is read as plain values in one query with its relations, its summary's columns and (for the page and the
+  CSV) its last activity, the latest change to any of its evidence: building six models per row (the
+  apprenticeship, its apprentice, employer, standard, option and summary) cost more than the rest of the page, and
+  the REST framework serializer's nested fields several times that.
+- The API row is a plain dict built here, the same JSON `CohortRowOut` describes (a test checks they agree); the
+  page's row is written as HTML in one pass (`templatetags/coverage_tags.py`, `cohort_table_rows`), the CSV's as a
+  list of strings.
+- Each AO's figures are read as plain values for the rows shown (per chunk of rows for the CSV). Only sorting by
+  last activity aggregates it over every row's evidence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from portfolio.core.queries import rows_in_order
 from portfolio.coverage.answers import api_datetime
-from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of, summary_gates
+from portfolio.coverage.gates import GATE_NAMES, PASSED_COLUMNS, blocking_of, summary_gates
 from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
 from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.readiness_states import ReadinessState
+from portfolio.coverage.selectors import with_coverage
 from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship
 
@@ -37,8 +39,7 @@ from portfolio.people.models import Apprenticeship
 ROW_RELATIONS = ("apprentice", "employer", "standard", "option", "coverage_summary")
 
 
-# The columns a row shows (the page, the CSV): the rest of six tables' columns, read and converted for every row
-# (dates and JSON above all), cost as much as the rows' own. The summary is read whole (its gates).
+# The columns a row shows, for the scoped queryset the filters narrow (its ids are read, not its rows).
 ROW_COLUMNS = (
     "public_id", "status", "apprentice__public_id", "apprentice__email", "apprentice__first_name",
     "apprentice__last_name", "employer__public_id", "employer__kind", "employer__name", "standard__public_id",
@@ -53,70 +54,35 @@ def with_row_relations(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprentic
 
 
 def page_ids(queryset: QuerySet[Apprenticeship]) -> QuerySet[Any]:
-    """The ids of `queryset`, in its order: the narrow query a page is cut from (`rows_of`)."""
+    """The ids of `queryset`, in its order: the narrow query a page is cut from (`cohort_values`)."""
     return queryset.values_list("pk", flat=True)
 
 
 def rows_of(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[Apprenticeship]:
-    """The rows of `queryset` with these ids (a page of `page_ids`), in the order of the ids."""
+    """The rows of `queryset` with these ids, in the order of the ids, as models (what `CohortRowOut` reads)."""
     return rows_in_order(queryset, ids)
 
 
 def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
-    """`last_activity` for every row: only for sorting by it (the rows shown get theirs from `attach_page_extras`)."""
+    """`last_activity` for every row: only for sorting by it (the rows read get theirs from `cohort_values`)."""
     return queryset.annotate(last_activity=Max("evidence__updated_at"))
 
 
-def attach_page_extras(rows: list[Apprenticeship]) -> list[Apprenticeship]:
-    """Set on each row its `ao_rows` (each AO's figures, in plan order) and its `last_activity` (unless the sort
-    read it already), in one query each over these rows. The AO rows are plain objects with the attributes the
-    page and the CSV read (`outcome.code`, `outcome.title`, `percent`, `covered`, `mapped`): two models per AO
-    per row cost more than the page's queries."""
-    ids = [row.pk for row in rows]
-    if not ids:
-        return rows
-    chips: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
-    for apprenticeship_id, code, title, percent, covered, mapped in (
-        AOCoverage.objects.filter(apprenticeship_id__in=ids)
-        .order_by("outcome__position", "outcome_id")
-        .values_list("apprenticeship_id", "outcome__code", "outcome__title", "percent", "covered", "mapped")
-    ):
-        chips[apprenticeship_id].append(
-            SimpleNamespace(
-                outcome=SimpleNamespace(code=code, title=title), percent=percent, covered=covered, mapped=mapped
-            )
-        )
-    wanted = [row.pk for row in rows if not hasattr(row, "last_activity")]
-    latest = {}
-    if wanted:
-        latest = dict(
-            Evidence.objects.filter(apprenticeship_id__in=wanted)
-            .order_by()
-            .values_list("apprenticeship_id")
-            .annotate(latest=Max("updated_at"))
-            .values_list("apprenticeship_id", "latest")
-        )
-    for row in rows:
-        row.ao_rows = chips[row.pk]  # type: ignore[attr-defined]
-        if not hasattr(row, "last_activity"):
-            row.last_activity = latest.get(row.pk)  # type: ignore[attr-defined]
-    return rows
+def _latest_evidence_change() -> Subquery:
+    return Subquery(
+        Evidence.objects.filter(apprenticeship_id=OuterRef("pk"))
+        .order_by()
+        .values("apprenticeship_id")
+        .annotate(latest=Max("updated_at"))
+        .values("latest")
+    )
 
 
-def in_chunks_with_extras(rows: Iterable[Any], size: int) -> Iterator[Any]:
-    """Rows streamed (the CSV), with their AO figures and last activity read once per `size` rows: memory stays
-    bounded."""
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield from attach_page_extras(chunk)
-
-
-# A row's columns, read as plain values: building six models per row (the apprenticeship, its apprentice,
-# employer, standard, option and summary) cost more than the rest of the page.
+# A row's columns, read as plain values.
 _SUMMARY = ("covered", "mapped", "missing", "mandatory_missing", "ready", "state", "ready_since", "computed_at",
             *GATE_COLUMN_NAMES)  # fmt: skip
 _VALUES = (
-    "pk", "public_id", "status", "coverage_percent", "coverage_stale",
+    "pk", "public_id", "status", "start_date", "provider_id", "coverage_percent", "coverage_stale",
     "apprentice__public_id", "apprentice__email", "apprentice__first_name", "apprentice__last_name",
     "employer__public_id", "employer__kind", "employer__name",
     "standard__public_id", "standard__reference", "standard__version", "standard__title",
@@ -125,11 +91,145 @@ _VALUES = (
 )  # fmt: skip
 
 
-def cohort_api_rows(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[dict[str, Any]]:
-    """The rows of `GET /api/cohort/` with these ids (a page of `page_ids`), in their order."""
+# What the page's rows and the CSV's read of them: not the summary's other figures (JSON lists among them).
+_SHOWN = ("ready", "state", "covered", "mapped", "otj_behind", "otj_approved_minutes", "otj_required_minutes",
+          *PASSED_COLUMNS)  # fmt: skip
+SHOWN_VALUES = (
+    "pk", "public_id", "status", "start_date", "provider_id", "coverage_percent", "coverage_stale",
+    "apprentice__email", "apprentice__first_name", "apprentice__last_name", "employer__name",
+    "standard__reference", "standard__version", "option__public_id", "option__title",
+    "coverage_summary__id", *(f"coverage_summary__{column}" for column in _SHOWN),
+)  # fmt: skip
+
+
+def cohort_values(
+    queryset: QuerySet[Apprenticeship], *, last_activity: bool = False, columns: tuple[str, ...] = _VALUES
+) -> QuerySet[Any]:
+    """Each row of `queryset`, in its order, as a dict of `columns` (`_VALUES`, what the API writes, or
+    `SHOWN_VALUES`, what the page and the CSV show), and `last_activity` with `last_activity`."""
+    if "coverage_percent" not in queryset.query.annotations:
+        queryset = with_coverage(queryset)
+    if not last_activity:
+        return queryset.values(*columns)
+    if "last_activity" in queryset.query.annotations:  # sorted by it: aggregated already
+        return queryset.values(*columns, "last_activity")
+    return queryset.values(*columns, last_activity=_latest_evidence_change())
+
+
+def cohort_values_of(
+    ids: Iterable[int], *, last_activity: bool = False, columns: tuple[str, ...] = _VALUES
+) -> list[dict[str, Any]]:
+    """The rows with these ids (a page of `page_ids` of the scoped, filtered cohort), in their order."""
     ids = list(ids)
-    by_pk = {values["pk"]: values for values in queryset.order_by().filter(pk__in=ids).values(*_VALUES)}
-    return [cohort_row(by_pk[pk]) for pk in ids if pk in by_pk]
+    if not ids:
+        return []
+    rows = Apprenticeship.objects.filter(pk__in=ids).order_by()
+    by_pk = {v["pk"]: v for v in cohort_values(rows, last_activity=last_activity, columns=columns)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def ao_rows_of(ids: list[int]) -> dict[int, list[tuple[str, str, float, int, int]]]:
+    """Each AO's (code, title, percent, covered, mapped) of these apprenticeships, in plan order, in one query."""
+    chips: dict[int, list[tuple[str, str, float, int, int]]] = {pk: [] for pk in ids}
+    if ids:
+        for apprenticeship_id, *chip in (
+            AOCoverage.objects.filter(apprenticeship_id__in=ids)
+            .order_by("outcome__position", "outcome_id")
+            .values_list("apprenticeship_id", "outcome__code", "outcome__title", "percent", "covered", "mapped")
+        ):
+            chips[apprenticeship_id].append(tuple(chip))  # type: ignore[arg-type]
+    return chips
+
+
+def with_ao_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Set each row's `ao_rows` (`ao_rows_of`)."""
+    chips = ao_rows_of([row["pk"] for row in rows])
+    for row in rows:
+        row["ao_rows"] = chips[row["pk"]]
+    return rows
+
+
+def in_chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Rows streamed (the CSV) in chunks of `size`, each with its AO figures: memory stays bounded."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield with_ao_rows(chunk)
+            chunk = []
+    if chunk:
+        yield with_ao_rows(chunk)
+
+
+def page_row(v: dict[str, Any]) -> SimpleNamespace:
+    """One row of the cohort page, from `cohort_values` with `ao_rows`: the attributes the table's rows read
+    (`templatetags/coverage_tags.py`, `cohort_table_rows`)."""
+    first, last, email = v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"]
+    has_summary = v["coverage_summary__id"] is not None
+    return SimpleNamespace(
+        pk=v["pk"],
+        public_id=v["public_id"],
+        apprentice=SimpleNamespace(
+            first_name=first, last_name=last, email=email, display_name=f"{first} {last}".strip() or email
+        ),
+        employer_name=v["employer__name"],
+        standard=f"{v['standard__reference']} v{v['standard__version']}",
+        option_title=v["option__title"] if v["option__public_id"] is not None else None,
+        ao_rows=v["ao_rows"],
+        coverage_percent=v["coverage_percent"],
+        coverage_stale=v["coverage_stale"],
+        summary=has_summary,
+        ready=has_summary and bool(v["coverage_summary__ready"]),
+        state=v["coverage_summary__state"],
+        blocking=blocking_of(v[f"coverage_summary__{column}"] for column in PASSED_COLUMNS) if has_summary else [],
+        otj_behind=has_summary and bool(v["coverage_summary__otj_behind"]),
+        last_activity=v["last_activity"],
+        # The next progress review: set by the view.
+        review_due=None,
+        review_overdue=False,
+    )
+
+
+STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choices}
+
+
+def csv_row(v: dict[str, Any]) -> list[str]:
+    """The CSV's columns of one row, from `cohort_values` with `ao_rows` (the review's two are the view's)."""
+    has_summary = v["coverage_summary__id"] is not None
+    name = f"{v['apprentice__first_name']} {v['apprentice__last_name']}".strip() or v["apprentice__email"]
+    if has_summary:
+        blocking = blocking_of(v[f"coverage_summary__{column}"] for column in PASSED_COLUMNS)
+        required = v["coverage_summary__otj_required_minutes"]
+        summary_columns = [
+            str(v["coverage_summary__covered"]),
+            str(v["coverage_summary__mapped"]),
+            "yes" if v["coverage_summary__ready"] else "no",
+            STATE_LABELS.get(v["coverage_summary__state"], v["coverage_summary__state"]),
+            "; ".join(GATE_NAMES[key] for key in blocking if key in GATE_NAMES),
+            f"{v['coverage_summary__otj_approved_minutes'] / 60:.1f}",
+            f"{required / 60:.1f}" if required is not None else "",
+            "yes" if v["coverage_summary__otj_behind"] else "no",
+        ]
+    else:
+        summary_columns = ["0", "0", "no", "", "", "", "", ""]
+    last_activity = v["last_activity"]
+    return [
+        name,
+        v["apprentice__email"],
+        v["employer__name"],
+        f"{v['standard__reference']} v{v['standard__version']}",
+        v["option__title"] if v["option__public_id"] is not None else "",
+        f"{v['coverage_percent']:.1f}",
+        *summary_columns,
+        last_activity.isoformat() if last_activity else "",
+        "; ".join(f"{code} {percent:.0f}%" for code, _, percent, _, _ in v["ao_rows"]),
+    ]
+
+
+def cohort_api_rows(ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The rows of `GET /api/cohort/` with these ids (a page of `page_ids`), in their order, each with the
+    `start_date`, `status` and `provider_id` its next progress review is worked out from (`review_facts`)."""
+    return [cohort_row(v) for v in cohort_values_of(ids)]
 
 
 def cohort_row(v: dict[str, Any]) -> dict[str, Any]:
@@ -161,3 +261,12 @@ def cohort_row(v: dict[str, Any]) -> dict[str, Any]:
         "computed_at": api_datetime(summary.computed_at) if summary else None,
         "stale": bool(v["coverage_stale"]),
     }  # fmt: skip
+
+
+def review_subjects(rows: Iterable[dict[str, Any]]) -> list[Any]:
+    """What the next progress review's due date is worked out from (`progress.selectors.due_by_apprenticeship`
+    reads `pk`, `status`, `start_date` and `provider_id`), from `cohort_values` rows: no query for them."""
+    return [
+        SimpleNamespace(pk=v["pk"], status=v["status"], start_date=v["start_date"], provider_id=v["provider_id"])
+        for v in rows
+    ]

@@ -10,10 +10,12 @@ by activity, which needs the page's `last_activity` annotation).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 from portfolio.core.filters import OneOfFilter, SortFilter, YesNoFilter
 from portfolio.coverage.cohort_rows import with_last_activity
@@ -39,7 +41,43 @@ PAGE_ORDERINGS = {
 ACTIVITY_SORTS = {"-activity", "activity"}
 
 
-class CohortFilter(ApprenticeshipRouteFilter):
+class _BuiltOnce(django_filters.FilterSet):
+    """A FilterSet whose filters and form class are not rebuilt for every request.
+
+    django-filter deep-copies every declared filter for each FilterSet it makes (the form field each one built
+    with it) and makes a new form class from them: for the cohort's 14 filters about 2 ms of a request that costs
+    12 in all. The cohort's filters keep no state of a request (each filter method reads only its arguments), so
+    each is copied shallowly (with its own `parent`, which a filter method is looked up on), and the form class
+    is made once per FilterSet class (each form still copies its fields, as Django's forms do)."""
+
+    def __init__(
+        self, data: Any = None, queryset: Any = None, *, request: Any = None, prefix: str | None = None
+    ) -> None:
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, declared in self.base_filters.items():
+            filter_ = copy.copy(declared)
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # a FilterMethod of the copy, not of the declared filter
+            self.filters[name] = filter_
+
+    def get_form_class(self) -> Any:
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
+
+class CohortFilter(_BuiltOnce, ApprenticeshipRouteFilter):
     ready = YesNoFilter(
         method="filter_ready",
         label="Ready",

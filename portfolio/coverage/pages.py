@@ -103,23 +103,27 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
     )
 
 
-def cohort_rows(*, user: Any) -> QuerySet[Apprenticeship]:
-    """The cohort a person may see, before the page's filters (`CohortPageFilter`). Each AO's figures and last
-    activity are read for the rows shown (`cohort_rows.attach_page_extras`), last activity for every row when the
-    page is sorted by it."""
-    return with_row_relations(cohort_list_for_user(user=user))
+def cohort_rows(*, user: Any, cohort: QuerySet[Apprenticeship] | None = None) -> QuerySet[Apprenticeship]:
+    """The cohort a person may see (`cohort`, when the caller has it already: `cohort_list_for_user`), before the
+    page's filters (`CohortPageFilter`). Its ids are sorted and cut; the rows shown are read by id
+    (`cohort_rows.cohort_values_of`), last activity for every row only when the page is sorted by it."""
+    return with_row_relations(cohort_list_for_user(user=user) if cohort is None else cohort)
 
 
 GATE_FILTER_CHOICES = [(key, GATE_NAMES[key]) for key in GATE_KEYS]
 OTJ_FILTER_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last month")]
 
 
-def cohort_filter_choices(*, user: Any) -> dict[str, list[tuple[str, str]]]:
+def cohort_filter_choices(
+    *, user: Any, cohort: QuerySet[Apprenticeship] | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the cohort's filters, from the apprenticeships the user may see (`cohort`, when the caller
+    has them already: `cohort_list_for_user`)."""
     # Without order_by(), the model's default ordering (start date, id) joins the SELECT DISTINCT and every
     # apprenticeship becomes its own row: each standard was listed once per apprentice. One query for the three
     # lists: the distinct (standard, option, employer) combinations are few, however many apprentices.
     combinations = (
-        cohort_list_for_user(user=user)
+        (cohort_list_for_user(user=user) if cohort is None else cohort)
         .order_by()
         .values_list("standard__public_id", "standard__reference", "standard__version", "option__public_id",
                      "option__title", "employer__public_id", "employer__name")

@@ -19,7 +19,7 @@ from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
 
 
-def _with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
+def with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
     # A never-computed apprenticeship sorts as 0 %; `stale` says its inputs changed since the last compute.
     return queryset.select_related("coverage_summary").annotate(
         coverage_percent=Coalesce(F("coverage_summary__percent"), Value(0.0)),
@@ -27,16 +27,23 @@ def _with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeshi
     )
 
 
+# What `apprenticeship_list_for_user` joins to each row: the cohort's callers read the same relations.
+_RELATED = ("apprentice", "provider", "employer", "standard", "option", "tutor", "assessor", "line_manager", "mentor")
+
+
 def cohort_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
     """Provider staff: their provider's apprenticeships; employer contacts: their employer's. Not an
     apprentice's own (they see those through their apprenticeship)."""
-    queryset = apprenticeship_list_for_user(user=user)
-    if not user.is_superuser:
-        queryset = queryset.filter(
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
+        return with_coverage(apprenticeship_list_for_user(user=user))  # no one's, or everyone's
+    # Within `apprenticeship_list_for_user`'s scope (which adds the user's own apprenticeships), applied alone: the
+    # database plans and tests two subqueries per row, not four, and the query is built in a fraction of the time.
+    return with_coverage(
+        Apprenticeship.objects.select_related(*_RELATED).filter(
             Q(provider_id__in=user_provider_ids(user=user))
             | Q(employer_id__in=user_provider_ids(user=user, roles=Membership.EMPLOYER_ROLES))
         )
-    return _with_coverage(queryset)
+    )
 
 
 def cohort_gate_filter(

@@ -18,11 +18,21 @@ from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
 from portfolio.core.queries import CountingPaginator, with_total
-from portfolio.coverage.cohort_rows import attach_page_extras, in_chunks_with_extras, page_ids, rows_of
+from portfolio.coverage.cohort_rows import (
+    SHOWN_VALUES,
+    cohort_values,
+    cohort_values_of,
+    csv_row,
+    in_chunks,
+    page_ids,
+    page_row,
+    review_subjects,
+    with_ao_rows,
+)
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
-from portfolio.coverage.gates import GATE_NAMES, gates_checklist
+from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
-from portfolio.coverage.selectors import coverage_summary_for, readiness_event_list_for_user
+from portfolio.coverage.selectors import cohort_list_for_user, coverage_summary_for, readiness_event_list_for_user
 from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
@@ -93,82 +103,79 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # Rows the CSV reads (and holds) at a time: its memory stays flat whatever the cohort's size.
 CSV_CHUNK = 500
 
+CSV_HEADER = ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
+              "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
+              "assessment outcomes", "next progress review due", "progress review overdue"]  # fmt: skip
 
-def _csv_rows(queryset: Any) -> Iterator[list[str]]:
-    yield ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
-           "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
-           "assessment outcomes", "next progress review due", "progress review overdue"]  # fmt: skip
+
+def _csv_chunks(queryset: Any) -> Iterator[str]:
+    """The CSV as text, a chunk of rows at a time: each row read as plain values (`cohort_rows.cohort_values`)
+    through a server-side cursor, its AO figures per chunk, written by the csv module."""
+    buffer = _Buffer()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
     today = timezone.localdate()
     # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows).
     reviews = due_by_apprenticeship(apprenticeships=queryset, today=today)
-    for a in in_chunks_with_extras(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
-        summary = getattr(a, "coverage_summary", None)
-        due = reviews.get(a.pk)
-        yield [
-            a.apprentice.display_name,
-            a.apprentice.email,
-            a.employer.name,
-            f"{a.standard.reference} v{a.standard.version}",
-            a.option.title if a.option else "",
-            f"{a.coverage_percent:.1f}",
-            str(summary.covered if summary else 0),
-            str(summary.mapped if summary else 0),
-            "yes" if summary and summary.ready else "no",
-            summary.get_state_display() if summary else "",
-            "; ".join(GATE_NAMES[key] for key in summary.blocking if key in GATE_NAMES) if summary else "",
-            *_otj_columns(summary),
-            a.last_activity.isoformat() if a.last_activity else "",
-            "; ".join(f"{row.outcome.code} {row.percent:.0f}%" for row in a.ao_rows),
-            due.due_on.isoformat() if due and due.due_on else (due.explain(today) if due else ""),
-            "yes" if due and due.overdue(today) else "no",
-        ]
+    rows = cohort_values(queryset, last_activity=True, columns=SHOWN_VALUES).iterator(chunk_size=CSV_CHUNK)
+    for chunk in in_chunks(rows, CSV_CHUNK):
+        for values in chunk:
+            due = reviews.get(values["pk"])
+            writer.writerow(
+                [
+                    *csv_row(values),
+                    due.due_on.isoformat() if due and due.due_on else (due.explain(today) if due else ""),
+                    "yes" if due and due.overdue(today) else "no",
+                ]
+            )
+        yield buffer.take()
+    yield buffer.take()
 
 
-def _otj_columns(summary: Any) -> list[str]:
-    otj = (summary.gates.get("otj") if summary else None) or {}
-    required = otj.get("required_minutes")
-    return [
-        f"{otj.get('approved_minutes', 0) / 60:.1f}" if otj else "",
-        f"{required / 60:.1f}" if required is not None else "",
-        ("yes" if otj.get("behind") else "no") if otj else "",
-    ]
+class _Buffer:
+    """What the csv writer writes, taken a chunk at a time."""
 
+    def __init__(self) -> None:
+        self.parts: list[str] = []
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+    def write(self, value: str) -> None:
+        self.parts.append(value)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
 
 
 @require_GET
 @login_required
 def cohort_page(request: HttpRequest) -> HttpResponseBase:
     _require_cohort_role(request)
+    cohort = cohort_list_for_user(user=request.user)
     filterset, rows, errors = filter_for_page(
-        CohortPageFilter, data=request.GET, queryset=cohort_rows(user=request.user)
+        CohortPageFilter, data=request.GET, queryset=cohort_rows(user=request.user, cohort=cohort)
     )
     if rows is not None and request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
         response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _csv_rows(rows)), content_type="text/csv; charset=utf-8"
+            (text for text in _csv_chunks(rows) if text), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="cohort.csv"'
         return response
     # A value the filters refuse (a stale link, an edited address) is named on the page, above the form
     # that corrects it, instead of the table; the CSV link asks for the same page, so it does the same.
-    # The page is cut from the sorted ids (with the count, in one query); then only its rows are read, with their
-    # relations, AO figures and last activity.
+    # The page is cut from the sorted ids (with the count, in one query); then only its rows are read, as plain
+    # values with their relations and last activity, and their AO figures (portfolio/coverage/cohort_rows.py).
     page = None
     if rows is not None:
         page = CountingPaginator(with_total(page_ids(rows)), 50).get_page(request.GET.get("page"))
-        page.object_list = attach_page_extras(rows_of(rows, page.object_list))
-    today = timezone.localdate()
-    if page is not None:
-        # Each row's next progress review, for the rows of this page only (loaded already: no query for them).
-        reviews = due_by_apprenticeship(apprenticeships=list(page.object_list), today=today)
-        for a in page.object_list:
-            due = reviews.get(a.pk)
-            setattr(a, "review_due", due)  # noqa: B010 (a display attribute, not a model field)
-            setattr(a, "review_overdue", bool(due and due.overdue(today)))  # noqa: B010
+        values = with_ao_rows(cohort_values_of(page.object_list, last_activity=True, columns=SHOWN_VALUES))
+        # Each row's next progress review, for the rows of this page only (their dates read already).
+        today = timezone.localdate()
+        reviews = due_by_apprenticeship(apprenticeships=review_subjects(values), today=today)
+        page.object_list = [page_row(v) for v in values]
+        for row in page.object_list:
+            row.review_due = due = reviews.get(row.pk)
+            row.review_overdue = bool(due and due.overdue(today))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -180,7 +187,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
             "ready": filterset.form.cleaned_data.get("ready"),
             "review_overdue": filterset.form.cleaned_data.get("review_overdue"),
             "errors": {f"f-{name}": message for name, message in errors.items()},
-            "choices": cohort_filter_choices(user=request.user),
+            "choices": cohort_filter_choices(user=request.user, cohort=cohort),
             "sorts": [(value, label) for value, (label, _) in PAGE_ORDERINGS.items()],
             "query": query.urlencode(),
         },

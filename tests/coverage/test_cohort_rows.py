@@ -58,7 +58,7 @@ def test_a_built_row_is_what_the_serializer_writes(provider: Any) -> None:
     assert any(row.option is None for row in rows)
     ids = [row.pk for row in reversed(rows)]
     assert [row.pk for row in rows_of(cohort, ids)] == ids  # in the order asked
-    built = cohort_api_rows(cohort, ids)
+    built = cohort_api_rows(ids)
     assert len(built) == 5
     # The next progress review is added to each built row by the API view (api/coverage/views.py), for the page.
     review_fields = ("next_review_due", "review_overdue")
@@ -74,12 +74,12 @@ def test_the_cohort_api_reads_the_same_queries_for_few_and_many(
     client.force_login(world.tutor)
     _grow(world, catalogue, 2)
     assert len(client.get("/api/cohort/").json()["results"]) == 3
-    # Session, user, the role check, the page's ids in order with the count, and its rows (5); then each row's next
-    # progress review: the rows' dates, their last reviews, breaks, agreed and provider intervals (5).
-    with django_assert_num_queries(5 + 5):
+    # Session, user, the role check, the page's ids in order with the count, and its rows with their dates (5);
+    # then each row's next progress review: their last reviews, breaks, agreed and provider intervals (4).
+    with django_assert_num_queries(5 + 4):
         client.get("/api/cohort/?ordering=percent")
     _grow(world, catalogue, 9)
-    with django_assert_num_queries(5 + 5):
+    with django_assert_num_queries(5 + 4):
         assert len(client.get("/api/cohort/?ordering=percent").json()["results"]) == 12
 
 
@@ -117,10 +117,10 @@ def test_the_cohort_page_sorted_by_activity_shows_the_same_dates(client: Client,
 
 
 # Session, user, the role check (memberships), the header's roles and unread count, the page's filter choices
-# (one query), the page's ids in order with the count, its rows, their AO rows, and their last activity.
+# (one query), the page's ids in order with the count, its rows with their last activity, and their AO rows.
 # Then each row's next progress review (portfolio/progress/selectors.py): 4 for the page's rows.
-PAGE_QUERIES = 12 + 4
-# Session, user, the role check (own apprenticeships, memberships), then per chunk of rows the rows, their AO rows
-# and their last activity.
+PAGE_QUERIES = 11 + 4
+# Session, user, the role check (own apprenticeships, memberships), the rows with their last activity (one
+# cursor), then per chunk of rows their AO rows.
 # Then every row's next progress review, read once for the whole queryset: 5.
-CSV_QUERIES = 7 + 5
+CSV_QUERIES = 6 + 5
