@@ -116,11 +116,10 @@ def test_the_cohort_page_sorted_by_activity_shows_the_same_dates(client: Client,
     assert all(a.last_activity is not None for a in by_activity)
 
 
-# Session, user, the role check (memberships), the header's roles and unread count, the page's filter choices
-# (one query), the page's ids in order with the count, its rows with their last activity, and their AO rows.
-# Then each row's next progress review (portfolio/progress/selectors.py): 4 for the page's rows.
-PAGE_QUERIES = 11 + 4
-# Session, user, the role check (own apprenticeships, memberships), the rows with their last activity (one
-# cursor), then per chunk of rows their AO rows.
-# Then every row's next progress review, read once for the whole queryset: 5.
-CSV_QUERIES = 6 + 5
+# Session, user, the person's roles (read once: the role check and the header share them), the unread count, the
+# page's filter choices (one query), the page's ids in order with the count, its rows with their last activity,
+# and their AO rows. Then each row's next progress review (portfolio/progress/selectors.py): 4 for the page's rows.
+PAGE_QUERIES = 8 + 4
+# Session, user, the person's roles, the rows with their last activity (one cursor), then per chunk of rows
+# their AO rows. Then every row's next progress review, read once for the whole queryset: 5.
+CSV_QUERIES = 5 + 5
