@@ -66,8 +66,8 @@ class OtjActivity(models.Model):
         ordering = ["-date", "-start_time", "-id"]
         verbose_name = "OTJ activity"
         verbose_name_plural = "OTJ activities"
-        # Covering: the coverage engine sums each apprenticeship's minutes by state from the index alone (an
-        # index-only scan), without reading the activities' rows (about 100 per apprenticeship).
+        # Covering: an apprenticeship's month totals (services/totals.py) and the OTJ pages' sums by state are read
+        # from the index alone (an index-only scan), without the activities' rows (about 100 per apprenticeship).
         indexes = [
             models.Index(fields=["apprenticeship", "state", "date"], include=["minutes"], name="otj_activity_totals"),
             # The approval queue and its count on the start page: each apprenticeship's pending entries in the
