@@ -6,7 +6,6 @@ Kept apart from the views so each page's data is one function with one job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -148,24 +147,24 @@ def cohort_filter_choices(
 
 
 def heatmap_for(*, user: Any, standard: Standard, limit: int = 300) -> tuple[list[AssessmentOutcome], list[Any]]:
-    """Apprentices on one standard (rows) by its AOs (columns): percent per cell, None off the route."""
+    """Apprentices on one standard (rows) by its AOs (columns): percent per cell, None off the route. A row is
+    `(public_id, name, cells)`, read as plain values: no model per row (300) or cell (up to 3,600)."""
     outcomes = list(standard.outcomes.select_related("option").order_by("position"))
     apprenticeships = list(
         cohort_list_for_user(user=user)
         .select_related(None)
-        .select_related("apprentice")
         .filter(standard=standard)
-        .order_by("apprentice__last_name", "id")[:limit]
+        .order_by("apprentice__last_name", "id")
+        .values_list("pk", "public_id", "apprentice__first_name", "apprentice__last_name", "apprentice__email")[:limit]
     )
-    # A cell needs its AO's percent only: read as plain values, not a model per cell (1,800 on a full page).
     percents = {
         (apprenticeship_id, outcome_id): percent
         for apprenticeship_id, outcome_id, percent in AOCoverage.objects.filter(
-            apprenticeship_id__in=[a.pk for a in apprenticeships]
+            apprenticeship_id__in=[row[0] for row in apprenticeships]
         ).values_list("apprenticeship_id", "outcome_id", "percent")
     }
     rows = []
-    for apprenticeship in apprenticeships:
-        cells = [percents.get((apprenticeship.pk, outcome.pk)) for outcome in outcomes]
-        rows.append((apprenticeship, [None if p is None else SimpleNamespace(percent=p) for p in cells]))
+    for pk, public_id, first, last, email in apprenticeships:
+        name = f"{first} {last}".strip() or email  # User.display_name
+        rows.append((public_id, name, [percents.get((pk, outcome.pk)) for outcome in outcomes]))
     return outcomes, rows
