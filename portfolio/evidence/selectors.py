@@ -7,6 +7,7 @@ employer's contacts, their provider's staff.
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,20 +30,53 @@ def evidence_list_for_user(*, user: Any) -> QuerySet[Evidence]:
     )
 
 
-def evidence_list_rows(*, queryset: QuerySet[Evidence], limit: int) -> list[Evidence]:
-    """The first `limit` items of `queryset` for the evidence list, each with `file_count` and `tag_codes` (in the
-    statements' order): read in two queries instead of prefetching every file and tag, whose per-item querysets
-    (Django builds one per item and relation) cost more than the rest of the page."""
+# What a row of the evidence list shows, read as plain values: building each item's model with its apprenticeship,
+# apprentice, standard and author (five models an item) cost more than writing the rows.
+_ROW_VALUES = (
+    "pk", "public_id", "title", "kind", "occurred_on", "author_role", "state", "file_count",
+    "apprenticeship__apprentice__first_name", "apprenticeship__apprentice__last_name",
+    "apprenticeship__apprentice__email", "author__first_name", "author__last_name", "author__email",
+)  # fmt: skip
+_LABELS: dict[str, dict[Any, Any]] = {
+    "kind": dict(Evidence.Kind.choices),
+    "author_role": dict(Evidence.AuthorRole.choices),
+    "state": dict(Evidence.State.choices),
+}
+
+
+def _display_name(first: str, last: str, email: str) -> str:
+    return f"{first} {last}".strip() or email  # User.display_name
+
+
+def evidence_list_rows(*, queryset: QuerySet[Evidence], limit: int) -> list[SimpleNamespace]:
+    """The first `limit` items of `queryset` for the evidence list, in its order: what a row shows (`evidence_rows`),
+    with `file_count` and `tag_codes` (in the statements' order), the choices' labels and people's names. Read in
+    two queries of plain values: no model per item and relation, and no per-item querysets (Django builds one per
+    item and relation when prefetching)."""
     files = EvidenceFile.objects.filter(evidence=OuterRef("pk")).order_by().values("evidence").annotate(n=Count("pk"))
     counted = queryset.prefetch_related(None).annotate(file_count=Coalesce(Subquery(files.values("n")), 0))
-    items: list[Evidence] = list(counted[:limit])
-    codes: dict[int, list[str]] = {item.pk: [] for item in items}
-    if items:
+    rows = list(counted.values_list(*_ROW_VALUES)[:limit])
+    codes: dict[int, list[str]] = {row[0]: [] for row in rows}
+    if rows:
         tags = EvidenceTag.objects.filter(evidence_id__in=list(codes)).order_by("statement__position", "pk")
         for evidence_id, code in tags.values_list("evidence_id", "statement__code"):
             codes[evidence_id].append(code)
-    for item in items:
-        item.tag_codes = codes[item.pk]  # type: ignore[attr-defined]
+    items = []
+    for pk, public_id, title, kind, occurred_on, role, state, file_count, *people in rows:
+        items.append(
+            SimpleNamespace(
+                public_id=public_id,
+                title=title,
+                kind=_LABELS["kind"].get(kind, kind),
+                occurred_on=occurred_on,
+                author_role=_LABELS["author_role"].get(role, role),
+                state=_LABELS["state"].get(state, state),
+                file_count=file_count,
+                apprentice_name=_display_name(*people[:3]),
+                author_name=_display_name(*people[3:]),
+                tag_codes=codes[pk],
+            )
+        )
     return items
 
 

@@ -23,21 +23,21 @@ _ID = "00000000-0000-0000-0000-000000000000"
 
 @register.simple_tag
 def evidence_rows(items: Iterable[Any], apprenticeship: Any = None) -> SafeString:
-    """One `<tr>` per item (from `evidence_list_rows`: with `file_count` and `tag_codes`), or one saying there is
+    """One `<tr>` per item (from `evidence_list_rows`), or one saying there is
     none; the apprentice's column only on the list across apprenticeships (no `apprenticeship`)."""
     detail = reverse("evidence-detail-page", args=[_ID])
     rows = []
     for item in items:
-        apprentice = "" if apprenticeship else format_html("<td>{}</td>", item.apprenticeship.apprentice.display_name)
+        apprentice = "" if apprenticeship else format_html("<td>{}</td>", item.apprentice_name)
         codes = item.tag_codes
         rows.append(
             format_html(
                 '\n    <tr>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n      {}\n'
                 '      <td>{} <span class="muted">({})</span></td>\n      <td>{}</td>\n      <td>{}</td>\n'
                 "      <td>{}</td>\n    </tr>\n  ",
-                detail.replace(_ID, str(item.public_id)), item.title, item.get_kind_display(),
-                localize(item.occurred_on), apprentice, item.author.display_name,
-                str(item.get_author_role_display()).lower(), item.get_state_display(),
+                detail.replace(_ID, str(item.public_id)), item.title, item.kind,
+                localize(item.occurred_on), apprentice, item.author_name,
+                str(item.author_role).lower(), item.state,
                 item.file_count, ", ".join(codes) if codes else "\u2014",
             )
         )  # fmt: skip
