@@ -70,18 +70,26 @@ def office(kind: str) -> bytes:
     part = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}[kind]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        archive.writestr(part, '<?xml version="1.0"?><document/>')
+        archive.writestr(_entry("[Content_Types].xml"), '<?xml version="1.0"?><Types/>')
+        archive.writestr(_entry("_rels/.rels"), '<?xml version="1.0"?><Relationships/>')
+        archive.writestr(_entry(part), '<?xml version="1.0"?><document/>')
     return out.getvalue()
+
+
+def _entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A member with a fixed time: a sample's bytes must not depend on the clock (they name parametrised tests,
+    which every pytest-xdist process must collect alike)."""
+    entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    entry.compress_type = compress_type
+    return entry
 
 
 def odf(mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         # ODF requires `mimetype` first and stored uncompressed.
-        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", "<office:document-content/>", compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(_entry("mimetype", zipfile.ZIP_STORED), mimetype)
+        archive.writestr(_entry("content.xml"), "<office:document-content/>")
     return out.getvalue()
 
 
