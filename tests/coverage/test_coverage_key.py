@@ -100,3 +100,14 @@ def test_the_standard_filter_lists_each_standard_once(client: Client, cohort: An
     labels = re.findall(r"<option[^>]*>([^<]+)</option>", select.group(1))
     standards = [label for label in labels if label != "All"]
     assert standards == [f"{cohort.standard.reference} v{cohort.standard.version}"], url
+
+
+def test_heat_map_rows_link_each_name_escaped_to_the_progress_page(client: Client, cohort: Any) -> None:
+    apprentice = cohort.apprenticeship.apprentice
+    apprentice.first_name, apprentice.last_name = "<b>Ann</b>", "O'Neil & Co"
+    apprentice.save(update_fields=["first_name", "last_name"])
+    client.force_login(cohort.tutor)
+    page = client.get("/cohort/heatmap/").content.decode()
+    link = f'<a href="/progress/{cohort.apprenticeship.public_id}/">&lt;b&gt;Ann&lt;/b&gt; O&#x27;Neil &amp; Co</a>'
+    assert f'<tr><th scope="row">{link}</th>' in page
+    assert "<b>Ann</b>" not in page
