@@ -19,7 +19,7 @@ from portfolio.gateway.selectors import (
     gateway_to_sign_at,
     gateway_to_sign_for_user,
 )
-from portfolio.people.models import Apprenticeship, Membership
+from portfolio.people.models import Apprenticeship, Membership, User
 from portfolio.people.selectors import user_held_organisations
 from portfolio.progress.selectors import reviews_to_sign_at, reviews_to_sign_for_user
 from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES
@@ -47,7 +47,7 @@ def _ready(apprenticeship: Apprenticeship, state: str, days_ago: int) -> None:
     )
 
 
-def _sign(apprenticeship: Apprenticeship, side: str, who: object) -> None:
+def _sign(apprenticeship: Apprenticeship, side: str, who: User) -> None:
     GatewaySignature.objects.create(
         apprenticeship=apprenticeship, side=side, signed_by=who, signer_role="x", signed_at=timezone.now(),
         declaration="I declare.", fingerprint="0" * 64, snapshot={},
