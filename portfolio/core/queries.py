@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, F, Field, Model, OrderBy, Q, QuerySet, Window
+from django.db.models import BigIntegerField, Count, F, Field, Func, Model, OrderBy, Q, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
 M = TypeVar("M", bound=Model)
@@ -33,6 +35,28 @@ def rows_in_order(queryset: QuerySet[M], ids: Iterable[Any]) -> list[M]:
 def head(queryset: QuerySet[M], limit: int) -> list[M]:
     """The first `limit` rows of `queryset`, in its order: the ids sorted first, then only those rows read."""
     return rows_in_order(queryset, queryset.prefetch_related(None).values_list("pk", flat=True)[:limit])
+
+
+def head_counted(queryset: QuerySet[M], limit: int, *, rows: QuerySet[M] | None = None) -> tuple[list[M], int]:
+    """The first `limit` rows of `queryset` in its order (as `head`) and its length, both from one pass over the
+    list, where `head` and `count()` read it twice. `rows`: the queryset the kept rows are read from, with what the
+    caller shows of them (`queryset` itself by default).
+
+    One aggregate (the count, and the ids sorted by PostgreSQL's `array_agg`, cut to `limit`), not
+    `COUNT(*) OVER ()` with a LIMIT: given a LIMIT, the planner may walk an index in the list's order and filter
+    it, reading every organisation's rows, when the count needs every row of the list anyway."""
+    query = queryset.query
+    # The list's order: its own, else its model's (as iterating it would sort), else by id.
+    order: Any = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ()) or ("pk",)
+    found = queryset.order_by().aggregate(
+        total=Count("pk"),
+        ids=Func(
+            ArrayAgg("pk", order_by=order),
+            template=f"(%(expressions)s)[1:{int(limit)}]",
+            output_field=ArrayField(BigIntegerField()),
+        ),
+    )
+    return rows_in_order(queryset if rows is None else rows, found["ids"] or []), found["total"]
 
 
 def with_total(queryset: QuerySet[Any]) -> QuerySet[Any]:

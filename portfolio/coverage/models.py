@@ -89,7 +89,17 @@ class CoverageSummary(models.Model):
     recompute_count = models.PositiveBigIntegerField(default=0, help_text="recomputes run, for operations")
 
     class Meta:
-        indexes = [models.Index(fields=["ready", "percent"]), models.Index(fields=["percent"])]
+        indexes = [
+            models.Index(fields=["ready", "percent"]),
+            models.Index(fields=["percent"]),
+            # The gateway lists of the start pages (to sign, to refer) and their counts: the few ready or signed
+            # apprenticeships, by when they became ready, where a scan reads every summary.
+            models.Index(
+                fields=["state", "ready_since", "apprenticeship"],
+                name="coverage_summary_gateway",
+                condition=models.Q(state__in=[ReadinessState.READY, ReadinessState.SIGNED]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"coverage of {self.apprenticeship_id}: {self.covered}/{self.mapped}"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from portfolio.coverage.gates import gates_checklist
@@ -118,6 +119,31 @@ def gateway_status_for(*, apprenticeship: Apprenticeship, user: Any) -> GatewayS
     status.can_tick = is_staff
     status.can_refer = is_staff and status.state == ReadinessState.SIGNED
     return status
+
+
+def gateway_to_sign_at(*, provider_ids: Iterable[int], employer_ids: Iterable[int]) -> QuerySet[Apprenticeship]:
+    """`gateway_to_sign_for_user` for a caller that read the user's organisations already (the providers and the
+    employers where they hold a reviewer role: people.selectors.user_held_organisations), with no rows joined: the
+    caller keeps it within the user's scope (a provider or employer of theirs) and selects what it shows."""
+    providers, employers = sorted(set(provider_ids)), sorted(set(employer_ids))
+    condition = Q(pk__in=[])
+    if providers:
+        condition |= Q(provider_id__in=providers) & Q(_lacking(GatewaySignature.Side.PROVIDER))
+    if employers:
+        condition |= Q(employer_id__in=employers) & Q(_lacking(GatewaySignature.Side.EMPLOYER))
+    return (
+        Apprenticeship.objects.filter(coverage_summary__state=ReadinessState.READY)
+        .filter(condition)
+        .order_by("coverage_summary__ready_since", "pk")
+    )
+
+
+def gateway_to_refer_at(*, provider_ids: Iterable[int]) -> QuerySet[Apprenticeship]:
+    """`gateway_to_refer_for_user` for a caller that read the providers where the user is staff (STAFF_ROLES)
+    already, with no rows joined."""
+    return Apprenticeship.objects.filter(
+        provider_id__in=sorted(set(provider_ids)), coverage_summary__state=ReadinessState.SIGNED
+    ).order_by("coverage_summary__ready_since", "pk")
 
 
 def _organisations(user: Any, roles: Any) -> QuerySet[Membership, Any]:

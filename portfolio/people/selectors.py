@@ -10,7 +10,8 @@ grant nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,30 @@ def _organisation_ids(user: Any, roles: Iterable[str]) -> QuerySet[Membership, A
 def user_organisation_ids(*, user: Any, roles: Iterable[str]) -> QuerySet[Any, Any]:
     """The organisations where the user holds one of `roles` in an active membership (a subquery)."""
     return _organisation_ids(user, roles)
+
+
+@dataclass(frozen=True)
+class HeldOrganisations:
+    """The organisations where a user holds each role in an active membership, read once for a page that scopes
+    several reads by them. The reads take the ids as plain lists: the same rows as the `user_organisation_ids`
+    subquery, which PostgreSQL plans again in every statement that repeats it (often longer than it runs)."""
+
+    by_role: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    def ids(self, roles: Iterable[str]) -> list[int]:
+        """The organisations where the user holds any of `roles`, sorted (a stable statement text)."""
+        return sorted({pk for role in roles for pk in self.by_role.get(role, ())})
+
+
+def user_held_organisations(*, user: Any) -> HeldOrganisations:
+    """The user's active memberships by role (no one's for an anonymous or inactive user); one query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return HeldOrganisations()
+    found: dict[str, set[int]] = {}
+    memberships = Membership.objects.filter(user_id=user.pk, is_active=True).order_by()
+    for role, organisation_id in memberships.values_list("role", "organisation_id"):
+        found.setdefault(role, set()).add(organisation_id)
+    return HeldOrganisations(by_role={role: frozenset(ids) for role, ids in found.items()})
 
 
 def user_roles_at(*, user: Any, organisation_ids: Iterable[int], roles: Iterable[str] | None = None) -> set[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ ONE_DAY = datetime.timedelta(days=1)
 NONE_DUE_STATUSES = {"withdrawn": "withdrawn", "completed": "completed"}
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of two values, called for every apprenticeship of a list
 def month_end_after(day: datetime.date, months: int) -> datetime.date:
     """The last day of the calendar month `months` after the month of `day` (1 August, 3: 30 November)."""
     index = day.year * 12 + (day.month - 1) + months
@@ -105,6 +107,8 @@ def next_due(
     open_break = any(b.ended_on is None and b.started_on <= today for b in breaks)
     if status == "break_in_learning" or open_break:
         return Due(None, anchor, interval_months, paused=True)
+    if not breaks:  # nothing paused the clock: the month-end rule alone (a list of thousands reads most this way)
+        return Due(month_end_after(anchor, interval_months), anchor, interval_months)
     return Due(due_date(anchor=anchor, interval_months=interval_months, breaks=breaks, today=today), anchor,
                interval_months)  # fmt: skip
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from portfolio.otj.figures import Break
 from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, Organisation
-from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
+from portfolio.people.selectors import HeldOrganisations, apprenticeship_list_for_user, user_provider_ids
 from portfolio.progress.lifecycle import Party, State
 from portfolio.progress.models import AgreedReviewInterval, ProgressReview, ProgressReviewPolicy, ReviewSignature
 from portfolio.progress.schedule import Due, interval_for, next_due
@@ -152,6 +152,28 @@ def reviews_to_sign_for_user(*, user: Any) -> QuerySet[ProgressReview]:
         | (Q(reviewer=user) & Q(_missing(Party.PROVIDER)))
     )
     return awaiting_signatures(review_list_for_user(user=user)).filter(mine).order_by("held_on", "pk")
+
+
+def reviews_to_sign_at(*, user: Any, held: HeldOrganisations) -> QuerySet[ProgressReview]:
+    """`reviews_to_sign_for_user` for a caller that read the user's organisations already
+    (people.selectors.user_held_organisations): the same reviews, in the same order, scoped by plain lists of
+    ids and with no rows joined (the caller selects what it shows)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ProgressReview.objects.none()
+    mine = (Q(apprenticeship__apprentice=user) & Q(_missing(Party.APPRENTICE))) | (
+        Q(reviewer=user) & Q(_missing(Party.PROVIDER))
+    )
+    employers = held.ids(EMPLOYER_REVIEWER_ROLES)
+    if employers:
+        mine |= Q(apprenticeship__employer_id__in=employers) & Q(_missing(Party.EMPLOYER))
+    queryset = awaiting_signatures(ProgressReview.objects.all()).filter(mine)
+    if not user.is_superuser:  # apprenticeship_list_for_user's scope
+        queryset = queryset.filter(
+            Q(apprenticeship__apprentice=user)
+            | Q(apprenticeship__employer_id__in=held.ids(Membership.EMPLOYER_ROLES))
+            | Q(apprenticeship__provider_id__in=held.ids(Membership.PROVIDER_ROLES))
+        )
+    return queryset.order_by("held_on", "pk")
 
 
 def staff_apprenticeships(*, user: Any) -> QuerySet[Apprenticeship]:

@@ -76,8 +76,8 @@ PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int
     "start page (staff)": (
         lambda p: p.world.tutor,
         lambda p: "/",
-        13 + 7,
-    ),  # + reviews overdue, awaiting signatures, to sign
+        12 + 7,
+    ),  # + reviews overdue (5: the schedule's inputs), awaiting signatures, to sign
     "acceptance queue": (lambda p: p.world.tutor, lambda p: "/reviews/acceptance/", 8),
     "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 9),
     "start page (employer)": (lambda p: p.world.line_manager, lambda p: "/", 11 + 2),  # + the progress reviews to sign

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db.models.functions import Coalesce
 from portfolio.core.queries import Keyset, head, rows_in_order
 from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import user_organisation_ids
 from portfolio.reviews.models import ReviewDecision, ReviewPolicy
 from portfolio.reviews.roles import REVIEWER_MEMBERSHIPS
@@ -96,6 +98,48 @@ def acceptance_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
     role = lifecycle.Role.PROVIDER
     providers = user_organisation_ids(user=user, roles=REVIEWER_MEMBERSHIPS[role])
     return _base().filter(awaiting(role), apprenticeship__provider_id__in=providers).order_by(*QUEUE_ORDER.order_by())
+
+
+def _awaiting_under(role: lifecycle.Role, policies: QuerySet[ReviewPolicy]) -> Q:
+    """`awaiting(role)` with the policies that may apply read first (one small query): a plain filter by provider
+    and state, where `awaiting` tests a policy subquery per item, which PostgreSQL takes longer to plan than to run
+    a queue's count. Providers without a policy row, or not in `policies`, have the defaults (as `awaiting`)."""
+    default = lifecycle.states_awaiting(role, lifecycle.ALL_STEPS)
+    others: dict[frozenset[lifecycle.State], list[int]] = {}
+    for policy in policies:
+        states = lifecycle.states_awaiting(role, policy.steps)
+        if states != default:
+            others.setdefault(states, []).append(policy.provider_id)
+    condition = Q(pk__in=[])
+    for states, providers in others.items():
+        if states:
+            condition |= Q(apprenticeship__provider_id__in=sorted(providers), state__in=sorted(s.value for s in states))
+    if default:
+        elsewhere = sorted(pk for providers in others.values() for pk in providers)
+        condition |= Q(state__in=sorted(s.value for s in default)) & ~Q(apprenticeship__provider_id__in=elsewhere)
+    return condition
+
+
+def acceptance_queue_at(*, provider_ids: Iterable[int]) -> QuerySet[Evidence]:
+    """`acceptance_queue_for_user` for a caller that read the user's reviewer providers already
+    (people.selectors.user_held_organisations): the same items, in a statement scoped by a plain list of ids."""
+    ids = sorted(set(provider_ids))
+    if not ids:
+        return Evidence.objects.none()
+    condition = _awaiting_under(lifecycle.Role.PROVIDER, ReviewPolicy.objects.filter(provider_id__in=ids))
+    return _base().filter(condition, apprenticeship__provider_id__in=ids).order_by(*QUEUE_ORDER.order_by())
+
+
+def confirmation_queue_at(*, employer_ids: Iterable[int]) -> QuerySet[Evidence]:
+    """`confirmation_queue_for_user` for a caller that read the user's employers (line manager or mentor)
+    already: the same items, in a statement scoped by a plain list of ids."""
+    ids = sorted(set(employer_ids))
+    if not ids:
+        return Evidence.objects.none()
+    # The policies of the providers of the employers' apprenticeships.
+    providers = Apprenticeship.objects.filter(employer_id__in=ids).order_by().values("provider_id")
+    condition = _awaiting_under(lifecycle.Role.EMPLOYER, ReviewPolicy.objects.filter(provider_id__in=providers))
+    return _base().filter(condition, apprenticeship__employer_id__in=ids).order_by(*QUEUE_ORDER.order_by())
 
 
 def returned_list_for_user(*, user: Any) -> QuerySet[Evidence]:
