@@ -67,7 +67,8 @@ def _as(user: Any) -> Client:
 # unread count included: the roles read once, shared by a view's role check and the header).
 PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int]] = {
     "progress page": (lambda p: p.world.apprentice, lambda p: f"/progress/{p.world.apprenticeship.public_id}/", 16),
-    "start page (apprentice)": (lambda p: p.world.apprentice, lambda p: "/", 12 + 6),  # + the progress reviews to sign
+    # The own apprenticeships, their AOs, OTJ totals, the lists' counts, their items read together, the due dates.
+    "start page (apprentice)": (lambda p: p.world.apprentice, lambda p: "/", 13),
     "evidence page": (
         lambda p: p.world.apprentice,
         lambda p: f"/apprenticeships/{p.world.apprenticeship.public_id}/evidence/",
