@@ -29,6 +29,7 @@ from portfolio.evidence.selectors import (
 )
 from portfolio.otj.selectors import otj_totals_by_apprenticeship
 from portfolio.people.models import Apprenticeship
+from portfolio.people.selectors import SEES_OTHERS_ROLES
 from portfolio.progress.models import ProgressReview
 from portfolio.progress.selectors import due_by_apprenticeship, reviews_to_sign_for_user
 from portfolio.reviews.models import ReviewPolicy
@@ -38,10 +39,6 @@ SHOWN = 10  # items listed per task; the count says how many there are, and a li
 
 # The drafts' order: the last changed first (the oldest first among those changed at the same time).
 DRAFTS_ORDER = ("-updated_at", "id")
-
-# The roles that let a person see apprenticeships other than their own (portfolio/people/selectors.py): with
-# one, the drafts and rejected files they wrote on those are theirs to finish too, as the evidence list shows.
-_SEES_OTHERS = frozenset({"employer", "provider"})
 
 
 @dataclass
@@ -251,8 +248,9 @@ def tasks(*, user: Any, roles: frozenset[str]) -> dict[str, Any]:
     lists = _lists(user, own)
     counts = _counts(user, own, lists) if ids else dict.fromkeys([*lists, "rejected_files"], 0)
     found = _read(own, lists, counts)
-    if roles & _SEES_OTHERS:
-        # What they wrote on the apprenticeships they see through another role is theirs to finish too.
+    if roles & SEES_OTHERS_ROLES:
+        # Through an employer's or a provider's role they see others' apprenticeships: the drafts and rejected
+        # files they wrote on those are theirs to finish too, as their evidence list shows.
         drafts = evidence_list_for_user(user=user).filter(state=Evidence.State.DRAFT, author=user)
         tagged = Exists(EvidenceTag.objects.filter(evidence=OuterRef("pk")))
         drafts = drafts.prefetch_related(None).annotate(tagged=tagged)
