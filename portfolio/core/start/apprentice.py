@@ -31,7 +31,7 @@ from portfolio.otj.selectors import otj_totals_by_apprenticeship
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import SEES_OTHERS_ROLES
 from portfolio.progress.models import ProgressReview
-from portfolio.progress.selectors import due_by_apprenticeship, reviews_to_sign_for_user
+from portfolio.progress.selectors import due_of_annotated, reviews_to_sign_for_user, with_due_inputs
 from portfolio.reviews.models import ReviewPolicy
 from portfolio.reviews.selectors.queues import RETURNED_ORDER, with_return
 
@@ -75,14 +75,14 @@ class Route:
 
 def _own(user: Any) -> list[Apprenticeship]:
     """The user's own apprenticeships (never anyone else's, whatever other roles they hold), with their coverage
-    summary, their provider's review policy, the time of the review scheduled (one at most) and whether one waits
-    for signatures."""
+    summary, their provider's review policy, what their next review's due date needs, the time of the review
+    scheduled (one at most) and whether one waits for signatures."""
     if not user.is_active:
         return []
     reviews = ProgressReview.objects.filter(apprenticeship=OuterRef("pk"))
     scheduled = reviews.filter(state=ProgressReview.State.SCHEDULED).values("scheduled_for")[:1]
     return list(
-        Apprenticeship.objects.filter(apprentice_id=user.pk)
+        with_due_inputs(Apprenticeship.objects.filter(apprentice_id=user.pk))
         .select_related("standard", "coverage_summary", "provider__review_policy")
         .annotate(
             scheduled_for=Subquery(scheduled),
@@ -235,7 +235,7 @@ def _read(own: list[Apprenticeship], lists: dict[str, _List], counts: dict[str, 
 
 def _next_reviews(own: list[Apprenticeship]) -> list[tuple[Apprenticeship, Any, datetime.datetime | None]]:
     """Each apprenticeship's next progress review: when it is due, and when the one scheduled is."""
-    due = due_by_apprenticeship(apprenticeships=own)
+    due = due_of_annotated(apprenticeships=own)
     return [(a, due.get(a.pk), a.scheduled_for) for a in own]  # type: ignore[attr-defined]
 
 
