@@ -89,6 +89,18 @@ def _own(user: Any) -> list[Apprenticeship]:
             awaiting_signatures=Exists(reviews.filter(state=ProgressReview.State.AWAITING_SIGNATURES)),
         )
         .order_by("start_date", "pk")
+        # Only the columns the section shows or works with (a summary has some fifty).
+        .only(
+            "public_id",
+            "status",
+            "start_date",
+            "standard__title",
+            "coverage_summary__ready",
+            "coverage_summary__covered",
+            "coverage_summary__mapped",
+            "provider__review_policy__require_employer_confirmation",
+            "provider__review_policy__require_provider_acceptance",
+        )
     )
 
 
