@@ -17,6 +17,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.db.models import BigIntegerField, Count, F, Field, Func, Model, OrderBy, Q, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,9 @@ def head_counted(queryset: QuerySet[M], limit: int, *, rows: QuerySet[M] | None 
     One aggregate (the count, and the ids sorted by PostgreSQL's `array_agg`, cut to `limit`), not
     `COUNT(*) OVER ()` with a LIMIT: given a LIMIT, the planner may walk an index in the list's order and filter
     it, reading every organisation's rows, when the count needs every row of the list anyway."""
+    if connections[queryset.db].vendor != "postgresql":  # array_agg is PostgreSQL's: elsewhere, two reads
+        ids = queryset.prefetch_related(None).values_list("pk", flat=True)[:limit]
+        return rows_in_order(queryset if rows is None else rows, ids), queryset.count()
     query = queryset.query
     # The list's order: its own, else its model's (as iterating it would sort), else by id.
     order: Any = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ()) or ("pk",)

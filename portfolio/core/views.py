@@ -28,9 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = request_user_roles(request=request)
     if not roles:
         return render(request, "core/home.html")
+    user = request.user
     # Order: one's own work first, then what waits on one as a reviewer, then administration.
     sections = [
-        (role, module.tasks(user=request.user))
+        (role, apprentice.tasks(user=user, roles=roles) if module is apprentice else module.tasks(user=user))
         for role, module in (
             ("apprentice", apprentice),
             ("employer", employer),

@@ -67,33 +67,36 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
         AOCoverage.objects.filter(apprenticeship=apprenticeship).select_related("outcome").order_by("outcome__position")
     )
     missing = {code for row in rows for code in row.missing}
+    # Plain values, not a model per tag and per statement (with every field of its item): the route has ~60
+    # statements and an apprentice's items a few hundred tags, so building them cost more than the rest of the page.
+    evidence_states, tag_states = dict(Evidence.State.choices), dict(EvidenceTag.State.choices)
     tags: dict[int, list[tuple[str, str, str, str]]] = {}
-    for tag in (
+    for statement_id, public_id, title, state, tag_state in (
         EvidenceTag.objects.filter(evidence__apprenticeship=apprenticeship)
         .exclude(evidence__state=Evidence.State.WITHDRAWN)
-        .select_related("evidence")
         .order_by("evidence__occurred_on")
+        .values_list("statement_id", "evidence__public_id", "evidence__title", "evidence__state", "state")
     ):
-        tags.setdefault(tag.statement_id, []).append(
-            (str(tag.evidence.public_id), tag.evidence.title, tag.evidence.get_state_display(), tag.get_state_display())
+        tags.setdefault(statement_id, []).append(
+            (str(public_id), title, evidence_states.get(state, state), tag_states.get(tag_state, tag_state))
         )
     mappings = (
         OutcomeStatement.objects.filter(
             route_filter(apprenticeship, "outcome__"), outcome__standard_id=apprenticeship.standard_id
         )
-        .select_related("statement", "outcome")
         .order_by("outcome__position", "position")
+        .values_list("statement_id", "statement__code", "statement__text", "statement__mandatory", "outcome__code")
     )
     statements = [
         StatementRow(
-            code=m.statement.code,
-            text=m.statement.text,
-            mandatory=m.statement.mandatory,
-            outcome_code=m.outcome.code,
-            covered=bool(rows) and m.statement.code not in missing,
-            evidence=tags.get(m.statement_id, []),
+            code=code,
+            text=text,
+            mandatory=mandatory,
+            outcome_code=outcome_code,
+            covered=bool(rows) and code not in missing,
+            evidence=tags.get(statement_id, []),
         )
-        for m in mappings
+        for statement_id, code, text, mandatory, outcome_code in mappings
     ]
     return RouteView(
         core=[row for row in rows if row.outcome.option_id is None],

@@ -67,14 +67,16 @@ PROGRESS_RELATED = ("apprentice", "employer", "standard", "option")
 @require_GET
 @login_required
 def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    apprenticeship = apprenticeship_get_for_user(user=request.user, public_id=public_id, related=PROGRESS_RELATED)
+    # The header reads the person's roles anyway: an apprentice (most of this page's readers) holds neither a
+    # provider's nor an employer's, so is asked for their own apprenticeship alone, and nothing more.
+    roles = request_user_roles(request=request)
+    apprenticeship = apprenticeship_get_for_user(
+        user=request.user, public_id=public_id, related=PROGRESS_RELATED, roles=roles
+    )
     summary, stale = coverage_summary_for(apprenticeship=apprenticeship)
     route = progress_for(apprenticeship=apprenticeship)
     missing = [row for row in route.statements if not row.covered]
     checklist = gates_checklist(summary.gates) if summary else []
-    # The header reads the person's roles anyway: an apprentice (most of this page's readers) holds neither a
-    # provider's nor an employer's, and is asked nothing more.
-    roles = request_user_roles(request=request)
     return render(
         request,
         "coverage/progress.html",

@@ -100,16 +100,22 @@ def evidence_file_get_for_user(
         raise Http404("Not found.") from exc
 
 
-def evidence_file_rejected_list_for_user(*, user: Any) -> QuerySet[EvidenceFile]:
-    """Rejected files on items the user wrote and may still change: each one blocks its item's submission
-    until it is removed. Newest rejection first."""
+def evidence_file_rejected_list(*, author: Any, apprenticeships: Any) -> QuerySet[EvidenceFile]:
+    """Rejected files on items `author` wrote and may still change, on these apprenticeships (ids, or a subquery
+    of them): each one blocks its item's submission until it is removed. Newest rejection first."""
     return (
         EvidenceFile.objects.select_related("evidence")
         .filter(
             state=EvidenceFile.State.REJECTED,
-            evidence__author=user,
-            evidence__apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk"),
+            evidence__author=author,
+            evidence__apprenticeship__in=apprenticeships,
         )
         .exclude(evidence__state=Evidence.State.WITHDRAWN)
         .order_by("-rejected_at", "-id")
     )
+
+
+def evidence_file_rejected_list_for_user(*, user: Any) -> QuerySet[EvidenceFile]:
+    """The rejected files on items the user wrote, of the apprenticeships the user may see."""
+    visible = apprenticeship_list_for_user(user=user).values("pk")
+    return evidence_file_rejected_list(author=user, apprenticeships=visible)

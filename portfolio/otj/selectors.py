@@ -113,30 +113,43 @@ def otj_breaks_for(*, apprenticeship: Apprenticeship) -> list[Break]:
     ]
 
 
-def _active_months(apprenticeship: Apprenticeship) -> set[datetime.date]:
-    """Months with approved OTJ, or an evidence item created or submitted in them (in the site's time zone)."""
-    months: set[datetime.date] = set()
-    approved = OtjActivity.objects.filter(apprenticeship=apprenticeship, state=OtjActivity.State.APPROVED)
-    months |= {month_start(d) for d in approved.dates("date", "month")}
-    evidence = Evidence.objects.filter(apprenticeship=apprenticeship)
+def _evidence_months(apprenticeship: Apprenticeship) -> set[datetime.date]:
+    """Months with an evidence item created or submitted in them (in the site's time zone): one query, each
+    item's two months side by side."""
     zone = timezone.get_current_timezone()
-    for name in ("created_at", "submitted_at"):
-        values = (
-            evidence.filter(**{f"{name}__isnull": False})
-            .annotate(month=TruncMonth(name, tzinfo=zone))
-            .values_list("month", flat=True)
-            .distinct()
-        )
-        months |= {timezone.localtime(m).date() if isinstance(m, datetime.datetime) else m for m in values}
-    return months
+    pairs = (
+        Evidence.objects.filter(apprenticeship=apprenticeship)
+        .order_by()
+        .annotate(created=TruncMonth("created_at", tzinfo=zone), submitted=TruncMonth("submitted_at", tzinfo=zone))
+        .values_list("created", "submitted")
+        .distinct()
+    )
+    found = {month for pair in pairs for month in pair if month is not None}
+    return {timezone.localtime(m).date() if isinstance(m, datetime.datetime) else m for m in found}
 
 
 def otj_figures_for(*, apprenticeship: Apprenticeship, today: datetime.date | None = None) -> OtjFigures:
-    """The figures the progress page, the log and the API show (portfolio/otj/figures.py says how)."""
-    totals = OtjActivity.objects.filter(apprenticeship=apprenticeship).aggregate(
-        approved=Sum("minutes", filter=Q(state=OtjActivity.State.APPROVED)),
-        pending=Sum("minutes", filter=Q(state=OtjActivity.State.PENDING)),
+    """The figures the progress page, the log and the API show (portfolio/otj/figures.py says how). The totals and
+    the months with approved OTJ come from one query (per month), as the month totals are made; a month is active
+    with approved OTJ, or an evidence item created or submitted in it."""
+    months = (
+        OtjActivity.objects.filter(apprenticeship=apprenticeship)
+        .annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("month")
+        .annotate(
+            approved=Sum("minutes", filter=Q(state=OtjActivity.State.APPROVED)),
+            pending=Sum("minutes", filter=Q(state=OtjActivity.State.PENDING)),
+        )
+        .values_list("month", "approved", "pending")
     )
+    approved_minutes = pending_minutes = 0
+    active_months = _evidence_months(apprenticeship)
+    for month, approved, pending in months:
+        approved_minutes += approved or 0
+        pending_minutes += pending or 0
+        if approved:  # every activity lasts a minute at least
+            active_months.add(month_start(month))
     minimum = (
         OtjMinimum.objects.filter(
             provider_id=apprenticeship.provider_id, standard_version_id=apprenticeship.standard_id
@@ -149,12 +162,12 @@ def otj_figures_for(*, apprenticeship: Apprenticeship, today: datetime.date | No
         planned_end_date=apprenticeship.planned_end_date,
         today=today or timezone.localdate(),
         breaks=otj_breaks_for(apprenticeship=apprenticeship),
-        approved_minutes=totals["approved"] or 0,
-        pending_minutes=totals["pending"] or 0,
+        approved_minutes=approved_minutes,
+        pending_minutes=pending_minutes,
         planned_hours=apprenticeship.otj_planned_hours,
         minimum_hours=minimum,
         rpl_hours=apprenticeship.rpl_hours,
-        active_months=_active_months(apprenticeship),
+        active_months=active_months,
         tolerance=otj_tolerance_for(provider_id=apprenticeship.provider_id),
     )
 

@@ -112,7 +112,14 @@ def user_employer_ids(*, user: Any) -> QuerySet[Any, Any]:
     return _organisation_ids(user, Membership.EMPLOYER_ROLES)
 
 
-def apprenticeship_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
+# The roles (`user_roles`) that open apprenticeships besides one's own: an employer contact's and provider staff's.
+SEES_OTHERS_ROLES = frozenset({"employer", "provider"})
+
+
+def apprenticeship_list_for_user(*, user: Any, roles: frozenset[str] | None = None) -> QuerySet[Apprenticeship]:
+    """`roles`: the user's roles (`request_user_roles`), when the caller has read them. Without an employer's or a
+    provider's, the user sees their own apprenticeships alone, and the query says so: the same rows as through
+    the membership subqueries, which PostgreSQL took longer to plan than to run (the apprentices' pages)."""
     queryset = Apprenticeship.objects.select_related(
         "apprentice",
         "provider",
@@ -128,6 +135,8 @@ def apprenticeship_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
         return queryset.none()
     if user.is_superuser:
         return queryset
+    if roles is not None and not roles & SEES_OTHERS_ROLES:
+        return queryset.filter(apprentice=user)
     # Subqueries, not joins through memberships: a person with two roles must not see rows twice.
     return queryset.filter(
         Q(apprentice=user)
@@ -137,11 +146,16 @@ def apprenticeship_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
 
 
 def apprenticeship_get_for_user(
-    *, user: Any, public_id: uuid.UUID | str, related: tuple[str, ...] | None = None
+    *,
+    user: Any,
+    public_id: uuid.UUID | str,
+    related: tuple[str, ...] | None = None,
+    roles: frozenset[str] | None = None,
 ) -> Apprenticeship:
     """`related`: only these relations joined (a page that shows a few of them): PostgreSQL plans a join of all
-    nine in about as long as it takes to run the rest of a page's queries."""
-    queryset = apprenticeship_list_for_user(user=user)
+    nine in about as long as it takes to run the rest of a page's queries. `roles`: see `apprenticeship_list_for_user`.
+    """
+    queryset = apprenticeship_list_for_user(user=user, roles=roles)
     if related is not None:
         queryset = queryset.select_related(None).select_related(*related)
     return _get(queryset, public_id)

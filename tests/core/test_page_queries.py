@@ -66,8 +66,11 @@ def _as(user: Any) -> Client:
 # Per page: who opens it, its address, and the queries it reads (the session and the user, the header's roles and
 # unread count included: the roles read once, shared by a view's role check and the header).
 PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int]] = {
-    "progress page": (lambda p: p.world.apprentice, lambda p: f"/progress/{p.world.apprenticeship.public_id}/", 16),
-    "start page (apprentice)": (lambda p: p.world.apprentice, lambda p: "/", 12 + 6),  # + the progress reviews to sign
+    # The apprenticeship, its summary, AOs, tags and statements, 5 for the OTJ figures (portfolio/otj/selectors.py).
+    "progress page": (lambda p: p.world.apprentice, lambda p: f"/progress/{p.world.apprenticeship.public_id}/", 14),
+    # The own apprenticeships (with what the next reviews need), their AOs, OTJ totals, the evidence lists' counts,
+    # their items read together, the breaks in learning.
+    "start page (apprentice)": (lambda p: p.world.apprentice, lambda p: "/", 10),
     "evidence page": (
         lambda p: p.world.apprentice,
         lambda p: f"/apprenticeships/{p.world.apprenticeship.public_id}/evidence/",

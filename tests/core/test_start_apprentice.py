@@ -3,19 +3,21 @@ per AO, and what waits on whom; each with a count and a link, only their own, in
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import Evidence, EvidenceFile
 from portfolio.reviews.models import ReviewPolicy
 from portfolio.reviews.services.returns import evidence_return
 from portfolio.reviews.services.submit import evidence_submit
-from tests.factories import EvidenceFactory, EvidenceFileFactory, make_route_world
+from tests.factories import EvidenceFactory, EvidenceFileFactory, MembershipFactory, make_route_world
 
 
 def _world() -> Any:
@@ -132,3 +134,46 @@ def test_the_start_page_takes_the_same_number_of_queries_for_many_items(client: 
     assert "15 returned" in page
     assert "All 15 returned items" in page
     assert count() <= few + 4  # the totals' counts, once per list: never a query per item
+
+
+@pytest.mark.django_db
+def test_an_apprentice_who_is_also_an_employer_contact_sees_what_they_wrote_for_others_too(client: Client) -> None:
+    """The section reads the person's own apprenticeships; the drafts and rejected files they wrote on those they
+    see as a line manager are theirs to finish too, and nothing else of those apprenticeships shows."""
+    world, other = _world(), _world()
+    MembershipFactory.create(user=world.apprentice, organisation=other.employer, role="line_manager")
+    testimony = EvidenceFactory.create(
+        apprenticeship=other.apprenticeship, author=world.apprentice, kind="witness_testimony",
+        title="Testimony for someone else", tags=(),
+    )  # fmt: skip
+    EvidenceFileFactory.create(evidence=testimony, state=EvidenceFile.State.REJECTED, original_name="testimony.heic")
+    _returned(other, "Their returned item", "Not for you")
+    _item(other, title="Their draft")
+
+    page = _start(client, world.apprentice)
+
+    assert "Testimony for someone else" in page
+    assert "testimony.heic" in page
+    assert "Their returned item" not in page
+    assert "Their draft" not in page
+
+
+@pytest.mark.django_db
+def test_the_lists_read_together_keep_each_list_in_its_order(client: Client) -> None:
+    """The lists that fit on the page are read in one query and sorted here: the latest return first, the last
+    changed draft first, the oldest submission first."""
+    world = _world()
+    first, second = _returned(world, "Returned first", "One"), _returned(world, "Returned second", "Two")
+    older, newer = _item(world, title="Older draft"), _item(world, title="Newer draft")
+    Evidence.objects.filter(pk=newer.pk).update(updated_at=older.updated_at + datetime.timedelta(hours=1))
+    early, late = _item(world, title="Submitted early"), _item(world, title="Submitted late")
+    for item in (early, late):
+        evidence_submit(actor=world.apprentice, evidence=item, expected_version=item.version)
+    Evidence.objects.filter(pk=late.pk).update(submitted_at=timezone.now() + datetime.timedelta(hours=1))
+
+    page = _start(client, world.apprentice)
+
+    assert page.index(second.title) < page.index(first.title)
+    assert page.index("Newer draft") < page.index("Older draft")
+    assert page.index("Submitted early") < page.index("Submitted late")
+    assert "Your employer to confirm (2)" in page

@@ -132,3 +132,23 @@ def test_a_request_reads_its_users_roles_once() -> None:
     assert request_user_roles(request=request) == {"apprentice"}
     request.user = AnonymousUser()
     assert request_user_roles(request=request) == frozenset()
+
+
+def test_the_roles_read_for_a_request_give_the_same_rows_as_the_membership_subqueries() -> None:
+    """With the person's roles given, one holding no employer's or provider's role is asked for their own rows
+    alone: the same rows, for every kind of person, an apprentice who is also a line manager and a superuser."""
+    own, other = build_world()
+    both = ApprenticeshipFactory.create(apprentice=own.line_manager, provider=other.provider, standard=own.standard)
+    inactive = MembershipFactory.create(organisation=other.employer, role="mentor", is_active=False).user
+    ApprenticeshipFactory.create(apprentice=inactive, provider=other.provider, standard=own.standard)
+    superuser = UserFactory.create(is_superuser=True)
+    people = (own.apprentice, other.apprentice, own.line_manager, own.tutor, own.admin, inactive, superuser)
+    for person in people:
+        roles = user_roles(user=person)
+        expected = set(apprenticeship_list_for_user(user=person).values_list("pk", flat=True))
+        assert set(apprenticeship_list_for_user(user=person, roles=roles).values_list("pk", flat=True)) == expected
+    assert both.pk in set(apprenticeship_list_for_user(user=own.line_manager).values_list("pk", flat=True))
+    with pytest.raises(Http404):
+        apprenticeship_get_for_user(
+            user=own.apprentice, public_id=other.apprenticeship.public_id, roles=user_roles(user=own.apprentice)
+        )

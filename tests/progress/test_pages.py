@@ -14,7 +14,7 @@ from django.utils import timezone
 from portfolio.people.models import Apprenticeship
 from portfolio.progress.models import ProgressReview, ReviewAction
 from tests.factories import ApprenticeshipFactory, World
-from tests.progress.helpers import hold, review_world
+from tests.progress.helpers import hold, review_world, schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,14 @@ def test_the_cohort_shows_and_filters_the_next_review_and_the_overdue(world: Wor
     assert by_email[world.apprentice.email]["progress review overdue"] == "no"
     refused = client.get("/api/cohort/", {"review_overdue": "maybe"})
     assert (refused.status_code, list(refused.json()["details"])) == (400, ["review_overdue"])
+
+
+def test_the_apprentices_start_page_shows_the_next_review_scheduled(world: World, client: Client) -> None:
+    client.force_login(world.apprentice)
+    assert "Next on" not in client.get("/").content.decode()
+    review = schedule(world, days_ahead=9)
+    page = client.get("/").content.decode()
+    assert f"Next on {timezone.localtime(review.scheduled_for):%-d %b %Y, %H:%M}." in page
 
 
 def test_the_start_pages_show_the_reviews_to_sign(world: World, client: Client) -> None:

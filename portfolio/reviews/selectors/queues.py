@@ -142,22 +142,28 @@ def confirmation_queue_at(*, employer_ids: Iterable[int]) -> QuerySet[Evidence]:
     return _base().filter(condition, apprenticeship__employer_id__in=ids).order_by(*QUEUE_ORDER.order_by())
 
 
+def with_return(queryset: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    """Each item with `return_comment` and `returned_at`: the comment and time of its last return (None when it
+    was never returned)."""
+    last_return = ReviewDecision.objects.filter(evidence=OuterRef("pk"), action=ReviewDecision.Action.RETURN).order_by(
+        "-decided_at", "-id"
+    )
+    return queryset.annotate(
+        return_comment=Subquery(last_return.values("comment")[:1]),
+        returned_at=Subquery(last_return.values("decided_at")[:1]),
+    )
+
+
+# The returned list's order: the latest return first.
+RETURNED_ORDER = ("-returned_at", "-id")
+
+
 def returned_list_for_user(*, user: Any) -> QuerySet[Evidence]:
     """The apprentice's evidence returned for changes, with the comment of the return that sent it back."""
     if not getattr(user, "is_authenticated", False):
         return Evidence.objects.none()
-    last_return = ReviewDecision.objects.filter(evidence=OuterRef("pk"), action=ReviewDecision.Action.RETURN).order_by(
-        "-decided_at", "-id"
-    )
-    return (
-        _base()
-        .filter(state=Evidence.State.RETURNED, apprenticeship__apprentice=user)
-        .annotate(
-            return_comment=Subquery(last_return.values("comment")[:1]),
-            returned_at=Subquery(last_return.values("decided_at")[:1]),
-        )
-        .order_by("-returned_at", "-id")
-    )
+    returned = _base().filter(state=Evidence.State.RETURNED, apprenticeship__apprentice=user)
+    return with_return(returned).order_by(*RETURNED_ORDER)
 
 
 def queue_head(queryset: QuerySet[Evidence], limit: int) -> list[Evidence]:
