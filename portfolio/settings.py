@@ -157,11 +157,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the embedded default: WAL lets the page server read while a task writes.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
-    # PostgreSQL: parameters bound by the server, and a statement run five times on a connection kept prepared
-    # (psycopg), so PostgreSQL stops planning it anew on every request. A page's planning often cost more than
-    # running its queries (docs/benchmarks.md). Off (0) behind a pooler in transaction mode.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite (the embedded default) cannot treat NULLs as equal in a unique constraint (an AO code within core,
 # where option is NULL). PostgreSQL enforces it; everywhere, the plan reader refuses duplicate AO codes first.

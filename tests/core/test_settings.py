@@ -58,17 +58,3 @@ def test_a_malformed_boolean_is_refused_with_its_name(tmp_path: Path) -> None:
     result = _settings_value("DEBUG", tmp_path, DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
-
-
-def test_postgresql_prepares_statements_unless_turned_off(tmp_path: Path) -> None:
-    expression = "DATABASES['default'].get('OPTIONS')"
-    postgres = {"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://app@db.example:5432/portfolio"}
-    on = _settings_value(expression, tmp_path, **postgres)
-    assert on.returncode == 0, on.stderr
-    assert on.stdout.strip() == "{'server_side_binding': True, 'prepare_threshold': 5}"
-    off = _settings_value(expression, tmp_path, DATABASE_PREPARED_STATEMENTS="0", **postgres)
-    assert off.returncode == 0, off.stderr
-    assert off.stdout.strip() in {"None", "{}"}
-    # SQLite, the embedded default, has no such thing.
-    embedded = _settings_value(expression, tmp_path, DEBUG="1")
-    assert "server_side_binding" not in embedded.stdout
