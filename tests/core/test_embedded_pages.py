@@ -3,13 +3,9 @@ PostgreSQL alone (the start pages' heads and counts, prepared statements, compil
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.embedded import run_embedded
 
 SCRIPT = """
 import json
@@ -54,14 +50,7 @@ print(json.dumps({"found": found, "apprentice": world.apprentice.display_name}))
 
 
 def test_the_embedded_default_serves_each_roles_pages(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "S3_", "SECRET_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "portfolio.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"})
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
-        timeout=240,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    got = json.loads(result.stdout.strip().splitlines()[-1])
+    got = run_embedded(SCRIPT, tmp_path)
     for page, (status, _) in got["found"].items():
         assert status == 200, page
     name = got["apprentice"]

@@ -6,15 +6,11 @@ It runs in a child process with no database settings, as `make run` does, on a f
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.embedded import run_embedded
 
 SCRIPT = """
 import json
@@ -56,19 +52,7 @@ print(json.dumps({"n1": first, "n2": stored()}))
 
 
 def test_the_embedded_default_computes_the_hand_worked_coverage(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "S3_", "SECRET_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "portfolio.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"})
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    got = json.loads(result.stdout.strip().splitlines()[-1])
+    got = run_embedded(SCRIPT, tmp_path)
 
     # As tests/coverage/test_coverage_rules.py works it out: K1, K2 (E1), S1 (E3) and S2 (E5) count.
     assert got["n1"]["aos"] == {
@@ -102,14 +86,7 @@ print(json.dumps(scenarios.stored(scenarios.build())))
 def test_the_embedded_default_works_the_gates_out_as_postgresql_does(tmp_path: Path) -> None:
     from tests.gateway import scenarios
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "S3_", "SECRET_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "portfolio.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"})
-    result = subprocess.run(
-        [sys.executable, "-c", GATES_SCRIPT], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
-        timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    on_sqlite = json.loads(result.stdout.strip().splitlines()[-1])
+    on_sqlite = run_embedded(GATES_SCRIPT, tmp_path, timeout=300)
     on_postgresql = scenarios.stored(scenarios.build())
     assert on_sqlite == on_postgresql
     # And a few by hand, so both cannot agree on something wrong.
