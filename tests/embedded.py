@@ -12,6 +12,17 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# How a script starts: Django set up on a fresh, migrated SQLite database (`json` and `connection` imported).
+SETUP = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+assert connection.vendor == "sqlite", connection.vendor
+"""
+
 
 def run_embedded(script: str, tmp_path: Path, *, timeout: int = 240) -> Any:
     """The last line the script prints, read as JSON; a failure shows the end of what the child wrote to stderr."""

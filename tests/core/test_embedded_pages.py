@@ -1,21 +1,16 @@
 """The embedded default (SQLite, `make run`) serves every role's most used pages: nothing on them relies on
-PostgreSQL alone (the start pages' heads and counts, prepared statements, compiled scoped reads)."""
+PostgreSQL alone (the start pages' heads and counts, the compiled scoped reads)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.embedded import run_embedded
+from tests.embedded import SETUP, run_embedded
 
-SCRIPT = """
-import json
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
+SCRIPT = (
+    SETUP
+    + """
 from django.test import Client
-call_command("migrate", verbosity=0)
-assert connection.vendor == "sqlite", connection.vendor
 
 from portfolio.coverage.services.compute import coverage_recompute
 from tests.factories import EvidenceFactory, make_catalogue, make_world
@@ -47,6 +42,7 @@ for role, urls in pages.items():
         found[f"{role} {url}"] = [response.status_code, body.decode()]
 print(json.dumps({"found": found, "apprentice": world.apprentice.display_name}))
 """
+)
 
 
 def test_the_embedded_default_serves_each_roles_pages(tmp_path: Path) -> None:

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.embedded import run_embedded
+from tests.embedded import SETUP, run_embedded
 
-SCRIPT = """
-import json
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
+SCRIPT = (
+    SETUP
+    + """
 from django.test import Client
-call_command("migrate", verbosity=0)
-assert connection.vendor == "sqlite", connection.vendor
 
 from portfolio.coverage.models import CoverageExplanation
 from portfolio.coverage.services.compute import coverage_recompute
@@ -43,6 +38,7 @@ body = made.json()
 assert body["outcomes"][0]["id"] == str(catalogue.outcomes["AO1"].public_id), body["outcomes"][0]["id"]
 print(json.dumps({"body": body, "survey": str(survey.public_id), "log": str(log.public_id)}))
 """
+)
 
 
 def test_the_embedded_default_answers_coverage_with_the_same_explanation(tmp_path: Path) -> None:
