@@ -198,7 +198,9 @@ def wait_for_worker_idle(timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         held = [inspect.active() or {}, inspect.reserved() or {}, inspect.scheduled() or {}]
-        if not any(tasks for replies in held for tasks in replies.values()):
+        # A task finishing meanwhile may have sent another (a coverage recompute its trailing one): idle only when
+        # the worker holds nothing and nothing was queued since the last purge.
+        if not any(tasks for replies in held for tasks in replies.values()) and not app.control.purge():
             return
         time.sleep(0.05)
     raise RuntimeError(f"the Celery worker was still busy after {timeout}s: see {WORKER_LOG}")
