@@ -33,7 +33,7 @@ from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import with_coverage
 from portfolio.evidence.models import Evidence
-from portfolio.people.models import Apprenticeship
+from portfolio.people.models import Apprenticeship, display_name
 
 # What a cohort row shows besides the apprenticeship itself.
 ROW_RELATIONS = ("apprentice", "employer", "standard", "option", "coverage_summary")
@@ -170,7 +170,7 @@ def page_row(v: dict[str, Any]) -> SimpleNamespace:
         pk=v["pk"],
         public_id=v["public_id"],
         apprentice=SimpleNamespace(
-            first_name=first, last_name=last, email=email, display_name=f"{first} {last}".strip() or email
+            first_name=first, last_name=last, email=email, display_name=display_name(first, last, email)
         ),
         employer_name=v["employer__name"],
         standard=f"{v['standard__reference']} v{v['standard__version']}",
@@ -196,7 +196,7 @@ STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choice
 def csv_row(v: dict[str, Any]) -> list[str]:
     """The CSV's columns of one row, from `cohort_values` with `ao_rows` (the review's two are the view's)."""
     has_summary = v["coverage_summary__id"] is not None
-    name = f"{v['apprentice__first_name']} {v['apprentice__last_name']}".strip() or v["apprentice__email"]
+    name = display_name(v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"])
     if has_summary:
         blocking = blocking_of(v[f"coverage_summary__{column}"] for column in PASSED_COLUMNS)
         required = v["coverage_summary__otj_required_minutes"]

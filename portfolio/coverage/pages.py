@@ -17,7 +17,7 @@ from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.evidence.route import route_filter
-from portfolio.people.models import Apprenticeship
+from portfolio.people.models import Apprenticeship, display_name
 from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Standard
 
 
@@ -168,6 +168,7 @@ def heatmap_for(*, user: Any, standard: Standard, limit: int = 300) -> tuple[lis
     }
     rows = []
     for pk, public_id, first, last, email in apprenticeships:
-        name = f"{first} {last}".strip() or email  # User.display_name
-        rows.append((public_id, name, [percents.get((pk, outcome.pk)) for outcome in outcomes]))
+        rows.append(
+            (public_id, display_name(first, last, email), [percents.get((pk, outcome.pk)) for outcome in outcomes])
+        )
     return outcomes, rows

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
+from portfolio.people.models import display_name
 from portfolio.people.selectors import apprenticeship_list_for_user
 
 
@@ -44,10 +45,6 @@ _LABELS: dict[str, dict[Any, Any]] = {
 }
 
 
-def _display_name(first: str, last: str, email: str) -> str:
-    return f"{first} {last}".strip() or email  # User.display_name
-
-
 def evidence_list_rows(*, queryset: QuerySet[Evidence], limit: int) -> list[SimpleNamespace]:
     """The first `limit` items of `queryset` for the evidence list, in its order: what a row shows (`evidence_rows`),
     with `file_count` and `tag_codes` (in the statements' order), the choices' labels and people's names. Read in
@@ -72,8 +69,8 @@ def evidence_list_rows(*, queryset: QuerySet[Evidence], limit: int) -> list[Simp
                 author_role=_LABELS["author_role"].get(role, role),
                 state=_LABELS["state"].get(state, state),
                 file_count=file_count,
-                apprentice_name=_display_name(*people[:3]),
-                author_name=_display_name(*people[3:]),
+                apprentice_name=display_name(*people[:3]),
+                author_name=display_name(*people[3:]),
                 tag_codes=codes[pk],
             )
         )

@@ -4,6 +4,15 @@ from portfolio.people.models.apprenticeships import Apprenticeship, BreakInLearn
 from portfolio.people.models.invitations import Invitation
 from portfolio.people.models.organisations import Membership, Organisation
 from portfolio.people.models.signin import SignInFailure
-from portfolio.people.models.users import User
+from portfolio.people.models.users import User, display_name
 
-__all__ = ["Apprenticeship", "BreakInLearning", "Invitation", "Membership", "Organisation", "SignInFailure", "User"]
+__all__ = [
+    "Apprenticeship",
+    "BreakInLearning",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "SignInFailure",
+    "User",
+    "display_name",
+]

@@ -66,4 +66,10 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email
+        return display_name(self.first_name, self.last_name, self.email)
+
+
+def display_name(first_name: str, last_name: str, email: str) -> str:
+    """How a person is named on a page: their full name, else their email address. For rows read as plain
+    values; a `User` has it as `display_name`."""
+    return f"{first_name} {last_name}".strip() or email

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from portfolio.core.queries import Keyset, head, rows_in_order
 from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
-from portfolio.people.models import Apprenticeship
+from portfolio.people.models import Apprenticeship, display_name
 from portfolio.people.selectors import user_organisation_ids
 from portfolio.reviews.models import ReviewDecision, ReviewPolicy
 from portfolio.reviews.roles import REVIEWER_MEMBERSHIPS
@@ -252,7 +252,7 @@ def _queue_items(queryset: QuerySet[Evidence], ids: list[int]) -> list[QueueItem
             QueueItem(
                 pk=pk, public_id=public_id, version=version, title=title, kind=_KINDS.get(kind, kind),
                 state=_STATES.get(state, state), occurred_on=occurred_on, submitted_at=submitted_at,
-                reflection=reflection, apprentice=f"{first} {last}".strip() or email, files=files,
+                reflection=reflection, apprentice=display_name(first, last, email), files=files,
                 statements=statements.get(pk, []),
             )
         )  # fmt: skip
