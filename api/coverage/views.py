@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -17,6 +18,7 @@ from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOu
 from api.permissions import IsEmployerContact, IsProviderStaff
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.answers import coverage_answer_for_user
+from portfolio.coverage.cohort_compiled import unfiltered_ids
 from portfolio.coverage.cohort_rows import cohort_row, cohort_values_of, page_ids, review_subjects, with_row_relations
 from portfolio.coverage.filters import CohortFilter
 from portfolio.coverage.models import ReadinessEvent
@@ -67,10 +69,13 @@ class CohortView(GenericAPIView[Apprenticeship]):
 
     @extend_schema(operation_id="cohort_list", responses=CohortRowOut(many=True))
     def get(self, request: Request) -> Response:
-        rows = self.filter_queryset(self.get_queryset())
-        # The page is cut from the sorted ids (with the count, in one query), then its rows are read and built
-        # directly (portfolio/coverage/cohort_rows.py), as CohortRowOut describes them in the schema.
-        ids = self.paginate_queryset(with_total(page_ids(rows))) or []
+        # The page is cut from the sorted ids (with the count, in one query: compiled once when no filter is asked
+        # for), then its rows are read and built directly (portfolio/coverage/cohort_rows.py), as CohortRowOut
+        # describes them in the schema.
+        sorted_ids: Any = unfiltered_ids(filterset_class=CohortFilter, data=request.query_params, user=request.user)
+        if sorted_ids is None:
+            sorted_ids = with_total(page_ids(self.filter_queryset(self.get_queryset())))
+        ids: list[int] = self.paginate_queryset(sorted_ids) or []
         values = cohort_values_of(ids)
         # Each row's next progress review (portfolio/progress/schedule.py), for this page's rows at once.
         today = timezone.localdate()

@@ -7,15 +7,17 @@ stand-in went among the SQL's parameters, and from then on runs that SQL with th
 converting the rows exactly as the queryset would (its compiler's converters). The rule stays in the queryset:
 what is compiled is what the ORM would send.
 
-Only a `values_list` queryset is supported (rows as tuples: no model instances). A stand-in must be a value no
-constant of the query can equal (a negative id, a fresh UUID), and must reach the SQL as a parameter: if one does
-not, or appears in a form the compiler changed, building fails loudly rather than running the wrong query.
+Only a `values_list` queryset is supported (rows as tuples: no model instances); a page of an unsliced one is asked
+for with `limit` and `offset`, sent as parameters too. A stand-in must be a value no constant of the query can equal (a
+negative id, a fresh UUID), and must reach the SQL as a parameter: if one does not, or appears in a form the
+compiler changed, building fails loudly rather than running the wrong query. `CompiledIdsQuery` is one for a list
+of up to so many ids (a page's rows), `CompiledPage` a page of one for Django's paginators.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connections
@@ -54,12 +56,19 @@ class CompiledQuery:
             self._compiled[key] = entry
             return entry
 
-    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+    def rows(
+        self, using: str = "default", *, limit: int | None = None, offset: int = 0, **values: Any
+    ) -> list[tuple[Any, ...]]:
+        """The rows for `values` (one per stand-in); `limit` rows from `offset` on, with a `limit`."""
         if set(values) != set(self._stand_ins):
             raise TypeError(f"values for {sorted(self._stand_ins)} expected, got {sorted(values)}")
         compiler, sql, params, names = self._compile(using)
         sent = {name: self._prepared(name, value, using) for name, value in values.items()}
         bound = [param if name is None else sent[name] for param, name in zip(params, names, strict=True)]
+        if limit is not None:
+            if compiler.query.is_sliced:
+                raise ValueError("the queryset is sliced already: a limit and an offset would be a second slice")
+            sql, bound = f"{sql} LIMIT %s OFFSET %s", [*bound, int(limit), int(offset)]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
@@ -72,3 +81,38 @@ class CompiledQuery:
 
 def _same(param: Any, value: Any) -> bool:
     return type(param) is type(value) and param == value
+
+
+class CompiledIdsQuery:
+    """A query over a list of ids (`build(ids)`, which filters by `pk__in=ids`), compiled once for `size` ids: a
+    shorter list is sent padded with its first id (the same rows), a longer one in parts of `size`. Rows come in
+    the query's order within a part; callers put them in the order they need."""
+
+    def __init__(self, build: Callable[[list[Any]], QuerySet[Any]], *, size: int) -> None:
+        self._names = [f"id_{index}" for index in range(size)]
+        stand_ins: dict[str, Any] = {name: -7_100_000_000 - index for index, name in enumerate(self._names)}
+        self._query = CompiledQuery(lambda **ids: build([ids[name] for name in self._names]), **stand_ins)
+
+    def rows(self, ids: Iterable[Any], using: str = "default") -> list[tuple[Any, ...]]:
+        ids, size, found = list(ids), len(self._names), []
+        for start in range(0, len(ids), size):
+            part = ids[start : start + size]
+            part += [part[0]] * (size - len(part))
+            found.extend(self._query.rows(using, **dict(zip(self._names, part, strict=True))))
+        return found
+
+
+class CompiledPage:
+    """A compiled query's rows for `values`, sliced as a list is: what `Paginator` pages (`[start:stop]` reads those
+    rows alone, `count()` every row)."""
+
+    def __init__(self, query: CompiledQuery, *, count: Callable[[], int], **values: Any) -> None:
+        self._query, self._count, self._values = query, count, values
+
+    def __getitem__(self, index: slice) -> list[tuple[Any, ...]]:
+        if not isinstance(index, slice) or index.step is not None or index.start is None or index.stop is None:
+            raise TypeError("a compiled page is read by a [start:stop] slice")
+        return self._query.rows(limit=max(index.stop - index.start, 0), offset=index.start, **self._values)
+
+    def count(self) -> int:
+        return self._count()

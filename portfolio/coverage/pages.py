@@ -17,8 +17,8 @@ from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.evidence.route import route_filter
-from portfolio.people.models import Apprenticeship, display_name
-from portfolio.standards.models import AssessmentOutcome, OutcomeStatement, Standard
+from portfolio.people.models import Apprenticeship, Organisation, display_name
+from portfolio.standards.models import AssessmentOutcome, Option, OutcomeStatement, Standard
 
 
 @dataclass
@@ -116,31 +116,52 @@ GATE_FILTER_CHOICES = [(key, GATE_NAMES[key]) for key in GATE_KEYS]
 OTJ_FILTER_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last month")]
 
 
+def _standard_choices(ids: set[int]) -> list[tuple[str, str]]:
+    return sorted(
+        (str(public_id), f"{reference} v{version}")
+        for public_id, reference, version in Standard.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("public_id", "reference", "version")
+    )
+
+
+def cohort_standard_choices(*, user: Any) -> list[tuple[str, str]]:
+    """The standards the apprenticeships the user may see follow (the heat map's choice): their distinct ids, then
+    their names."""
+    ids = cohort_list_for_user(user=user).select_related(None).order_by().values_list("standard_id", flat=True)
+    return _standard_choices(set(ids.distinct()))
+
+
 def cohort_filter_choices(
     *, user: Any, cohort: QuerySet[Apprenticeship] | None = None
 ) -> dict[str, list[tuple[str, str]]]:
     """The choices of the cohort's filters, from the apprenticeships the user may see (`cohort`, when the caller
     has them already: `cohort_list_for_user`)."""
-    # Without order_by(), the model's default ordering (start date, id) joins the SELECT DISTINCT and every
-    # apprenticeship becomes its own row: each standard was listed once per apprentice. One query for the three
-    # lists: the distinct (standard, option, employer) combinations are few, however many apprentices.
-    combinations = (
+    # The distinct (standard, option, employer) combinations are few however many apprentices: read as ids from the
+    # apprenticeships alone (without order_by(), the model's default ordering would join the DISTINCT and make
+    # every apprenticeship its own row), then the names of those few. Joining every apprenticeship to its
+    # standard, option and employer before the DISTINCT cost most of the page's database time.
+    combinations = set(
         (cohort_list_for_user(user=user) if cohort is None else cohort)
+        .select_related(None)
         .order_by()
-        .values_list("standard__public_id", "standard__reference", "standard__version", "option__public_id",
-                     "option__title", "employer__public_id", "employer__name")
+        .values_list("standard_id", "option_id", "employer_id")
         .distinct()
-    )  # fmt: skip
-    standards: set[tuple[str, str]] = set()
-    options: set[tuple[str, str]] = set()
-    employers: set[tuple[str, str]] = set()
-    for standard_id, reference, version, option_id, option_title, employer_id, employer_name in combinations:
-        standards.add((str(standard_id), f"{reference} v{version}"))
-        if option_id is not None:
-            options.add((str(option_id), option_title))
-        employers.add((str(employer_id), employer_name))
+    )
+    options = {
+        (str(public_id), title)
+        for public_id, title in Option.objects.filter(pk__in={row[1] for row in combinations} - {None})
+        .order_by()
+        .values_list("public_id", "title")
+    }
+    employers = {
+        (str(public_id), name)
+        for public_id, name in Organisation.objects.filter(pk__in={row[2] for row in combinations})
+        .order_by()
+        .values_list("public_id", "name")
+    }
     return {
-        "standards": sorted(standards),
+        "standards": _standard_choices({row[0] for row in combinations}),
         "options": sorted(options, key=lambda item: (item[1], item[0])),
         "employers": sorted(employers, key=lambda item: (item[1], item[0])),
         "states": [(str(value), str(label)) for value, label in ReadinessState.choices],

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from portfolio.core.filters import filter_for_page
 from portfolio.core.queries import CountingPaginator, with_total
+from portfolio.coverage.cohort_compiled import unfiltered_ids
 from portfolio.coverage.cohort_rows import (
     SHOWN_VALUES,
     cohort_values,
@@ -31,7 +32,13 @@ from portfolio.coverage.cohort_rows import (
 )
 from portfolio.coverage.filters import PAGE_ORDERINGS, CohortPageFilter
 from portfolio.coverage.gates import gates_checklist
-from portfolio.coverage.pages import cohort_filter_choices, cohort_rows, heatmap_for, progress_for
+from portfolio.coverage.pages import (
+    cohort_filter_choices,
+    cohort_rows,
+    cohort_standard_choices,
+    heatmap_for,
+    progress_for,
+)
 from portfolio.coverage.selectors import cohort_list_for_user, coverage_summary_for, readiness_event_list_for_user
 from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.selectors import (
@@ -169,7 +176,10 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
     # values with their relations and last activity, and their AO figures (portfolio/coverage/cohort_rows.py).
     page = None
     if rows is not None:
-        page = CountingPaginator(with_total(page_ids(rows)), 50).get_page(request.GET.get("page"))
+        sorted_ids = unfiltered_ids(filterset_class=CohortPageFilter, data=request.GET, user=request.user)
+        if sorted_ids is None:
+            sorted_ids = with_total(page_ids(rows))
+        page = CountingPaginator(sorted_ids, 50).get_page(request.GET.get("page"))
         values = with_ao_rows(cohort_values_of(page.object_list, last_activity=True, columns=SHOWN_VALUES))
         # Each row's next progress review, for the rows of this page only (their dates read already).
         today = timezone.localdate()
@@ -201,7 +211,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def heatmap_page(request: HttpRequest) -> HttpResponse:
     _require_cohort_role(request)
-    choices = cohort_filter_choices(user=request.user)["standards"]
+    choices = cohort_standard_choices(user=request.user)
     asked = request.GET.get("standard", "").strip()
     try:
         chosen = str(uuid.UUID(asked)) if asked else (choices[0][0] if choices else "")

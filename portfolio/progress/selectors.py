@@ -20,6 +20,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from portfolio.core.compiled import CompiledIdsQuery
 from portfolio.otj.figures import Break
 from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, Organisation
 from portfolio.people.selectors import HeldOrganisations, apprenticeship_list_for_user, user_provider_ids
@@ -53,6 +54,34 @@ def live_signatures(*, review: ProgressReview) -> dict[str, ReviewSignature]:
     return {row.party: row for row in rows}
 
 
+def _last_held(ids: Any) -> QuerySet[Any]:
+    return (
+        ProgressReview.objects.filter(apprenticeship_id__in=ids, held_on__isnull=False)
+        .order_by()
+        .values("apprenticeship_id")
+        .annotate(last=Max("held_on"))
+        .values_list("apprenticeship_id", "last")
+    )
+
+
+def _breaks(ids: Any) -> QuerySet[Any]:
+    return BreakInLearning.objects.filter(apprenticeship_id__in=ids).values_list(
+        "apprenticeship_id", "started_on", "ended_on"
+    )
+
+
+def _agreed(ids: Any) -> QuerySet[Any]:
+    return AgreedReviewInterval.objects.filter(apprenticeship_id__in=ids).values_list(
+        "apprenticeship_id", "interval_months"
+    )
+
+
+_PAGE_ROWS = 50
+_COMPILED_LAST_HELD = CompiledIdsQuery(_last_held, size=_PAGE_ROWS)
+_COMPILED_BREAKS = CompiledIdsQuery(_breaks, size=_PAGE_ROWS)
+_COMPILED_AGREED = CompiledIdsQuery(_agreed, size=_PAGE_ROWS)
+
+
 def due_by_apprenticeship(
     *, apprenticeships: QuerySet[Apprenticeship] | Sequence[Apprenticeship], today: datetime.date | None = None
 ) -> dict[int, Due]:
@@ -68,23 +97,13 @@ def due_by_apprenticeship(
         ids = [row[0] for row in rows]
         if not rows:
             return {}
-    last_held = dict(
-        ProgressReview.objects.filter(apprenticeship_id__in=ids, held_on__isnull=False)
-        .order_by()
-        .values("apprenticeship_id")
-        .annotate(last=Max("held_on"))
-        .values_list("apprenticeship_id", "last")
-    )
+    # A page's few rows (a list of ids): the three queries compiled once per process (`CompiledIdsQuery`).
+    compiled = isinstance(ids, list) and len(ids) <= _PAGE_ROWS
+    last_held = dict(_COMPILED_LAST_HELD.rows(ids) if compiled else _last_held(ids))
     breaks: dict[int, list[Break]] = defaultdict(list)
-    for apprenticeship_id, started_on, ended_on in BreakInLearning.objects.filter(
-        apprenticeship_id__in=ids
-    ).values_list("apprenticeship_id", "started_on", "ended_on"):
+    for apprenticeship_id, started_on, ended_on in _COMPILED_BREAKS.rows(ids) if compiled else _breaks(ids):
         breaks[apprenticeship_id].append(Break(started_on=started_on, ended_on=ended_on))
-    agreed = dict(
-        AgreedReviewInterval.objects.filter(apprenticeship_id__in=ids).values_list(
-            "apprenticeship_id", "interval_months"
-        )
-    )
+    agreed = dict(_COMPILED_AGREED.rows(ids) if compiled else _agreed(ids))
     provider_months = dict(
         ProgressReviewPolicy.objects.filter(provider_id__in={row[3] for row in rows}).values_list(
             "provider_id", "interval_months"

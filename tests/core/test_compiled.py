@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.db.models import F, QuerySet
 
-from portfolio.core.compiled import CompiledQuery
+from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery
 from portfolio.people.models import Apprenticeship, User
 from portfolio.people.selectors import apprenticeship_list_for_user
-from tests.factories import build_world
+from tests.factories import ApprenticeshipFactory, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,45 @@ def test_a_stand_in_missing_from_the_sql_is_refused() -> None:
 def test_values_for_every_stand_in_are_required() -> None:
     with pytest.raises(TypeError):
         _compiled().rows(user_id=1)
+
+
+def _by_email(user_id: int) -> QuerySet[Any]:
+    return (
+        apprenticeship_list_for_user(user=User(pk=user_id, is_active=True, is_superuser=False))
+        .order_by("apprentice__email", "pk")
+        .values_list("pk", "apprentice__email")
+    )
+
+
+def test_a_page_is_the_orm_slice_and_a_sliced_queryset_is_not_sliced_again() -> None:
+    first, _ = build_world()
+    for _ in range(4):
+        ApprenticeshipFactory.create(provider=first.provider, employer=first.employer)
+    compiled = CompiledQuery(_by_email, user_id=STAND_IN_USER)
+    every = list(_by_email(first.tutor.pk))
+    assert len(every) == 5
+    assert compiled.rows(user_id=first.tutor.pk) == every
+    assert compiled.rows(user_id=first.tutor.pk, limit=2, offset=1) == every[1:3]
+    assert compiled.rows(user_id=first.tutor.pk, limit=2, offset=9) == []
+    page = CompiledPage(compiled, count=lambda: len(every), user_id=first.tutor.pk)
+    assert page[2:4] == every[2:4]
+    assert page.count() == 5
+    with pytest.raises(TypeError):
+        page[1]  # type: ignore[index]  # a single row is not a page
+    sliced = CompiledQuery(lambda user_id: _by_email(user_id)[:2], user_id=STAND_IN_USER)
+    assert sliced.rows(user_id=first.tutor.pk) == every[:2]
+    with pytest.raises(ValueError, match="sliced"):
+        sliced.rows(user_id=first.tutor.pk, limit=1)
+
+
+def test_a_query_by_ids_answers_as_the_orm_for_short_and_long_lists() -> None:
+    first, second = build_world()
+    made = [ApprenticeshipFactory.create(provider=first.provider, employer=first.employer) for _ in range(6)]
+    ids = [first.apprenticeship.pk, second.apprenticeship.pk, *(a.pk for a in made)]
+
+    def build(ids: list[int]) -> QuerySet[Any]:
+        return Apprenticeship.objects.filter(pk__in=ids).values_list("pk", "apprentice__email")
+
+    compiled = CompiledIdsQuery(build, size=3)
+    for asked in ([], ids[:1], ids[:3], ids[2:6], ids, [ids[0], ids[0], -1]):
+        assert sorted(compiled.rows(asked)) == sorted(build(asked)), asked
