@@ -24,7 +24,7 @@ from portfolio.coverage.filters import CohortFilter
 from portfolio.coverage.models import ReadinessEvent
 from portfolio.coverage.selectors import cohort_list_for_user, readiness_event_list_for_user
 from portfolio.people.models import Apprenticeship
-from portfolio.people.selectors import apprenticeship_get_for_user
+from portfolio.people.selectors import HeldOrganisations, apprenticeship_get_for_user, user_held_organisations
 from portfolio.progress.selectors import due_by_apprenticeship
 
 
@@ -61,18 +61,22 @@ class CohortView(GenericAPIView[Apprenticeship]):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CohortFilter
     pagination_class = CohortPagination
+    held: HeldOrganisations | None = None
 
     def get_queryset(self) -> QuerySet[Apprenticeship]:
         if getattr(self, "swagger_fake_view", False):  # the schema reads the FilterSet's model, no one's rows
             return Apprenticeship.objects.none()
-        return with_row_relations(cohort_list_for_user(user=self.request.user))
+        return with_row_relations(cohort_list_for_user(user=self.request.user, held=self.held))
 
     @extend_schema(operation_id="cohort_list", responses=CohortRowOut(many=True))
     def get(self, request: Request) -> Response:
         # The page is cut from the sorted ids (with the count, in one query: compiled once when no filter is asked
         # for), then its rows are read and built directly (portfolio/coverage/cohort_rows.py), as CohortRowOut
         # describes them in the schema.
-        sorted_ids: Any = unfiltered_ids(filterset_class=CohortFilter, data=request.query_params, user=request.user)
+        self.held = user_held_organisations(user=request.user)  # the scope as ids, read once
+        sorted_ids: Any = unfiltered_ids(
+            filterset_class=CohortFilter, data=request.query_params, user=request.user, held=self.held
+        )
         if sorted_ids is None:
             sorted_ids = with_total(page_ids(self.filter_queryset(self.get_queryset())))
         ids: list[int] = self.paginate_queryset(sorted_ids) or []

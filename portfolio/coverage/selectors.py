@@ -16,7 +16,7 @@ from portfolio.coverage.gates import GATE_COLUMNS
 from portfolio.coverage.gates_sql import Dates
 from portfolio.coverage.models import AOCoverage, CoverageDirty, CoverageSummary, ReadinessEvent
 from portfolio.people.models import Apprenticeship, Membership
-from portfolio.people.selectors import apprenticeship_list_for_user, user_provider_ids
+from portfolio.people.selectors import HeldOrganisations, apprenticeship_list_for_user, user_provider_ids
 
 
 def with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
@@ -31,17 +31,24 @@ def with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship
 _RELATED = ("apprentice", "provider", "employer", "standard", "option", "tutor", "assessor", "line_manager", "mentor")
 
 
-def cohort_list_for_user(*, user: Any) -> QuerySet[Apprenticeship]:
+def cohort_list_for_user(*, user: Any, held: HeldOrganisations | None = None) -> QuerySet[Apprenticeship]:
     """Provider staff: their provider's apprenticeships; employer contacts: their employer's. Not an
-    apprentice's own (they see those through their apprenticeship)."""
+    apprentice's own (they see those through their apprenticeship). `held`: the person's organisations, when the
+    caller has read them (`user_held_organisations`): the scope is then lists of ids, which PostgreSQL reads
+    through the apprenticeships' indexes, where the membership subqueries (one of them OR the other) made it
+    test every apprenticeship of every organisation."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
         return with_coverage(apprenticeship_list_for_user(user=user))  # no one's, or everyone's
     # Within `apprenticeship_list_for_user`'s scope (which adds the user's own apprenticeships), applied alone: the
     # database plans and tests two subqueries per row, not four, and the query is built in a fraction of the time.
+    if held is None:
+        providers: Any = user_provider_ids(user=user)
+        employers: Any = user_provider_ids(user=user, roles=Membership.EMPLOYER_ROLES)
+    else:
+        providers, employers = held.ids(Membership.PROVIDER_ROLES), held.ids(Membership.EMPLOYER_ROLES)
     return with_coverage(
         Apprenticeship.objects.select_related(*_RELATED).filter(
-            Q(provider_id__in=user_provider_ids(user=user))
-            | Q(employer_id__in=user_provider_ids(user=user, roles=Membership.EMPLOYER_ROLES))
+            Q(provider_id__in=providers) | Q(employer_id__in=employers)
         )
     )
 

@@ -45,6 +45,7 @@ from portfolio.people.selectors import (
     apprenticeship_get_for_user,
     apprenticeship_list_for_user,
     request_user_roles,
+    user_held_organisations,
     user_provider_ids,
 )
 from portfolio.progress.selectors import due_by_apprenticeship
@@ -160,7 +161,8 @@ class _Buffer:
 @login_required
 def cohort_page(request: HttpRequest) -> HttpResponseBase:
     _require_cohort_role(request)
-    cohort = cohort_list_for_user(user=request.user)
+    held = user_held_organisations(user=request.user)  # the scope as ids, read once
+    cohort = cohort_list_for_user(user=request.user, held=held)
     filterset, rows, errors = filter_for_page(
         CohortPageFilter, data=request.GET, queryset=cohort_rows(user=request.user, cohort=cohort)
     )
@@ -176,7 +178,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
     # values with their relations and last activity, and their AO figures (portfolio/coverage/cohort_rows.py).
     page = None
     if rows is not None:
-        sorted_ids = unfiltered_ids(filterset_class=CohortPageFilter, data=request.GET, user=request.user)
+        sorted_ids = unfiltered_ids(filterset_class=CohortPageFilter, data=request.GET, user=request.user, held=held)
         if sorted_ids is None:
             sorted_ids = with_total(page_ids(rows))
         page = CountingPaginator(sorted_ids, 50).get_page(request.GET.get("page"))

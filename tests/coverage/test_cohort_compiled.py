@@ -28,6 +28,7 @@ from portfolio.coverage.filters import CohortFilter, CohortPageFilter
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.people.models import Apprenticeship, BreakInLearning, Membership
+from portfolio.people.selectors import HeldOrganisations, user_held_organisations
 from portfolio.progress.models import AgreedReviewInterval, ProgressReview
 from portfolio.progress.schedule import AGREED_INTERVALS
 from portfolio.progress.selectors import due_by_apprenticeship
@@ -66,12 +67,22 @@ def worlds() -> tuple[Any, Any]:
     return first, second
 
 
+def _held(user: Any) -> HeldOrganisations:
+    return user_held_organisations(user=user)
+
+
 def _orm_ids(filterset_class: Any, user: Any, value: str) -> list[tuple[int, int]]:
+    """The sorted ids through the ORM, the scope as membership subqueries and as the ids read first: the same."""
     data = QueryDict(mutable=True)
     data[SORTS[filterset_class]] = value
-    filterset = filterset_class(data=data, queryset=with_row_relations(cohort_list_for_user(user=user)))
-    assert filterset.is_valid()
-    return list(with_total(page_ids(filterset.qs)))
+    found = []
+    for held in (None, _held(user)):
+        cohort = cohort_list_for_user(user=user, held=held)
+        filterset = filterset_class(data=data, queryset=with_row_relations(cohort))
+        assert filterset.is_valid()
+        found.append(list(with_total(page_ids(filterset.qs))))
+    assert found[0] == found[1]
+    return found[0]
 
 
 def _people(first: Any, second: Any) -> list[Any]:
@@ -88,18 +99,20 @@ def test_the_unfiltered_ids_are_the_orm_s_for_every_person_and_sort(worlds: tupl
             for value in filterset_class.base_filters[name].orderings:
                 expected = _orm_ids(filterset_class, person, value)
                 assert expected, (person.email, value)
-                page = unfiltered_ids(filterset_class=filterset_class, data=QueryDict(f"{name}={value}"), user=person)
+                page = unfiltered_ids(
+                    filterset_class=filterset_class, data=QueryDict(f"{name}={value}"), user=person, held=_held(person)
+                )
                 assert page is not None
                 assert page[0:100] == expected, (person.email, filterset_class.__name__, value)
                 assert page[2:4] == expected[2:4]
                 assert page.count() == len(expected)
             # No sort asked for: the default's.
             default = filterset_class.base_filters[name].default
-            page = unfiltered_ids(filterset_class=filterset_class, data=QueryDict(""), user=person)
+            page = unfiltered_ids(filterset_class=filterset_class, data=QueryDict(""), user=person, held=_held(person))
             assert page is not None
             assert page[0:100] == _orm_ids(filterset_class, person, default)
     # Another provider's apprentices never appear.
-    page = unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=second.tutor)
+    page = unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=second.tutor, held=_held(second.tutor))
     assert page is not None
     theirs = set(Apprenticeship.objects.filter(provider=first.provider).values_list("pk", flat=True))
     assert not theirs & {pk for pk, _ in page[0:100]}
@@ -110,23 +123,45 @@ def test_a_filter_an_unknown_sort_a_superuser_or_an_inactive_person_takes_the_or
 ) -> None:
     first, _ = worlds
     for query in ("ready=true", "q=Shared", "standard=x", "ordering=bogus", "ordering=percent&ordering=-percent"):
-        assert unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(query), user=first.tutor) is None, query
-    assert unfiltered_ids(filterset_class=CohortPageFilter, data=QueryDict("sort=x"), user=first.tutor) is None
+        assert (
+            unfiltered_ids(
+                filterset_class=CohortFilter, data=QueryDict(query), user=first.tutor, held=_held(first.tutor)
+            )
+            is None
+        ), query
+    assert (
+        unfiltered_ids(
+            filterset_class=CohortPageFilter, data=QueryDict("sort=x"), user=first.tutor, held=_held(first.tutor)
+        )
+        is None
+    )
     # An empty filter filters nothing (a form sent with its fields blank).
-    assert unfiltered_ids(filterset_class=CohortFilter, data=QueryDict("q=&page=2"), user=first.tutor) is not None
+    assert (
+        unfiltered_ids(
+            filterset_class=CohortFilter, data=QueryDict("q=&page=2"), user=first.tutor, held=_held(first.tutor)
+        )
+        is not None
+    )
     admin = UserFactory.create(is_superuser=True)
-    assert unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=admin) is None
+    assert unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=admin, held=_held(admin)) is None
     first.tutor.is_active = False
-    assert unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=first.tutor) is None
+    assert (
+        unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=first.tutor, held=_held(first.tutor))
+        is None
+    )
 
 
-def test_an_inactive_membership_opens_nothing(worlds: tuple[Any, Any]) -> None:
+def test_no_organisation_or_very_many_take_the_orm_path(worlds: tuple[Any, Any]) -> None:
     first, _ = worlds
     Membership.objects.filter(user=first.tutor).update(is_active=False)
-    page = unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=first.tutor)
-    assert page is not None
-    assert page[0:50] == [] == _orm_ids(CohortFilter, first.tutor, "-percent")
-    assert page.count() == 0
+    assert _held(first.tutor) == HeldOrganisations()
+    assert (
+        unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=first.tutor, held=_held(first.tutor))
+        is None
+    )
+    assert _orm_ids(CohortFilter, first.tutor, "-percent") == []
+    many = HeldOrganisations(by_role={"tutor": frozenset(range(1, 10))})
+    assert unfiltered_ids(filterset_class=CohortFilter, data=QueryDict(""), user=first.line_manager, held=many) is None
 
 
 def test_the_api_and_the_page_answer_the_same_with_and_without_the_compiled_ids(

@@ -74,12 +74,13 @@ def test_the_cohort_api_reads_the_same_queries_for_few_and_many(
     client.force_login(world.tutor)
     _grow(world, catalogue, 2)
     assert len(client.get("/api/cohort/").json()["results"]) == 3
-    # Session, user, the role check, the page's ids in order with the count, and its rows with their dates (5);
-    # then each row's next progress review: their last reviews, breaks, agreed and provider intervals (4).
-    with django_assert_num_queries(5 + 4):
+    # Session, user, the role check, the person's organisations, the page's ids in order with the count, and its
+    # rows with their dates (6); then each row's next progress review: their last reviews, breaks, agreed and
+    # provider intervals (4).
+    with django_assert_num_queries(6 + 4):
         client.get("/api/cohort/?ordering=percent")
     _grow(world, catalogue, 9)
-    with django_assert_num_queries(5 + 4):
+    with django_assert_num_queries(6 + 4):
         assert len(client.get("/api/cohort/?ordering=percent").json()["results"]) == 12
 
 
@@ -116,10 +117,11 @@ def test_the_cohort_page_sorted_by_activity_shows_the_same_dates(client: Client,
     assert all(a.last_activity is not None for a in by_activity)
 
 
-# Session, user, the person's roles (read once: the role check and the header share them), the unread count, the
-# page's filter choices (one query), the page's ids in order with the count, its rows with their last activity,
-# and their AO rows. Then each row's next progress review (portfolio/progress/selectors.py): 4 for the page's rows.
-PAGE_QUERIES = 8 + 4
-# Session, user, the person's roles, the rows with their last activity (one cursor), then per chunk of rows
-# their AO rows. Then every row's next progress review, read once for the whole queryset: 5.
-CSV_QUERIES = 5 + 5
+# Session, user, the person's roles (read once: the role check and the header share them), their organisations, the
+# unread count, the page's filter choices (the distinct ids, then the standards', options' and employers' names),
+# the page's ids in order with the count, its rows with their last activity, and their AO rows. Then each row's
+# next progress review (portfolio/progress/selectors.py): 4 for the page's rows.
+PAGE_QUERIES = 9 + 3 + 4
+# Session, user, the person's roles, their organisations, the rows with their last activity (one cursor), then per
+# chunk of rows their AO rows. Then every row's next progress review, read once for the whole queryset: 5.
+CSV_QUERIES = 6 + 5
