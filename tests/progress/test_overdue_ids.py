@@ -115,6 +115,10 @@ def test_the_overdue_are_those_every_due_date_finds_in_each_organisation() -> No
         assert set(found) == _every_due_date(mine, TODAY)
     everyone = Apprenticeship.objects.all()
     assert set(overdue_ids(apprenticeships=everyone, today=TODAY)) == expected_a | expected_b
+    # A list filtered through other tables (a page's search) is read by id: the same answer.
+    searched = Apprenticeship.objects.filter(employer__name=world_a.employer.name, breaks__isnull=True)
+    assert set(overdue_ids(apprenticeships=searched, today=TODAY)) == _every_due_date(searched, TODAY)
+    assert set(overdue_ids(apprenticeships=searched, today=TODAY)) == expected_a - a.ids("a short break")
 
 
 @pytest.mark.parametrize("today", [D(2025, 9, 1), D(2025, 12, 31), D(2026, 1, 1), D(2026, 3, 21), D(2027, 1, 1)])
