@@ -64,6 +64,13 @@ class Evidence(models.Model):
                 condition=models.Q(state__in=["submitted", "confirmed"]),
                 name="evidence_awaiting_review",
             ),
+            # The acceptance queue under the default policy (confirmed items), its length and oldest items on the
+            # start page: read from an index of those items alone, not among every submitted one.
+            models.Index(
+                fields=["apprenticeship", "submitted_at", "id"],
+                condition=models.Q(state="confirmed"),
+                name="evidence_awaiting_acceptance",
+            ),
             # The gateway's monthly activity rule: a full coverage pass finds last month's items by their dates
             # (a range of each index) rather than reading every item (portfolio/coverage/gates_sql.py).
             models.Index(fields=["created_at"], name="evidence_created_at"),

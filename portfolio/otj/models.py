@@ -79,6 +79,11 @@ class OtjActivity(models.Model):
                 condition=Q(state="pending"),
                 name="otj_activity_pending",
             ),
+            # The start page's count of that queue: the same entries with only who logged them, a smaller index
+            # (equal keys stored once) whose probe per apprenticeship reads about a third fewer pages.
+            models.Index(
+                fields=["apprenticeship", "logged_by"], condition=Q(state="pending"), name="otj_activity_pending_count"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,11 +36,20 @@ ONE_DAY = datetime.timedelta(days=1)
 NONE_DUE_STATUSES = {"withdrawn": "withdrawn", "completed": "completed"}
 
 
+def month_index(day: datetime.date) -> int:
+    """The months from year 0 to the month of `day`: months apart are indexes apart.
+
+    The month-end rule's date has passed exactly when its month comes before today's:
+    `month_end_after(anchor, months) < today` when `month_index(anchor) + months < month_index(today)`. Breaks only
+    move a due date later, so no review is overdue unless this holds: lists read the apprenticeships that could be
+    overdue with it in SQL (progress.selectors.overdue_ids), then this module decides each of them."""
+    return day.year * 12 + (day.month - 1)
+
+
 @functools.lru_cache(maxsize=4096)  # a pure function of two values, called for every apprenticeship of a list
 def month_end_after(day: datetime.date, months: int) -> datetime.date:
     """The last day of the calendar month `months` after the month of `day` (1 August, 3: 30 November)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
+    year, month = divmod(month_index(day) + months, 12)
     return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 

@@ -25,9 +25,9 @@ from portfolio.evidence.models import Evidence
 from portfolio.evidence.previews import evidence_file_preview_link, file_preview_kind
 from portfolio.evidence.roles import submitter_role
 from portfolio.evidence.selectors import evidence_file_get_for_user
-from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role
+from portfolio.people.selectors import apprenticeship_get_for_user, request_user_roles
 from portfolio.reviews.review_page import EMPLOYER, Outcome, review_decide, reviewer_for, statement_rows
-from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES, employer_reviewer_role
+from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.reviews.selectors.behaviours import behaviour_confirmation_get, behaviour_list_for_apprenticeship
 from portfolio.reviews.selectors.evidence import decision_list_for_evidence, review_evidence_get_for_user
 from portfolio.reviews.selectors.queues import (
@@ -48,9 +48,11 @@ _SUBMITTED_NEXT: dict[str, str] = {
 }
 
 
-def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
-    # login_required runs first, so the user is a signed-in account here.
-    if not user_holds_role(user=request.user, roles=roles):
+def _require_role(request: HttpRequest, role: str, message: str) -> None:
+    # login_required runs first, so the user is a signed-in account here. The roles the page's header reads too
+    # (one read per request): "reviewer" is an assessor or tutor (PROVIDER_REVIEWER_ROLES), "employer" a line
+    # manager or mentor (EMPLOYER_REVIEWER_ROLES), in an active membership; a superuser holds neither.
+    if role not in request_user_roles(request=request):
         raise PermissionDenied(message)
 
 
@@ -61,7 +63,7 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def confirmation_queue(request: HttpRequest) -> HttpResponse:
-    _require_role(request, EMPLOYER_REVIEWER_ROLES, "Only employer contacts confirm evidence.")
+    _require_role(request, "employer", "Only employer contacts confirm evidence.")
     if request.method == "POST":
         items = []
         for value in request.POST.getlist("item"):
@@ -94,7 +96,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def acceptance_queue(request: HttpRequest) -> HttpResponse:
-    _require_role(request, PROVIDER_REVIEWER_ROLES, "Only assessors and tutors accept evidence.")
+    _require_role(request, "reviewer", "Only assessors and tutors accept evidence.")
     page = queue_page(acceptance_queue_for_user(user=request.user), after=request.GET.get("after"))
     return render(request, "reviews/acceptance_queue.html", {"page": page, "queue": page.items})
 

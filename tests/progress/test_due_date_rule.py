@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from portfolio.otj.figures import Break
-from portfolio.progress.schedule import due_date, interval_for, month_end_after, next_due
+from portfolio.progress.schedule import due_date, interval_for, month_end_after, month_index, next_due
 
 D = datetime.date
 
@@ -105,3 +105,13 @@ def test_an_agreed_interval_wins_over_the_provider_s() -> None:
     assert interval_for(provider_months=2, agreed_months=6) == 6
     assert interval_for(provider_months=2, agreed_months=None) == 2
     assert interval_for(provider_months=None, agreed_months=None) == 3
+
+
+@pytest.mark.parametrize("today", [D(2026, 1, 1), D(2026, 2, 28), D(2026, 3, 1), D(2026, 3, 10), D(2028, 2, 29)])
+def test_the_month_end_date_has_passed_exactly_when_its_month_is_before_today_s(today: D) -> None:
+    # The fact lists narrow the overdue with in SQL (progress.selectors.overdue_ids), for every anchor and interval.
+    anchors = [D(2024, 1, 1) + datetime.timedelta(days=n) for n in range(4 * 366)]
+    for months in range(1, 13):
+        for anchor in anchors:
+            passed = month_end_after(anchor, months) < today
+            assert passed == (month_index(anchor) + months < month_index(today)), (anchor, months)

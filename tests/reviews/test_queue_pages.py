@@ -12,9 +12,11 @@ from django.test import Client
 from django.utils import timezone
 
 from portfolio.evidence.models import Evidence
+from portfolio.people.models import Membership
+from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES
 from portfolio.reviews.selectors import queues
 from portfolio.reviews.selectors.queues import PAGE_SIZE, confirmation_queue_for_user, queue_page
-from tests.factories import EvidenceFactory, World
+from tests.factories import EvidenceFactory, MembershipFactory, UserFactory, World
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +187,25 @@ def test_the_acceptance_queue_pages_the_same_way(client: Client, worlds: tuple[W
     assert shown.findall(second) == [str(items[-1].public_id)]
     client.force_login(other.assessor)
     assert shown.findall(client.get(link.group(1)).content.decode()) == []
+
+
+@pytest.mark.parametrize("role", [choice.value for choice in Membership.Role])
+def test_each_queue_opens_for_its_reviewers_memberships_alone(client: Client, role: str) -> None:
+    # The pages check the roles the header reads (people.selectors.user_roles): the same people as the reviewers'
+    # memberships (reviews.roles), and no one whose membership is inactive.
+    membership = MembershipFactory.create(role=role)
+    client.force_login(membership.user)
+    for url, roles in (
+        ("/reviews/acceptance/", PROVIDER_REVIEWER_ROLES),
+        ("/reviews/confirmation/", EMPLOYER_REVIEWER_ROLES),
+    ):
+        assert client.get(url).status_code == (200 if role in roles else 403), (url, role)
+    Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    for url in ("/reviews/acceptance/", "/reviews/confirmation/"):
+        assert client.get(url).status_code == 403, (url, role)
+
+
+def test_a_superuser_with_no_membership_opens_neither_queue(client: Client) -> None:
+    client.force_login(UserFactory.create(is_superuser=True, is_staff=True))
+    for url in ("/reviews/acceptance/", "/reviews/confirmation/"):
+        assert client.get(url).status_code == 403, url
