@@ -64,7 +64,7 @@ def _unfiltered_ids(
             raise ValueError(f"{filterset_class.__name__}: {value!r} refused: {filterset.errors}")
         return with_total(page_ids(filterset.qs))
 
-    stand_ins = dict(zip(provider_names, _PROVIDERS, strict=False)) | dict(
+    stand_ins: dict[str, Any] = dict(zip(provider_names, _PROVIDERS, strict=False)) | dict(
         zip(employer_names, _EMPLOYERS, strict=False)
     )
     return CompiledQuery(build, **stand_ins)
@@ -95,7 +95,7 @@ def unfiltered_ids(
     if key not in _IDS:  # a race builds it twice: the same query
         _IDS[key] = _unfiltered_ids(*key)
     query = _IDS[key]
-    ids = {f"provider_{index}": pk for index, pk in enumerate(providers)} | {
+    ids: dict[str, Any] = {f"provider_{index}": pk for index, pk in enumerate(providers)} | {
         f"employer_{index}": pk for index, pk in enumerate(employers)
     }
 

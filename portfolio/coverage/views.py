@@ -178,7 +178,9 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
     # values with their relations and last activity, and their AO figures (portfolio/coverage/cohort_rows.py).
     page = None
     if rows is not None:
-        sorted_ids = unfiltered_ids(filterset_class=CohortPageFilter, data=request.GET, user=request.user, held=held)
+        sorted_ids: Any = unfiltered_ids(
+            filterset_class=CohortPageFilter, data=request.GET, user=request.user, held=held
+        )
         if sorted_ids is None:
             sorted_ids = with_total(page_ids(rows))
         page = CountingPaginator(sorted_ids, 50).get_page(request.GET.get("page"))
