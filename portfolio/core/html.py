@@ -7,10 +7,13 @@ the engine does (`conditional_escape`: `html.escape`, markup already marked safe
 
 from __future__ import annotations
 
+import datetime
 import html
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.dates import MONTHS_3
 
 _SENTINEL = "00000000-0000-0000-0000-000000000000"
 
@@ -26,3 +29,14 @@ def url_around(name: str) -> tuple[str, str]:
     `reverse()` for a list whose every row links to its own."""
     before, after = reverse(name, args=[_SENTINEL]).split(_SENTINEL)
     return html.escape(before), html.escape(after)
+
+
+def day_month_year() -> Callable[[datetime.date], str]:
+    """A writer of dates as the `date` filter writes them with "j M Y" ("3 Oct 2025"), the months' names read
+    once, in the active language, for every date a tag writes (the filter looks its format up for each)."""
+    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+
+    def day(value: datetime.date) -> str:
+        return f"{value.day} {months[value.month]} {value.year:04d}"
+
+    return day

@@ -25,9 +25,9 @@ from portfolio.evidence.models import Evidence
 from portfolio.evidence.previews import evidence_file_preview_link, file_preview_kind
 from portfolio.evidence.roles import submitter_role
 from portfolio.evidence.selectors import evidence_file_get_for_user
-from portfolio.people.selectors import apprenticeship_get_for_user, user_holds_role
+from portfolio.people.selectors import apprenticeship_get_for_user, request_user_roles
 from portfolio.reviews.review_page import EMPLOYER, Outcome, review_decide, reviewer_for, statement_rows
-from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES, employer_reviewer_role
+from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.reviews.selectors.behaviours import behaviour_confirmation_get, behaviour_list_for_apprenticeship
 from portfolio.reviews.selectors.evidence import decision_list_for_evidence, review_evidence_get_for_user
 from portfolio.reviews.selectors.queues import (
@@ -48,9 +48,12 @@ _SUBMITTED_NEXT: dict[str, str] = {
 }
 
 
-def _require_role(request: HttpRequest, roles: tuple[str, ...], message: str) -> None:
+def _require_access(request: HttpRequest, kind: str, message: str) -> None:
+    """The queues' role check, by the kinds of access the page's header reads anyway (one read per request,
+    people.selectors.request_user_roles): "employer" is an active line manager's or mentor's membership
+    (EMPLOYER_REVIEWER_ROLES), "reviewer" an assessor's or tutor's (PROVIDER_REVIEWER_ROLES)."""
     # login_required runs first, so the user is a signed-in account here.
-    if not user_holds_role(user=request.user, roles=roles):
+    if kind not in request_user_roles(request=request):
         raise PermissionDenied(message)
 
 
@@ -61,7 +64,7 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def confirmation_queue(request: HttpRequest) -> HttpResponse:
-    _require_role(request, EMPLOYER_REVIEWER_ROLES, "Only employer contacts confirm evidence.")
+    _require_access(request, "employer", "Only employer contacts confirm evidence.")
     if request.method == "POST":
         items = []
         for value in request.POST.getlist("item"):
@@ -94,7 +97,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def acceptance_queue(request: HttpRequest) -> HttpResponse:
-    _require_role(request, PROVIDER_REVIEWER_ROLES, "Only assessors and tutors accept evidence.")
+    _require_access(request, "reviewer", "Only assessors and tutors accept evidence.")
     page = queue_page(acceptance_queue_for_user(user=request.user), after=request.GET.get("after"))
     return render(request, "reviews/acceptance_queue.html", {"page": page, "queue": page.items})
 

@@ -12,6 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from portfolio.evidence.models import Evidence
+from portfolio.people.models import Membership
+from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES
 from portfolio.reviews.selectors import queues
 from portfolio.reviews.selectors.queues import PAGE_SIZE, confirmation_queue_for_user, queue_page
 from tests.factories import EvidenceFactory, World
@@ -185,3 +187,23 @@ def test_the_acceptance_queue_pages_the_same_way(client: Client, worlds: tuple[W
     assert shown.findall(second) == [str(items[-1].public_id)]
     client.force_login(other.assessor)
     assert shown.findall(client.get(link.group(1)).content.decode()) == []
+
+
+def test_each_queue_opens_for_its_reviewers_alone(client: Client, worlds: tuple[World, World]) -> None:
+    """The queues check the role with the header's kinds of access ("employer", "reviewer"): the same people as an
+    active membership in the reviewer roles, an inactive one or another role refused."""
+    own, _ = worlds
+    assert set(EMPLOYER_REVIEWER_ROLES) == Membership.EMPLOYER_ROLES
+    assert set(PROVIDER_REVIEWER_ROLES) == {Membership.Role.ASSESSOR, Membership.Role.TUTOR}
+    opens = {
+        "/reviews/confirmation/": (own.line_manager, own.mentor),
+        "/reviews/acceptance/": (own.assessor, own.tutor),
+    }
+    everyone = (own.line_manager, own.mentor, own.assessor, own.tutor, own.iqa, own.admin, own.apprentice)
+    for url, reviewers in opens.items():
+        for user in everyone:
+            client.force_login(user)
+            assert client.get(url).status_code == (200 if user in reviewers else 403), (url, user)
+    Membership.objects.filter(user=own.line_manager).update(is_active=False)
+    client.force_login(own.line_manager)
+    assert client.get("/reviews/confirmation/").status_code == 403

@@ -1,4 +1,3 @@
-import datetime
 import html
 from collections.abc import Iterable
 from typing import Any
@@ -6,11 +5,10 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
-from portfolio.core.html import format_escaped, url_around
+from portfolio.core.html import day_month_year, format_escaped, url_around
 from portfolio.coverage.cohort_rows import STATE_LABELS
 from portfolio.coverage.gates import GATE_NAMES
 
@@ -81,11 +79,7 @@ def cohort_table_rows(rows: Iterable[Any]) -> SafeString:
     """The cohort table's rows (`cohort_rows.page_row`, with `review_due` and `review_overdue` set): what the
     template's loop over them wrote, each value escaped, dates in the current time zone as the `date` filter
     writes them ("j M Y", and "c" for the machine-readable time)."""
-    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
-
-    def day(value: datetime.date) -> str:
-        return f"{value.day} {months[value.month]} {value.year:04d}"
-
+    day = day_month_year()
     progress_before, progress_after = url_around("progress-page")
     schedule_before, schedule_after = url_around("progress-review-schedule-page")
     written: dict[Any, str] = {}
