@@ -82,7 +82,7 @@ PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int
         12 + 7,
     ),  # + reviews overdue (5: the schedule's inputs), awaiting signatures, to sign
     "acceptance queue": (lambda p: p.world.tutor, lambda p: "/reviews/acceptance/", 7),
-    "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 9),
+    "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 8),
     "start page (employer)": (lambda p: p.world.line_manager, lambda p: "/", 11 + 2),  # + the progress reviews to sign
     "confirmation queue": (lambda p: p.world.line_manager, lambda p: "/reviews/confirmation/", 7),
 }
