@@ -18,7 +18,7 @@ from django.db.models import Count
 
 from portfolio.core.queries import head_counted
 from portfolio.coverage.models import CoverageSummary
-from portfolio.coverage.selectors import with_coverage
+from portfolio.coverage.selectors import with_coverage_percent
 from portfolio.gateway.selectors import gateway_to_sign_at
 from portfolio.people.models import Apprenticeship, Membership, display_name
 from portfolio.people.selectors import user_held_organisations
@@ -110,7 +110,7 @@ def _glance_rows(ids: list[int], waiting: dict[int, int]) -> list[Glance]:
     the items waiting for each (`waiting`)."""
     if not ids:
         return []
-    rows = with_behaviour_counts(with_coverage(Apprenticeship.objects.all())).order_by().filter(pk__in=ids)
+    rows = with_behaviour_counts(with_coverage_percent(Apprenticeship.objects.all())).order_by().filter(pk__in=ids)
     found = {row[0]: row for row in rows.values_list(*_GLANCE_FIELDS)}
     glances = []
     for pk in ids:
