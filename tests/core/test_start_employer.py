@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portfolio.coverage.models import CoverageSummary
@@ -23,6 +25,7 @@ from tests.factories import (
     build_world,
     make_world,
 )
+from tests.progress.helpers import hold, review_world
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +97,29 @@ def test_the_list_holds_the_active_employers_of_each_role_and_no_other(client: C
     html = client.get("/").content.decode()
     assert f"/progress/{other.apprenticeship.public_id}/" in html
     assert f"/progress/{own.apprenticeship.public_id}/" not in html
+
+
+def _queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_head_lists_read_what_their_lines_show_in_their_own_queries(client: Client) -> None:
+    """The oldest items, the gateways and the progress reviews to sign read only the columns their lines show: a
+    line reading one left out would ask once more per line."""
+    world = review_world()
+    client.force_login(world.line_manager)
+    empty = _queries(client)
+    hold(world, days_ago=3)
+    CoverageSummary.objects.update_or_create(
+        apprenticeship=world.apprenticeship, defaults={"state": "ready", "ready": True, "ready_since": timezone.now()}
+    )
+    for _ in range(3):
+        EvidenceFactory.create(apprenticeship=world.apprenticeship, state="submitted")
+    html = client.get("/").content.decode()
+    assert "Sign the gateway of Alex Morgan" in html
+    assert "Sign the progress review of Alex Morgan" in html
+    assert html.count("waiting under an hour") == 3
+    # Each list's rows in one query more than when it is empty (none is read when no id is kept).
+    assert _queries(client) == empty + 3
