@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from portfolio.coverage.cohort_rows import with_row_relations
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
@@ -116,20 +116,18 @@ GATE_FILTER_CHOICES = [(key, GATE_NAMES[key]) for key in GATE_KEYS]
 OTJ_FILTER_CHOICES = [("behind", "Behind on OTJ"), ("idle", "No activity last month")]
 
 
+def standard_label(reference: str, version: str) -> str:
+    """A standard as the cohort's choices name it: "ST0792 v2.0"."""
+    return f"{reference} v{version}"
+
+
 def _standard_choices(ids: set[int]) -> list[tuple[str, str]]:
     return sorted(
-        (str(public_id), f"{reference} v{version}")
+        (str(public_id), standard_label(reference, version))
         for public_id, reference, version in Standard.objects.filter(pk__in=ids)
         .order_by()
         .values_list("public_id", "reference", "version")
     )
-
-
-def cohort_standard_choices(*, user: Any) -> list[tuple[str, str]]:
-    """The standards the apprenticeships the user may see follow (the heat map's choice): their distinct ids, then
-    their names."""
-    ids = cohort_list_for_user(user=user).select_related(None).order_by().values_list("standard_id", flat=True)
-    return _standard_choices(set(ids.distinct()))
 
 
 def cohort_filter_choices(
@@ -170,26 +168,37 @@ def cohort_filter_choices(
     }
 
 
-def heatmap_for(*, user: Any, standard: Standard, limit: int = 300) -> tuple[list[AssessmentOutcome], list[Any]]:
+def cohort_standards(*, cohort: QuerySet[Apprenticeship]) -> list[Standard]:
+    """The standards the apprenticeships of `cohort` follow, in the order of the cohort's filter of standards
+    (`cohort_filter_choices`: by public id). One test per standard (are there any of its apprenticeships in the
+    cohort?), where a DISTINCT over the cohort reads each of its apprenticeships: thousands at a provider."""
+    followed = Standard.objects.filter(Exists(cohort.filter(standard_id=OuterRef("pk"))))
+    return sorted(followed, key=lambda standard: str(standard.public_id))
+
+
+def heatmap_for(
+    *, user: Any, standard: Standard, cohort: QuerySet[Apprenticeship] | None = None, limit: int = 300
+) -> tuple[list[AssessmentOutcome], list[Any]]:
     """Apprentices on one standard (rows) by its AOs (columns): percent per cell, None off the route. A row is
-    `(public_id, name, cells)`, read as plain values: no model per row (300) or cell (up to 3,600)."""
+    `(public_id, name, cells)`, read as plain values: no model per row (300) or cell (up to 3,600). `cohort`: the
+    apprenticeships the user may see, when the caller has them already (`cohort_list_for_user`)."""
     outcomes = list(standard.outcomes.select_related("option").order_by("position"))
     apprenticeships = list(
-        cohort_list_for_user(user=user)
+        (cohort_list_for_user(user=user) if cohort is None else cohort)
         .select_related(None)
         .filter(standard=standard)
         .order_by("apprentice__last_name", "id")
         .values_list("pk", "public_id", "apprentice__first_name", "apprentice__last_name", "apprentice__email")[:limit]
     )
-    percents = {
-        (apprenticeship_id, outcome_id): percent
-        for apprenticeship_id, outcome_id, percent in AOCoverage.objects.filter(
-            apprenticeship_id__in=[row[0] for row in apprenticeships]
-        ).values_list("apprenticeship_id", "outcome_id", "percent")
-    }
+    # Each apprentice's percent by AO: a row's cells are looked up by the AOs' ids, read once.
+    percents: dict[int, dict[int, float]] = {row[0]: {} for row in apprenticeships}
+    for apprenticeship_id, outcome_id, percent in AOCoverage.objects.filter(
+        apprenticeship_id__in=list(percents)
+    ).values_list("apprenticeship_id", "outcome_id", "percent"):
+        percents[apprenticeship_id][outcome_id] = percent
+    columns = [outcome.pk for outcome in outcomes]
     rows = []
     for pk, public_id, first, last, email in apprenticeships:
-        rows.append(
-            (public_id, display_name(first, last, email), [percents.get((pk, outcome.pk)) for outcome in outcomes])
-        )
+        cells = percents[pk]
+        rows.append((public_id, display_name(first, last, email), [cells.get(column) for column in columns]))
     return outcomes, rows

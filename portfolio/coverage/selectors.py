@@ -19,10 +19,14 @@ from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import HeldOrganisations, apprenticeship_list_for_user, user_provider_ids
 
 
+def with_coverage_percent(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
+    # A never-computed apprenticeship sorts as 0 %.
+    return queryset.annotate(coverage_percent=Coalesce(F("coverage_summary__percent"), Value(0.0)))
+
+
 def with_coverage(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
-    # A never-computed apprenticeship sorts as 0 %; `stale` says its inputs changed since the last compute.
-    return queryset.select_related("coverage_summary").annotate(
-        coverage_percent=Coalesce(F("coverage_summary__percent"), Value(0.0)),
+    # `stale` says its inputs changed since the last compute.
+    return with_coverage_percent(queryset.select_related("coverage_summary")).annotate(
         coverage_stale=Exists(CoverageDirty.objects.filter(apprenticeship_id=OuterRef("pk"))),
     )
 

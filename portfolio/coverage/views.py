@@ -35,9 +35,10 @@ from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.pages import (
     cohort_filter_choices,
     cohort_rows,
-    cohort_standard_choices,
+    cohort_standards,
     heatmap_for,
     progress_for,
+    standard_label,
 )
 from portfolio.coverage.selectors import cohort_list_for_user, coverage_summary_for, readiness_event_list_for_user
 from portfolio.otj.selectors import otj_figures_for
@@ -50,7 +51,6 @@ from portfolio.people.selectors import (
 )
 from portfolio.progress.selectors import due_by_apprenticeship
 from portfolio.reviews.roles import employer_reviewer_role
-from portfolio.standards.models import Standard
 
 
 def _require_cohort_role(request: HttpRequest) -> None:
@@ -215,21 +215,22 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def heatmap_page(request: HttpRequest) -> HttpResponse:
     _require_cohort_role(request)
-    choices = cohort_standard_choices(user=request.user)
+    cohort = cohort_list_for_user(user=request.user)
+    # The cohort filter's choice of standards (`cohort_filter_choices`), without its other lists.
+    standards = {str(standard.public_id): standard for standard in cohort_standards(cohort=cohort)}
+    choices = [(value, standard_label(standard.reference, standard.version)) for value, standard in standards.items()]
     asked = request.GET.get("standard", "").strip()
     try:
         chosen = str(uuid.UUID(asked)) if asked else (choices[0][0] if choices else "")
     except ValueError:
         chosen = ""
-    standard, errors = None, {}
-    if chosen in {value for value, _ in choices}:
-        standard = Standard.objects.filter(public_id=chosen).first()
-    elif asked:
+    standard, errors = standards.get(chosen), {}
+    if standard is None and asked:
         # The same answer for a malformed id, a standard nobody follows and one only others' apprentices follow.
         errors = {
             "h-standard": "Standard: none of the apprentices you can see follows this one. Choose one from the list."
         }
-    outcomes, rows = heatmap_for(user=request.user, standard=standard) if standard else ([], [])
+    outcomes, rows = heatmap_for(user=request.user, standard=standard, cohort=cohort) if standard else ([], [])
     return render(
         request,
         "coverage/heatmap.html",

@@ -48,11 +48,12 @@ _SUBMITTED_NEXT: dict[str, str] = {
 }
 
 
-def _require_role(request: HttpRequest, role: str, message: str) -> None:
-    # login_required runs first, so the user is a signed-in account here. The roles the page's header reads too
-    # (one read per request): "reviewer" is an assessor or tutor (PROVIDER_REVIEWER_ROLES), "employer" a line
-    # manager or mentor (EMPLOYER_REVIEWER_ROLES), in an active membership; a superuser holds neither.
-    if role not in request_user_roles(request=request):
+def _require_access(request: HttpRequest, kind: str, message: str) -> None:
+    """The queues' role check, by the kinds of access the page's header reads anyway (one read per request,
+    people.selectors.request_user_roles): "employer" is an active line manager's or mentor's membership
+    (EMPLOYER_REVIEWER_ROLES), "reviewer" an assessor's or tutor's (PROVIDER_REVIEWER_ROLES)."""
+    # login_required runs first, so the user is a signed-in account here.
+    if kind not in request_user_roles(request=request):
         raise PermissionDenied(message)
 
 
@@ -63,7 +64,7 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def confirmation_queue(request: HttpRequest) -> HttpResponse:
-    _require_role(request, "employer", "Only employer contacts confirm evidence.")
+    _require_access(request, "employer", "Only employer contacts confirm evidence.")
     if request.method == "POST":
         items = []
         for value in request.POST.getlist("item"):
@@ -96,7 +97,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def acceptance_queue(request: HttpRequest) -> HttpResponse:
-    _require_role(request, "reviewer", "Only assessors and tutors accept evidence.")
+    _require_access(request, "reviewer", "Only assessors and tutors accept evidence.")
     page = queue_page(acceptance_queue_for_user(user=request.user), after=request.GET.get("after"))
     return render(request, "reviews/acceptance_queue.html", {"page": page, "queue": page.items})
 

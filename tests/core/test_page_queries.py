@@ -82,8 +82,7 @@ PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int
         12 + 4,
     ),  # + reviews overdue (2: those that could be with the rule's inputs, their breaks), awaiting signatures, to sign
     "acceptance queue": (lambda p: p.world.tutor, lambda p: "/reviews/acceptance/", 7),
-    # The heat map: its standards as distinct ids, then their names (one more query, no join per apprentice).
-    "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 10),
+    "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 8),
     "start page (employer)": (lambda p: p.world.line_manager, lambda p: "/", 11 + 2),  # + the progress reviews to sign
     "confirmation queue": (lambda p: p.world.line_manager, lambda p: "/reviews/confirmation/", 7),
 }

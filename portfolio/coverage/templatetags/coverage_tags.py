@@ -1,4 +1,3 @@
-import datetime
 import html
 from collections.abc import Iterable
 from typing import Any
@@ -6,10 +5,10 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
+from portfolio.core.html import day_month_year, format_escaped, url_around
 from portfolio.coverage.cohort_rows import STATE_LABELS
 from portfolio.coverage.gates import GATE_NAMES
 
@@ -75,27 +74,14 @@ def _esc(value: Any) -> str:
     return html.escape(str(value))
 
 
-_SENTINEL = "00000000-0000-0000-0000-000000000000"
-
-
-def _url_around(name: str) -> tuple[str, str]:
-    """The address of `name` for an apprenticeship, as the text before and after its public id."""
-    before, after = reverse(name, args=[_SENTINEL]).split(_SENTINEL)
-    return _esc(before), _esc(after)
-
-
 @register.simple_tag
 def cohort_table_rows(rows: Iterable[Any]) -> SafeString:
     """The cohort table's rows (`cohort_rows.page_row`, with `review_due` and `review_overdue` set): what the
     template's loop over them wrote, each value escaped, dates in the current time zone as the `date` filter
     writes them ("j M Y", and "c" for the machine-readable time)."""
-    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
-
-    def day(value: datetime.date) -> str:
-        return f"{value.day} {months[value.month]} {value.year:04d}"
-
-    progress_before, progress_after = _url_around("progress-page")
-    schedule_before, schedule_after = _url_around("progress-review-schedule-page")
+    day = day_month_year()
+    progress_before, progress_after = url_around("progress-page")
+    schedule_before, schedule_after = url_around("progress-review-schedule-page")
     written: dict[Any, str] = {}
     out = []
     for a in rows:
@@ -152,7 +138,7 @@ def heatmap_rows(rows: Iterable[tuple[Any, str, list[float | None]]]) -> SafeStr
     """The heat map's rows (`pages.heatmap_for`): each apprentice's name, linked to their progress, and their cells,
     the AO's figure coloured by band or off the route. Written in one pass: 300 rows of a dozen cells each cost
     most of the page through the template engine (a `{% url %}` per row, a filter per cell)."""
-    before, after = _url_around("progress-page")
+    before, after = url_around("progress-page")
     off_route = '<td class="off-route">\u2013<span class="visually-hidden"> not on route</span></td>'  # en dash
     out = []
     for public_id, name, cells in rows:
@@ -173,12 +159,6 @@ def heatmap_rows(rows: Iterable[tuple[Any, str, list[float | None]]]) -> SafeStr
 _EVIDENCE_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def _format(template: str, *args: Any) -> str:
-    """`format_html` without its wrappers around every value (the progress page writes a few thousand): the same
-    escaping as `conditional_escape`, markup already marked safe kept as it is."""
-    return template.format(*(a.__html__() if hasattr(a, "__html__") else html.escape(str(a)) for a in args))
-
-
 @register.simple_tag
 def ao_group(group: Any) -> SafeString:
     """One AO (`AOGroup`): its bar as the summary, its statements (covered or missing, with the evidence) when
@@ -191,7 +171,7 @@ def ao_group(group: Any) -> SafeString:
     # One reverse() for every item: the address of each differs only by its public id.
     detail = reverse("evidence-detail-page", args=[_EVIDENCE_ID])
     parts = [
-        _format(
+        format_escaped(
             '\n\n<details class="ao-group{}" id="ao-{}">\n  <summary><div class="ao-bar band-{}{}">\n'
             '  <div class="ao-bar-label"><strong>{}</strong> {}</div>\n'
             '  <div class="meter" role="meter" aria-valuemin="0" aria-valuemax="{}" aria-valuenow="{}"\n'
@@ -209,14 +189,14 @@ def ao_group(group: Any) -> SafeString:
         evidence = ""
         if s.evidence:
             evidence = '<br><span class="muted">Evidence:</span> ' + ", ".join(
-                _format(
+                format_escaped(
                     '<a href="{}">{}</a> <span class="muted">({}; {})</span>',
                     detail.replace(_EVIDENCE_ID, public_id), title, str(state).lower(), str(tag_state).lower(),
                 )
                 for public_id, title, state, tag_state in s.evidence
             )  # fmt: skip
         parts.append(
-            _format(
+            format_escaped(
                 '\n    <li class="{}">\n      <strong>{}</strong> {}{}\n'
                 '      <span class="statement-text">{}</span>\n      {}\n    </li>\n    ',
                 "covered" if s.covered else "uncovered", s.code,

@@ -4,15 +4,15 @@ statements of a queue's item."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaks_filter
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from portfolio.core.html import day_month_year, format_escaped, url_around
 
 register = template.Library()
 
@@ -32,52 +32,69 @@ def waited(since: datetime.datetime | None) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def _statement_list(statements: list[tuple[str, str]]) -> SafeString:
-    items = format_html_join("", "<li><strong>{}</strong> {}</li>", statements)
-    return format_html('<ul class="statement-list">{}</ul>', items)
+def _statement_list(statements: list[tuple[str, str]]) -> str:
+    items = "".join(format_escaped("<li><strong>{}</strong> {}</li>", code, text) for code, text in statements)
+    return f'<ul class="statement-list">{items}</ul>'
 
 
-def _reflection(text: str) -> SafeString:
-    return format_html('<details class="reflection"><summary>Reflection</summary>{}</details>', linebreaks_filter(text))
+def _reflection(text: str) -> str:
+    return format_escaped(
+        '<details class="reflection"><summary>Reflection</summary>{}</details>', linebreaks_filter(text)
+    )
 
 
 def _files(count: int) -> str:
     return f"{count} file{'' if count == 1 else 's'}"
 
 
-# A queue's items are written by these tags, one call per item, where the template engine would resolve each
-# value of each item through its lookups and a context per loop (most of a page of 50 items): the same markup.
+# A queue's page of items is written by these tags in one pass (portfolio/core/html.py), where the template engine
+# would resolve each value of each item through its lookups and a context per loop, and reverse each item's
+# address (most of a page of 50 items): the same markup.
 
 
 @register.simple_tag
-def acceptance_item(e: Any) -> SafeString:
-    """One item of the acceptance queue (a `QueueItem`)."""
-    reflection = _reflection(e.reflection) if e.reflection else ""
-    return format_html(
-        '<li class="review-item"><div class="review-item-body">'
-        '<h2 class="review-item-title"><a href="{}">{}</a></h2>'
-        '<p class="muted">{} · {} · {} · waiting {} · {}</p>{}{}</div></li>\n',
-        reverse("review-evidence-page", args=[e.public_id]), e.title,
-        e.apprentice, e.kind, e.state, waited(e.submitted_at), _files(e.files),
-        _statement_list(e.statements), reflection,
-    )  # fmt: skip
+def acceptance_items(items: Iterable[Any]) -> SafeString:
+    """The items of the acceptance queue (`QueueItem`s)."""
+    before, after = url_around("review-evidence-page")
+    out = []
+    for e in items:
+        reflection = _reflection(e.reflection) if e.reflection else ""
+        out.append(
+            format_escaped(
+                '<li class="review-item"><div class="review-item-body">'
+                '<h2 class="review-item-title"><a href="{}{}{}">{}</a></h2>'
+                '<p class="muted">{} · {} · {} · waiting {} · {}</p>{}{}</div></li>\n',
+                SafeString(before), e.public_id, SafeString(after), e.title,
+                e.apprentice, e.kind, e.state, waited(e.submitted_at), _files(e.files),
+                SafeString(_statement_list(e.statements)), SafeString(reflection),
+            )
+        )  # fmt: skip
+    return SafeString("".join(out))
+
+
+_NO_REFLECTION = '<p class="muted">No reflection written.</p>'
 
 
 @register.simple_tag
-def confirmation_item(e: Any, checked: bool) -> SafeString:
-    """One item of the confirmation queue (a `QueueItem`), with its box to select it."""
-    reflection = (
-        _reflection(e.reflection) if e.reflection else format_html('<p class="muted">No reflection written.</p>')
-    )
-    return format_html(
-        '<li class="review-item"><div class="review-item-check">'
-        '<input type="checkbox" name="item" value="{}:{}" id="item-{}"{}>'
-        '<label for="item-{}">Select<span class="visually-hidden"> “{}” by {}</span></label></div>'
-        '<div class="review-item-body"><h2 class="review-item-title"><a href="{}">{}</a></h2>'
-        '<p class="muted">{} · {} · {} · waiting {} · {}</p>{}{}</div></li>\n',
-        e.public_id, e.version, e.public_id, " checked" if checked else "",
-        e.public_id, e.title, e.apprentice,
-        reverse("review-evidence-page", args=[e.public_id]), e.title,
-        e.apprentice, e.kind, date_filter(e.occurred_on, "j M Y"), waited(e.submitted_at), _files(e.files),
-        _statement_list(e.statements), reflection,
-    )  # fmt: skip
+def confirmation_items(items: Iterable[Any], checked: bool) -> SafeString:
+    """The items of the confirmation queue (`QueueItem`s), each with its box to select it (ticked: `checked`)."""
+    before, after = url_around("review-evidence-page")
+    day = day_month_year()
+    out = []
+    for e in items:
+        reflection = _reflection(e.reflection) if e.reflection else _NO_REFLECTION
+        out.append(
+            format_escaped(
+                '<li class="review-item"><div class="review-item-check">'
+                '<input type="checkbox" name="item" value="{}:{}" id="item-{}"{}>'
+                '<label for="item-{}">Select<span class="visually-hidden"> “{}” by {}</span></label></div>'
+                '<div class="review-item-body"><h2 class="review-item-title"><a href="{}{}{}">{}</a></h2>'
+                '<p class="muted">{} · {} · {} · waiting {} · {}</p>{}{}</div></li>\n',
+                e.public_id, e.version, e.public_id, SafeString(" checked" if checked else ""),
+                e.public_id, e.title, e.apprentice,
+                SafeString(before), e.public_id, SafeString(after), e.title,
+                e.apprentice, e.kind, day(e.occurred_on), waited(e.submitted_at), _files(e.files),
+                SafeString(_statement_list(e.statements)), SafeString(reflection),
+            )
+        )  # fmt: skip
+    return SafeString("".join(out))
