@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from portfolio.core.compiled import CompiledIdsQuery
+from portfolio.coverage.cohort_compiled import ScopedQuery
 from portfolio.coverage.cohort_rows import with_row_relations
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
 from portfolio.coverage.models import AOCoverage
@@ -18,6 +20,7 @@ from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.evidence.route import route_filter
 from portfolio.people.models import Apprenticeship, Organisation, display_name
+from portfolio.people.selectors import HeldOrganisations
 from portfolio.standards.models import AssessmentOutcome, Option, OutcomeStatement, Standard
 
 
@@ -121,45 +124,43 @@ def standard_label(reference: str, version: str) -> str:
     return f"{reference} v{version}"
 
 
-def _standard_choices(ids: set[int]) -> list[tuple[str, str]]:
-    return sorted(
-        (str(public_id), standard_label(reference, version))
-        for public_id, reference, version in Standard.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("public_id", "reference", "version")
-    )
+def _names(model: Any, *columns: str) -> CompiledIdsQuery:
+    return CompiledIdsQuery(lambda ids: model.objects.filter(pk__in=ids).order_by().values_list(*columns), size=8)
 
 
-def cohort_filter_choices(
-    *, user: Any, cohort: QuerySet[Apprenticeship] | None = None
-) -> dict[str, list[tuple[str, str]]]:
-    """The choices of the cohort's filters, from the apprenticeships the user may see (`cohort`, when the caller
-    has them already: `cohort_list_for_user`)."""
+# The few standards', options' and employers' names of a cohort's choices, by their ids (compiled once per process).
+_STANDARD_NAMES = _names(Standard, "public_id", "reference", "version")
+_OPTION_NAMES = _names(Option, "public_id", "title")
+_EMPLOYER_NAMES = _names(Organisation, "public_id", "name")
+
+
+def _combinations(cohort: QuerySet[Apprenticeship]) -> QuerySet[Any]:
+    # Without order_by(), the model's default ordering would join the DISTINCT and make every apprenticeship its
+    # own row.
+    return cohort.select_related(None).order_by().values_list("standard_id", "option_id", "employer_id").distinct()
+
+
+_COMBINATIONS = ScopedQuery(_combinations)
+
+
+def cohort_filter_choices(*, user: Any, held: HeldOrganisations | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the cohort's filters, from the apprenticeships the user may see (`held`: their
+    organisations, when the caller has read them)."""
     # The distinct (standard, option, employer) combinations are few however many apprentices: read as ids from the
-    # apprenticeships alone (without order_by(), the model's default ordering would join the DISTINCT and make
-    # every apprenticeship its own row), then the names of those few. Joining every apprenticeship to its
-    # standard, option and employer before the DISTINCT cost most of the page's database time.
-    combinations = set(
-        (cohort_list_for_user(user=user) if cohort is None else cohort)
-        .select_related(None)
-        .order_by()
-        .values_list("standard_id", "option_id", "employer_id")
-        .distinct()
-    )
+    # apprenticeships alone, then the names of those few. Joining every apprenticeship to its standard, option and
+    # employer before the DISTINCT cost most of the page's database time.
+    found = None if held is None else _COMBINATIONS.rows(user=user, held=held)
+    combinations = set(_combinations(cohort_list_for_user(user=user, held=held)) if found is None else found)
+    standards = {
+        (str(public_id), standard_label(reference, version))
+        for public_id, reference, version in _STANDARD_NAMES.rows({row[0] for row in combinations})
+    }
     options = {
-        (str(public_id), title)
-        for public_id, title in Option.objects.filter(pk__in={row[1] for row in combinations} - {None})
-        .order_by()
-        .values_list("public_id", "title")
+        (str(public_id), title) for public_id, title in _OPTION_NAMES.rows({row[1] for row in combinations} - {None})
     }
-    employers = {
-        (str(public_id), name)
-        for public_id, name in Organisation.objects.filter(pk__in={row[2] for row in combinations})
-        .order_by()
-        .values_list("public_id", "name")
-    }
+    employers = {(str(public_id), name) for public_id, name in _EMPLOYER_NAMES.rows({row[2] for row in combinations})}
     return {
-        "standards": _standard_choices({row[0] for row in combinations}),
+        "standards": sorted(standards),
         "options": sorted(options, key=lambda item: (item[1], item[0])),
         "employers": sorted(employers, key=lambda item: (item[1], item[0])),
         "states": [(str(value), str(label)) for value, label in ReadinessState.choices],

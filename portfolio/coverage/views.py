@@ -203,7 +203,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
             "ready": filterset.form.cleaned_data.get("ready"),
             "review_overdue": filterset.form.cleaned_data.get("review_overdue"),
             "errors": {f"f-{name}": message for name, message in errors.items()},
-            "choices": cohort_filter_choices(user=request.user, cohort=cohort),
+            "choices": cohort_filter_choices(user=request.user, held=held),
             "sorts": [(value, label) for value, (label, _) in PAGE_ORDERINGS.items()],
             "query": query.urlencode(),
         },

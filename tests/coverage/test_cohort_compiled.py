@@ -25,6 +25,7 @@ from portfolio.coverage.cohort_rows import (
     with_row_relations,
 )
 from portfolio.coverage.filters import CohortFilter, CohortPageFilter
+from portfolio.coverage.pages import cohort_filter_choices
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.people.models import Apprenticeship, BreakInLearning, Membership
@@ -220,3 +221,16 @@ def test_a_page_s_next_reviews_are_those_of_the_orm_path(worlds: tuple[Any, Any]
     from_rows = due_by_apprenticeship(apprenticeships=apprenticeships, today=today)
     assert from_rows == from_queryset
     assert len({due.due_on for due in from_rows.values()}) > 1
+
+
+def test_the_filter_choices_compiled_are_the_orm_s(worlds: tuple[Any, Any]) -> None:
+    first, second = worlds
+    # More employers than a compiled read of names takes at once (8): read in parts.
+    for _ in range(9):
+        ApprenticeshipFactory.create(provider=first.provider, standard=first.standard)
+    for person in _people(first, second):
+        compiled = cohort_filter_choices(user=person, held=_held(person))
+        assert compiled == cohort_filter_choices(user=person), person.email
+        assert compiled["standards"]
+        assert compiled["employers"]
+    assert len(cohort_filter_choices(user=first.tutor, held=_held(first.tutor))["employers"]) == 10
