@@ -10,6 +10,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
+from portfolio.core.markup import format_escaped
 from portfolio.coverage.cohort_rows import STATE_LABELS
 from portfolio.coverage.gates import GATE_NAMES
 
@@ -173,12 +174,6 @@ def heatmap_rows(rows: Iterable[tuple[Any, str, list[float | None]]]) -> SafeStr
 _EVIDENCE_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def _format(template: str, *args: Any) -> str:
-    """`format_html` without its wrappers around every value (the progress page writes a few thousand): the same
-    escaping as `conditional_escape`, markup already marked safe kept as it is."""
-    return template.format(*(a.__html__() if hasattr(a, "__html__") else html.escape(str(a)) for a in args))
-
-
 @register.simple_tag
 def ao_group(group: Any) -> SafeString:
     """One AO (`AOGroup`): its bar as the summary, its statements (covered or missing, with the evidence) when
@@ -191,7 +186,7 @@ def ao_group(group: Any) -> SafeString:
     # One reverse() for every item: the address of each differs only by its public id.
     detail = reverse("evidence-detail-page", args=[_EVIDENCE_ID])
     parts = [
-        _format(
+        format_escaped(
             '\n\n<details class="ao-group{}" id="ao-{}">\n  <summary><div class="ao-bar band-{}{}">\n'
             '  <div class="ao-bar-label"><strong>{}</strong> {}</div>\n'
             '  <div class="meter" role="meter" aria-valuemin="0" aria-valuemax="{}" aria-valuenow="{}"\n'
@@ -209,14 +204,14 @@ def ao_group(group: Any) -> SafeString:
         evidence = ""
         if s.evidence:
             evidence = '<br><span class="muted">Evidence:</span> ' + ", ".join(
-                _format(
+                format_escaped(
                     '<a href="{}">{}</a> <span class="muted">({}; {})</span>',
                     detail.replace(_EVIDENCE_ID, public_id), title, str(state).lower(), str(tag_state).lower(),
                 )
                 for public_id, title, state, tag_state in s.evidence
             )  # fmt: skip
         parts.append(
-            _format(
+            format_escaped(
                 '\n    <li class="{}">\n      <strong>{}</strong> {}{}\n'
                 '      <span class="statement-text">{}</span>\n      {}\n    </li>\n    ',
                 "covered" if s.covered else "uncovered", s.code,
