@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from portfolio.coverage.models import AOCoverage
+from portfolio.coverage.pages import progress_for
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import Evidence
+from portfolio.evidence.route import route_filter
 from portfolio.standards.models import OutcomeStatement
 from portfolio.standards.services import standard_import
 from tests.factories import EvidenceFactory, make_world
@@ -85,3 +88,34 @@ def test_another_providers_apprenticeship_progress_is_404(client: Client, two_pr
     own, other = two_providers
     client.force_login(own.tutor)
     assert client.get(f"/progress/{other.apprenticeship.public_id}/").status_code == 404
+
+
+def test_the_progress_pages_reads_give_the_rows_the_orm_gives(two_providers: Any) -> None:
+    """`progress_for` runs its reads compiled once per process (`CompiledQuery`): for an apprenticeship with an
+    option and one without (sent NULL), of two providers, the same AO rows, statements and evidence as the ORM reads,
+    and nothing of the other apprenticeship."""
+    own, other = two_providers
+    other.apprenticeship.option = None
+    other.apprenticeship.save(update_fields=["option"])
+    EvidenceFactory.create(
+        apprenticeship=other.apprenticeship, state=Evidence.State.SUBMITTED, tags=("K1",), title="Log"
+    )
+    coverage_recompute(apprenticeship_ids=[own.apprenticeship.pk, other.apprenticeship.pk])
+    for apprenticeship in (own.apprenticeship, other.apprenticeship):
+        route = progress_for(apprenticeship=apprenticeship)
+        stored = AOCoverage.objects.filter(apprenticeship=apprenticeship).select_related("outcome")
+        assert [(row.code, row.title, row.covered, row.mapped, row.percent, row.missing, row.complete)
+                for row in route.core + route.option] == [
+            (row.outcome.code, row.outcome.title, row.covered, row.mapped, row.percent, row.missing, row.complete)
+            for row in sorted(stored, key=lambda row: (row.outcome.option_id is not None, row.outcome.position))
+        ]  # fmt: skip
+        mappings = OutcomeStatement.objects.filter(
+            route_filter(apprenticeship, "outcome__"), outcome__standard_id=apprenticeship.standard_id
+        ).order_by("outcome__position", "position")
+        assert [(s.code, s.outcome_code) for s in route.statements] == list(
+            mappings.values_list("statement__code", "outcome__code")
+        )
+        titles = {title for s in route.statements for _, title, _, _ in s.evidence}
+        assert titles == ({"Call sheet"} if apprenticeship == own.apprenticeship else {"Log"})
+    assert progress_for(apprenticeship=own.apprenticeship).option
+    assert not progress_for(apprenticeship=other.apprenticeship).option
