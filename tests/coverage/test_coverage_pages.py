@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from portfolio.coverage.models import AOCoverage
+from portfolio.coverage.models import AOCoverage, CoverageSummary
 from portfolio.coverage.pages import progress_for
+from portfolio.coverage.selectors import coverage_summary_for
 from portfolio.coverage.services.compute import coverage_recompute
+from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.route import route_filter
 from portfolio.standards.models import OutcomeStatement
@@ -119,3 +121,24 @@ def test_the_progress_pages_reads_give_the_rows_the_orm_gives(two_providers: Any
         assert titles == ({"Call sheet"} if apprenticeship == own.apprenticeship else {"Log"})
     assert progress_for(apprenticeship=own.apprenticeship).option
     assert not progress_for(apprenticeship=other.apprenticeship).option
+
+
+def test_the_summary_read_compiled_gives_the_orms_model_and_staleness(two_providers: Any) -> None:
+    """`coverage_summary_for` reads every column compiled once per process: for two providers' apprenticeships, the
+    same values as the ORM's model, each its own, stale only when a change is marked, None before any compute."""
+    own, other = two_providers
+    for world in (own, other):
+        summary, stale = coverage_summary_for(apprenticeship=world.apprenticeship)
+        stored = CoverageSummary.objects.get(apprenticeship=world.apprenticeship)
+        assert summary is not None
+        assert summary.pk == stored.pk
+        assert not stale
+        assert [getattr(summary, f.attname) for f in CoverageSummary._meta.concrete_fields] == [
+            getattr(stored, f.attname) for f in CoverageSummary._meta.concrete_fields
+        ]
+        assert summary.get_state_display() == stored.get_state_display()
+    coverage_mark_dirty(apprenticeship_ids=[own.apprenticeship.pk], reason="test")
+    assert coverage_summary_for(apprenticeship=own.apprenticeship)[1] is True
+    assert coverage_summary_for(apprenticeship=other.apprenticeship)[1] is False
+    CoverageSummary.objects.filter(apprenticeship=other.apprenticeship).delete()
+    assert coverage_summary_for(apprenticeship=other.apprenticeship) == (None, False)
