@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from portfolio.core.compiled import CompiledIdsQuery
+from portfolio.core.compiled import CompiledIdsQuery, CompiledQuery
 from portfolio.coverage.cohort_compiled import ScopedQuery
 from portfolio.coverage.cohort_rows import with_row_relations
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
@@ -34,25 +34,39 @@ class StatementRow:
     evidence: list[tuple[str, str, str, str]] = field(default_factory=list)  # public id, title, state, tag state
 
 
+@dataclass(frozen=True)
+class AORow:
+    """One AO's stored coverage (`AOCoverage`) as the progress page shows it, with its AO's code and title."""
+
+    code: str
+    title: str
+    option_id: int | None
+    covered: int
+    mapped: int
+    percent: float
+    missing: list[str]
+    complete: bool
+
+
 @dataclass
 class AOGroup:
     """One AO's bar and its statements: a phone shows the bars first and opens one AO at a time."""
 
-    row: AOCoverage
+    row: AORow
     statements: list[StatementRow]
 
 
 @dataclass
 class RouteView:
-    core: list[AOCoverage]
-    option: list[AOCoverage]
+    core: list[AORow]
+    option: list[AORow]
     statements: list[StatementRow]
 
-    def _groups(self, rows: list[AOCoverage]) -> list[AOGroup]:
+    def _groups(self, rows: list[AORow]) -> list[AOGroup]:
         by_outcome: dict[str, list[StatementRow]] = {}
         for statement in self.statements:
             by_outcome.setdefault(statement.outcome_code, []).append(statement)
-        return [AOGroup(row=row, statements=by_outcome.get(row.outcome.code, [])) for row in rows]
+        return [AOGroup(row=row, statements=by_outcome.get(row.code, [])) for row in rows]
 
     @property
     def core_groups(self) -> list[AOGroup]:
@@ -63,33 +77,53 @@ class RouteView:
         return self._groups(self.option)
 
 
+# The progress page's three reads of the route, as plain values, built and compiled once per process
+# (`CompiledQuery`): compiling them cost more CPU than PostgreSQL spends running them. Stand-ins are ids no row has.
+_AO_ROWS = CompiledQuery(
+    lambda apprenticeship_id: AOCoverage.objects.filter(apprenticeship_id=apprenticeship_id)
+    .order_by("outcome__position")
+    .values_list("outcome__code", "outcome__title", "outcome__option_id", "covered", "mapped", "percent", "missing",
+                 "complete"),
+    apprenticeship_id=-7_000_000_101,
+)  # fmt: skip
+_TAGS = CompiledQuery(
+    lambda apprenticeship_id: (
+        EvidenceTag.objects.filter(evidence__apprenticeship_id=apprenticeship_id)
+        .exclude(evidence__state=Evidence.State.WITHDRAWN)
+        .order_by("evidence__occurred_on")
+        .values_list("statement_id", "evidence__public_id", "evidence__title", "evidence__state", "state")
+    ),
+    apprenticeship_id=-7_000_000_102,
+)
+# An apprenticeship without an option is sent NULL for `option_id`: `option_id = NULL` holds for no AO, so the
+# route is the core AOs alone, the rows `route_filter` reads for it (`option_id IS NULL` on both sides of its OR).
+_ROUTE_STATEMENTS = CompiledQuery(
+    lambda standard_id, option_id: (
+        OutcomeStatement.objects.filter(
+            route_filter(Apprenticeship(option_id=option_id), "outcome__"), outcome__standard_id=standard_id
+        )
+        .order_by("outcome__position", "position")
+        .values_list("statement_id", "statement__code", "statement__text", "statement__mandatory", "outcome__code")
+    ),
+    standard_id=-7_000_000_103,
+    option_id=-7_000_000_104,
+)
+
+
 def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
     """Per AO bars (core and option apart) and the statement matrix: every statement of the route with the
     evidence tagged to it and where each item stands."""
-    rows = list(
-        AOCoverage.objects.filter(apprenticeship=apprenticeship).select_related("outcome").order_by("outcome__position")
-    )
+    rows = [AORow(*values) for values in _AO_ROWS.rows(apprenticeship_id=apprenticeship.pk)]
     missing = {code for row in rows for code in row.missing}
     # Plain values, not a model per tag and per statement (with every field of its item): the route has ~60
     # statements and an apprentice's items a few hundred tags, so building them cost more than the rest of the page.
     evidence_states, tag_states = dict(Evidence.State.choices), dict(EvidenceTag.State.choices)
     tags: dict[int, list[tuple[str, str, str, str]]] = {}
-    for statement_id, public_id, title, state, tag_state in (
-        EvidenceTag.objects.filter(evidence__apprenticeship=apprenticeship)
-        .exclude(evidence__state=Evidence.State.WITHDRAWN)
-        .order_by("evidence__occurred_on")
-        .values_list("statement_id", "evidence__public_id", "evidence__title", "evidence__state", "state")
-    ):
+    for statement_id, public_id, title, state, tag_state in _TAGS.rows(apprenticeship_id=apprenticeship.pk):
         tags.setdefault(statement_id, []).append(
             (str(public_id), title, evidence_states.get(state, state), tag_states.get(tag_state, tag_state))
         )
-    mappings = (
-        OutcomeStatement.objects.filter(
-            route_filter(apprenticeship, "outcome__"), outcome__standard_id=apprenticeship.standard_id
-        )
-        .order_by("outcome__position", "position")
-        .values_list("statement_id", "statement__code", "statement__text", "statement__mandatory", "outcome__code")
-    )
+    mappings = _ROUTE_STATEMENTS.rows(standard_id=apprenticeship.standard_id, option_id=apprenticeship.option_id)
     statements = [
         StatementRow(
             code=code,
@@ -102,8 +136,8 @@ def progress_for(*, apprenticeship: Apprenticeship) -> RouteView:
         for statement_id, code, text, mandatory, outcome_code in mappings
     ]
     return RouteView(
-        core=[row for row in rows if row.outcome.option_id is None],
-        option=[row for row in rows if row.outcome.option_id is not None],
+        core=[row for row in rows if row.option_id is None],
+        option=[row for row in rows if row.option_id is not None],
         statements=statements,
     )
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from portfolio.core.compiled import CompiledQuery
 from portfolio.coverage import sql
 from portfolio.coverage.gates import GATE_COLUMNS
 from portfolio.coverage.gates_sql import Dates
@@ -80,13 +81,29 @@ def cohort_gate_filter(
     return queryset
 
 
+# Every column of a summary (some fifty) and whether a change is marked: built and compiled once per process
+# (`CompiledQuery`), since compiling it cost more CPU than PostgreSQL spends running it. One row at most: a summary
+# per apprenticeship. The stand-in is an id no row has.
+_SUMMARY_COLUMNS = [field.attname for field in CoverageSummary._meta.concrete_fields]
+_SUMMARY = CompiledQuery(
+    lambda apprenticeship_id: (
+        CoverageSummary.objects.filter(apprenticeship_id=apprenticeship_id)
+        .annotate(stale=Exists(CoverageDirty.objects.filter(apprenticeship_id=OuterRef("apprenticeship_id"))))
+        .order_by()
+        .values_list(*_SUMMARY_COLUMNS, "stale")
+    ),
+    apprenticeship_id=-7_000_000_301,
+)
+
+
 def coverage_summary_for(*, apprenticeship: Apprenticeship) -> tuple[CoverageSummary | None, bool]:
     """The stored summary (None before the first compute) and whether it is stale."""
-    dirty = CoverageDirty.objects.filter(apprenticeship_id=OuterRef("apprenticeship_id"))
-    summary = CoverageSummary.objects.filter(apprenticeship=apprenticeship).annotate(stale=Exists(dirty)).first()
-    if summary is None:  # never computed: stale if a change waits for its first compute
+    rows = _SUMMARY.rows(apprenticeship_id=apprenticeship.pk)
+    if not rows:  # never computed: stale if a change waits for its first compute
         return None, CoverageDirty.objects.filter(apprenticeship=apprenticeship).exists()
-    return summary, bool(summary.stale)
+    *columns, stale = rows[0]
+    # The model as the ORM makes it from a row (`from_db`), its values converted as the queryset converts them.
+    return CoverageSummary.from_db(connection.alias, _SUMMARY_COLUMNS, columns), bool(stale)
 
 
 def ao_coverage_list_for_user(*, user: Any, apprentice_only: bool = False) -> QuerySet[AOCoverage]:

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
-from portfolio.people.models import display_name
+from portfolio.people.models import Apprenticeship, display_name
 from portfolio.people.selectors import apprenticeship_list_for_user
 
 
@@ -29,6 +29,13 @@ def evidence_list_for_user(*, user: Any) -> QuerySet[Evidence]:
         )
         .filter(apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk"))
     )
+
+
+def evidence_list_of(*, apprenticeship: Apprenticeship) -> QuerySet[Evidence]:
+    """The evidence of one apprenticeship the caller has read through a scoped selector (`apprenticeship_get_for_user`):
+    the same items as `evidence_list_for_user(...).filter(apprenticeship=...)`, without asking again, in a subquery
+    of every apprenticeship the person sees, what the page has already checked."""
+    return Evidence.objects.filter(apprenticeship=apprenticeship)
 
 
 # What a row of the evidence list shows, read as plain values: building each item's model with its apprenticeship,

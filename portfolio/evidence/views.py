@@ -28,12 +28,13 @@ from portfolio.evidence.selectors import (
     evidence_file_get_for_user,
     evidence_get_for_user,
     evidence_list_for_user,
+    evidence_list_of,
     evidence_list_rows,
 )
 from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
 from portfolio.evidence.services.files import evidence_file_download_link, evidence_file_remove
 from portfolio.evidence.services.tags import evidence_tags_set
-from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user
+from portfolio.people.selectors import apprenticeship_get_for_user, apprenticeship_list_for_user, request_user_roles
 from portfolio.suggestions.encoder import ModelUnavailable
 from portfolio.suggestions.services.suggestions import ItemSuggestions, evidence_suggestions_current
 
@@ -50,14 +51,19 @@ def _form_errors(form: EvidenceForm, exc: ValidationError) -> None:
 @require_GET
 @login_required
 def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
-    items = evidence_list_for_user(user=request.user)
     apprenticeship = None
-    if public_id is not None:
-        # Only what the page shows of it joined: the full join took longer to plan than the list's own queries.
+    if public_id is None:
+        items = evidence_list_for_user(user=request.user)
+    else:
+        # Only what the page shows of it joined: the full join took longer to plan than the list's own queries. The
+        # header reads the person's roles anyway: an apprentice is asked for their own apprenticeship alone.
         apprenticeship = apprenticeship_get_for_user(
-            user=request.user, public_id=public_id, related=("apprentice", "employer", "standard", "option")
+            user=request.user,
+            public_id=public_id,
+            related=("apprentice", "employer", "standard", "option"),
+            roles=request_user_roles(request=request),
         )
-        items = items.filter(apprenticeship=apprenticeship)
+        items = evidence_list_of(apprenticeship=apprenticeship)
     filterset, filtered, errors = filter_for_page(EvidenceFilter, data=request.GET, queryset=items)
     if apprenticeship is not None:
         may_add = [apprenticeship] if author_role_for(user=request.user, apprenticeship=apprenticeship) else []

@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from portfolio.core.compiled import CompiledQuery
 from portfolio.evidence.models import Evidence
 from portfolio.otj.figures import DEFAULT_TOLERANCE, Break, OtjFigures, month_start, otj_figures
 from portfolio.otj.lifecycle import STAFF_ROLES
@@ -90,50 +91,14 @@ def otj_queue_count_at(*, user: Any, provider_ids: Iterable[int]) -> int:
     )
 
 
-def otj_tolerance_for(*, provider_id: int) -> Decimal:
-    """The share of the expected hours an apprentice may fall short before counting as behind: the provider's
-    gateway policy (`otj_tolerance_percent`, portfolio/gateway/) when it has one, else 10 %.
-
-    Looked up by app label, not imported: the gateway app builds on this one, and the OTJ figures must work
-    (with the default) wherever it is not installed.
-    """
-    try:
-        policy_model = apps.get_model("gateway", "GatewayPolicy")
-    except LookupError:
-        return DEFAULT_TOLERANCE
-    percent = policy_model.objects.filter(provider_id=provider_id).values_list("otj_tolerance_percent", flat=True)
-    found = percent.first()
-    return DEFAULT_TOLERANCE if found is None else Decimal(found) / 100
-
-
-def otj_breaks_for(*, apprenticeship: Apprenticeship) -> list[Break]:
-    return [
-        Break(started_on=b.started_on, ended_on=b.ended_on)
-        for b in BreakInLearning.objects.filter(apprenticeship=apprenticeship).order_by("started_on")
-    ]
-
-
-def _evidence_months(apprenticeship: Apprenticeship) -> set[datetime.date]:
-    """Months with an evidence item created or submitted in them (in the site's time zone): one query, each
-    item's two months side by side."""
-    zone = timezone.get_current_timezone()
-    pairs = (
-        Evidence.objects.filter(apprenticeship=apprenticeship)
-        .order_by()
-        .annotate(created=TruncMonth("created_at", tzinfo=zone), submitted=TruncMonth("submitted_at", tzinfo=zone))
-        .values_list("created", "submitted")
-        .distinct()
-    )
-    found = {month for pair in pairs for month in pair if month is not None}
-    return {timezone.localtime(m).date() if isinstance(m, datetime.datetime) else m for m in found}
-
-
-def otj_figures_for(*, apprenticeship: Apprenticeship, today: datetime.date | None = None) -> OtjFigures:
-    """The figures the progress page, the log and the API show (portfolio/otj/figures.py says how). The totals and
-    the months with approved OTJ come from one query (per month), as the month totals are made; a month is active
-    with approved OTJ, or an evidence item created or submitted in it."""
-    months = (
-        OtjActivity.objects.filter(apprenticeship=apprenticeship)
+# The reads of `otj_figures_for` (the progress page, the OTJ log, the API, the progress review's record), built and
+# compiled once per process (`CompiledQuery`): compiling them cost more CPU than PostgreSQL spends running them. The
+# stand-in is an id no row has.
+_STAND_IN_ID = -7_000_000_201
+# The totals and the months with approved OTJ, per month.
+_MONTH_TOTALS = CompiledQuery(
+    lambda apprenticeship_id: (
+        OtjActivity.objects.filter(apprenticeship_id=apprenticeship_id)
         .annotate(month=TruncMonth("date"))
         .order_by()
         .values("month")
@@ -142,21 +107,101 @@ def otj_figures_for(*, apprenticeship: Apprenticeship, today: datetime.date | No
             pending=Sum("minutes", filter=Q(state=OtjActivity.State.PENDING)),
         )
         .values_list("month", "approved", "pending")
-    )
+    ),
+    apprenticeship_id=_STAND_IN_ID,
+)
+_EVIDENCE_MONTHS: dict[str, CompiledQuery] = {}
+# One row at most: a provider sets one minimum per standard version (a unique constraint), so unordered (the model's
+# order joined the provider and the standard for nothing).
+_MINIMUM = CompiledQuery(
+    lambda provider_id, standard_id: (
+        OtjMinimum.objects.filter(provider_id=provider_id, standard_version_id=standard_id)
+        .order_by()
+        .values_list("minimum_hours")
+    ),
+    provider_id=_STAND_IN_ID,
+    standard_id=_STAND_IN_ID - 1,
+)
+_BREAKS = CompiledQuery(
+    lambda apprenticeship_id: (
+        BreakInLearning.objects.filter(apprenticeship_id=apprenticeship_id)
+        .order_by("started_on")
+        .values_list("started_on", "ended_on")
+    ),
+    apprenticeship_id=_STAND_IN_ID,
+)
+# One row at most: a provider has one gateway policy. Built on first use, when a missing gateway app raises
+# LookupError (`otj_tolerance_for`).
+_TOLERANCE = CompiledQuery(
+    lambda provider_id: (
+        apps.get_model("gateway", "GatewayPolicy")
+        .objects.filter(provider_id=provider_id)
+        .values_list("otj_tolerance_percent")
+    ),
+    provider_id=_STAND_IN_ID,
+)
+
+
+def otj_tolerance_for(*, provider_id: int) -> Decimal:
+    """The share of the expected hours an apprentice may fall short before counting as behind: the provider's
+    gateway policy (`otj_tolerance_percent`, portfolio/gateway/) when it has one, else 10 %.
+
+    Looked up by app label, not imported: the gateway app builds on this one, and the OTJ figures must work
+    (with the default) wherever it is not installed.
+    """
+    try:
+        rows = _TOLERANCE.rows(provider_id=provider_id)
+    except LookupError:
+        return DEFAULT_TOLERANCE
+    return DEFAULT_TOLERANCE if not rows else Decimal(rows[0][0]) / 100
+
+
+def otj_breaks_for(*, apprenticeship: Apprenticeship) -> list[Break]:
+    return [
+        Break(started_on=started_on, ended_on=ended_on)
+        for started_on, ended_on in _BREAKS.rows(apprenticeship_id=apprenticeship.pk)
+    ]
+
+
+def _evidence_months(apprenticeship: Apprenticeship) -> set[datetime.date]:
+    """Months with an evidence item created or submitted in them (in the site's time zone): one query, each
+    item's two months side by side."""
+    zone = timezone.get_current_timezone()
+    query = _EVIDENCE_MONTHS.get(str(zone))
+    if query is None:  # the zone is written into the query: one per zone (the site has one)
+        query = _EVIDENCE_MONTHS.setdefault(
+            str(zone),
+            CompiledQuery(
+                lambda apprenticeship_id: (
+                    Evidence.objects.filter(apprenticeship_id=apprenticeship_id)
+                    .order_by()
+                    .annotate(
+                        created=TruncMonth("created_at", tzinfo=zone), submitted=TruncMonth("submitted_at", tzinfo=zone)
+                    )
+                    .values_list("created", "submitted")
+                    .distinct()
+                ),
+                apprenticeship_id=_STAND_IN_ID,
+            ),
+        )
+    found = {month for pair in query.rows(apprenticeship_id=apprenticeship.pk) for month in pair if month is not None}
+    return {timezone.localtime(m).date() if isinstance(m, datetime.datetime) else m for m in found}
+
+
+def otj_figures_for(*, apprenticeship: Apprenticeship, today: datetime.date | None = None) -> OtjFigures:
+    """The figures the progress page, the log and the API show (portfolio/otj/figures.py says how). The totals and
+    the months with approved OTJ come from one query (per month), as the month totals are made; a month is active
+    with approved OTJ, or an evidence item created or submitted in it."""
     approved_minutes = pending_minutes = 0
     active_months = _evidence_months(apprenticeship)
-    for month, approved, pending in months:
+    for month, approved, pending in _MONTH_TOTALS.rows(apprenticeship_id=apprenticeship.pk):
         approved_minutes += approved or 0
         pending_minutes += pending or 0
         if approved:  # every activity lasts a minute at least
             active_months.add(month_start(month))
-    minimum = (
-        OtjMinimum.objects.filter(
-            provider_id=apprenticeship.provider_id, standard_version_id=apprenticeship.standard_id
-        )
-        .values_list("minimum_hours", flat=True)
-        .first()
-    )
+    minimum = next(
+        iter(_MINIMUM.rows(provider_id=apprenticeship.provider_id, standard_id=apprenticeship.standard_id)), (None,)
+    )[0]
     return otj_figures(
         start_date=apprenticeship.start_date,
         planned_end_date=apprenticeship.planned_end_date,

@@ -156,3 +156,17 @@ def test_the_queries_per_request_are_what_they_were(
     if url == "apprenticeship":
         url = f"/apprenticeships/{items.world.apprenticeship.public_id}/evidence/"
     assert _queries(client, url, params) == expected
+
+
+def test_an_apprentice_sees_their_own_apprenticeships_evidence_and_no_one_elses(client: Client, items: Items) -> None:
+    """The page reads the items of the apprenticeship it has found for the person (`evidence_list_of`): the same
+    rows as the API's, and another apprentice's apprenticeship, of the same provider or another, is not found."""
+    own, other = items.world.apprenticeship, items.other_provider.apprenticeship
+    for apprenticeship, theirs, not_theirs in ((own, ids(items.draft, items.submitted_photo), (items.second, other)),
+                                               (other, ids(items.other_provider), (own, items.second))):  # fmt: skip
+        client.force_login(apprenticeship.apprentice)
+        url = f"/apprenticeships/{apprenticeship.public_id}/evidence/"
+        assert page_rows(client, url, {}) == api_rows(client, {"apprenticeship": str(apprenticeship.public_id)})
+        assert page_rows(client, url, {}) == theirs
+        for someone_else in not_theirs:
+            assert client.get(f"/apprenticeships/{someone_else.public_id}/evidence/").status_code == 404

@@ -164,7 +164,7 @@ def ao_group(group: Any) -> SafeString:
     """One AO (`AOGroup`): its bar as the summary, its statements (covered or missing, with the evidence) when
     opened."""
     row = group.row
-    code, covered, mapped = row.outcome.code, row.covered, row.mapped
+    code, covered, mapped = row.code, row.covered, row.mapped
     words, colour = percent_words(row.percent), band(row.percent)
     complete = " complete" if row.complete else ""
     hint = f"All {mapped} statements covered" if row.complete else f"{mapped} statements, {len(row.missing)} missing"
@@ -181,7 +181,7 @@ def ao_group(group: Any) -> SafeString:
             '<span class="ao-open-hint ao-closed">{}: show them</span>'
             '<span class="ao-open-hint ao-opened">Hide the statements</span></summary>\n'
             '  <ul class="ao-statements">\n    ',
-            complete, code, colour, complete, code, row.outcome.title, mapped, covered, code, covered, mapped, words,
+            complete, code, colour, complete, code, row.title, mapped, covered, code, covered, mapped, words,
             floatformat(row.percent, 0), covered, mapped, colour, words, hint,
         )
     ]  # fmt: skip

@@ -7,14 +7,16 @@ most of the page. The markup is the one the page always had.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import format_html
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+
+from portfolio.core.html import format_escaped
 
 register = template.Library()
 
@@ -26,17 +28,22 @@ def evidence_rows(items: Iterable[Any], apprenticeship: Any = None) -> SafeStrin
     """One `<tr>` per item (from `evidence_list_rows`), or one saying there is
     none; the apprentice's column only on the list across apprenticeships (no `apprenticeship`)."""
     detail = reverse("evidence-detail-page", args=[_ID])
+    # Each date written once a page, as `localize` writes it: the items of a portfolio share many days.
+    days: dict[datetime.date, str] = {}
     rows = []
     for item in items:
-        apprentice = "" if apprenticeship else format_html("<td>{}</td>", item.apprentice_name)
+        apprentice = "" if apprenticeship else format_escaped("<td>{}</td>", item.apprentice_name)
         codes = item.tag_codes
+        day = days.get(item.occurred_on)
+        if day is None:
+            day = days[item.occurred_on] = date_format(item.occurred_on)
         rows.append(
-            format_html(
+            format_escaped(
                 '\n    <tr>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n      {}\n'
                 '      <td>{} <span class="muted">({})</span></td>\n      <td>{}</td>\n      <td>{}</td>\n'
                 "      <td>{}</td>\n    </tr>\n  ",
                 detail.replace(_ID, str(item.public_id)), item.title, item.kind,
-                localize(item.occurred_on), apprentice, item.author_name,
+                day, SafeString(apprentice), item.author_name,
                 str(item.author_role).lower(), item.state,
                 item.file_count, ", ".join(codes) if codes else "\u2014",
             )
