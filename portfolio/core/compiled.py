@@ -85,21 +85,22 @@ def _same(param: Any, value: Any) -> bool:
 
 class CompiledIdsQuery:
     """A query over a list of ids (`build(ids)`, which filters by `pk__in=ids`), compiled once for `size` ids: a
-    shorter list is sent padded with its first id (the same rows), a longer one in parts of `size`. Rows come in
-    the query's order within a part; callers put them in the order they need."""
+    shorter list is sent padded with its first id (the same rows); a longer one (rarer: a whole list, not a page)
+    is read through the ORM, in one query."""
 
     def __init__(self, build: Callable[[list[Any]], QuerySet[Any]], *, size: int) -> None:
-        self._names = [f"id_{index}" for index in range(size)]
+        self._build, self._names = build, [f"id_{index}" for index in range(size)]
         stand_ins: dict[str, Any] = {name: -7_100_000_000 - index for index, name in enumerate(self._names)}
         self._query = CompiledQuery(lambda **ids: build([ids[name] for name in self._names]), **stand_ins)
 
     def rows(self, ids: Iterable[Any], using: str = "default") -> list[tuple[Any, ...]]:
-        ids, size, found = list(ids), len(self._names), []
-        for start in range(0, len(ids), size):
-            part = ids[start : start + size]
-            part += [part[0]] * (size - len(part))
-            found.extend(self._query.rows(using, **dict(zip(self._names, part, strict=True))))
-        return found
+        ids = list(ids)
+        if not ids:
+            return []
+        if len(ids) > len(self._names):
+            return [tuple(row) for row in self._build(ids).using(using)]
+        padded = ids + [ids[0]] * (len(self._names) - len(ids))
+        return self._query.rows(using, **dict(zip(self._names, padded, strict=True)))
 
 
 class CompiledPage:

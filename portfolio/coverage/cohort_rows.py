@@ -118,8 +118,8 @@ def cohort_values(
 
 
 # A page's rows are read by their ids with queries compiled once per process (`CompiledIdsQuery`): building and
-# compiling the query of 40 columns and 6 joins cost more CPU than running it. Longer lists (the CSV's chunks) take
-# the ORM, in one query.
+# compiling the query of 40 columns and 6 joins cost more CPU than running it. Longer lists (the CSV's chunks) are
+# read through the ORM, in one query.
 PAGE_ROWS = 50
 
 
@@ -149,11 +149,8 @@ def cohort_values_of(
     ids = list(ids)
     if not ids:
         return []
-    if len(ids) > PAGE_ROWS:
-        rows = list(_by_ids(ids, last_activity=last_activity, columns=columns))
-    else:
-        names = (*columns, "last_activity") if last_activity else columns
-        rows = [dict(zip(names, row, strict=True)) for row in _values_query(last_activity, columns).rows(ids)]
+    names = (*columns, "last_activity") if last_activity else columns
+    rows = [dict(zip(names, row, strict=True)) for row in _values_query(last_activity, columns).rows(ids)]
     by_pk = {v["pk"]: v for v in rows}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
@@ -173,8 +170,7 @@ def ao_rows_of(ids: list[int]) -> dict[int, list[tuple[str, str, float, int, int
     """Each AO's (code, title, percent, covered, mapped) of these apprenticeships, in plan order, in one query."""
     chips: dict[int, list[tuple[str, str, float, int, int]]] = {pk: [] for pk in ids}
     if ids:
-        rows = _ao_rows(ids) if len(ids) > PAGE_ROWS else _COMPILED_AO_ROWS.rows(ids)
-        for apprenticeship_id, *chip in rows:
+        for apprenticeship_id, *chip in _COMPILED_AO_ROWS.rows(ids):
             chips[apprenticeship_id].append(tuple(chip))
     return chips
 

@@ -104,10 +104,10 @@ def due_by_apprenticeship(
         ids = [row[0] for row in rows]
         if not rows:
             return {}
-    # A page's few rows (a list of ids): the three queries compiled once per process (`CompiledIdsQuery`).
-    compiled = isinstance(ids, list) and len(ids) <= _PAGE_ROWS
+    # A list of ids (a page's few rows): the three queries compiled once per process (`CompiledIdsQuery`).
+    compiled = isinstance(ids, list)
     last_held = dict(_COMPILED_LAST_HELD.rows(ids) if compiled else _last_held(ids))
-    breaks = _breaks_of(ids, compiled=compiled)
+    breaks = _breaks_of(ids)
     agreed = dict(_COMPILED_AGREED.rows(ids) if compiled else _agreed(ids))
     provider_months = dict(
         ProgressReviewPolicy.objects.filter(provider_id__in={row[3] for row in rows}).values_list(
@@ -128,11 +128,13 @@ def due_by_apprenticeship(
     }
 
 
-def _breaks_of(ids: Any, *, compiled: bool = False) -> dict[int, list[Break]]:
+def _breaks_of(ids: Any) -> dict[int, list[Break]]:
     """The breaks in learning of these apprenticeships (ids, or a subquery of them), by apprenticeship, each one's
-    in the order they started; `compiled`: a page's few ids, read by the query compiled once."""
+    in the order they started (a list of ids read by the query compiled once)."""
     breaks: dict[int, list[Break]] = defaultdict(list)
-    for apprenticeship_id, started_on, ended_on in _COMPILED_BREAKS.rows(ids) if compiled else _breaks(ids):
+    for apprenticeship_id, started_on, ended_on in (
+        _COMPILED_BREAKS.rows(ids) if isinstance(ids, list) else _breaks(ids)
+    ):
         breaks[apprenticeship_id].append(Break(started_on=started_on, ended_on=ended_on))
     return breaks
 

@@ -225,7 +225,7 @@ def test_a_page_s_next_reviews_are_those_of_the_orm_path(worlds: tuple[Any, Any]
 
 def test_the_filter_choices_compiled_are_the_orm_s(worlds: tuple[Any, Any]) -> None:
     first, second = worlds
-    # More employers than a compiled read of names takes at once (8): read in parts.
+    # More employers than a compiled read of names is made for (8): read through the ORM.
     for _ in range(9):
         ApprenticeshipFactory.create(provider=first.provider, standard=first.standard)
     for person in _people(first, second):
