@@ -58,3 +58,17 @@ def test_a_malformed_boolean_is_refused_with_its_name(tmp_path: Path) -> None:
     result = _settings_value("DEBUG", tmp_path, DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_postgresql_prepares_repeated_queries_unless_turned_off(tmp_path: Path) -> None:
+    url = "postgres://postgres@127.0.0.1:5432/unused"
+    on = _settings_value("DATABASES['default']['OPTIONS']", tmp_path, DEBUG="1", DATABASE_URL=url)
+    assert on.returncode == 0, on.stderr
+    assert "'server_side_binding': True" in on.stdout
+    assert "'prepare_threshold': 2" in on.stdout
+    off = _settings_value(
+        "DATABASES['default']['OPTIONS']", tmp_path, DEBUG="1", DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0"
+    )
+    assert off.returncode == 0, off.stderr
+    assert "server_side_binding" not in off.stdout
+    assert "prepare_threshold" not in off.stdout
