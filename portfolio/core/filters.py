@@ -78,14 +78,16 @@ class SortFilter(OneOfFilter):
 
 
 def filter_for_page(
-    filterset_class: type[django_filters.FilterSet], *, data: Any, queryset: QuerySet[Any]
+    filterset_class: type[django_filters.FilterSet], *, data: Any, queryset: QuerySet[Any], filtered: bool = True
 ) -> tuple[django_filters.FilterSet, QuerySet[Any] | None, dict[str, str]]:
     """The filterset, the filtered rows (None when a value is refused) and, per parameter, a message a person
     can act on ("Ready: “maybe” is neither yes nor no: …"). A page shows the messages instead of the rows:
-    rows filtered by only some of what was asked for would look like an answer to the whole question."""
+    rows filtered by only some of what was asked for would look like an answer to the whole question.
+    `filtered=False`: only the values are checked, for a caller that reads the rows another way; the rows
+    returned are `queryset` as given."""
     filterset = filterset_class(data=data, queryset=queryset)
     if filterset.is_valid():
-        return filterset, filterset.qs, {}
+        return filterset, filterset.qs if filtered else queryset, {}
     errors = {
         name: f"{filterset.form.fields[name].label or name.capitalize()}: {' '.join(messages)}"
         for name, messages in filterset.errors.items()

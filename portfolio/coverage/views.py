@@ -42,6 +42,7 @@ from portfolio.coverage.pages import (
 )
 from portfolio.coverage.selectors import cohort_list_for_user, coverage_summary_for, readiness_event_list_for_user
 from portfolio.otj.selectors import otj_figures_for
+from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import (
     apprenticeship_get_for_user,
     apprenticeship_list_for_user,
@@ -162,11 +163,24 @@ class _Buffer:
 def cohort_page(request: HttpRequest) -> HttpResponseBase:
     _require_cohort_role(request)
     held = user_held_organisations(user=request.user)  # the scope as ids, read once
-    cohort = cohort_list_for_user(user=request.user, held=held)
-    filterset, rows, errors = filter_for_page(
-        CohortPageFilter, data=request.GET, queryset=cohort_rows(user=request.user, cohort=cohort)
+    as_csv = request.GET.get("format") == "csv"
+    # Opened without a filter (how staff open it), the page's sorted ids come from a query compiled once per
+    # process (`unfiltered_ids`): the filters then only check the form, on no rows, and the person's cohort is not
+    # built as a queryset at all.
+    sorted_ids: Any = (
+        None
+        if as_csv
+        else unfiltered_ids(filterset_class=CohortPageFilter, data=request.GET, user=request.user, held=held)
     )
-    if rows is not None and request.GET.get("format") == "csv":
+    scope = (
+        cohort_rows(user=request.user, cohort=cohort_list_for_user(user=request.user, held=held))
+        if sorted_ids is None
+        else Apprenticeship.objects.none()
+    )
+    filterset, rows, errors = filter_for_page(
+        CohortPageFilter, data=request.GET, queryset=scope, filtered=sorted_ids is None
+    )
+    if rows is not None and as_csv:
         response = StreamingHttpResponse(
             (text for text in _csv_chunks(rows) if text), content_type="text/csv; charset=utf-8"
         )
@@ -178,9 +192,6 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
     # values with their relations and last activity, and their AO figures (portfolio/coverage/cohort_rows.py).
     page = None
     if rows is not None:
-        sorted_ids: Any = unfiltered_ids(
-            filterset_class=CohortPageFilter, data=request.GET, user=request.user, held=held
-        )
         if sorted_ids is None:
             sorted_ids = with_total(page_ids(rows))
         page = CountingPaginator(sorted_ids, 50).get_page(request.GET.get("page"))
