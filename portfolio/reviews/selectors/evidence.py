@@ -4,12 +4,12 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
-from portfolio.evidence.models import Evidence
+from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.people.selectors import apprenticeship_list_for_user
-from portfolio.reviews.models import ReviewDecision
+from portfolio.reviews.models import ReviewDecision, TagDecision
 
 
 def review_evidence_list_for_user(*, user: Any) -> QuerySet[Evidence]:
@@ -24,6 +24,23 @@ def review_evidence_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Ev
         return review_evidence_list_for_user(user=user).get(public_id=public_id)
     except (Evidence.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("Not found.") from exc
+
+
+def review_evidence_after_decision(*, decision: ReviewDecision) -> Evidence:
+    """The item as the decision left it, with what a decision's answer shows: its apprentice, its tags (each
+    with its statement and who decided it) and the decision's per-statement verdicts, in three queries
+    whatever the number of tags.
+
+    Read again after the write, since the services change more than the state (a submission its date, an
+    acceptance its tags). Read by its key: the person was allowed to see the item before deciding, and a
+    decision never moves it to another apprenticeship.
+    """
+    prefetch_related_objects([decision], Prefetch("tag_decisions", TagDecision.objects.select_related("statement")))
+    return (
+        Evidence.objects.select_related("apprenticeship__apprentice")
+        .prefetch_related(Prefetch("tags", EvidenceTag.objects.select_related("statement", "decided_by")))
+        .get(pk=decision.evidence_id)
+    )
 
 
 def decision_list_for_evidence(*, evidence: Evidence) -> QuerySet[ReviewDecision]:
