@@ -80,7 +80,7 @@ def evidence_accept(
     role = provider_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
     if role is None:
         raise PermissionDenied("Only an assessor or tutor of the apprentice's training provider can accept evidence.")
-    steps = review_policy_get_or_create(provider=evidence.apprenticeship.provider).steps
+    steps = review_policy_get_or_create(provider_id=evidence.apprenticeship.provider_id).steps
     decision_check(evidence=evidence, action=ReviewDecision.Action.ACCEPT, role=lifecycle.Role.PROVIDER, steps=steps)
     verdicts = _verdicts_by_tag(evidence, tags)
     decision = decision_record(
@@ -104,5 +104,5 @@ def evidence_accept(
             "tags": {t.statement.code: t.accepted for t in decision.tag_decisions.select_related("statement")},
         },
     )
-    notify_for_state(evidence=evidence, actor=actor, comment=decision.comment)
+    notify_for_state(evidence=evidence, actor=actor, comment=decision.comment, steps=steps)
     return decision

@@ -23,9 +23,10 @@ EDITABLE = (
 COVERAGE_INPUTS = frozenset({"evidence_per_statement"})
 
 
-def review_policy_get_or_create(*, provider: Organisation) -> ReviewPolicy:
-    """Created on demand with the defaults (both steps, one item per statement)."""
-    policy, _ = ReviewPolicy.objects.get_or_create(provider=provider)
+def review_policy_get_or_create(*, provider_id: int) -> ReviewPolicy:
+    """Created on demand with the defaults (both steps, one item per statement). By the provider's id: a decision
+    holds its apprenticeship, not the provider's row."""
+    policy, _ = ReviewPolicy.objects.get_or_create(provider_id=provider_id)
     return policy
 
 
