@@ -52,6 +52,13 @@ def review_evidence_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Ev
     return evidence
 
 
+# The item by its key with its apprentice, for a decision's answer: compiled once per process like the scoped read.
+_ANSWERED = RowModels(Evidence, "apprenticeship", "apprenticeship__apprentice")
+_BY_KEY = CompiledQuery(
+    lambda pk: Evidence.objects.filter(pk=pk).order_by().values_list(*_ANSWERED.columns), pk=-7_000_000_412
+)
+
+
 def review_evidence_after_decision(*, decision: ReviewDecision) -> Evidence:
     """The item as the decision left it, with what a decision's answer shows: its apprentice, its tags (each
     with its statement and who decided it) and the decision's per-statement verdicts, in three queries
@@ -62,11 +69,11 @@ def review_evidence_after_decision(*, decision: ReviewDecision) -> Evidence:
     decision never moves it to another apprenticeship.
     """
     prefetch_related_objects([decision], Prefetch("tag_decisions", TagDecision.objects.select_related("statement")))
-    return (
-        Evidence.objects.select_related("apprenticeship__apprentice")
-        .prefetch_related(Prefetch("tags", EvidenceTag.objects.select_related("statement", "decided_by")))
-        .get(pk=decision.evidence_id)
-    )
+    (row,) = _BY_KEY.rows(pk=decision.evidence_id)
+    evidence: Evidence = _ANSWERED.make(row)
+    tags = EvidenceTag.objects.select_related("statement", "decided_by")
+    prefetch_related_objects([evidence], Prefetch("tags", tags))
+    return evidence
 
 
 def decision_list_for_evidence(*, evidence: Evidence) -> QuerySet[ReviewDecision]:
