@@ -12,7 +12,8 @@ for with `limit` and `offset`, sent as parameters too. A stand-in must be a valu
 negative id, a fresh UUID), and must reach the SQL as a parameter: if one does not, or appears in a form the
 compiler changed, building fails loudly rather than running the wrong query. `CompiledIdsQuery` is one for a list
 of up to so many ids (a page's rows), `CompiledPage` a page of one for Django's paginators. `RowModels` names the
-columns of a model and the relations joined with it, and makes from such a row the instances `select_related` makes.
+columns of a model and the relations joined with it, and makes from such a row the instances `select_related` makes;
+`prefetched` leaves such models where `prefetch_related` leaves a reverse foreign key's rows.
 """
 
 from __future__ import annotations
@@ -160,3 +161,21 @@ class RowModels:
 
 def _attnames(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
+
+
+def prefetched(instance: Model, name: str, related: Iterable[Model]) -> None:
+    """Leave `related` where `prefetch_related(name)` leaves the rows of a reverse foreign key: `instance.<name>.all()`
+    answers them, in this order, without a query, each with its foreign key to `instance` cached on it. For rows a
+    compiled query read (`RowModels`) in the order the ORM's prefetch would. The queryset kept is the manager's own,
+    so anything chained on it (`.filter()`) still asks the database, as after a prefetch."""
+    manager = getattr(instance, name)
+    field = manager.field  # the related model's foreign key to `instance`
+    rows = list(related)
+    for row in rows:
+        field.set_cached_value(row, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    instance._prefetched_objects_cache[field.remote_field.cache_name] = queryset  # type: ignore[attr-defined]

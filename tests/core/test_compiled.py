@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from django.db.models import F, QuerySet
 
-from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery, RowModels
+from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery, RowModels, prefetched
+from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship, User
 from portfolio.people.selectors import apprenticeship_list_for_user
-from tests.factories import ApprenticeshipFactory, build_world
+from tests.factories import ApprenticeshipFactory, EvidenceFactory, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,20 @@ def test_row_models_make_the_models_select_related_makes(django_assert_num_queri
         assert related[0].email == world.apprentice.email
     with pytest.raises(ValueError, match="parents first"):
         RowModels(Apprenticeship, "apprentice__memberships", "apprentice")
+
+
+def test_prefetched_leaves_rows_where_prefetch_related_does(django_assert_num_queries: Any) -> None:
+    """`prefetched`: rows read otherwise answer `instance.<reverse FK>.all()` as a prefetch's do, with no query, each
+    with its foreign key to the instance cached; a chained filter still asks the database."""
+    world, _ = build_world()
+    items = [EvidenceFactory.create(apprenticeship=world.apprenticeship, title=title) for title in ("B", "A")]
+    apprenticeship = Apprenticeship.objects.get(pk=world.apprenticeship.pk)
+    expected = Apprenticeship.objects.prefetch_related("evidence").get(pk=apprenticeship.pk)
+    prefetched(apprenticeship, "evidence", list(Evidence.objects.filter(apprenticeship=apprenticeship)))
+    with django_assert_num_queries(0):
+        got = list(apprenticeship.evidence.all())
+        assert [item.apprenticeship for item in got] == [apprenticeship] * 2
+    assert got == list(expected.evidence.all())
+    assert sorted(got, key=lambda item: item.pk) == items
+    with django_assert_num_queries(1):
+        assert list(apprenticeship.evidence.filter(title="A")) == [items[1]]

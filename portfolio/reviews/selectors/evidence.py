@@ -4,10 +4,10 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import Http404
 
-from portfolio.core.compiled import CompiledQuery, RowModels
+from portfolio.core.compiled import CompiledQuery, RowModels, prefetched
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.people.models import User
 from portfolio.people.selectors import apprenticeship_list_for_user
@@ -52,10 +52,23 @@ def review_evidence_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Ev
     return evidence
 
 
-# The item by its key with its apprentice, for a decision's answer: compiled once per process like the scoped read.
+# What a decision's answer shows, each read by a query compiled once per process like the scoped read, the models
+# made and left as select_related and prefetch_related leave them: the item by its key with its apprentice; its tags
+# with their statements and deciders, in the model's order; the decision's verdicts with their statements, in the
+# order the ORM's prefetch reads them (none given: as they were written).
 _ANSWERED = RowModels(Evidence, "apprenticeship", "apprenticeship__apprentice")
 _BY_KEY = CompiledQuery(
     lambda pk: Evidence.objects.filter(pk=pk).order_by().values_list(*_ANSWERED.columns), pk=-7_000_000_412
+)
+_TAG = RowModels(EvidenceTag, "statement", "decided_by")
+_TAGS = CompiledQuery(
+    lambda evidence_id: EvidenceTag.objects.filter(evidence_id=evidence_id).values_list(*_TAG.columns),
+    evidence_id=-7_000_000_413,
+)
+_VERDICT = RowModels(TagDecision, "statement")
+_VERDICTS = CompiledQuery(
+    lambda decision_id: TagDecision.objects.filter(decision_id=decision_id).values_list(*_VERDICT.columns),
+    decision_id=-7_000_000_414,
 )
 
 
@@ -68,11 +81,10 @@ def review_evidence_after_decision(*, decision: ReviewDecision) -> Evidence:
     acceptance its tags). Read by its key: the person was allowed to see the item before deciding, and a
     decision never moves it to another apprenticeship.
     """
-    prefetch_related_objects([decision], Prefetch("tag_decisions", TagDecision.objects.select_related("statement")))
+    prefetched(decision, "tag_decisions", [_VERDICT.make(line) for line in _VERDICTS.rows(decision_id=decision.pk)])
     (row,) = _BY_KEY.rows(pk=decision.evidence_id)
     evidence: Evidence = _ANSWERED.make(row)
-    tags = EvidenceTag.objects.select_related("statement", "decided_by")
-    prefetch_related_objects([evidence], Prefetch("tags", tags))
+    prefetched(evidence, "tags", [_TAG.make(line) for line in _TAGS.rows(evidence_id=evidence.pk)])
     return evidence
 
 
