@@ -20,7 +20,11 @@ from rest_framework.response import Response
 from api.reviews.serializers import AcceptIn, DecisionIn, DecisionOut, DecisionResultOut, ReturnIn
 from portfolio.evidence.models import Evidence
 from portfolio.reviews.models import ReviewDecision
-from portfolio.reviews.selectors.evidence import decision_list_for_evidence, review_evidence_get_for_user
+from portfolio.reviews.selectors.evidence import (
+    decision_list_for_evidence,
+    review_evidence_after_decision,
+    review_evidence_get_for_user,
+)
 from portfolio.reviews.services.accept import TagVerdict, TagVerdictsInvalid, evidence_accept
 from portfolio.reviews.services.confirm import evidence_confirm
 from portfolio.reviews.services.returns import evidence_return
@@ -47,8 +51,8 @@ class _DecisionView(GenericAPIView[Evidence]):
         data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
         decision = self.act(request, evidence, dict(data.validated_data))
-        evidence = review_evidence_get_for_user(user=request.user, public_id=public_id)
-        return Response(DecisionResultOut({"evidence": evidence, "decision": decision}).data)
+        result = review_evidence_after_decision(decision=decision)
+        return Response(DecisionResultOut({"evidence": result, "decision": decision}).data)
 
 
 def _decision_schema(action: str, request: type[serializers.Serializer[Any]], description: str) -> Callable[..., Any]:

@@ -33,7 +33,7 @@ class ReviewPolicyView(GenericAPIView[ReviewPolicy]):
         provider = _provider(request, public_id)
         if not user_is_admin_of(user=request.user, provider=provider):
             raise PermissionDenied("Only an admin of this training provider can see its review policy.")
-        return Response(ReviewPolicyOut(review_policy_get_or_create(provider=provider)).data)
+        return Response(ReviewPolicyOut(review_policy_get_or_create(provider_id=provider.pk)).data)
 
     @extend_schema(operation_id="review_policy_partial_update", request=ReviewPolicyIn, responses=ReviewPolicyOut,
                    tags=["reviews"], description="Drop or restore the employer confirmation or the provider "

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from portfolio.audit.models import AuditEntry, AuditLogImmutable
 from portfolio.audit.services import audit_payload, audit_record, audit_verify, canonical_json
@@ -79,3 +82,22 @@ def test_postgresql_refuses_update_and_delete_in_raw_sql(sql: str) -> None:
     ):
         cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.change"
+
+
+def test_an_entry_that_cannot_be_written_fails_the_callers_transaction(
+    django_assert_num_queries: Any,
+) -> None:
+    """The entry takes no savepoint of its own: a caller that swallowed its failure cannot go on to commit the
+    change without its record. And writing one inside a transaction is one statement, with no savepoint."""
+    world = make_world()
+    with transaction.atomic():
+        audit_record(actor=world.admin, action="test.warm", target=world.apprenticeship)  # content type cached
+        with django_assert_num_queries(1):
+            audit_record(actor=world.admin, action="test.one", target=world.apprenticeship)
+    with transaction.atomic():
+        with contextlib.suppress(TypeError):
+            audit_record(actor=world.admin, action="test.bad", target=world.apprenticeship, changes={"x": object()})
+        with pytest.raises(TransactionManagementError):
+            AuditEntry.objects.count()  # refused: the transaction must roll back
+        transaction.set_rollback(True)
+    assert not AuditEntry.objects.filter(action="test.bad").exists()

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from django.db.models import F, QuerySet
 
-from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery
+from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery, RowModels, prefetched
+from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship, User
 from portfolio.people.selectors import apprenticeship_list_for_user
-from tests.factories import ApprenticeshipFactory, build_world
+from tests.factories import ApprenticeshipFactory, EvidenceFactory, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,49 @@ def test_a_query_by_ids_answers_as_the_orm_for_short_and_long_lists() -> None:
     compiled = CompiledIdsQuery(build, size=3)
     for asked in ([], ids[:1], ids[:3], ids[2:6], ids, [ids[0], ids[0], -1]):
         assert sorted(compiled.rows(asked)) == sorted(build(asked)), asked
+
+
+def test_row_models_make_the_models_select_related_makes(django_assert_num_queries: Any) -> None:
+    """`RowModels`: the columns of a model and its joined relations, and from a row the instances `select_related`
+    makes: each related one cached on its parent, None for a nullable relation with no row."""
+    first, second = build_world()
+    Apprenticeship.objects.filter(pk=second.apprenticeship.pk).update(tutor=second.tutor)
+    joined = RowModels(Apprenticeship, "apprentice", "tutor", "standard")
+    compiled = CompiledQuery(
+        lambda pk: Apprenticeship.objects.filter(pk=pk).order_by().values_list(*joined.columns), pk=-9_000_000_002
+    )
+    for world, tutor in ((first, None), (second, second.tutor)):
+        expected = Apprenticeship.objects.select_related("apprentice", "tutor", "standard").get(
+            pk=world.apprenticeship.pk
+        )
+        (row,) = compiled.rows(pk=world.apprenticeship.pk)
+        with django_assert_num_queries(0):
+            made = joined.make(row)
+            related = [made.apprentice, made.tutor, made.standard]
+        assert [made.pk, made.apprentice_id, made.created_at] == [
+            expected.pk,
+            expected.apprentice_id,
+            expected.created_at,
+        ]
+        assert related == [expected.apprentice, expected.tutor, expected.standard]
+        assert made.tutor == tutor
+        assert related[0].email == world.apprentice.email
+    with pytest.raises(ValueError, match="parents first"):
+        RowModels(Apprenticeship, "apprentice__memberships", "apprentice")
+
+
+def test_prefetched_leaves_rows_where_prefetch_related_does(django_assert_num_queries: Any) -> None:
+    """`prefetched`: rows read otherwise answer `instance.<reverse FK>.all()` as a prefetch's do, with no query, each
+    with its foreign key to the instance cached; a chained filter still asks the database."""
+    world, _ = build_world()
+    items = [EvidenceFactory.create(apprenticeship=world.apprenticeship, title=title) for title in ("B", "A")]
+    apprenticeship = Apprenticeship.objects.get(pk=world.apprenticeship.pk)
+    expected = Apprenticeship.objects.prefetch_related("evidence").get(pk=apprenticeship.pk)
+    prefetched(apprenticeship, "evidence", list(Evidence.objects.filter(apprenticeship=apprenticeship)))
+    with django_assert_num_queries(0):
+        got = list(apprenticeship.evidence.all())
+        assert [item.apprenticeship for item in got] == [apprenticeship] * 2
+    assert got == list(expected.evidence.all())
+    assert sorted(got, key=lambda item: item.pk) == items
+    with django_assert_num_queries(1):
+        assert list(apprenticeship.evidence.filter(title="A")) == [items[1]]

@@ -92,7 +92,7 @@ def evidence_bring_to(
     if evidence.state != State.DRAFT:
         raise ValueError(f"evidence_bring_to starts from a draft, not from {evidence.state}")
     apprenticeship = evidence.apprenticeship
-    steps = review_policy_get_or_create(provider=apprenticeship.provider).steps
+    steps = review_policy_get_or_create(provider_id=apprenticeship.provider_id).steps
     declined = set(declined)
 
     def version() -> int:

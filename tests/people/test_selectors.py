@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -152,3 +153,27 @@ def test_the_roles_read_for_a_request_give_the_same_rows_as_the_membership_subqu
         apprenticeship_get_for_user(
             user=own.apprentice, public_id=other.apprenticeship.public_id, roles=user_roles(user=own.apprentice)
         )
+
+
+def test_the_roles_at_one_organisation_compiled_are_the_orms(django_assert_num_queries: Any) -> None:
+    """`user_roles_at` at one organisation reads a query compiled once per set of roles: for people of two worlds,
+    every organisation and several sets of roles, what the ORM reads; nothing read for no organisation or no role."""
+    own, other = build_world()
+    MembershipFactory.create(organisation=other.employer, role=Membership.Role.MENTOR, user=own.line_manager)
+    MembershipFactory.create(organisation=own.provider, role=Membership.Role.TUTOR, user=own.assessor)
+    Membership.objects.filter(user=own.mentor).update(is_active=False)
+    organisations = [own.provider, own.employer, other.provider, other.employer]
+    people = [own.line_manager, own.mentor, own.assessor, own.tutor, own.apprentice, other.tutor, other.admin]
+    for roles in (None, ["line_manager", "mentor"], ["tutor", "assessor"], ["mentor"]):
+        for person in people:
+            for organisation in organisations:
+                orm = Membership.objects.filter(user=person, is_active=True, organisation=organisation)
+                if roles is not None:
+                    orm = orm.filter(role__in=roles)
+                expected = set(orm.values_list("role", flat=True))
+                assert user_roles_at(user=person, organisation_ids=[organisation.pk], roles=roles) == expected
+    assert user_roles_at(user=own.assessor, organisation_ids=[own.provider.pk]) == {"assessor", "tutor"}
+    assert user_roles_at(user=own.line_manager, organisation_ids=[other.employer.pk]) == {"mentor"}
+    with django_assert_num_queries(0):
+        assert user_roles_at(user=own.tutor, organisation_ids=[]) == set()
+        assert user_roles_at(user=own.tutor, organisation_ids=[own.provider.pk], roles=[]) == set()

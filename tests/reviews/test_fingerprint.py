@@ -83,3 +83,37 @@ def test_what_is_not_counted_leaves_the_fingerprint_alone() -> None:
     evidence.tags.update(state=EvidenceTag.State.ACCEPTED, comment="ok")
     evidence.files.update(original_name="other.jpg")
     assert _fingerprint(evidence) == before
+
+
+def _orm_snapshot(evidence: Evidence) -> dict[str, object]:
+    """The counted parts read through the ORM, one query each: what the compiled reads must answer."""
+    fields = Evidence.objects.values("title", "kind", "occurred_on", "reflection").get(pk=evidence.pk)
+    return {
+        "fingerprint_version": 1,
+        **fields,
+        "occurred_on": fields["occurred_on"].isoformat(),
+        "files": sorted(sha or "" for sha in evidence.files.values_list("sha256", flat=True)),
+        "tags": sorted(evidence.tags.values_list("statement__code", flat=True)),
+    }
+
+
+@pytest.mark.django_db
+def test_the_compiled_reads_give_the_orms_snapshot_for_each_item() -> None:
+    """The counted parts are read by queries compiled once per process: for items of two providers, with and
+    without files (one not hashed yet) and tags, each item's own parts, as the ORM reads them."""
+    own, other = build_world()
+    items = [
+        EvidenceFactory.create(apprenticeship=own.apprenticeship, title="Own", reflection="Went well."),
+        EvidenceFactory.create(apprenticeship=own.apprenticeship, tags=(), files=0, title="Bare"),
+        EvidenceFactory.create(apprenticeship=other.apprenticeship, tags=("S1",), files=2, title="Other"),
+    ]
+    unhashed = EvidenceFileFactory.create(evidence=items[0])
+    unhashed.__class__.objects.filter(pk=unhashed.pk).update(sha256="")  # not hashed yet
+    for evidence in items:
+        snapshot = evidence_fingerprint(evidence=evidence)[1]
+        assert snapshot == _orm_snapshot(evidence), evidence.title
+    assert [len(evidence_fingerprint(evidence=e)[1]["files"]) for e in items] == [2, 0, 2]
+    assert evidence_fingerprint(evidence=items[0])[1]["files"].count("") == 1
+    assert evidence_fingerprint(evidence=items[1])[1]["tags"] == []
+    with pytest.raises(Evidence.DoesNotExist):
+        evidence_fingerprint(evidence=Evidence(pk=-1))

@@ -54,6 +54,21 @@ def test_assigned_people_are_the_only_ones_told(worlds: tuple[World, World], set
     assert _told("evidence.awaiting_acceptance") == {own.assessor.pk}
 
 
+def test_both_assigned_reviewers_are_told_in_order_and_someone_in_both_parts_once(worlds: tuple[World, World]) -> None:
+    own, other = worlds
+    _assign(own, tutor=own.tutor, assessor=own.assessor)
+    _assign(other, tutor=other.tutor, assessor=other.assessor)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    evidence_confirm(actor=own.line_manager, evidence=evidence, expected_version=evidence.version)
+    told = Notification.objects.filter(kind="evidence.awaiting_acceptance").order_by("pk")
+    assert list(told.values_list("recipient_id", flat=True)) == [own.tutor.pk, own.assessor.pk]
+    told.delete()
+    _assign(own, assessor=own.tutor)
+    evidence = EvidenceFactory.create(apprenticeship=own.apprenticeship, state="submitted")
+    evidence_confirm(actor=own.line_manager, evidence=evidence, expected_version=evidence.version)
+    assert list(told.values_list("recipient_id", flat=True)) == [own.tutor.pk]
+
+
 def test_a_return_tells_the_apprentice_with_the_comment_and_a_withdrawal_tells_nobody(
     worlds: tuple[World, World],
 ) -> None:

@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from portfolio.evidence.models import EvidenceTag
 from portfolio.reviews.models import ReviewPolicy
+from portfolio.reviews.selectors.policy import review_policy_for_provider_id, review_policy_stored
 from portfolio.reviews.selectors.queues import acceptance_queue_for_user, confirmation_queue_for_user
 from portfolio.reviews.services.accept import TagVerdict, evidence_accept
 from portfolio.reviews.services.confirm import evidence_confirm
-from portfolio.reviews.services.policy import review_policy_update
+from portfolio.reviews.services.policy import review_policy_get_or_create, review_policy_update
 from portfolio.reviews.services.reopen import evidence_reopen_after_change
 from portfolio.reviews.services.submit import evidence_submit
 from tests.factories import EvidenceFactory, World
@@ -97,3 +98,24 @@ def test_changing_what_counts_marks_the_providers_apprenticeships_dirty(worlds: 
     review_policy_update(actor=own.admin, provider=own.provider, evidence_per_statement=2)
     assert dirty_generation(own.apprenticeship) == 1
     assert dirty_generation(other.apprenticeship) == 0
+
+
+def test_the_policy_read_compiled_is_the_orms_for_each_provider(worlds: tuple[World, World]) -> None:
+    """The policy is read by a query compiled once per process: each provider's own, every field as the ORM reads
+    it; None (the unsaved defaults to read, a row made once to decide) for a provider that never set one."""
+    own, other = worlds
+    _policy(own, require_employer_confirmation=False, evidence_per_statement=3)
+    stored = ReviewPolicy.objects.get(provider=own.provider)
+    got = review_policy_stored(provider_id=own.provider.pk)
+    assert got is not None
+    assert [getattr(got, f.attname) for f in ReviewPolicy._meta.concrete_fields] == [
+        getattr(stored, f.attname) for f in ReviewPolicy._meta.concrete_fields
+    ]
+    assert not got._state.adding
+    assert review_policy_stored(provider_id=other.provider.pk) is None
+    defaults = review_policy_for_provider_id(provider_id=other.provider.pk)
+    assert (defaults.pk, defaults.require_employer_confirmation, defaults.evidence_per_statement) == (None, True, 1)
+    assert review_policy_get_or_create(provider_id=own.provider.pk).pk == stored.pk
+    created = review_policy_get_or_create(provider_id=other.provider.pk)
+    assert created.pk == ReviewPolicy.objects.get(provider=other.provider).pk
+    assert review_policy_get_or_create(provider_id=other.provider.pk).pk == created.pk

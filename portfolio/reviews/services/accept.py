@@ -10,13 +10,13 @@ from django.db import transaction
 from portfolio.audit.services import audit_record
 from portfolio.coverage.services.dirty import coverage_mark_dirty
 from portfolio.evidence import lifecycle
-from portfolio.evidence.models import Evidence
+from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.reviews.models import ReviewDecision
 from portfolio.reviews.notifications import notify_for_state
 from portfolio.reviews.roles import provider_reviewer_role
 from portfolio.reviews.services.decisions import decision_check, decision_record, evidence_lock
 from portfolio.reviews.services.policy import review_policy_get_or_create
-from portfolio.reviews.services.tags import tags_decide
+from portfolio.reviews.services.tags import tags_decide, tags_with_statements
 
 
 class TagVerdictsInvalid(ValidationError):
@@ -35,9 +35,9 @@ class TagVerdict:
     comment: str = ""
 
 
-def _verdicts_by_tag(evidence: Evidence, verdicts: Iterable[TagVerdict]) -> dict[int, tuple[bool, str]]:
+def _verdicts_by_tag(tagged: list[EvidenceTag], verdicts: Iterable[TagVerdict]) -> dict[int, tuple[bool, str]]:
     """Check the verdicts against the item's tags; one error per statement code, naming it."""
-    tags = dict(evidence.tags.values_list("statement__code", "pk"))
+    tags = {tag.statement.code: tag.pk for tag in tagged}
     errors: dict[str, str] = {}
     decided: dict[int, tuple[bool, str]] = {}
     for verdict in verdicts:
@@ -80,9 +80,10 @@ def evidence_accept(
     role = provider_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
     if role is None:
         raise PermissionDenied("Only an assessor or tutor of the apprentice's training provider can accept evidence.")
-    steps = review_policy_get_or_create(provider=evidence.apprenticeship.provider).steps
+    steps = review_policy_get_or_create(provider_id=evidence.apprenticeship.provider_id).steps
     decision_check(evidence=evidence, action=ReviewDecision.Action.ACCEPT, role=lifecycle.Role.PROVIDER, steps=steps)
-    verdicts = _verdicts_by_tag(evidence, tags)
+    tagged = tags_with_statements(evidence=evidence)
+    verdicts = _verdicts_by_tag(tagged, tags)
     decision = decision_record(
         evidence=evidence,
         action=ReviewDecision.Action.ACCEPT,
@@ -91,7 +92,7 @@ def evidence_accept(
         to_state=lifecycle.lands_in(ReviewDecision.Action.ACCEPT, steps),
         comment=comment.strip(),
     )
-    tags_decide(evidence=evidence, decision=decision, actor=actor, verdicts=verdicts)
+    decided = tags_decide(tags=tagged, decision=decision, actor=actor, verdicts=verdicts)
     coverage_mark_dirty(apprenticeship_ids=[evidence.apprenticeship_id], reason="evidence accepted")
     audit_record(
         actor=actor,
@@ -101,8 +102,8 @@ def evidence_accept(
             "state": [decision.from_state, decision.to_state],
             "version": evidence.version,
             "fingerprint": decision.fingerprint,
-            "tags": {t.statement.code: t.accepted for t in decision.tag_decisions.select_related("statement")},
+            "tags": {t.statement.code: t.accepted for t in decided},
         },
     )
-    notify_for_state(evidence=evidence, actor=actor, comment=decision.comment)
+    notify_for_state(evidence=evidence, actor=actor, comment=decision.comment, steps=steps)
     return decision

@@ -24,7 +24,7 @@ def evidence_confirm(*, actor: Any, evidence: Evidence, expected_version: int, c
     role = employer_reviewer_role(user=actor, apprenticeship=evidence.apprenticeship)
     if role is None:
         raise PermissionDenied("Only a line manager or mentor at the apprentice's employer can confirm evidence.")
-    steps = review_policy_get_or_create(provider=evidence.apprenticeship.provider).steps
+    steps = review_policy_get_or_create(provider_id=evidence.apprenticeship.provider_id).steps
     decision_check(evidence=evidence, action=ReviewDecision.Action.CONFIRM, role=lifecycle.Role.EMPLOYER, steps=steps)
     to_state = lifecycle.lands_in(ReviewDecision.Action.CONFIRM, steps)
     decision = decision_record(
@@ -50,5 +50,5 @@ def evidence_confirm(*, actor: Any, evidence: Evidence, expected_version: int, c
             "fingerprint": decision.fingerprint,
         },
     )
-    notify_for_state(evidence=evidence, actor=actor, comment=decision.comment)
+    notify_for_state(evidence=evidence, actor=actor, comment=decision.comment, steps=steps)
     return decision

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portfolio.core.errors import Conflict
 from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
+from portfolio.people.models import Apprenticeship
 from portfolio.reviews.fingerprint import evidence_fingerprint
 from portfolio.reviews.models import ReviewDecision
 
@@ -29,6 +30,7 @@ def evidence_lock(*, evidence: Evidence, expected_version: int) -> Evidence:
     version the first wrote and gets a conflict instead of deciding on something it has not seen.
     """
     locked = Evidence.objects.select_for_update().select_related("apprenticeship").get(pk=evidence.pk)
+    _keep_apprentice(evidence, locked)
     if locked.version != expected_version:
         raise Conflict(
             _conflict_message(locked, expected_version),
@@ -39,6 +41,16 @@ def evidence_lock(*, evidence: Evidence, expected_version: int) -> Evidence:
             },
         )
     return locked
+
+
+def _keep_apprentice(seen: Evidence, locked: Evidence) -> None:
+    """The apprentice read with the item as the person saw it (the scoped read joins them) stays with the locked
+    row when it is the same person, so the decision's notification does not read them again."""
+    if not Evidence.apprenticeship.is_cached(seen) or not Apprenticeship.apprentice.is_cached(seen.apprenticeship):
+        return
+    apprentice = seen.apprenticeship.apprentice
+    if apprentice.pk == locked.apprenticeship.apprentice_id:
+        locked.apprenticeship.apprentice = apprentice
 
 
 def _conflict_message(evidence: Evidence, expected_version: int) -> str:
@@ -99,7 +111,9 @@ def decision_record(
     """Write the decision with the fingerprint of the version decided on, then move the item on.
 
     Every decision makes a new version (the version counts changes of state as well as of content), so
-    anyone still looking at the old one gets a conflict.
+    anyone still looking at the old one gets a conflict. `evidence` is the row `evidence_lock` returned: locked,
+    so the update below writes exactly the state and version set on it afterwards, and the row need not be read
+    back (which would also drop the apprenticeship read with the lock).
     """
     fingerprint, snapshot = evidence_fingerprint(evidence=evidence)
     decision = ReviewDecision.objects.create(
@@ -116,5 +130,5 @@ def decision_record(
         decided_at=timezone.now(),
     )
     Evidence.objects.filter(pk=evidence.pk).update(state=to_state, version=F("version") + 1)
-    evidence.refresh_from_db()
+    evidence.state, evidence.version = to_state, evidence.version + 1
     return decision

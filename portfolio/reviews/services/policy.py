@@ -12,6 +12,7 @@ from portfolio.coverage.services.dirty import coverage_mark_provider_dirty
 from portfolio.people.models import Organisation
 from portfolio.people.selectors import user_is_admin_of
 from portfolio.reviews.models import ReviewPolicy
+from portfolio.reviews.selectors.policy import review_policy_stored
 
 EDITABLE = (
     "require_employer_confirmation",
@@ -23,9 +24,12 @@ EDITABLE = (
 COVERAGE_INPUTS = frozenset({"evidence_per_statement"})
 
 
-def review_policy_get_or_create(*, provider: Organisation) -> ReviewPolicy:
-    """Created on demand with the defaults (both steps, one item per statement)."""
-    policy, _ = ReviewPolicy.objects.get_or_create(provider=provider)
+def review_policy_get_or_create(*, provider_id: int) -> ReviewPolicy:
+    """Created on demand with the defaults (both steps, one item per statement). By the provider's id: a decision
+    holds its apprenticeship, not the provider's row."""
+    policy = review_policy_stored(provider_id=provider_id)
+    if policy is None:
+        policy, _ = ReviewPolicy.objects.get_or_create(provider_id=provider_id)
     return policy
 
 

@@ -55,7 +55,7 @@ def evidence_submit(*, actor: Any, evidence: Evidence, expected_version: int) ->
     role = submitter_role(user=actor, evidence=evidence)
     if role is None:
         raise PermissionDenied("Only the apprentice (or the author of a witness statement) can submit this evidence.")
-    steps = review_policy_get_or_create(provider=evidence.apprenticeship.provider).steps
+    steps = review_policy_get_or_create(provider_id=evidence.apprenticeship.provider_id).steps
     decision_check(evidence=evidence, action=ReviewDecision.Action.SUBMIT, role=role, steps=steps)
     errors = _readiness_errors(evidence)
     if errors:
