@@ -86,21 +86,29 @@ def _same(param: Any, value: Any) -> bool:
 class CompiledIdsQuery:
     """A query over a list of ids (`build(ids)`, which filters by `pk__in=ids`), compiled once for `size` ids: a
     shorter list is sent padded with its first id (the same rows); a longer one (rarer: a whole list, not a page)
-    is read through the ORM, in one query."""
+    is read through the ORM, in one query. Other values the query takes are stand-ins as `CompiledQuery`'s
+    (`build(ids, **values)`, `rows(ids, **values)`)."""
 
-    def __init__(self, build: Callable[[list[Any]], QuerySet[Any]], *, size: int) -> None:
-        self._build, self._names = build, [f"id_{index}" for index in range(size)]
-        stand_ins: dict[str, Any] = {name: -7_100_000_000 - index for index, name in enumerate(self._names)}
-        self._query = CompiledQuery(lambda **ids: build([ids[name] for name in self._names]), **stand_ins)
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, size: int, **stand_ins: Any) -> None:
+        self._build, self._names, self._others = build, [f"id_{index}" for index in range(size)], list(stand_ins)
+        if set(self._names) & set(stand_ins):
+            raise ValueError(f"stand-ins named {sorted(set(self._names) & set(stand_ins))} would be taken for ids")
+        stand_ins |= {name: -7_100_000_000 - index for index, name in enumerate(self._names)}
+        self._query = CompiledQuery(
+            lambda **values: build(
+                [values[name] for name in self._names], **{name: values[name] for name in self._others}
+            ),
+            **stand_ins,
+        )
 
-    def rows(self, ids: Iterable[Any], using: str = "default") -> list[tuple[Any, ...]]:
+    def rows(self, ids: Iterable[Any], using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
         ids = list(ids)
         if not ids:
             return []
         if len(ids) > len(self._names):
-            return [tuple(row) for row in self._build(ids).using(using)]
+            return [tuple(row) for row in self._build(ids, **values).using(using)]
         padded = ids + [ids[0]] * (len(self._names) - len(ids))
-        return self._query.rows(using, **dict(zip(self._names, padded, strict=True)))
+        return self._query.rows(using, **dict(zip(self._names, padded, strict=True)), **values)
 
 
 class CompiledPage:

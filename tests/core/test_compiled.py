@@ -122,3 +122,23 @@ def test_a_query_by_ids_answers_as_the_orm_for_short_and_long_lists() -> None:
     compiled = CompiledIdsQuery(build, size=3)
     for asked in ([], ids[:1], ids[:3], ids[2:6], ids, [ids[0], ids[0], -1]):
         assert sorted(compiled.rows(asked)) == sorted(build(asked)), asked
+
+
+def test_a_query_by_ids_takes_other_values_too() -> None:
+    first, second = build_world()
+    made = [ApprenticeshipFactory.create(provider=first.provider, employer=first.employer) for _ in range(3)]
+    ids = [first.apprenticeship.pk, second.apprenticeship.pk, *(a.pk for a in made)]
+
+    def build(ids: list[int], apprentice_id: int) -> QuerySet[Any]:
+        return Apprenticeship.objects.filter(pk__in=ids, apprentice_id=apprentice_id).values_list("pk", "status")
+
+    compiled = CompiledIdsQuery(build, size=3, apprentice_id=STAND_IN_USER)
+    for apprentice in (first.apprentice, second.apprentice, made[2].apprentice):
+        for asked in ([], ids[:1], ids[:3], ids):
+            expected = sorted(build(asked, apprentice.pk))
+            assert sorted(compiled.rows(asked, apprentice_id=apprentice.pk)) == expected, (asked, apprentice.pk)
+    assert compiled.rows(ids[:2], apprentice_id=second.apprentice.pk) == [(second.apprenticeship.pk, "in_learning")]
+    with pytest.raises(TypeError):
+        compiled.rows(ids[:2])
+    with pytest.raises(ValueError, match="id_0"):
+        CompiledIdsQuery(build, size=2, id_0=STAND_IN_USER)
