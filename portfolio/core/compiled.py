@@ -11,15 +11,19 @@ Only a `values_list` queryset is supported (rows as tuples: no model instances);
 for with `limit` and `offset`, sent as parameters too. A stand-in must be a value no constant of the query can equal (a
 negative id, a fresh UUID), and must reach the SQL as a parameter: if one does not, or appears in a form the
 compiler changed, building fails loudly rather than running the wrong query. `CompiledIdsQuery` is one for a list
-of up to so many ids (a page's rows), `CompiledPage` a page of one for Django's paginators.
+of up to so many ids (a page's rows), `CompiledPage` a page of one for Django's paginators, `CompiledShapes` one per
+shape of a query built from lists of ids (the organisations a person holds, say). A query no row can match (`none()`,
+an empty list of ids) answers no rows without a statement, as the ORM does.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Field, QuerySet
 
@@ -43,7 +47,11 @@ class CompiledQuery:
                 return self._compiled[key]
             queryset = self._build(**self._stand_ins)
             compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # no row can match (`none()`, an empty list of ids): no statement, as the ORM
+                self._compiled[key] = (compiler, "", [], [])
+                return self._compiled[key]
             sent = {name: self._prepared(name, value, alias) for name, value in self._stand_ins.items()}
             names: list[str | None] = []
             for param in params:
@@ -63,6 +71,8 @@ class CompiledQuery:
         if set(values) != set(self._stand_ins):
             raise TypeError(f"values for {sorted(self._stand_ins)} expected, got {sorted(values)}")
         compiler, sql, params, names = self._compile(using)
+        if not sql:
+            return []
         sent = {name: self._prepared(name, value, using) for name, value in values.items()}
         bound = [param if name is None else sent[name] for param, name in zip(params, names, strict=True)]
         if limit is not None:
@@ -125,3 +135,52 @@ class CompiledPage:
 
     def count(self) -> int:
         return self._count()
+
+
+class CompiledShapes:
+    """A query built from lists of ids and single ids (`build(key, **values)`), compiled once for each shape: the
+    lists' lengths, and `key`, whatever else decides how the query is built (a branch taken, constants written into
+    it, such as policies read first). `build` is given stand-ins (ids no row has) and must decide nothing by their
+    values; a list's stand-ins are distinct, so a real list may repeat an id (the same rows for `__in`)."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
+        self._build = build
+        self._compiled: dict[Hashable, CompiledQuery] = {}
+
+    def queryset(self, key: Hashable = (), **values: Any) -> QuerySet[Any]:
+        """The query with the real values, through the ORM (where a compiled one cannot serve)."""
+        return self._build(key, **values)
+
+    def rows(self, key: Hashable = (), using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        shape = (key, tuple(sorted((name, len(v) if isinstance(v, list) else None) for name, v in values.items())))
+        query = self._compiled.get(shape)
+        if query is None:
+            query = self._compiled.setdefault(shape, self._query(key, values))
+        flat: dict[str, Any] = {}
+        for name, value in values.items():
+            if isinstance(value, list):
+                flat |= {f"{name}_{index}": item for index, item in enumerate(value)}
+            else:
+                flat[name] = value
+        return query.rows(using, **flat)
+
+    def _query(self, key: Hashable, values: dict[str, Any]) -> CompiledQuery:
+        numbers = itertools.count(-7_200_000_000, -1)
+        stand_ins: dict[str, Any] = {}
+        shapes: dict[str, list[str] | None] = {}
+        for name, value in sorted(values.items()):
+            if isinstance(value, list):
+                names = [f"{name}_{index}" for index in range(len(value))]
+                shapes[name] = names
+                stand_ins |= {flat: next(numbers) for flat in names}
+            else:
+                shapes[name] = None
+                stand_ins[name] = next(numbers)
+
+        def build(**flat: Any) -> QuerySet[Any]:
+            return self._build(
+                key,
+                **{name: flat[name] if names is None else [flat[n] for n in names] for name, names in shapes.items()},
+            )
+
+        return CompiledQuery(build, **stand_ins)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.db.models import F, QuerySet
 
-from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery
+from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery, CompiledShapes
 from portfolio.people.models import Apprenticeship, User
 from portfolio.people.selectors import apprenticeship_list_for_user
 from tests.factories import ApprenticeshipFactory, build_world
@@ -142,3 +142,31 @@ def test_a_query_by_ids_takes_other_values_too() -> None:
         compiled.rows(ids[:2])
     with pytest.raises(ValueError, match="id_0"):
         CompiledIdsQuery(build, size=2, id_0=STAND_IN_USER)
+
+
+def test_a_query_by_shape_answers_as_the_orm_for_every_length_and_key() -> None:
+    first, second = build_world()
+    made = [ApprenticeshipFactory.create(provider=first.provider, employer=first.employer) for _ in range(3)]
+    providers = [first.provider.pk, second.provider.pk]
+    built: list[Any] = []
+
+    def build(key: str, providers: list[int], apprentice: int) -> QuerySet[Any]:
+        built.append(key)
+        found = Apprenticeship.objects.filter(provider_id__in=providers).exclude(apprentice_id=apprentice)
+        return found.order_by(key, "pk").values_list("pk", "provider_id")
+
+    compiled = CompiledShapes(build)
+    for key in ("start_date", "-pk", "start_date"):
+        for asked in ([], providers[:1], providers[1:], providers, [providers[0], providers[0]]):
+            for apprentice in (first.apprentice.pk, made[0].apprentice_id):
+                expected = list(build(key, asked, apprentice))
+                assert compiled.rows(key, providers=asked, apprentice=apprentice) == expected, (key, asked)
+                assert list(compiled.queryset(key, providers=asked, apprentice=apprentice)) == expected
+    assert len(compiled.rows("-pk", providers=providers[:1], apprentice=0)) == 4
+    # Built once per shape: two keys, and lists of none, one and two ids (besides the ORM's reads above).
+    built.clear()
+    compiled = CompiledShapes(build)
+    for asked in ([], providers[:1], providers[1:], providers, [providers[1], providers[0]]):
+        compiled.rows("-pk", providers=asked, apprentice=0)
+        compiled.rows("start_date", providers=asked, apprentice=0)
+    assert sorted(built) == ["-pk"] * 3 + ["start_date"] * 3
