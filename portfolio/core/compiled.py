@@ -11,17 +11,21 @@ Only a `values_list` queryset is supported (rows as tuples: no model instances);
 for with `limit` and `offset`, sent as parameters too. A stand-in must be a value no constant of the query can equal (a
 negative id, a fresh UUID), and must reach the SQL as a parameter: if one does not, or appears in a form the
 compiler changed, building fails loudly rather than running the wrong query. `CompiledIdsQuery` is one for a list
-of up to so many ids (a page's rows), `CompiledPage` a page of one for Django's paginators. `RowModels` names the
-columns of a model and the relations joined with it, and makes from such a row the instances `select_related` makes;
-`prefetched` leaves such models where `prefetch_related` leaves a reverse foreign key's rows.
+of up to so many ids (a page's rows), `CompiledPage` a page of one for Django's paginators, `CompiledShapes` one per
+shape of a query built from lists of ids (the organisations a person holds, say). A query no row can match (`none()`,
+an empty list of ids) answers no rows without a statement, as the ORM does. `RowModels` names the columns of a model
+and the relations joined with it, and makes from such a row the instances `select_related` makes; `prefetched` leaves
+such models where `prefetch_related` leaves a reverse foreign key's rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
 
@@ -45,7 +49,11 @@ class CompiledQuery:
                 return self._compiled[key]
             queryset = self._build(**self._stand_ins)
             compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # no row can match (`none()`, an empty list of ids): no statement, as the ORM
+                self._compiled[key] = (compiler, "", [], [])
+                return self._compiled[key]
             sent = {name: self._prepared(name, value, alias) for name, value in self._stand_ins.items()}
             names: list[str | None] = []
             for param in params:
@@ -65,6 +73,8 @@ class CompiledQuery:
         if set(values) != set(self._stand_ins):
             raise TypeError(f"values for {sorted(self._stand_ins)} expected, got {sorted(values)}")
         compiler, sql, params, names = self._compile(using)
+        if not sql:
+            return []
         sent = {name: self._prepared(name, value, using) for name, value in values.items()}
         bound = [param if name is None else sent[name] for param, name in zip(params, names, strict=True)]
         if limit is not None:
@@ -88,21 +98,29 @@ def _same(param: Any, value: Any) -> bool:
 class CompiledIdsQuery:
     """A query over a list of ids (`build(ids)`, which filters by `pk__in=ids`), compiled once for `size` ids: a
     shorter list is sent padded with its first id (the same rows); a longer one (rarer: a whole list, not a page)
-    is read through the ORM, in one query."""
+    is read through the ORM, in one query. Other values the query takes are stand-ins as `CompiledQuery`'s
+    (`build(ids, **values)`, `rows(ids, **values)`)."""
 
-    def __init__(self, build: Callable[[list[Any]], QuerySet[Any]], *, size: int) -> None:
-        self._build, self._names = build, [f"id_{index}" for index in range(size)]
-        stand_ins: dict[str, Any] = {name: -7_100_000_000 - index for index, name in enumerate(self._names)}
-        self._query = CompiledQuery(lambda **ids: build([ids[name] for name in self._names]), **stand_ins)
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, size: int, **stand_ins: Any) -> None:
+        self._build, self._names, self._others = build, [f"id_{index}" for index in range(size)], list(stand_ins)
+        if set(self._names) & set(stand_ins):
+            raise ValueError(f"stand-ins named {sorted(set(self._names) & set(stand_ins))} would be taken for ids")
+        stand_ins |= {name: -7_100_000_000 - index for index, name in enumerate(self._names)}
+        self._query = CompiledQuery(
+            lambda **values: build(
+                [values[name] for name in self._names], **{name: values[name] for name in self._others}
+            ),
+            **stand_ins,
+        )
 
-    def rows(self, ids: Iterable[Any], using: str = "default") -> list[tuple[Any, ...]]:
+    def rows(self, ids: Iterable[Any], using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
         ids = list(ids)
         if not ids:
             return []
         if len(ids) > len(self._names):
-            return [tuple(row) for row in self._build(ids).using(using)]
+            return [tuple(row) for row in self._build(ids, **values).using(using)]
         padded = ids + [ids[0]] * (len(self._names) - len(ids))
-        return self._query.rows(using, **dict(zip(self._names, padded, strict=True)))
+        return self._query.rows(using, **dict(zip(self._names, padded, strict=True)), **values)
 
 
 class CompiledPage:
@@ -179,3 +197,52 @@ def prefetched(instance: Model, name: str, related: Iterable[Model]) -> None:
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     instance._prefetched_objects_cache[field.remote_field.cache_name] = queryset  # type: ignore[attr-defined]
+
+
+class CompiledShapes:
+    """A query built from lists of ids and single ids (`build(key, **values)`), compiled once for each shape: the
+    lists' lengths, and `key`, whatever else decides how the query is built (a branch taken, constants written into
+    it, such as policies read first). `build` is given stand-ins (ids no row has) and must decide nothing by their
+    values; a list's stand-ins are distinct, so a real list may repeat an id (the same rows for `__in`)."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
+        self._build = build
+        self._compiled: dict[Hashable, CompiledQuery] = {}
+
+    def queryset(self, key: Hashable = (), **values: Any) -> QuerySet[Any]:
+        """The query with the real values, through the ORM (where a compiled one cannot serve)."""
+        return self._build(key, **values)
+
+    def rows(self, key: Hashable = (), using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        shape = (key, tuple(sorted((name, len(v) if isinstance(v, list) else None) for name, v in values.items())))
+        query = self._compiled.get(shape)
+        if query is None:
+            query = self._compiled.setdefault(shape, self._query(key, values))
+        flat: dict[str, Any] = {}
+        for name, value in values.items():
+            if isinstance(value, list):
+                flat |= {f"{name}_{index}": item for index, item in enumerate(value)}
+            else:
+                flat[name] = value
+        return query.rows(using, **flat)
+
+    def _query(self, key: Hashable, values: dict[str, Any]) -> CompiledQuery:
+        numbers = itertools.count(-7_200_000_000, -1)
+        stand_ins: dict[str, Any] = {}
+        shapes: dict[str, list[str] | None] = {}
+        for name, value in sorted(values.items()):
+            if isinstance(value, list):
+                names = [f"{name}_{index}" for index in range(len(value))]
+                shapes[name] = names
+                stand_ins |= {flat: next(numbers) for flat in names}
+            else:
+                shapes[name] = None
+                stand_ins[name] = next(numbers)
+
+        def build(**flat: Any) -> QuerySet[Any]:
+            return self._build(
+                key,
+                **{name: flat[name] if names is None else [flat[n] for n in names] for name, names in shapes.items()},
+            )
+
+        return CompiledQuery(build, **stand_ins)

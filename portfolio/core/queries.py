@@ -3,14 +3,15 @@
 A page shows the first few rows of a list that may hold thousands (an organisation's queue, its apprentices): the
 database sorts every row of the list to find them. When the query also joins each row to the people and records
 it shows, it builds every one of those wide rows before keeping a handful. `rows_in_order` sorts the ids alone,
-then reads the rows it keeps, with their joins: the same rows, in the same order. `CountingPaginator` takes a
+then reads the rows it keeps, with their joins: the same rows, in the same order; `head_counted` reads the head's
+ids and the list's length in one aggregate (`CompiledHeadCounted`: compiled once per shape). `CountingPaginator` takes a
 page's ids and the list's length from one query. `Keyset` pages through a list by position (the sort key of the
 last row shown), not by offset: rows added or removed meanwhile never make a row shown twice or skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -18,8 +19,23 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import BigIntegerField, Count, F, Field, Func, Model, OrderBy, Q, QuerySet, Window
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    Model,
+    OrderBy,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.utils.translation import gettext_lazy as _
+
+from portfolio.core.compiled import CompiledShapes
 
 M = TypeVar("M", bound=Model)
 
@@ -49,18 +65,39 @@ def head_counted(queryset: QuerySet[M], limit: int, *, rows: QuerySet[M] | None 
     if connections[queryset.db].vendor != "postgresql":  # array_agg is PostgreSQL's: elsewhere, two reads
         ids = queryset.prefetch_related(None).values_list("pk", flat=True)[:limit]
         return rows_in_order(queryset if rows is None else rows, ids), queryset.count()
+    total, head_ids = head_counted_row(list(head_counted_values(queryset, limit)))
+    return rows_in_order(queryset if rows is None else rows, head_ids), total
+
+
+def head_counted_row(found: list[tuple[Any, ...]]) -> tuple[int, list[Any]]:
+    """The length and the head's ids from `head_counted_values`' rows (none when no row can match: `none()`)."""
+    if not found:
+        return 0, []
+    total, ids = found[0]
+    return total, ids or []
+
+
+def head_counted_values(queryset: QuerySet[Any], limit: int) -> QuerySet[Any]:
+    """`head_counted`'s aggregate as a query of one row, `(length, ids)` (PostgreSQL's `array_agg`), for a caller
+    that compiles it once (portfolio/core/compiled.py); `head_counted_row` reads its rows."""
     query = queryset.query
     # The list's order: its own, else its model's (as iterating it would sort), else by id.
     order: Any = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ()) or ("pk",)
-    found = queryset.order_by().aggregate(
-        total=Count("pk"),
-        ids=Func(
-            ArrayAgg("pk", order_by=order),
-            template=f"(%(expressions)s)[1:{int(limit)}]",
-            output_field=ArrayField(BigIntegerField()),
-        ),
+    # Grouped by a constant, which Django leaves out of the statement: one aggregate row, as `aggregate()` reads.
+    return (
+        queryset.order_by()
+        .annotate(whole=Value(1, output_field=IntegerField()))
+        .values("whole")
+        .annotate(
+            total=Count("pk"),
+            ids=Func(
+                ArrayAgg("pk", order_by=order),
+                template=f"(%(expressions)s)[1:{int(limit)}]",
+                output_field=ArrayField(BigIntegerField()),
+            ),
+        )
+        .values_list("total", "ids")
     )
-    return rows_in_order(queryset if rows is None else rows, found["ids"] or []), found["total"]
 
 
 def with_total(queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -178,3 +215,20 @@ class Keyset:
         if not keys:
             return [], queryset.order_by().count(), 0
         return [key[:-2] for key in keys], keys[0][-2], keys[0][-1]
+
+
+class CompiledHeadCounted:
+    """`head_counted`'s ids and length of a list built from ids (`build(key, **values)`, as `CompiledShapes`
+    builds), its aggregate compiled once per shape (portfolio/core/compiled.py). Elsewhere than on PostgreSQL,
+    read through the ORM as `head_counted` reads it."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], limit: int) -> None:
+        self._build, self._limit = build, limit
+        self._head = CompiledShapes(lambda key, **values: head_counted_values(build(key, **values), limit))
+
+    def ids_and_count(self, key: Hashable = (), using: str = "default", **values: Any) -> tuple[list[Any], int]:
+        if connections[using].vendor != "postgresql":
+            queryset = self._build(key, **values).using(using)
+            return list(queryset.prefetch_related(None).values_list("pk", flat=True)[: self._limit]), queryset.count()
+        total, ids = head_counted_row(self._head.rows(key, using, **values))
+        return ids, total

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from portfolio.core.compiled import CompiledQuery
+from portfolio.core.compiled import CompiledIdsQuery, CompiledQuery
 from portfolio.evidence.models import Evidence
 from portfolio.otj.figures import DEFAULT_TOLERANCE, Break, OtjFigures, month_start, otj_figures
 from portfolio.otj.lifecycle import STAFF_ROLES
@@ -266,17 +266,26 @@ class OtjTotals:
     declined: int
 
 
-def otj_totals_by_apprenticeship(*, apprenticeship_ids: list[int]) -> dict[int, OtjTotals]:
-    """Approved and pending minutes (and declined entries) per apprenticeship, in one query."""
-    rows = (
-        OtjActivity.objects.filter(apprenticeship_id__in=apprenticeship_ids)
+def _totals(ids: list[int]) -> QuerySet[Any]:
+    return (
+        OtjActivity.objects.filter(apprenticeship_id__in=ids)
         .values("apprenticeship_id")
         .annotate(
             approved=Sum("minutes", filter=Q(state=OtjActivity.State.APPROVED)),
             pending=Sum("minutes", filter=Q(state=OtjActivity.State.PENDING)),
             declined=Count("pk", filter=Q(state=OtjActivity.State.DECLINED)),
         )
+        .values_list("apprenticeship_id", "approved", "pending", "declined")
     )
+
+
+# A person's few apprenticeships (the apprentice's start page), by a query compiled once per process.
+_TOTALS = CompiledIdsQuery(_totals, size=4)
+
+
+def otj_totals_by_apprenticeship(*, apprenticeship_ids: list[int]) -> dict[int, OtjTotals]:
+    """Approved and pending minutes (and declined entries) per apprenticeship, in one query."""
     return {
-        row["apprenticeship_id"]: OtjTotals(row["approved"] or 0, row["pending"] or 0, row["declined"]) for row in rows
+        apprenticeship_id: OtjTotals(approved or 0, pending or 0, declined)
+        for apprenticeship_id, approved, pending, declined in _TOTALS.rows(apprenticeship_ids)
     }

@@ -175,10 +175,9 @@ def with_due_inputs(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticesh
     )
 
 
-def due_of_annotated(
-    *, apprenticeships: Sequence[Apprenticeship], today: datetime.date | None = None
-) -> dict[int, Due]:
-    """As `due_by_apprenticeship`, for apprenticeships read `with_due_inputs`: one query (their breaks)."""
+def due_of_annotated(*, apprenticeships: Sequence[Any], today: datetime.date | None = None) -> dict[int, Due]:
+    """As `due_by_apprenticeship`, for apprenticeships read `with_due_inputs` (models, or rows of their values
+    with the same names: `pk`, `status`, `start_date` and the three inputs): one query (their breaks)."""
     today = today or timezone.localdate()
     if not apprenticeships:
         return {}
@@ -187,9 +186,9 @@ def due_of_annotated(
         a.pk: _due(
             status=a.status,
             start_date=a.start_date,
-            last_held_on=a.last_held_on,  # type: ignore[attr-defined]
-            provider_months=a.provider_months,  # type: ignore[attr-defined]
-            agreed_months=a.agreed_months,  # type: ignore[attr-defined]
+            last_held_on=a.last_held_on,
+            provider_months=a.provider_months,
+            agreed_months=a.agreed_months,
             breaks=breaks.get(a.pk, []),
             today=today,
         )

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from django.db.models import F, QuerySet
 
-from portfolio.core.compiled import CompiledIdsQuery, CompiledPage, CompiledQuery, RowModels, prefetched
+from portfolio.core.compiled import (
+    CompiledIdsQuery,
+    CompiledPage,
+    CompiledQuery,
+    CompiledShapes,
+    RowModels,
+    prefetched,
+)
 from portfolio.evidence.models import Evidence
 from portfolio.people.models import Apprenticeship, User
 from portfolio.people.selectors import apprenticeship_list_for_user
@@ -169,3 +176,51 @@ def test_prefetched_leaves_rows_where_prefetch_related_does(django_assert_num_qu
     assert sorted(got, key=lambda item: item.pk) == items
     with django_assert_num_queries(1):
         assert list(apprenticeship.evidence.filter(title="A")) == [items[1]]
+
+
+def test_a_query_by_ids_takes_other_values_too() -> None:
+    first, second = build_world()
+    made = [ApprenticeshipFactory.create(provider=first.provider, employer=first.employer) for _ in range(3)]
+    ids = [first.apprenticeship.pk, second.apprenticeship.pk, *(a.pk for a in made)]
+
+    def build(ids: list[int], apprentice_id: int) -> QuerySet[Any]:
+        return Apprenticeship.objects.filter(pk__in=ids, apprentice_id=apprentice_id).values_list("pk", "status")
+
+    compiled = CompiledIdsQuery(build, size=3, apprentice_id=STAND_IN_USER)
+    for apprentice in (first.apprentice, second.apprentice, made[2].apprentice):
+        for asked in ([], ids[:1], ids[:3], ids):
+            expected = sorted(build(asked, apprentice.pk))
+            assert sorted(compiled.rows(asked, apprentice_id=apprentice.pk)) == expected, (asked, apprentice.pk)
+    assert compiled.rows(ids[:2], apprentice_id=second.apprentice.pk) == [(second.apprenticeship.pk, "in_learning")]
+    with pytest.raises(TypeError):
+        compiled.rows(ids[:2])
+    with pytest.raises(ValueError, match="id_0"):
+        CompiledIdsQuery(build, size=2, id_0=STAND_IN_USER)
+
+
+def test_a_query_by_shape_answers_as_the_orm_for_every_length_and_key() -> None:
+    first, second = build_world()
+    made = [ApprenticeshipFactory.create(provider=first.provider, employer=first.employer) for _ in range(3)]
+    providers = [first.provider.pk, second.provider.pk]
+    built: list[Any] = []
+
+    def build(key: str, providers: list[int], apprentice: int) -> QuerySet[Any]:
+        built.append(key)
+        found = Apprenticeship.objects.filter(provider_id__in=providers).exclude(apprentice_id=apprentice)
+        return found.order_by(key, "pk").values_list("pk", "provider_id")
+
+    compiled = CompiledShapes(build)
+    for key in ("start_date", "-pk", "start_date"):
+        for asked in ([], providers[:1], providers[1:], providers, [providers[0], providers[0]]):
+            for apprentice in (first.apprentice.pk, made[0].apprentice_id):
+                expected = list(build(key, asked, apprentice))
+                assert compiled.rows(key, providers=asked, apprentice=apprentice) == expected, (key, asked)
+                assert list(compiled.queryset(key, providers=asked, apprentice=apprentice)) == expected
+    assert len(compiled.rows("-pk", providers=providers[:1], apprentice=0)) == 4
+    # Built once per shape: two keys, and lists of none, one and two ids (besides the ORM's reads above).
+    built.clear()
+    compiled = CompiledShapes(build)
+    for asked in ([], providers[:1], providers[1:], providers, [providers[1], providers[0]]):
+        compiled.rows("-pk", providers=asked, apprentice=0)
+        compiled.rows("start_date", providers=asked, apprentice=0)
+    assert sorted(built) == ["-pk"] * 3 + ["start_date"] * 3

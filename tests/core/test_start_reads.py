@@ -5,11 +5,12 @@ organisation."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from portfolio.core.queries import head, head_counted
+from portfolio.core.queries import CompiledHeadCounted, head, head_counted
 from portfolio.coverage.models import CoverageSummary
 from portfolio.gateway.models import GatewaySignature
 from portfolio.gateway.roles import STAFF_ROLES
@@ -108,3 +109,19 @@ def test_head_counted_reads_the_head_and_the_length_of_a_list() -> None:
     assert head_counted(listed.none(), 2) == ([], 0)
     by_model = Apprenticeship.objects.filter(provider=own.provider)  # the model's order (latest start first)
     assert head_counted(by_model, 3) == (head(by_model, 3), 4)
+
+
+def test_the_compiled_head_counted_reads_what_head_counted_reads() -> None:
+    own, other = build_world()
+    for w in (own, other, own, own):
+        ApprenticeshipFactory.create(provider=w.provider, employer=w.employer, standard=w.standard)
+
+    def listed(key: str, providers: list[int]) -> Any:
+        return Apprenticeship.objects.filter(provider_id__in=providers).order_by(key, "-pk")
+
+    compiled = CompiledHeadCounted(listed, 2)
+    for key in ("-start_date", "pk"):
+        for providers in ([], [own.provider.pk], [other.provider.pk], [own.provider.pk, other.provider.pk]):
+            found, count = head_counted(listed(key, providers), 2)
+            assert compiled.ids_and_count(key, providers=providers) == ([a.pk for a in found], count)
+    assert compiled.ids_and_count("pk", providers=[own.provider.pk])[1] == 4

@@ -100,7 +100,7 @@ def acceptance_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
     return _base().filter(awaiting(role), apprenticeship__provider_id__in=providers).order_by(*QUEUE_ORDER.order_by())
 
 
-def _awaiting_under(role: lifecycle.Role, policies: QuerySet[ReviewPolicy]) -> Q:
+def _awaiting_under(role: lifecycle.Role, policies: Iterable[ReviewPolicy]) -> Q:
     """`awaiting(role)` with the policies that may apply read first (one small query): a plain filter by provider
     and state, where `awaiting` tests a policy subquery per item, which PostgreSQL takes longer to plan than to run
     a queue's count. Providers without a policy row, or not in `policies`, have the defaults (as `awaiting`)."""
@@ -130,16 +130,26 @@ def acceptance_queue_at(*, provider_ids: Iterable[int]) -> QuerySet[Evidence]:
     return _base().filter(condition, apprenticeship__provider_id__in=ids).order_by(*QUEUE_ORDER.order_by())
 
 
-def confirmation_queue_at(*, employer_ids: Iterable[int]) -> QuerySet[Evidence]:
+def confirmation_queue_at(
+    *, employer_ids: Iterable[int], policies: Iterable[ReviewPolicy] | None = None
+) -> QuerySet[Evidence]:
     """`confirmation_queue_for_user` for a caller that read the user's employers (line manager or mentor)
-    already: the same items, in a statement scoped by a plain list of ids."""
+    already: the same items, in a statement scoped by a plain list of ids. `policies`: those that may apply
+    (`confirmation_policies_at`), when the caller read them."""
     ids = sorted(set(employer_ids))
     if not ids:
         return Evidence.objects.none()
-    # The policies of the providers of the employers' apprenticeships.
-    providers = Apprenticeship.objects.filter(employer_id__in=ids).order_by().values("provider_id")
-    condition = _awaiting_under(lifecycle.Role.EMPLOYER, ReviewPolicy.objects.filter(provider_id__in=providers))
+    if policies is None:
+        policies = confirmation_policies_at(employer_ids=ids)
+    condition = _awaiting_under(lifecycle.Role.EMPLOYER, policies)
     return _base().filter(condition, apprenticeship__employer_id__in=ids).order_by(*QUEUE_ORDER.order_by())
+
+
+def confirmation_policies_at(*, employer_ids: Iterable[int]) -> QuerySet[ReviewPolicy]:
+    """The policies that may apply to the employers' confirmation queue: those of their apprenticeships'
+    providers."""
+    providers = Apprenticeship.objects.filter(employer_id__in=employer_ids).order_by().values("provider_id")
+    return ReviewPolicy.objects.filter(provider_id__in=providers)
 
 
 def with_return(queryset: QuerySet[Evidence]) -> QuerySet[Evidence]:
