@@ -23,9 +23,9 @@ from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 
-from portfolio.core.compiled import CompiledIdsQuery
+from portfolio.core.compiled import CompiledIdsQuery, InArray
 from portfolio.core.queries import rows_in_order
 from portfolio.coverage.answers import api_datetime
 from portfolio.coverage.gates import GATE_NAMES, PASSED_COLUMNS, blocking_of, summary_gates
@@ -157,21 +157,22 @@ def cohort_values_of(
 
 def _ao_rows(ids: list[int]) -> QuerySet[Any]:
     return (
-        AOCoverage.objects.filter(apprenticeship_id__in=ids)
+        AOCoverage.objects.filter(InArray(F("apprenticeship_id"), ids))
         .order_by("outcome__position", "outcome_id")
         .values_list("apprenticeship_id", "outcome__code", "outcome__title", "percent", "covered", "mapped")
     )
 
 
-_COMPILED_AO_ROWS = CompiledIdsQuery(_ao_rows, size=PAGE_ROWS)
+# A page's rows or a CSV's chunk of them (on PostgreSQL one query for any number of ids: `InArray`).
+_COMPILED_AO_ROWS = CompiledIdsQuery(_ao_rows, size=PAGE_ROWS, array=True)
 
 
 def ao_rows_of(ids: list[int]) -> dict[int, list[tuple[str, str, float, int, int]]]:
     """Each AO's (code, title, percent, covered, mapped) of these apprenticeships, in plan order, in one query."""
     chips: dict[int, list[tuple[str, str, float, int, int]]] = {pk: [] for pk in ids}
     if ids:
-        for apprenticeship_id, *chip in _COMPILED_AO_ROWS.rows(ids):
-            chips[apprenticeship_id].append(tuple(chip))
+        for row in _COMPILED_AO_ROWS.rows(ids):
+            chips[row[0]].append(row[1:])
     return chips
 
 
