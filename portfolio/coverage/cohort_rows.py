@@ -226,21 +226,21 @@ def page_row(v: dict[str, Any]) -> SimpleNamespace:
 
 
 STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choices}
+_PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
 
 
 def csv_row(v: dict[str, Any]) -> list[str]:
     """The CSV's columns of one row, from `cohort_values` with `ao_rows` (the review's two are the view's)."""
-    has_summary = v["coverage_summary__id"] is not None
-    name = display_name(v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"])
-    if has_summary:
-        blocking = blocking_of(v[f"coverage_summary__{column}"] for column in PASSED_COLUMNS)
+    if v["coverage_summary__id"] is not None:
+        blocking = blocking_of([v[key] for key in _PASSED_VALUES])
         required = v["coverage_summary__otj_required_minutes"]
+        state = v["coverage_summary__state"]
         summary_columns = [
             str(v["coverage_summary__covered"]),
             str(v["coverage_summary__mapped"]),
             "yes" if v["coverage_summary__ready"] else "no",
-            STATE_LABELS.get(v["coverage_summary__state"], v["coverage_summary__state"]),
-            "; ".join(GATE_NAMES[key] for key in blocking if key in GATE_NAMES),
+            STATE_LABELS.get(state, state),
+            "; ".join([GATE_NAMES[key] for key in blocking if key in GATE_NAMES]),
             f"{v['coverage_summary__otj_approved_minutes'] / 60:.1f}",
             f"{required / 60:.1f}" if required is not None else "",
             "yes" if v["coverage_summary__otj_behind"] else "no",
@@ -249,7 +249,7 @@ def csv_row(v: dict[str, Any]) -> list[str]:
         summary_columns = ["0", "0", "no", "", "", "", "", ""]
     last_activity = v["last_activity"]
     return [
-        name,
+        display_name(v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"]),
         v["apprentice__email"],
         v["employer__name"],
         f"{v['standard__reference']} v{v['standard__version']}",
@@ -257,7 +257,7 @@ def csv_row(v: dict[str, Any]) -> list[str]:
         f"{v['coverage_percent']:.1f}",
         *summary_columns,
         last_activity.isoformat() if last_activity else "",
-        "; ".join(f"{code} {percent:.0f}%" for code, _, percent, _, _ in v["ao_rows"]),
+        "; ".join([f"{code} {percent:.0f}%" for code, _, percent, _, _ in v["ao_rows"]]),
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -121,7 +122,7 @@ CSV_HEADER = ["apprentice", "email", "employer", "standard", "option", "coverage
 def _csv_chunks(queryset: Any) -> Iterator[str]:
     """The CSV as text, a chunk of rows at a time: each row read as plain values (`cohort_rows.cohort_values`)
     through a server-side cursor, its AO figures per chunk, written by the csv module."""
-    buffer = _Buffer()
+    buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     today = timezone.localdate()
@@ -129,32 +130,27 @@ def _csv_chunks(queryset: Any) -> Iterator[str]:
     reviews = due_by_apprenticeship(apprenticeships=queryset, today=today)
     rows = cohort_values(queryset, last_activity=True, columns=SHOWN_VALUES).iterator(chunk_size=CSV_CHUNK)
     for chunk in in_chunks(rows, CSV_CHUNK):
+        written = []
         for values in chunk:
             due = reviews.get(values["pk"])
-            writer.writerow(
+            written.append(
                 [
                     *csv_row(values),
                     due.due_on.isoformat() if due and due.due_on else (due.explain(today) if due else ""),
                     "yes" if due and due.overdue(today) else "no",
                 ]
             )
-        yield buffer.take()
-    yield buffer.take()
+        writer.writerows(written)
+        yield _taken(buffer)
+    yield _taken(buffer)
 
 
-class _Buffer:
-    """What the csv writer writes, taken a chunk at a time."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, value: str) -> None:
-        self.parts.append(value)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
+def _taken(buffer: io.StringIO) -> str:
+    """What the csv writer has written since the last chunk was taken."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 @require_GET
