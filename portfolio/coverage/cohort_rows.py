@@ -70,12 +70,10 @@ def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprentic
 
 
 def _latest_evidence_change() -> Subquery:
+    # The newest change first, one item read (`updated_at` is never empty: the latest is the greatest): through the
+    # index on (apprenticeship, updated_at) one entry per row, where aggregating read every item of each.
     return Subquery(
-        Evidence.objects.filter(apprenticeship_id=OuterRef("pk"))
-        .order_by()
-        .values("apprenticeship_id")
-        .annotate(latest=Max("updated_at"))
-        .values("latest")
+        Evidence.objects.filter(apprenticeship_id=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
     )
 
 
