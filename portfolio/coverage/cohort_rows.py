@@ -19,6 +19,7 @@ A provider has thousands of apprentices, and staff open the cohort all day. The 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -226,11 +227,25 @@ def page_row(v: dict[str, Any]) -> SimpleNamespace:
 STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choices}
 _PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
 
+# What the CSV's rows read (`csv_row`): the page's columns less those only the page uses, as each costs a
+# conversion per row (two UUIDs, a date) of a CSV of thousands.
+CSV_VALUES = tuple(
+    column for column in SHOWN_VALUES
+    if column not in ("public_id", "status", "start_date", "provider_id", "coverage_stale", "option__public_id")
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _held_back_by(passed: tuple[bool, ...]) -> str:
+    """The gates that hold a row back (`blocking_of` its `passed` flags), named: a few dozen combinations at
+    most, each written once per process."""
+    return "; ".join([GATE_NAMES[key] for key in blocking_of(passed) if key in GATE_NAMES])
+
 
 def csv_row(v: dict[str, Any]) -> list[str]:
-    """The CSV's columns of one row, from `cohort_values` with `ao_rows` (the review's two are the view's)."""
+    """The CSV's columns of one row, from `cohort_values` of `CSV_VALUES` with `ao_rows` (the review's two are
+    the view's)."""
     if v["coverage_summary__id"] is not None:
-        blocking = blocking_of([v[key] for key in _PASSED_VALUES])
         required = v["coverage_summary__otj_required_minutes"]
         state = v["coverage_summary__state"]
         summary_columns = [
@@ -238,7 +253,7 @@ def csv_row(v: dict[str, Any]) -> list[str]:
             str(v["coverage_summary__mapped"]),
             "yes" if v["coverage_summary__ready"] else "no",
             STATE_LABELS.get(state, state),
-            "; ".join([GATE_NAMES[key] for key in blocking if key in GATE_NAMES]),
+            _held_back_by(tuple([v[key] for key in _PASSED_VALUES])),
             f"{v['coverage_summary__otj_approved_minutes'] / 60:.1f}",
             f"{required / 60:.1f}" if required is not None else "",
             "yes" if v["coverage_summary__otj_behind"] else "no",
@@ -246,12 +261,13 @@ def csv_row(v: dict[str, Any]) -> list[str]:
     else:
         summary_columns = ["0", "0", "no", "", "", "", "", ""]
     last_activity = v["last_activity"]
+    option_title = v["option__title"]  # None without an option (an option's title is never NULL)
     return [
         display_name(v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"]),
         v["apprentice__email"],
         v["employer__name"],
         f"{v['standard__reference']} v{v['standard__version']}",
-        v["option__title"] if v["option__public_id"] is not None else "",
+        option_title if option_title is not None else "",
         f"{v['coverage_percent']:.1f}",
         *summary_columns,
         last_activity.isoformat() if last_activity else "",

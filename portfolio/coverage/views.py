@@ -21,6 +21,7 @@ from portfolio.core.filters import filter_for_page
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.cohort_compiled import unfiltered_ids
 from portfolio.coverage.cohort_rows import (
+    CSV_VALUES,
     SHOWN_VALUES,
     cohort_values,
     cohort_values_of,
@@ -128,7 +129,7 @@ def _csv_chunks(queryset: Any) -> Iterator[str]:
     today = timezone.localdate()
     # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows).
     reviews = due_by_apprenticeship(apprenticeships=queryset, today=today)
-    rows = cohort_values(queryset, last_activity=True, columns=SHOWN_VALUES).iterator(chunk_size=CSV_CHUNK)
+    rows = cohort_values(queryset, last_activity=True, columns=CSV_VALUES).iterator(chunk_size=CSV_CHUNK)
     for chunk in in_chunks(rows, CSV_CHUNK):
         written = []
         for values in chunk:
