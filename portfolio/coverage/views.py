@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import uuid
 from collections.abc import Iterator
@@ -52,7 +51,6 @@ from portfolio.people.selectors import (
     user_held_organisations,
     user_provider_ids,
 )
-from portfolio.progress.schedule import Due
 from portfolio.progress.selectors import due_by_apprenticeship
 from portfolio.reviews.roles import employer_reviewer_role
 
@@ -130,26 +128,22 @@ def _csv_chunks(queryset: Any) -> Iterator[str]:
     writer.writerow(CSV_HEADER)
     today = timezone.localdate()
     # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows), kept as
-    # its two columns' text: a few strings a row outlive the request's first rows, not a `Due` each.
+    # its two columns' text: two strings a row outlive the request's first rows, not a `Due` each (objects the
+    # garbage collector tracks: thousands of them set off its full collections of the whole process).
     reviews = {
-        pk: _review_columns(due, today)
+        pk: (due.due_on.isoformat() if due.due_on else due.explain(today), "yes" if due.overdue(today) else "no")
         for pk, due in due_by_apprenticeship(apprenticeships=queryset, today=today).items()
     }
-    no_review = _review_columns(None, today)
     rows = cohort_values(queryset, last_activity=True, columns=CSV_VALUES).iterator(chunk_size=CSV_CHUNK)
     for chunk in in_chunks(rows, CSV_CHUNK):
         for values in chunk:
-            writer.writerow([*csv_row(values), *reviews.get(values["pk"], no_review)])
+            writer.writerow([*csv_row(values), *reviews.get(values["pk"], _NO_REVIEW)])
         yield _taken(buffer)
     yield _taken(buffer)
 
 
-def _review_columns(due: Due | None, today: datetime.date) -> tuple[str, str]:
-    """The CSV's "next progress review due" and "progress review overdue"."""
-    return (
-        due.due_on.isoformat() if due and due.due_on else (due.explain(today) if due else ""),
-        "yes" if due and due.overdue(today) else "no",
-    )
+# A row the reviews' read did not see (added since): no due date, not overdue.
+_NO_REVIEW = ("", "no")
 
 
 def _taken(buffer: io.StringIO) -> str:
