@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from portfolio.core.compiled import CompiledIdsQuery, InArray
 from portfolio.core.queries import rows_in_order
@@ -65,17 +65,18 @@ def rows_of(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[Appr
     return rows_in_order(queryset, ids)
 
 
-def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
-    """`last_activity` for every row: only for sorting by it (the rows read get theirs from `cohort_values`)."""
-    return queryset.annotate(last_activity=Max("evidence__updated_at"))
-
-
 def _latest_evidence_change() -> Subquery:
     # The newest change first, one item read (`updated_at` is never empty: the latest is the greatest): through the
     # index on (apprenticeship, updated_at) one entry per row, where aggregating read every item of each.
     return Subquery(
         Evidence.objects.filter(apprenticeship_id=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
     )
+
+
+def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
+    """`last_activity` for every row: only for sorting by it (the rows read get theirs from `cohort_values`), as
+    each row's own newest change, not its evidence joined and grouped (a third of the time without the index)."""
+    return queryset.annotate(last_activity=_latest_evidence_change())
 
 
 # A row's columns, read as plain values.
