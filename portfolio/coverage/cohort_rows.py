@@ -13,8 +13,10 @@ A provider has thousands of apprentices, and staff open the cohort all day. The 
 - The API row is a plain dict built here, the same JSON `CohortRowOut` describes (a test checks they agree); the
   page's row is written as HTML in one pass (`templatetags/coverage_tags.py`, `cohort_table_rows`), the CSV's as a
   list of strings.
-- Each AO's figures are read as plain values for the rows shown (per chunk of rows for the CSV). Only sorting by
-  last activity aggregates it over every row's evidence.
+- Each AO's figures are read as plain values for the rows shown (per chunk of rows for the CSV, by one array of
+  ids). Only sorting by last activity reads it for every row: each row's newest change, one index entry.
+- The CSV reads only the columns it writes (`CSV_VALUES`) and keeps little a row outlives: thousands of rows'
+  objects that the garbage collector tracks set off its full collections of the whole process.
 """
 
 from __future__ import annotations
