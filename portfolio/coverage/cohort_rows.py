@@ -13,19 +13,22 @@ A provider has thousands of apprentices, and staff open the cohort all day. The 
 - The API row is a plain dict built here, the same JSON `CohortRowOut` describes (a test checks they agree); the
   page's row is written as HTML in one pass (`templatetags/coverage_tags.py`, `cohort_table_rows`), the CSV's as a
   list of strings.
-- Each AO's figures are read as plain values for the rows shown (per chunk of rows for the CSV). Only sorting by
-  last activity aggregates it over every row's evidence.
+- Each AO's figures are read as plain values for the rows shown (per chunk of rows for the CSV, by one array of
+  ids). Only sorting by last activity reads it for every row: each row's newest change, one index entry.
+- The CSV reads only the columns it writes (`CSV_VALUES`) and keeps little a row outlives: thousands of rows'
+  objects that the garbage collector tracks set off its full collections of the whole process.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from portfolio.core.compiled import CompiledIdsQuery
+from portfolio.core.compiled import CompiledIdsQuery, InArray
 from portfolio.core.queries import rows_in_order
 from portfolio.coverage.answers import api_datetime
 from portfolio.coverage.gates import GATE_NAMES, PASSED_COLUMNS, blocking_of, summary_gates
@@ -64,19 +67,18 @@ def rows_of(queryset: QuerySet[Apprenticeship], ids: Iterable[int]) -> list[Appr
     return rows_in_order(queryset, ids)
 
 
-def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
-    """`last_activity` for every row: only for sorting by it (the rows read get theirs from `cohort_values`)."""
-    return queryset.annotate(last_activity=Max("evidence__updated_at"))
-
-
 def _latest_evidence_change() -> Subquery:
+    # The newest change first, one item read (`updated_at` is never empty: the latest is the greatest): through the
+    # index on (apprenticeship, updated_at) one entry per row, where aggregating read every item of each.
     return Subquery(
-        Evidence.objects.filter(apprenticeship_id=OuterRef("pk"))
-        .order_by()
-        .values("apprenticeship_id")
-        .annotate(latest=Max("updated_at"))
-        .values("latest")
+        Evidence.objects.filter(apprenticeship_id=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
     )
+
+
+def with_last_activity(queryset: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
+    """`last_activity` for every row: only for sorting by it (the rows read get theirs from `cohort_values`), as
+    each row's own newest change, not its evidence joined and grouped (a third of the time without the index)."""
+    return queryset.annotate(last_activity=_latest_evidence_change())
 
 
 # A row's columns, read as plain values.
@@ -157,21 +159,22 @@ def cohort_values_of(
 
 def _ao_rows(ids: list[int]) -> QuerySet[Any]:
     return (
-        AOCoverage.objects.filter(apprenticeship_id__in=ids)
+        AOCoverage.objects.filter(InArray(F("apprenticeship_id"), ids))
         .order_by("outcome__position", "outcome_id")
         .values_list("apprenticeship_id", "outcome__code", "outcome__title", "percent", "covered", "mapped")
     )
 
 
-_COMPILED_AO_ROWS = CompiledIdsQuery(_ao_rows, size=PAGE_ROWS)
+# A page's rows or a CSV's chunk of them (on PostgreSQL one query for any number of ids: `InArray`).
+_COMPILED_AO_ROWS = CompiledIdsQuery(_ao_rows, size=PAGE_ROWS, array=True)
 
 
 def ao_rows_of(ids: list[int]) -> dict[int, list[tuple[str, str, float, int, int]]]:
     """Each AO's (code, title, percent, covered, mapped) of these apprenticeships, in plan order, in one query."""
     chips: dict[int, list[tuple[str, str, float, int, int]]] = {pk: [] for pk in ids}
     if ids:
-        for apprenticeship_id, *chip in _COMPILED_AO_ROWS.rows(ids):
-            chips[apprenticeship_id].append(tuple(chip))
+        for row in _COMPILED_AO_ROWS.rows(ids):
+            chips[row[0]].append(row[1:])
     return chips
 
 
@@ -225,21 +228,35 @@ def page_row(v: dict[str, Any]) -> SimpleNamespace:
 
 
 STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choices}
+_PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
+
+# What the CSV's rows read (`csv_row`): the page's columns less those only the page uses, as each costs a
+# conversion per row (two UUIDs, a date) of a CSV of thousands.
+CSV_VALUES = tuple(
+    column for column in SHOWN_VALUES
+    if column not in ("public_id", "status", "start_date", "provider_id", "coverage_stale", "option__public_id")
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _held_back_by(passed: tuple[bool, ...]) -> str:
+    """The gates that hold a row back (`blocking_of` its `passed` flags), named: a few dozen combinations at
+    most, each written once per process."""
+    return "; ".join([GATE_NAMES[key] for key in blocking_of(passed) if key in GATE_NAMES])
 
 
 def csv_row(v: dict[str, Any]) -> list[str]:
-    """The CSV's columns of one row, from `cohort_values` with `ao_rows` (the review's two are the view's)."""
-    has_summary = v["coverage_summary__id"] is not None
-    name = display_name(v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"])
-    if has_summary:
-        blocking = blocking_of(v[f"coverage_summary__{column}"] for column in PASSED_COLUMNS)
+    """The CSV's columns of one row, from `cohort_values` of `CSV_VALUES` with `ao_rows` (the review's two are
+    the view's)."""
+    if v["coverage_summary__id"] is not None:
         required = v["coverage_summary__otj_required_minutes"]
+        state = v["coverage_summary__state"]
         summary_columns = [
             str(v["coverage_summary__covered"]),
             str(v["coverage_summary__mapped"]),
             "yes" if v["coverage_summary__ready"] else "no",
-            STATE_LABELS.get(v["coverage_summary__state"], v["coverage_summary__state"]),
-            "; ".join(GATE_NAMES[key] for key in blocking if key in GATE_NAMES),
+            STATE_LABELS.get(state, state),
+            _held_back_by(tuple([v[key] for key in _PASSED_VALUES])),
             f"{v['coverage_summary__otj_approved_minutes'] / 60:.1f}",
             f"{required / 60:.1f}" if required is not None else "",
             "yes" if v["coverage_summary__otj_behind"] else "no",
@@ -247,16 +264,17 @@ def csv_row(v: dict[str, Any]) -> list[str]:
     else:
         summary_columns = ["0", "0", "no", "", "", "", "", ""]
     last_activity = v["last_activity"]
+    option_title = v["option__title"]  # None without an option (an option's title is never NULL)
     return [
-        name,
+        display_name(v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"]),
         v["apprentice__email"],
         v["employer__name"],
         f"{v['standard__reference']} v{v['standard__version']}",
-        v["option__title"] if v["option__public_id"] is not None else "",
+        option_title if option_title is not None else "",
         f"{v['coverage_percent']:.1f}",
         *summary_columns,
         last_activity.isoformat() if last_activity else "",
-        "; ".join(f"{code} {percent:.0f}%" for code, _, percent, _, _ in v["ao_rows"]),
+        "; ".join([f"{code} {percent:.0f}%" for code, _, percent, _, _ in v["ao_rows"]]),
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from portfolio.core.filters import filter_for_page
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.cohort_compiled import unfiltered_ids
 from portfolio.coverage.cohort_rows import (
+    CSV_VALUES,
     SHOWN_VALUES,
     cohort_values,
     cohort_values_of,
@@ -122,40 +124,35 @@ CSV_HEADER = ["apprentice", "email", "employer", "standard", "option", "coverage
 def _csv_chunks(queryset: Any) -> Iterator[str]:
     """The CSV as text, a chunk of rows at a time: each row read as plain values (`cohort_rows.cohort_values`)
     through a server-side cursor, its AO figures per chunk, written by the csv module."""
-    buffer = _Buffer()
+    buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     today = timezone.localdate()
-    # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows).
-    reviews = due_by_apprenticeship(apprenticeships=queryset, today=today)
-    rows = cohort_values(queryset, last_activity=True, columns=SHOWN_VALUES).iterator(chunk_size=CSV_CHUNK)
+    # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows), kept as
+    # its two columns' text: two strings a row outlive the request's first rows, not a `Due` each (objects the
+    # garbage collector tracks: thousands of them set off its full collections of the whole process).
+    reviews = {
+        pk: (due.due_on.isoformat() if due.due_on else due.explain(today), "yes" if due.overdue(today) else "no")
+        for pk, due in due_by_apprenticeship(apprenticeships=queryset, today=today).items()
+    }
+    rows = cohort_values(queryset, last_activity=True, columns=CSV_VALUES).iterator(chunk_size=CSV_CHUNK)
     for chunk in in_chunks(rows, CSV_CHUNK):
         for values in chunk:
-            due = reviews.get(values["pk"])
-            writer.writerow(
-                [
-                    *csv_row(values),
-                    due.due_on.isoformat() if due and due.due_on else (due.explain(today) if due else ""),
-                    "yes" if due and due.overdue(today) else "no",
-                ]
-            )
-        yield buffer.take()
-    yield buffer.take()
+            writer.writerow([*csv_row(values), *reviews.get(values["pk"], _NO_REVIEW)])
+        yield _taken(buffer)
+    yield _taken(buffer)
 
 
-class _Buffer:
-    """What the csv writer writes, taken a chunk at a time."""
+# A row the reviews' read did not see (added since): no due date, not overdue.
+_NO_REVIEW = ("", "no")
 
-    def __init__(self) -> None:
-        self.parts: list[str] = []
 
-    def write(self, value: str) -> None:
-        self.parts.append(value)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
+def _taken(buffer: io.StringIO) -> str:
+    """What the csv writer has written since the last chunk was taken."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 @require_GET

@@ -75,6 +75,9 @@ class Evidence(models.Model):
             # (a range of each index) rather than reading every item (portfolio/coverage/gates_sql.py).
             models.Index(fields=["created_at"], name="evidence_created_at"),
             models.Index(fields=["submitted_at"], name="evidence_submitted_at"),
+            # An apprenticeship's last activity, its newest change (the cohort's rows and CSV): one entry of this
+            # index per apprenticeship, not every item read and compared.
+            models.Index(fields=["apprenticeship", "updated_at"], name="evidence_latest_change"),
         ]
 
     def __str__(self) -> str:

@@ -4,17 +4,21 @@ converts its rows as the ORM does, and refuses a stand-in that never reached the
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import F, QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from portfolio.core.compiled import (
     CompiledIdsQuery,
     CompiledPage,
     CompiledQuery,
     CompiledShapes,
+    InArray,
     RowModels,
     prefetched,
 )
@@ -224,3 +228,28 @@ def test_a_query_by_shape_answers_as_the_orm_for_every_length_and_key() -> None:
         compiled.rows("-pk", providers=asked, apprentice=0)
         compiled.rows("start_date", providers=asked, apprentice=0)
     assert sorted(built) == ["-pk"] * 3 + ["start_date"] * 3
+
+
+def test_a_query_by_an_array_of_ids_answers_as_the_orm_for_any_length() -> None:
+    """With `array`, the ids go to PostgreSQL as one array (`InArray`): one SQL for every length, the same rows."""
+    first, second = build_world()
+    made = [ApprenticeshipFactory.create(provider=first.provider, employer=first.employer) for _ in range(6)]
+    ids = [first.apprenticeship.pk, second.apprenticeship.pk, *(a.pk for a in made)]
+
+    def build(ids: list[int]) -> QuerySet[Any]:
+        return Apprenticeship.objects.filter(InArray(F("pk"), ids)).values_list("pk", "apprentice__email")
+
+    def orm(ids: list[int]) -> list[tuple[Any, ...]]:
+        return list(Apprenticeship.objects.filter(pk__in=ids).values_list("pk", "apprentice__email"))
+
+    compiled = CompiledIdsQuery(build, size=3, array=True)
+    for asked in ([], ids[:1], ids[:3], ids[2:6], ids, [ids[0], ids[0], -1]):
+        assert sorted(compiled.rows(asked)) == sorted(orm(asked)), asked
+        assert sorted(build(asked)) == sorted(orm(asked)), asked  # the ORM's own reading of it, as elsewhere
+    with CaptureQueriesContext(connection) as captured:
+        compiled.rows(ids[:2])
+        compiled.rows(ids)
+    # One SQL for both lengths: they differ only in the array they were sent (as the log writes it).
+    short, long = (re.sub(r"'\{[-0-9,]*\}'", "ids", query["sql"]) for query in captured.captured_queries)
+    assert short == long
+    assert "= ANY(ids" in short

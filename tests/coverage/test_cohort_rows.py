@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.test import Client
 from rest_framework.renderers import JSONRenderer
 
 from api.coverage.serializers import CohortRowOut
+from portfolio.coverage import cohort_rows, views
 from portfolio.coverage.cohort_rows import cohort_api_rows, rows_of, with_row_relations
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.coverage.services.compute import coverage_recompute
@@ -105,6 +108,42 @@ def test_the_cohort_page_and_csv_read_the_same_queries_for_few_and_many(
     assert [count[2] for count in counts] == [4, 13]  # the header and a row each
     activity = {row[1]: row[14] for row in csv_rows()[1:]}
     assert activity[world.apprentice.email]  # last activity, read per chunk of rows
+
+
+def test_the_csv_streams_a_chunk_of_rows_at_a_time(client: Client, provider: Any, monkeypatch: Any) -> None:
+    """Its memory stays bounded: a part of the response is written from one chunk of rows (read from the
+    server-side cursor, with their AO figures) before the next is read, and no more rows are held at once."""
+    world, catalogue = provider
+    _grow(world, catalogue, 4)  # 5 rows
+    monkeypatch.setattr(views, "CSV_CHUNK", 2)
+    read: list[str] = []  # each row taken from the cursor, by email
+    held: list[int] = []  # the rows of each chunk, as their AO figures are read
+    cohort_values, ao_rows_of = views.cohort_values, cohort_rows.ao_rows_of
+
+    def taken(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            read.append(row["apprentice__email"])
+            yield row
+
+    def counted(queryset: Any, **options: Any) -> Any:
+        rows = cohort_values(queryset, **options)
+        return SimpleNamespace(iterator=lambda chunk_size: taken(rows.iterator(chunk_size)))
+
+    def ao_rows_held(ids: list[int]) -> Any:
+        held.append(len(ids))
+        return ao_rows_of(ids)
+
+    monkeypatch.setattr(views, "cohort_values", counted)
+    monkeypatch.setattr(cohort_rows, "ao_rows_of", ao_rows_held)
+    client.force_login(world.tutor)
+    parts = iter(client.get("/cohort/?format=csv").streaming_content)  # type: ignore[attr-defined]
+    first = next(parts).decode()
+    assert (len(read), held) == (2, [2])  # the first part: the first chunk's rows alone
+    assert first.count("\r\n") == 1 + 2  # the header and those rows
+    rest = b"".join(parts).decode()
+    assert held == [2, 2, 1]
+    assert len(set(read)) == 5
+    assert (first + rest).count("\r\n") == 1 + 5
 
 
 def test_the_cohort_page_sorted_by_activity_shows_the_same_dates(client: Client, provider: Any) -> None:
