@@ -96,7 +96,7 @@ def mail_enqueue_all(*, mails: Iterable[Owed]) -> list[OutgoingMail]:
 
 
 def _dispatch(mail_id: int) -> None:
-    task_send("mail.send", mail_id)
+    task_send("mail.send", mail_id, ignore_result=True)
 
 
 def mail_send(*, mail_id: int) -> SendOutcome:
