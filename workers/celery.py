@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
 
@@ -20,3 +20,16 @@ def _forget_cached_content_types(**_: object) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(task: object = None, **_: object) -> None:
+    # The database connections are kept between tasks (CELERY_DB_REUSE_MAX in portfolio/settings.py), and closed
+    # as Django closes them around a request: when older than CONN_MAX_AGE, or left unusable by an error. Not for
+    # a task run in process (eager): it runs inside its caller's transaction, on the caller's connection.
+    if getattr(getattr(task, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

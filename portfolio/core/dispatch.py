@@ -18,26 +18,35 @@ logger = logging.getLogger(__name__)
 
 
 def task_send(
-    name: str, /, *args: Any, countdown: float | None = None, retry: bool = True, **kwargs: Any
+    name: str,
+    /,
+    *args: Any,
+    countdown: float | None = None,
+    retry: bool = True,
+    ignore_result: bool = False,
+    **kwargs: Any,
 ) -> AsyncResult | EagerResult:
     """Send task `name` now. `retry=False` fails at once when the broker is down (for callers whose periodic
-    sweep picks the work up later); the exception is the caller's to handle."""
+    sweep picks the work up later); the exception is the caller's to handle. `ignore_result=True`: nobody reads
+    what the task returns, so the worker does not store it (a write to the result backend per task, kept an
+    hour)."""
     app = current_app
     if app.conf.task_always_eager:
         return app.tasks[name].apply(args, kwargs)
-    return app.send_task(name, args, kwargs, countdown=countdown, retry=retry)
+    options: dict[str, Any] = {"ignore_result": True} if ignore_result else {}
+    return app.send_task(name, args, kwargs, countdown=countdown, retry=retry, **options)
 
 
 def task_send_on_commit(name: str, /, *args: Any, **kwargs: Any) -> None:
     """Send task `name` once the current transaction commits (at once outside one): a worker must never
-    pick up an id whose row it cannot see yet, nor work that a rollback undid."""
-    transaction.on_commit(lambda: task_send(name, *args, **kwargs))
+    pick up an id whose row it cannot see yet, nor work that a rollback undid. Nobody waits for its result."""
+    transaction.on_commit(lambda: task_send(name, *args, ignore_result=True, **kwargs))
 
 
 def task_send_or_log(name: str, /, *args: Any, **kwargs: Any) -> None:
     """Send task `name` without retrying; when the broker is down, log and go on: the caller's periodic
-    sweep does the work later."""
+    sweep does the work later. Nobody waits for its result."""
     try:
-        task_send(name, *args, retry=False, **kwargs)
+        task_send(name, *args, retry=False, ignore_result=True, **kwargs)
     except Exception:
         logger.warning("task %s not sent; its periodic sweep will do the work", name)

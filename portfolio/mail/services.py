@@ -1,8 +1,8 @@
 """The mail outbox: owe a mail in the caller's transaction, send it once after commit, retry with backoff.
 
 Every email the app sends goes through here, so a request never fails because the SMTP server does: the
-request only writes a row. Sending happens in a task (`mail.send`, after commit) and again in the periodic
-`mail.send_owed` for whatever is still owed and due.
+request only writes a row. Sending happens in a task after commit (`mail.send`, or `mail.send_all` for the mails
+owed together) and again in the periodic `mail.send_owed` for whatever is still owed and due.
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ def mail_enqueue(*, to: str, subject: str, body: str, kind: str, contains_secret
 
 
 def mail_enqueue_all(*, mails: Iterable[Owed]) -> list[OutgoingMail]:
-    """Owe several emails in one insert, in the caller's transaction; each is sent by its own task once that
-    transaction commits (a readiness event tells half a dozen people at once)."""
+    """Owe several emails in one insert, in the caller's transaction; once that transaction commits they are sent
+    by one task (a readiness event tells half a dozen people at once), each on its own (`mail_send`)."""
     now = timezone.now()
     suppressed = _suppressed.get()
     rows = [
@@ -87,16 +87,19 @@ def mail_enqueue_all(*, mails: Iterable[Owed]) -> list[OutgoingMail]:
         for mail in mails
     ]  # fmt: skip
     created = OutgoingMail.objects.bulk_create(rows)
-    if not suppressed:
-        for mail in created:
-            # robust: a broker that cannot be reached is logged, never raised into the request that already
-            # committed; the row stays owed and the periodic sender sends it.
-            transaction.on_commit(partial(_dispatch, mail.pk), robust=True)
+    if created and not suppressed:
+        # robust: a broker that cannot be reached is logged, never raised into the request that already
+        # committed; the rows stay owed and the periodic sender sends them.
+        transaction.on_commit(partial(_dispatch, [mail.pk for mail in created]), robust=True)
     return created
 
 
-def _dispatch(mail_id: int) -> None:
-    task_send("mail.send", mail_id)
+def _dispatch(mail_ids: list[int]) -> None:
+    # One task for the lot: a task costs the worker ~3 ms of CPU before it does anything, sending a mail ~2 ms.
+    if len(mail_ids) == 1:
+        task_send("mail.send", mail_ids[0], ignore_result=True)
+    else:
+        task_send("mail.send_all", mail_ids, ignore_result=True)
 
 
 def mail_send(*, mail_id: int) -> SendOutcome:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import time
 import uuid
 
 import pytest
+import redis
 from celery import current_app
 from celery.exceptions import NotRegistered
+from django.conf import settings
 from django.db import transaction
 
 from portfolio.core.dispatch import task_send, task_send_on_commit, task_send_or_log
 from portfolio.mail.models import OutgoingMail
+from tests.conftest import WORKER_LOG
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -85,3 +89,35 @@ def test_a_broker_that_is_down_is_logged_not_raised(monkeypatch: pytest.MonkeyPa
     assert "webhooks.deliver not sent" in caplog.text
     with pytest.raises(ConnectionError):
         task_send("webhooks.deliver", 1)
+
+
+def test_a_result_nobody_reads_is_not_stored(celery_worker) -> None:
+    ignored = task_send("system.ping", "ignored", ignore_result=True)
+    kept = task_send("system.ping", "kept")
+    assert kept.get(timeout=30)["token"] == "kept"
+    deadline = time.monotonic() + 30
+    while f"[{ignored.id}] succeeded" not in WORKER_LOG.read_text():  # the worker logs each task it ran
+        assert time.monotonic() < deadline, f"the ignored task did not run: see {WORKER_LOG}"
+        time.sleep(0.1)
+
+    backend = redis.Redis.from_url(str(settings.CELERY_RESULT_BACKEND))
+    assert backend.exists(f"celery-task-meta-{kept.id}")
+    assert not backend.exists(f"celery-task-meta-{ignored.id}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_sent_after_commit_or_logged_keeps_no_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(current_app.conf, "task_always_eager", False)
+    sent: list[tuple[str, dict[str, object]]] = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, *args, **options: sent.append((name, options)))
+
+    task_send_or_log("webhooks.deliver", 1)
+    with transaction.atomic():
+        task_send_on_commit("exports.build", 2)
+    task_send("system.ping", "read")
+
+    assert [(name, options.get("ignore_result")) for name, options in sent] == [
+        ("webhooks.deliver", True),
+        ("exports.build", True),
+        ("system.ping", None),
+    ]

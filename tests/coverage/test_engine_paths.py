@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from portfolio.coverage import sql
@@ -137,6 +138,30 @@ def test_the_three_engines_store_the_same_coverage(seed: int, monkeypatch: pytes
     assert 0 < sum(covered) < sum(row[3] for row in bigint[0])  # some statements covered, not all
     assert varbit == bigint
     assert portable == bigint
+
+
+def _generic_plans() -> int:
+    """How many times this connection ran the recompute's prepared statement on its generic plan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%INSERT INTO coverage_aocoverage%"],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def test_a_small_batch_runs_on_the_generic_plan_and_stores_the_same_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _random_cohort(random.Random(4))
+    with monkeypatch.context() as patch:
+        patch.setattr(compute, "GENERIC_PLAN_BATCH", 0)  # every batch planned for its own ids
+        custom = [_computed_by("bigint", ids, monkeypatch) for _ in range(3)]
+    before = _generic_plans()
+    generic = [_computed_by("bigint", ids, monkeypatch) for _ in range(3)]  # prepared by now (psycopg's threshold)
+
+    assert _generic_plans() > before
+    assert generic == custom
+    assert custom[0][1]  # summaries were stored
+    assert all(rows == custom[0] for rows in custom)
 
 
 def test_an_ao_wider_than_a_bigint_is_computed_with_varbit_masks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@ that the tests stop (its port then refuses connections, as an unreachable mail s
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -10,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from portfolio.mail.models import OutgoingMail
-from portfolio.mail.services import BLANKED_BODY, mail_enqueue, mail_send
+from portfolio.mail.services import BLANKED_BODY, Owed, mail_enqueue, mail_enqueue_all, mail_send
 from portfolio.people.models import Apprenticeship, Invitation
 from portfolio.people.services.invitations import invitation_peek
 from tests.conftest import WORKER_LOG, _free_port, wait_for_worker_idle
@@ -115,6 +117,44 @@ def test_a_duplicated_task_delivery_sends_once(sink: SmtpSink) -> None:
 
     assert len(sink.to("twice@example.org")) == 1
     assert _mail(pk=owed.pk).attempts == 1  # the others found it locked or sent, and did not try
+
+
+def _tasks_run(name: str) -> int:
+    """How many `name` tasks the worker has finished, by its log (it logs each at INFO)."""
+    return len(re.findall(rf"Task {re.escape(name)}\[[^\]]+\] succeeded", WORKER_LOG.read_text()))
+
+
+@pytest.mark.usefixtures("transactional_db", "celery_worker")
+def test_mails_owed_together_are_sent_by_one_task_each_once(sink: SmtpSink) -> None:
+    before = (_tasks_run("mail.send_all"), _tasks_run("mail.send"))
+    addresses = [f"together{n}@example.org" for n in range(3)]
+    with transaction.atomic():
+        owed = mail_enqueue_all(mails=[Owed(to=to, subject="Together", body="hello", kind="test") for to in addresses])
+
+    _eventually(lambda: all(_mail(pk=mail.pk).sent_at is not None for mail in owed), "the mails sent")
+    wait_for_worker_idle()
+
+    assert [len(sink.to(to)) for to in addresses] == [1, 1, 1]
+    assert [_mail(pk=mail.pk).attempts for mail in owed] == [1, 1, 1]
+    assert (_tasks_run("mail.send_all"), _tasks_run("mail.send")) == (before[0] + 1, before[1])
+
+
+@pytest.mark.usefixtures("transactional_db", "celery_worker")
+def test_a_mail_of_a_lot_that_fails_is_retried_by_itself(sink: SmtpSink) -> None:
+    sink.stop()
+    with transaction.atomic():
+        owed = mail_enqueue_all(
+            mails=[Owed(to=f"retried{n}@example.org", subject="Retried", body="hello", kind="test") for n in range(2)]
+        )
+    _eventually(lambda: all(_mail(pk=mail.pk).attempts >= 1 for mail in owed), "a first attempt of each")
+    assert all(_mail(pk=mail.pk).state == "owed" for mail in owed)
+
+    sink.start()  # the retries (1 s apart in the test worker) send them
+    _eventually(lambda: all(_mail(pk=mail.pk).sent_at is not None for mail in owed), "the mails sent")
+    wait_for_worker_idle()
+
+    assert [len(sink.to(mail.to)) for mail in owed] == [1, 1]
+    assert all(_mail(pk=mail.pk).attempts >= 2 for mail in owed)
 
 
 @pytest.fixture

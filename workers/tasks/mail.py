@@ -16,6 +16,20 @@ def send_mail(self: Task, mail_id: int, retry: bool = True) -> bool:
     return outcome.sent
 
 
+@shared_task(name="mail.send_all", bind=True, acks_late=True)
+def send_all_mail(self: Task, mail_ids: list[int]) -> int:
+    """Send the mails owed by one transaction, one after another, each as `mail.send` would: one that fails is
+    handed to `mail.send` as its first retry (the same backoff, the same number of retries after it). Returns how
+    many were sent."""
+    sent = 0
+    for mail_id in mail_ids:
+        outcome = mail_send(mail_id=mail_id)
+        sent += outcome.sent
+        if outcome.retry_in is not None and not self.request.is_eager:
+            send_mail.apply_async((mail_id,), countdown=outcome.retry_in, retries=1, ignore_result=True)
+    return sent
+
+
 @shared_task(name="mail.send_owed", acks_late=True)
 def send_owed_mail() -> int:
     """Periodic: every owed mail that is due gets one attempt; a failure waits out its backoff on the row.

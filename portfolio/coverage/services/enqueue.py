@@ -79,10 +79,17 @@ def coverage_enqueue(*, apprenticeship_ids: Iterable[int]) -> None:
             keys = [burst_key(apprenticeship_id), trail_key(apprenticeship_id)]
             delay_ms = int(_coalesce()(keys=keys, args=[window_ms, longest_ms]))
             if delay_ms == 0:
-                task_send("coverage.recompute", apprenticeship_id, retry=False)
+                task_send("coverage.recompute", apprenticeship_id, retry=False, ignore_result=True)
             elif delay_ms > 0:
                 countdown = delay_ms / 1000
-                task_send("coverage.recompute", apprenticeship_id, trailing=True, countdown=countdown, retry=False)
+                task_send(
+                    "coverage.recompute",
+                    apprenticeship_id,
+                    trailing=True,
+                    countdown=countdown,
+                    retry=False,
+                    ignore_result=True,
+                )
         except Exception:
             logger.warning("coverage recompute of %s not enqueued; the periodic pass will do it", apprenticeship_id)
 
