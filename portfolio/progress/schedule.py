@@ -34,6 +34,8 @@ ONE_DAY = datetime.timedelta(days=1)
 
 # Statuses with no review due (people.Apprenticeship.Status values).
 NONE_DUE_STATUSES = {"withdrawn": "withdrawn", "completed": "completed"}
+# Statuses that pause the clock whatever breaks are recorded: nothing is due while the status says so.
+PAUSED_STATUSES = ("break_in_learning",)
 
 
 def month_index(day: datetime.date) -> int:
@@ -41,8 +43,10 @@ def month_index(day: datetime.date) -> int:
 
     The month-end rule's date has passed exactly when its month comes before today's:
     `month_end_after(anchor, months) < today` when `month_index(anchor) + months < month_index(today)`. Breaks only
-    move a due date later, so no review is overdue unless this holds: lists read the apprenticeships that could be
-    overdue with it in SQL (progress.selectors.overdue_ids), then this module decides each of them."""
+    move a due date later, so no review is overdue unless this holds. With no break recorded and a status in neither
+    NONE_DUE_STATUSES nor PAUSED_STATUSES, the month-end rule's date is the due date itself (`next_due`), so this
+    alone decides. Lists narrow the apprenticeships that could be overdue with it in SQL, take those it decides as
+    they are, and pass only the others to `next_due` (progress.selectors.overdue_ids)."""
     return day.year * 12 + (day.month - 1)
 
 
@@ -114,7 +118,7 @@ def next_due(
     if status in NONE_DUE_STATUSES:
         return Due(None, anchor, interval_months, none_due=NONE_DUE_STATUSES[status])
     open_break = any(b.ended_on is None and b.started_on <= today for b in breaks)
-    if status == "break_in_learning" or open_break:
+    if status in PAUSED_STATUSES or open_break:
         return Due(None, anchor, interval_months, paused=True)
     if not breaks:  # nothing paused the clock: the month-end rule alone (a list of thousands reads most this way)
         return Due(month_end_after(anchor, interval_months), anchor, interval_months)

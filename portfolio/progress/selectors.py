@@ -30,6 +30,7 @@ from portfolio.progress.models import AgreedReviewInterval, ProgressReview, Prog
 from portfolio.progress.schedule import (
     DEFAULT_INTERVAL_MONTHS,
     NONE_DUE_STATUSES,
+    PAUSED_STATUSES,
     Due,
     interval_for,
     month_index,
@@ -203,29 +204,67 @@ def due_for(*, apprenticeship: Apprenticeship, today: datetime.date | None = Non
 
 
 def overdue_ids(*, apprenticeships: QuerySet[Apprenticeship], today: datetime.date | None = None) -> list[int]:
-    """The apprenticeships given (a queryset, read as a subquery) whose next review is overdue, in no set order.
-
-    Only those that could be overdue are read (`_could_be_overdue`), with what their due dates are worked out
-    from, in one query; the rule (schedule.next_due) decides each of them with its breaks, read in another."""
+    """The apprenticeships given (a queryset, read as a subquery) whose next review is overdue, in no set order:
+    those the month-end rule alone decides, then the others the rule decides (`_overdue_parts`); two queries."""
     today = today or timezone.localdate()
+    by_month, others = _overdue_parts(apprenticeships, today=today)
+    # The intervals are read along, unused: the query's grouping keeps what its HAVING compares.
+    return [pk for pk, *_ in by_month.values_list("pk", "agreed_months", "provider_months")] + others
+
+
+def overdue_count(*, apprenticeships: QuerySet[Apprenticeship], today: datetime.date | None = None) -> int:
+    """How many `overdue_ids` finds: those the month-end rule alone decides counted by PostgreSQL, not read; two
+    queries."""
+    today = today or timezone.localdate()
+    by_month, others = _overdue_parts(apprenticeships, today=today)
+    return by_month.count() + len(others)
+
+
+# Statuses named, not "any but these": a prepared statement is planned once for any value, and where most rows
+# share one status PostgreSQL judges that a negated list of parameters keeps none of them, and plans for one row.
+_KNOWN = list(Apprenticeship.Status.values)
+_RUNNING = [status for status in _KNOWN if status not in NONE_DUE_STATUSES and status not in PAUSED_STATUSES]
+
+
+def _overdue_parts(
+    apprenticeships: QuerySet[Apprenticeship], *, today: datetime.date
+) -> tuple[QuerySet[Apprenticeship], list[int]]:
+    """The overdue among the apprenticeships given, in two parts, of those whose month-end rule's date has passed
+    (`_month_end_passed`): no other can be overdue, as breaks only move a due date later.
+
+    Those with no break recorded in a status where the clock runs: that date is their due date (schedule.month_index),
+    so each of them is overdue, answered as a queryset, unread. The others, neither withdrawn nor completed, with a
+    break or a status that pauses the clock (or one the rule does not name): a few, read with the inputs of their due
+    dates and their breaks in one query (a row per break); the ids of those the rule (schedule.next_due) finds
+    overdue are answered."""
+    passed = _month_end_passed(apprenticeships, today=today)
+    has_breaks = Exists(BreakInLearning.objects.filter(apprenticeship_id=OuterRef("pk")))
+    by_month = passed.filter(~has_breaks, status__in=_RUNNING)
+    others = passed.filter(
+        (has_breaks & ~Q(status__in=NONE_DUE_STATUSES)) | Q(status__in=PAUSED_STATUSES) | ~Q(status__in=_KNOWN)
+    )
     inputs = ("pk", "status", "start_date", "last_held_on", "agreed_months", "provider_months")
-    rows = list(_could_be_overdue(apprenticeships, today=today).values_list(*inputs))
-    if not rows:
-        return []
-    breaks = _breaks_of(apprenticeships.order_by().values("pk"))
-    return [
+    rows = others.values_list(*inputs, "breaks__started_on", "breaks__ended_on").order_by("pk", "breaks__started_on")
+    read: dict[int, tuple[Any, ...]] = {}
+    breaks: dict[int, list[Break]] = defaultdict(list)
+    for *row, started_on, ended_on in rows:
+        read.setdefault(row[0], tuple(row))
+        if started_on is not None:
+            breaks[row[0]].append(Break(started_on=started_on, ended_on=ended_on))
+    decided = [
         pk
-        for pk, status, start_date, last_held_on, agreed_months, provider_months in rows
+        for pk, status, start_date, last_held_on, agreed_months, provider_months in read.values()
         if _due(
             status=status,
             start_date=start_date,
             last_held_on=last_held_on,
             provider_months=provider_months,
             agreed_months=agreed_months,
-            breaks=breaks.get(pk, []),
+            breaks=breaks[pk],
             today=today,
         ).overdue(today)
     ]
+    return by_month, decided
 
 
 def _own_columns_only(apprenticeships: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
@@ -239,11 +278,11 @@ def _own_columns_only(apprenticeships: QuerySet[Apprenticeship]) -> QuerySet[App
     return Apprenticeship.objects.filter(pk__in=apprenticeships.order_by().values("pk"))
 
 
-def _could_be_overdue(apprenticeships: QuerySet[Apprenticeship], *, today: datetime.date) -> QuerySet[Apprenticeship]:
-    """The apprenticeships given that are neither withdrawn nor completed and whose month-end rule's date, from
-    their last held review (or their start) and their interval, is before today (schedule.month_index): no other
-    can be overdue, as breaks only move a due date later. Each comes with the inputs `_due` reads besides its
-    breaks: `last_held_on`, `agreed_months`, `provider_months`, joined (one-to-one, or the latest review held)."""
+def _month_end_passed(apprenticeships: QuerySet[Apprenticeship], *, today: datetime.date) -> QuerySet[Apprenticeship]:
+    """The apprenticeships given whose month-end rule's date, from their last held review (or their start) and their
+    interval, is before today (schedule.month_index), whatever their status. Each comes with the inputs `_due`
+    reads besides its breaks: `last_held_on`, `agreed_months`, `provider_months`, joined (one-to-one, or the latest
+    review held)."""
     last_held_on = Max("progress_reviews__held_on")
     anchor = Coalesce(last_held_on, "start_date")
     interval = Coalesce(
@@ -253,7 +292,6 @@ def _could_be_overdue(apprenticeships: QuerySet[Apprenticeship], *, today: datet
     )
     return (
         _own_columns_only(apprenticeships)
-        .exclude(status__in=NONE_DUE_STATUSES)
         .order_by()
         .annotate(
             last_held_on=last_held_on,

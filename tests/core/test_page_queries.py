@@ -80,7 +80,8 @@ PAGES: dict[str, tuple[Callable[[Provider], Any], Callable[[Provider], str], int
         lambda p: p.world.tutor,
         lambda p: "/",
         12 + 4,
-    ),  # + reviews overdue (2: those that could be with the rule's inputs, their breaks), awaiting signatures, to sign
+    ),  # + reviews overdue (2: those the month-end rule decides counted, the others read with their breaks),
+    # awaiting signatures, to sign
     "acceptance queue": (lambda p: p.world.tutor, lambda p: "/reviews/acceptance/", 7),
     "heat map": (lambda p: p.world.tutor, lambda p: "/cohort/heatmap/", 8),
     "start page (employer)": (lambda p: p.world.line_manager, lambda p: "/", 11 + 2),  # + the progress reviews to sign

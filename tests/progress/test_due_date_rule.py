@@ -8,7 +8,15 @@ import datetime
 import pytest
 
 from portfolio.otj.figures import Break
-from portfolio.progress.schedule import due_date, interval_for, month_end_after, month_index, next_due
+from portfolio.progress.schedule import (
+    NONE_DUE_STATUSES,
+    PAUSED_STATUSES,
+    due_date,
+    interval_for,
+    month_end_after,
+    month_index,
+    next_due,
+)
 
 D = datetime.date
 
@@ -115,3 +123,16 @@ def test_the_month_end_date_has_passed_exactly_when_its_month_is_before_today_s(
         for anchor in anchors:
             passed = month_end_after(anchor, months) < today
             assert passed == (month_index(anchor) + months < month_index(today)), (anchor, months)
+
+
+@pytest.mark.parametrize("status", ["in_learning", "ready", "in_assessment", "break_in_learning", "withdrawn", "x"])
+def test_with_no_break_and_a_running_status_the_month_end_date_is_the_due_date(status: str) -> None:
+    # The fact lists count the overdue by in SQL, reading only the others (progress.selectors.overdue_count).
+    today = D(2026, 3, 10)
+    running = status not in NONE_DUE_STATUSES and status not in PAUSED_STATUSES
+    for months in (1, 3, 4, 12):
+        for anchor in (D(2025, 1, 31), D(2025, 11, 15), D(2026, 2, 28), D(2026, 3, 1)):
+            due = next_due(
+                status=status, start_date=anchor, last_held_on=None, interval_months=months, breaks=[], today=today
+            )
+            assert (due.due_on == month_end_after(anchor, months)) is running, (status, anchor, months)

@@ -1,7 +1,8 @@
-"""`overdue_ids` reads only the apprenticeships that could be overdue (progress.selectors._could_be_overdue), then
-the rule decides each: the same answer as working out every due date (`due_by_apprenticeship`), in each
-organisation, at the edges the SQL narrowing must not cut (breaks moving a due date, open breaks, statuses with none
-due, agreed and provider intervals, reviews held), and nothing of another organisation."""
+"""`overdue_ids` and `overdue_count` read only the apprenticeships that could be overdue (progress.selectors.
+_month_end_passed), take those the month-end rule alone decides as they are, and let the rule decide the others:
+the same answer as working out every due date (`due_by_apprenticeship`), in each organisation, at the edges the SQL
+narrowing must not cut (breaks moving a due date, open breaks, statuses with none due or pausing the clock, agreed
+and provider intervals, reviews held), and nothing of another organisation."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from portfolio.core.start.staff import tasks
 from portfolio.people.models import Apprenticeship, BreakInLearning
 from portfolio.progress.models import AgreedReviewInterval, ProgressReview, ProgressReviewPolicy
-from portfolio.progress.selectors import due_by_apprenticeship, overdue_ids
+from portfolio.progress.selectors import due_by_apprenticeship, overdue_count, overdue_ids
 from tests.factories import ApprenticeshipFactory, UserFactory, build_world
 from tests.factories.world import World
 
@@ -113,12 +114,15 @@ def test_the_overdue_are_those_every_due_date_finds_in_each_organisation() -> No
         assert len(found) == len(set(found))
         assert set(found) == expected
         assert set(found) == _every_due_date(mine, TODAY)
+        assert overdue_count(apprenticeships=mine, today=TODAY) == len(expected)
     everyone = Apprenticeship.objects.all()
     assert set(overdue_ids(apprenticeships=everyone, today=TODAY)) == expected_a | expected_b
+    assert overdue_count(apprenticeships=everyone, today=TODAY) == len(expected_a | expected_b)
     # A list filtered through other tables (a page's search) is read by id: the same answer.
     searched = Apprenticeship.objects.filter(employer__name=world_a.employer.name, breaks__isnull=True)
     assert set(overdue_ids(apprenticeships=searched, today=TODAY)) == _every_due_date(searched, TODAY)
     assert set(overdue_ids(apprenticeships=searched, today=TODAY)) == expected_a - a.ids("a short break")
+    assert overdue_count(apprenticeships=searched, today=TODAY) == len(expected_a - a.ids("a short break"))
 
 
 @pytest.mark.parametrize("today", [D(2025, 9, 1), D(2025, 12, 31), D(2026, 1, 1), D(2026, 3, 21), D(2027, 1, 1)])
@@ -127,6 +131,23 @@ def test_the_answer_stays_the_same_on_other_days(today: D) -> None:
     _provider_a(world_a), _provider_b(world_b)
     everyone = Apprenticeship.objects.all()
     assert set(overdue_ids(apprenticeships=everyone, today=today)) == _every_due_date(everyone, today)
+    assert overdue_count(apprenticeships=everyone, today=today) == len(_every_due_date(everyone, today))
+
+
+def test_breaks_of_the_withdrawn_and_statuses_the_rule_does_not_name_are_decided_by_the_rule() -> None:
+    world_a, _ = build_world()
+    cases = _provider_a(world_a)
+    cases.on_break(cases.by_name["withdrawn"], D(2025, 10, 1), D(2025, 10, 10))
+    cases.on_break(cases.by_name["on a break (status)"], D(2025, 10, 1), D(2025, 10, 10))
+    # No form or service writes a status outside the choices; the rule reads one as running, and so do the lists.
+    odd = cases.add("a status the rule does not name")
+    Apprenticeship.objects.filter(pk=odd.pk).update(status="transferred")
+    mine = Apprenticeship.objects.filter(provider=world_a.provider)
+    expected = _every_due_date(mine, TODAY)
+    assert odd.pk in expected
+    assert not expected & cases.ids("withdrawn", "on a break (status)")
+    assert set(overdue_ids(apprenticeships=mine, today=TODAY)) == expected
+    assert overdue_count(apprenticeships=mine, today=TODAY) == len(expected)
 
 
 def test_the_staff_start_page_counts_its_providers_overdue_and_a_superuser_everyone_s() -> None:

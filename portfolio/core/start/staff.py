@@ -25,7 +25,7 @@ from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import user_held_organisations
 from portfolio.progress.lifecycle import State
 from portfolio.progress.models import ProgressReview
-from portfolio.progress.selectors import overdue_ids, reviews_to_sign_at, staff_apprenticeships
+from portfolio.progress.selectors import overdue_count, reviews_to_sign_at, staff_apprenticeships
 from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES
 from portfolio.reviews.selectors.queues import acceptance_queue_at
 
@@ -77,7 +77,7 @@ def tasks(*, user: Any) -> dict[str, Any]:
     )
     return {
         # Progress reviews: overdue at the user's providers, held ones missing signatures, and theirs to sign.
-        "reviews_overdue": len(overdue_ids(apprenticeships=scheduled)),
+        "reviews_overdue": overdue_count(apprenticeships=scheduled),
         "reviews_awaiting": ProgressReview.objects.filter(
             state=State.AWAITING_SIGNATURES, apprenticeship__provider_id__in=providers
         ).count(),

@@ -31,7 +31,7 @@ from portfolio.progress.lifecycle import State, missing_parties
 from portfolio.progress.models import ProgressReview, ReviewReminder
 from portfolio.progress.notifications import attendees, remind_meeting, remind_overdue, remind_signature
 from portfolio.progress.roles import is_provider_assessor, signers_for
-from portfolio.progress.schedule import NONE_DUE_STATUSES
+from portfolio.progress.schedule import NONE_DUE_STATUSES, PAUSED_STATUSES
 from portfolio.progress.selectors import due_by_apprenticeship, signed_parties
 
 MEETING_NOTICE = datetime.timedelta(hours=24)
@@ -152,7 +152,7 @@ def _overdue_recipients(apprenticeship: Apprenticeship) -> list[Any]:
 
 
 def _overdue(report: ReminderReport, now: datetime.datetime, today: datetime.date) -> None:
-    running = Apprenticeship.objects.exclude(status__in=[*NONE_DUE_STATUSES, "break_in_learning"]).order_by("pk")
+    running = Apprenticeship.objects.exclude(status__in=[*NONE_DUE_STATUSES, *PAUSED_STATUSES]).order_by("pk")
     ids = list(running.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = Apprenticeship.objects.filter(pk__in=ids[start : start + CHUNK])
