@@ -90,7 +90,12 @@ class Apprenticeship(models.Model):
                 condition=Q(planned_end_date__gt=F("start_date")), name="apprenticeship_end_after_start"
             )
         ]
-        indexes = [models.Index(fields=["provider", "status"]), models.Index(fields=["employer", "status"])]
+        indexes = [
+            # The columns the staff's lists of a provider's apprenticeships filter and join by (their queues,
+            # gateways and the progress reviews' due dates) come from the index alone, not the table's pages.
+            models.Index(fields=["provider", "status"], include=["id", "start_date"], name="apprenticeship_provider"),
+            models.Index(fields=["employer", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.apprentice} — {self.standard.reference} v{self.standard.version}"
