@@ -57,6 +57,7 @@ def _worker_task() -> SimpleNamespace:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_older_than_conn_max_age_is_closed_between_tasks() -> None:
+    connection.close()  # a fresh connection: one an earlier test opened may be near its age already
     connection.ensure_connection()
     _close_old_connections(task=_worker_task())
     assert connection.connection is not None  # young: kept
