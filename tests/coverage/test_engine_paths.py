@@ -140,25 +140,31 @@ def test_the_three_engines_store_the_same_coverage(seed: int, monkeypatch: pytes
     assert portable == bigint
 
 
-def _generic_plans() -> int:
-    """How many times this connection ran the recompute's prepared statement on its generic plan."""
+def _plans(statement: str) -> tuple[int, int]:
+    """How many generic and custom plans this connection made for a prepared statement containing `statement`."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%INSERT INTO coverage_aocoverage%"],
+            "SELECT COALESCE(SUM(generic_plans), 0), COALESCE(SUM(custom_plans), 0) FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [f"%{statement}%"],
         )
-        return int(cursor.fetchone()[0])
+        generic, custom = cursor.fetchone()
+        return int(generic), int(custom)
 
 
-def test_a_small_batch_runs_on_the_generic_plan_and_stores_the_same_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_small_batch_runs_on_generic_plans_and_stores_the_same_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
     ids = _random_cohort(random.Random(4))
+    upsert, lock = "INSERT INTO coverage_aocoverage", "FOR KEY SHARE OF a"  # the statement, the batch's first read
     with monkeypatch.context() as patch:
         patch.setattr(compute, "GENERIC_PLAN_BATCH", 0)  # every batch planned for its own ids
         custom = [_computed_by("bigint", ids, monkeypatch) for _ in range(3)]
-    before = _generic_plans()
+    before = {name: _plans(name) for name in (upsert, lock)}
     generic = [_computed_by("bigint", ids, monkeypatch) for _ in range(3)]  # prepared by now (psycopg's threshold)
+    after = {name: _plans(name) for name in (upsert, lock)}
 
-    assert _generic_plans() > before
+    assert after[upsert][0] > before[upsert][0]  # run on its generic plan
+    assert after[lock][0] > before[lock][0]
+    assert after[lock][1] == before[lock][1]  # not planned again (PostgreSQL's own choice would plan it 5 times)
     assert generic == custom
     assert custom[0][1]  # summaries were stored
     assert all(rows == custom[0] for rows in custom)

@@ -127,6 +127,27 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
 
     now = timezone.now()
     dates = Dates.on(today or timezone.localdate(now))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # For this transaction only, in one round trip: the aggregate and its joins spill to disk at
+            # PostgreSQL's default 4 MB of work_mem; the planner overestimates the joined rows by orders of
+            # magnitude, so JIT compiles for ~1 s on a 10,000-apprenticeship pass to save nothing measurable; and
+            # the statement's joins are planned in the order written (collapse limits 1): searching the orders of
+            # its ~15 joins took most of a one-apprenticeship recompute (planning 19.5 ms -> 11.6 ms, execution
+            # 4.1 -> 2.3 ms; a 10,000-apprenticeship pass no slower), and the written order is the one it needs
+            # (each input joined to the batch's targets). A small batch (the worker's recompute after a change: one
+            # apprenticeship) runs its statements on their generic plans, made once per connection once they are
+            # prepared (DATABASE_PREPARED_STATEMENTS): planning them cost ~6 of a one-apprenticeship recompute's
+            # ~8 ms of PostgreSQL CPU, and the statement's generic plan runs as fast up to a few hundred
+            # apprenticeships; a large batch is planned for its ids each time, as the hash joins of a full pass need
+            # (the generic plan was ~15% slower at 2,000). Set first, so the batch's reads below are covered too.
+            plans = "force_generic_plan" if len(ids) <= GENERIC_PLAN_BATCH else "force_custom_plan"
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true), "
+                "set_config('join_collapse_limit', '1', true), set_config('from_collapse_limit', '1', true), "
+                "set_config('plan_cache_mode', %s, true)",
+                [settings.COVERAGE_WORK_MEM, plans],
+            )
     # Raw SQL for the batch's reads: the id list is one array parameter on PostgreSQL (sql.id_filter), where
     # the ORM would send one placeholder per id (10,000 of them on a full pass, parsed several times over).
     with connection.cursor() as cursor:
@@ -182,26 +203,6 @@ def _recompute_batch(ids: list[int], today: datetime.date | None = None) -> Reco
     if not existing:
         return RecomputeResult()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # For this transaction only, in one round trip: the aggregate and its joins spill to disk at
-            # PostgreSQL's default 4 MB of work_mem; the planner overestimates the joined rows by orders of
-            # magnitude, so JIT compiles for ~1 s on a 10,000-apprenticeship pass to save nothing measurable; and
-            # the statement's joins are planned in the order written (collapse limits 1): searching the orders of
-            # its ~15 joins took most of a one-apprenticeship recompute (planning 19.5 ms -> 11.6 ms, execution
-            # 4.1 -> 2.3 ms; a 10,000-apprenticeship pass no slower), and the written order is the one it needs
-            # (each input joined to the batch's targets). A small batch (the worker's recompute after a change: one
-            # apprenticeship) runs on the statement's generic plan, made once per connection once the statement is
-            # prepared (DATABASE_PREPARED_STATEMENTS): planning it cost ~5 of a one-apprenticeship recompute's ~7 ms
-            # of PostgreSQL CPU, and the generic plan runs as fast up to a few hundred apprenticeships; a large batch
-            # is planned for its ids each time, as the hash joins of a full pass need (the generic plan was ~15%
-            # slower at 2,000).
-            plans = "force_generic_plan" if len(existing) <= GENERIC_PLAN_BATCH else "force_custom_plan"
-            cursor.execute(
-                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true), "
-                "set_config('join_collapse_limit', '1', true), set_config('from_collapse_limit', '1', true), "
-                "set_config('plan_cache_mode', %s, true)",
-                [settings.COVERAGE_WORK_MEM, plans],
-            )
         statements = _postgresql_statements if connection.vendor == "postgresql" else _portable_statements
         for statement in statements(existing, now, dates):
             cursor.execute(*statement)
