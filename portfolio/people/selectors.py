@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from portfolio.core.compiled import CompiledQuery
 from portfolio.people.models import Apprenticeship, Invitation, Membership, Organisation, User
 
 
@@ -44,13 +45,21 @@ class HeldOrganisations:
         return sorted({pk for role in roles for pk in self.by_role.get(role, ())})
 
 
+# Compiled once per process (portfolio/core/compiled.py): the start pages and the cohort read it on every request.
+_HELD = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id, is_active=True).order_by().values_list("role", "organisation_id")
+    ),
+    user_id=-7_000_000_601,
+)
+
+
 def user_held_organisations(*, user: Any) -> HeldOrganisations:
     """The user's active memberships by role (no one's for an anonymous or inactive user); one query."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return HeldOrganisations()
     found: dict[str, set[int]] = {}
-    memberships = Membership.objects.filter(user_id=user.pk, is_active=True).order_by()
-    for role, organisation_id in memberships.values_list("role", "organisation_id"):
+    for role, organisation_id in _HELD.rows(user_id=user.pk):
         found.setdefault(role, set()).add(organisation_id)
     return HeldOrganisations(by_role={role: frozenset(ids) for role, ids in found.items()})
 
