@@ -7,16 +7,16 @@ stand-in went among the SQL's parameters, and from then on runs that SQL with th
 converting the rows exactly as the queryset would (its compiler's converters). The rule stays in the queryset:
 what is compiled is what the ORM would send.
 
-Only a `values_list` queryset is supported (rows as tuples: no model instances); a page of an unsliced one is asked
-for with `limit` and `offset`, sent as parameters too. A stand-in must be a value no constant of the query can equal (a
-negative id, a fresh UUID), and must reach the SQL as a parameter: if one does not, or appears in a form the
-compiler changed, building fails loudly rather than running the wrong query. `CompiledIdsQuery` is one for a list
-of up to so many ids (a page's rows), or of any length when it filters with `InArray`; `CompiledPage` a page of one
-for Django's paginators, `CompiledShapes` one per shape of a query built from lists of ids (the organisations a
-person holds, say). A query no row can match (`none()`, an empty list of ids) answers no rows without a statement, as
-the ORM does. `RowModels` names the columns of a model and the relations joined with it, and makes from such a row the
-instances `select_related` makes; `prefetched` leaves such models where `prefetch_related` leaves a reverse foreign
-key's rows.
+A `values_list` queryset answers rows as tuples (`rows`; a page of an unsliced one is asked for with `limit` and
+`offset`, sent as parameters too); a queryset of models answers instances made as the ORM makes them (`objects`).
+A stand-in must be a value no constant of the query can equal (a negative id, a fresh UUID), and must reach the SQL
+as a parameter: if one does not, or appears in a form the compiler changed, building fails loudly rather than
+running the wrong query. `CompiledIdsQuery` is one for a list of up to so many ids (a page's rows), or of any length
+when it filters with `InArray`; `CompiledPage` a page of one for Django's paginators, `CompiledShapes` one per shape
+of a query built from lists of ids (the organisations a person holds, say). A query no row can match (`none()`, an
+empty list of ids) answers no rows without a statement, as the ORM does. `RowModels` names the columns of a model and
+the relations joined with it, and makes from such a row the instances `select_related` makes; `prefetched` leaves
+such models where `prefetch_related` leaves a reverse foreign key's rows.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Field, Lookup, Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 
 
 class CompiledQuery:
@@ -42,6 +43,7 @@ class CompiledQuery:
         self._build, self._stand_ins, self._fields = build, stand_ins, fields or {}
         self._compiled: dict[tuple[str, str], tuple[Any, str, list[Any], list[str | None]]] = {}
         self._lock = threading.Lock()
+        self._models = False
 
     def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[str | None]]:
         key = (alias, connections[alias].vendor)  # SQL in that database's dialect
@@ -49,6 +51,11 @@ class CompiledQuery:
             if key in self._compiled:
                 return self._compiled[key]
             queryset = self._build(**self._stand_ins)
+            # A queryset of models that iterating would add nothing to besides the rows (no prefetch, no related
+            # manager's objects): what `objects` makes.
+            self._models = queryset._iterable_class is ModelIterable and not (
+                queryset._prefetch_related_lookups or queryset._known_related_objects  # type: ignore[attr-defined]
+            )
             compiler = queryset.query.get_compiler(using=alias)
             try:
                 sql, params = compiler.as_sql()
@@ -71,11 +78,36 @@ class CompiledQuery:
         self, using: str = "default", *, limit: int | None = None, offset: int = 0, **values: Any
     ) -> list[tuple[Any, ...]]:
         """The rows for `values` (one per stand-in); `limit` rows from `offset` on, with a `limit`."""
+        compiler, fetched = self._fetch(using, limit, offset, values)
+        return [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
+
+    def objects(self, using: str = "default", **values: Any) -> list[Model]:
+        """The model instances for `values`, for a queryset of models: made from each row as iterating the
+        queryset makes them (`from_db`, its `select_related` relations and annotations set as Django's
+        `ModelIterable` sets them)."""
+        compiler, fetched = self._fetch(using, None, 0, values)
+        klass_info, select = compiler.klass_info, compiler.select
+        if klass_info is None or not self._models:
+            raise TypeError("objects() reads a queryset of models, with no prefetch or related manager's objects")
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[first:last]]
+        populators = get_related_populators(klass_info, select, using)
+        found = []
+        for row in compiler.results_iter(results=[fetched]):
+            instance = klass_info["model"].from_db(using, init_list, row[first:last])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
+
+    def _fetch(self, using: str, limit: int | None, offset: int, values: dict[str, Any]) -> tuple[Any, list[Any]]:
         if set(values) != set(self._stand_ins):
             raise TypeError(f"values for {sorted(self._stand_ins)} expected, got {sorted(values)}")
         compiler, sql, params, names = self._compile(using)
         if not sql:
-            return []
+            return compiler, []
         sent = {name: self._prepared(name, value, using) for name, value in values.items()}
         bound = [param if name is None else sent[name] for param, name in zip(params, names, strict=True)]
         if limit is not None:
@@ -84,8 +116,7 @@ class CompiledQuery:
             sql, bound = f"{sql} LIMIT %s OFFSET %s", [*bound, int(limit), int(offset)]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
-            fetched = cursor.fetchall()
-        return [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
+            return compiler, cursor.fetchall()
 
     def _prepared(self, name: str, value: Any, alias: str) -> Any:
         field = self._fields.get(name)

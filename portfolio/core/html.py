@@ -26,6 +26,11 @@ def format_escaped(template: str, *args: Any) -> str:
     return template.format(*(a.__html__() if hasattr(a, "__html__") else html.escape(str(a)) for a in args))
 
 
+def escaped(value: Any) -> str:
+    """One value escaped as `format_escaped` escapes it, for markup written in f-strings."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def url_parts(name: str, ids: int = 0) -> tuple[str, ...]:
     """The address of the URL `name`, taking `ids` public ids, as the (escaped) text around them (`ids + 1`
     parts): `reverse()` once per process for each URLconf and script prefix, where a page's few dozen links cost a

@@ -15,6 +15,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from portfolio.core.compiled import CompiledQuery
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.people.models import Apprenticeship, display_name
 from portfolio.people.selectors import apprenticeship_list_for_user
@@ -52,19 +53,62 @@ _LABELS: dict[str, dict[Any, Any]] = {
 }
 
 
+def _with_file_count(queryset: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    files = EvidenceFile.objects.filter(evidence=OuterRef("pk")).order_by().values("evidence").annotate(n=Count("pk"))
+    return queryset.prefetch_related(None).annotate(file_count=Coalesce(Subquery(files.values("n")), 0))
+
+
 def evidence_list_rows(*, queryset: QuerySet[Evidence], limit: int) -> list[SimpleNamespace]:
     """The first `limit` items of `queryset` for the evidence list, in its order: what a row shows (`evidence_rows`),
     with `file_count` and `tag_codes` (in the statements' order), the choices' labels and people's names. Read in
     two queries of plain values: no model per item and relation, and no per-item querysets (Django builds one per
     item and relation when prefetching)."""
-    files = EvidenceFile.objects.filter(evidence=OuterRef("pk")).order_by().values("evidence").annotate(n=Count("pk"))
-    counted = queryset.prefetch_related(None).annotate(file_count=Coalesce(Subquery(files.values("n")), 0))
-    rows = list(counted.values_list(*_ROW_VALUES)[:limit])
+    rows = list(_with_file_count(queryset).values_list(*_ROW_VALUES)[:limit])
     codes: dict[int, list[str]] = {row[0]: [] for row in rows}
     if rows:
         tags = EvidenceTag.objects.filter(evidence_id__in=list(codes)).order_by("statement__position", "pk")
         for evidence_id, code in tags.values_list("evidence_id", "statement__code"):
             codes[evidence_id].append(code)
+    return _row_items(rows, codes)
+
+
+def evidence_rows_of(*, apprenticeship: Apprenticeship, limit: int) -> list[SimpleNamespace]:
+    """`evidence_list_rows` of the apprenticeship's whole list (`evidence_list_of`, unfiltered: the page opened from
+    its progress page), by two queries compiled once per process: the tags of the apprenticeship's items, those of
+    the items shown kept."""
+    query = _ROWS_OF.get(limit)
+    if query is None:
+        query = _ROWS_OF.setdefault(
+            limit,
+            CompiledQuery(
+                lambda apprenticeship_id: _with_file_count(
+                    evidence_list_of(apprenticeship=Apprenticeship(pk=apprenticeship_id))
+                ).values_list(*_ROW_VALUES)[:limit],
+                apprenticeship_id=_STAND_IN_ID,
+            ),
+        )
+    rows = query.rows(apprenticeship_id=apprenticeship.pk)
+    codes: dict[int, list[str]] = {row[0]: [] for row in rows}
+    if rows:
+        for evidence_id, code in _TAGS_OF.rows(apprenticeship_id=apprenticeship.pk):
+            if evidence_id in codes:
+                codes[evidence_id].append(code)
+    return _row_items(rows, codes)
+
+
+_STAND_IN_ID = -7_000_000_701
+_ROWS_OF: dict[int, CompiledQuery] = {}
+_TAGS_OF = CompiledQuery(
+    lambda apprenticeship_id: (
+        EvidenceTag.objects.filter(evidence__apprenticeship_id=apprenticeship_id)
+        .order_by("statement__position", "pk")
+        .values_list("evidence_id", "statement__code")
+    ),
+    apprenticeship_id=_STAND_IN_ID,
+)
+
+
+def _row_items(rows: list[tuple[Any, ...]], codes: dict[int, list[str]]) -> list[SimpleNamespace]:
     items = []
     for pk, public_id, title, kind, occurred_on, role, state, file_count, *people in rows:
         items.append(

@@ -30,6 +30,7 @@ from portfolio.evidence.selectors import (
     evidence_list_for_user,
     evidence_list_of,
     evidence_list_rows,
+    evidence_rows_of,
 )
 from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
 from portfolio.evidence.services.files import evidence_file_download_link, evidence_file_remove
@@ -46,6 +47,9 @@ SUGGESTIONS_SHOWN = 5
 def _form_errors(form: EvidenceForm, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+ROWS_SHOWN = 500
 
 
 @require_GET
@@ -65,6 +69,12 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
         )
         items = evidence_list_of(apprenticeship=apprenticeship)
     filterset, filtered, errors = filter_for_page(EvidenceFilter, data=request.GET, queryset=items)
+    rows = None
+    if filtered is not None and apprenticeship is not None and not any(filterset.form.cleaned_data.values()):
+        # One apprenticeship's whole list (the page opened from its progress page): by queries compiled once.
+        rows = evidence_rows_of(apprenticeship=apprenticeship, limit=ROWS_SHOWN)
+    elif filtered is not None:
+        rows = evidence_list_rows(queryset=filtered, limit=ROWS_SHOWN)
     if apprenticeship is not None:
         may_add = [apprenticeship] if author_role_for(user=request.user, apprenticeship=apprenticeship) else []
     else:
@@ -73,7 +83,7 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
     context = {
         "apprenticeship": apprenticeship,
         # A refused filter value is named above the form instead of a list filtered by only part of the request.
-        "items": evidence_list_rows(queryset=filtered, limit=500) if filtered is not None else None,
+        "items": rows,
         "may_add": may_add,
         "states": Evidence.State.choices,
         "kinds": Evidence.Kind.choices,

@@ -45,13 +45,21 @@ class HeldOrganisations:
         return sorted({pk for role in roles for pk in self.by_role.get(role, ())})
 
 
+# Compiled once per process (portfolio/core/compiled.py): the start pages and the cohort read it on every request.
+_HELD = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id, is_active=True).order_by().values_list("role", "organisation_id")
+    ),
+    user_id=-7_000_000_601,
+)
+
+
 def user_held_organisations(*, user: Any) -> HeldOrganisations:
     """The user's active memberships by role (no one's for an anonymous or inactive user); one query."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return HeldOrganisations()
     found: dict[str, set[int]] = {}
-    memberships = Membership.objects.filter(user_id=user.pk, is_active=True).order_by()
-    for role, organisation_id in memberships.values_list("role", "organisation_id"):
+    for role, organisation_id in _HELD.rows(user_id=user.pk):
         found.setdefault(role, set()).add(organisation_id)
     return HeldOrganisations(by_role={role: frozenset(ids) for role, ids in found.items()})
 
@@ -180,10 +188,51 @@ def apprenticeship_get_for_user(
     """`related`: only these relations joined (a page that shows a few of them): PostgreSQL plans a join of all
     nine in about as long as it takes to run the rest of a page's queries. `roles`: see `apprenticeship_list_for_user`.
     """
+    if getattr(user, "is_authenticated", False) and user.is_active and not user.is_superuser:
+        # Every page of one apprenticeship reads it: compiled once per process for each set of relations and scope.
+        own = roles is not None and not roles & SEES_OTHERS_ROLES
+        key = (related, own)
+        compiled = _APPRENTICESHIP.get(key)
+        if compiled is None:
+            compiled = _APPRENTICESHIP.setdefault(key, _compiled_apprenticeship(related, own))
+        try:
+            found = compiled.objects(user_id=user.pk, public_id=public_id)
+        except (ValueError, ValidationError) as exc:  # not a UUID at all: "not found", as `_get` says
+            raise Http404("Not found.") from exc
+        if not found:
+            raise Http404("Not found.")
+        return found[0]  # type: ignore[return-value]  # the query's model
+    queryset = _apprenticeships(user, related, roles)
+    return _get(queryset, public_id)
+
+
+def _apprenticeships(
+    user: Any, related: tuple[str, ...] | None, roles: frozenset[str] | None
+) -> QuerySet[Apprenticeship]:
     queryset = apprenticeship_list_for_user(user=user, roles=roles)
     if related is not None:
         queryset = queryset.select_related(None).select_related(*related)
-    return _get(queryset, public_id)
+    return queryset
+
+
+def _compiled_apprenticeship(related: tuple[str, ...] | None, own: bool) -> CompiledQuery:
+    """`apprenticeship_get_for_user`'s query for someone who is no superuser: their own apprenticeships alone
+    (`own`: they hold neither an employer's nor a provider's role), or every one their memberships let them see."""
+
+    def build(user_id: int, public_id: uuid.UUID) -> QuerySet[Apprenticeship]:
+        person = User(pk=user_id, is_active=True, is_superuser=False)
+        roles = frozenset({"apprentice"}) if own else None
+        return _apprenticeships(person, related, roles).filter(public_id=public_id)
+
+    return CompiledQuery(
+        build,
+        fields={"public_id": Apprenticeship._meta.get_field("public_id")},
+        user_id=-7_000_000_602,
+        public_id=uuid.UUID("00000000-0000-4000-8000-000000000602"),
+    )
+
+
+_APPRENTICESHIP: dict[tuple[tuple[str, ...] | None, bool], CompiledQuery] = {}
 
 
 def organisation_list_for_user(*, user: Any) -> QuerySet[Organisation]:

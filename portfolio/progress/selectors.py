@@ -209,7 +209,8 @@ def overdue_ids(*, apprenticeships: QuerySet[Apprenticeship], today: datetime.da
     today = today or timezone.localdate()
     by_month, others = _overdue_parts(apprenticeships, today=today)
     # The intervals are read along, unused: the query's grouping keeps what its HAVING compares.
-    return [pk for pk, *_ in by_month.values_list("pk", "agreed_months", "provider_months")] + others
+    kept = ("pk", "agreed_months", "provider_months")
+    return [pk for pk, *_ in by_month.values_list(*kept)] + others
 
 
 def overdue_count(*, apprenticeships: QuerySet[Apprenticeship], today: datetime.date | None = None) -> int:

@@ -253,3 +253,44 @@ def test_a_query_by_an_array_of_ids_answers_as_the_orm_for_any_length() -> None:
     short, long = (re.sub(r"'\{[-0-9,]*\}'", "ids", query["sql"]) for query in captured.captured_queries)
     assert short == long
     assert "= ANY(ids" in short
+
+
+def _fields(instance: Any, relations: tuple[str, ...]) -> list[Any]:
+    """Every field of the instance and of the related rows read with it, and what the ORM knows of its state."""
+    found: list[Any] = [(f.attname, getattr(instance, f.attname)) for f in type(instance)._meta.concrete_fields]
+    found += [instance._state.db, instance._state.adding, sorted(instance.get_deferred_fields())]
+    for relation in relations:
+        related = getattr(instance, relation)
+        found += [relation, None if related is None else _fields(related, ())]
+    return found
+
+
+def test_models_are_made_as_the_orm_makes_them() -> None:
+    first, second = build_world()
+    no_option = ApprenticeshipFactory.create(provider=first.provider, employer=first.employer, option=None)
+    relations = ("apprentice", "employer", "standard", "option")
+
+    def build(user_id: int, public_id: uuid.UUID) -> QuerySet[Any]:
+        person = User(pk=user_id, is_active=True, is_superuser=False)
+        visible = apprenticeship_list_for_user(user=person).select_related(None).select_related(*relations)
+        return visible.filter(public_id=public_id).annotate(twice=F("pk") * 2).only(
+            "public_id", "provider_id", "employer_id", "standard_id", "option_id", "apprentice_id",
+            "apprentice__email", "employer__name", "standard__title", "option__title",
+        )  # fmt: skip
+
+    compiled = CompiledQuery(
+        build, fields={"public_id": Apprenticeship._meta.get_field("public_id")}, user_id=STAND_IN_USER,
+        public_id=STAND_IN_ID,
+    )  # fmt: skip
+    for person in (first.tutor, first.line_manager, first.apprentice, second.tutor):
+        for apprenticeship in (first.apprenticeship, second.apprenticeship, no_option):
+            expected = list(build(person.pk, apprenticeship.public_id))
+            made = compiled.objects(user_id=person.pk, public_id=apprenticeship.public_id)
+            assert [_fields(a, relations) for a in made] == [_fields(a, relations) for a in expected]
+            assert [a.twice for a in made] == [a.twice for a in expected]  # type: ignore[attr-defined]
+    (one,) = compiled.objects(user_id=first.tutor.pk, public_id=no_option.public_id)
+    assert isinstance(one, Apprenticeship)
+    assert one.option is None
+    assert one.get_deferred_fields()  # what `only` left out is read when asked, as the ORM's
+    with pytest.raises(TypeError):
+        CompiledQuery(lambda user_id: _by_email(user_id), user_id=STAND_IN_USER).objects(user_id=first.tutor.pk)

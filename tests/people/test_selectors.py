@@ -177,3 +177,33 @@ def test_the_roles_at_one_organisation_compiled_are_the_orms(django_assert_num_q
     with django_assert_num_queries(0):
         assert user_roles_at(user=own.tutor, organisation_ids=[]) == set()
         assert user_roles_at(user=own.tutor, organisation_ids=[own.provider.pk], roles=[]) == set()
+
+
+def test_an_apprenticeship_is_read_as_the_orm_reads_it_for_everyone() -> None:
+    """`apprenticeship_get_for_user` reads by a query compiled once per set of relations and scope: for each person
+    and each apprenticeship, the same instance as the ORM's `get` on their scope, or the same 404."""
+    own, other = build_world()
+    MembershipFactory.create(user=own.apprentice, organisation=other.employer, role=Membership.Role.LINE_MANAGER)
+    superuser = UserFactory.create(is_superuser=True)
+    people = [own.apprentice, own.tutor, own.line_manager, other.apprentice, other.tutor, superuser]
+    for person in people:
+        for related in (None, ("apprentice", "standard")):
+            for roles in (None, frozenset(user_roles(user=person))):
+                for public_id in (own.apprenticeship.public_id, other.apprenticeship.public_id, uuid.uuid4()):
+                    queryset = apprenticeship_list_for_user(user=person, roles=roles)
+                    if related is not None:
+                        queryset = queryset.select_related(None).select_related(*related)
+                    expected = queryset.filter(public_id=public_id).first()
+                    if expected is None:
+                        with pytest.raises(Http404):
+                            apprenticeship_get_for_user(user=person, public_id=public_id, related=related, roles=roles)
+                        continue
+                    found = apprenticeship_get_for_user(user=person, public_id=public_id, related=related, roles=roles)
+                    assert (found.pk, found.apprentice.email, found.standard.title) == (
+                        expected.pk, expected.apprentice.email, expected.standard.title,
+                    )  # fmt: skip
+                    assert found.__dict__.keys() == expected.__dict__.keys()
+                    assert found._state.fields_cache.keys() == expected._state.fields_cache.keys()
+    # Their own apprenticeship, and through the line manager's role the other one: the apprentice sees both.
+    roles = frozenset(user_roles(user=own.apprentice))
+    assert apprenticeship_get_for_user(user=own.apprentice, public_id=other.apprenticeship.public_id, roles=roles)

@@ -332,7 +332,7 @@ def _item_rows(names: tuple[str, ...], own: list[Own], user: Any, *, together: b
         key = (names, together, steps)
         query = _ITEMS.get(key)
         if query is None:
-            stand_ins = {"user_id": _STAND_IN_USER} if user_id else {}
+            stand_ins: dict[str, Any] = {"user_id": _STAND_IN_USER} if user_id else {}
             query = _ITEMS.setdefault(key, CompiledIdsQuery(build, size=len(own), **stand_ins))
         rows = query.rows(ids, **user_id)
     return [dict(zip(_ITEM_COLUMNS, row, strict=True)) for row in rows]

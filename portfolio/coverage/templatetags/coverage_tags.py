@@ -4,11 +4,10 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
-from portfolio.core.html import day_month_year, format_escaped, url_around
+from portfolio.core.html import day_month_year, escaped, format_escaped, url_around
 from portfolio.coverage.cohort_rows import STATE_LABELS
 from portfolio.coverage.gates import GATE_NAMES
 
@@ -156,9 +155,6 @@ def heatmap_rows(rows: Iterable[tuple[Any, str, list[float | None]]]) -> SafeStr
 # The progress page opens each AO to its statements (~60 on a route) and the evidence tagged to each: written here
 # in one pass, as the chips are, since through the template engine (an include per AO, a node per field and a
 # `{% url %}` per item of evidence) it cost most of the page. The markup is the one the page always had.
-_EVIDENCE_ID = "00000000-0000-0000-0000-000000000000"
-
-
 @register.simple_tag
 def ao_group(group: Any) -> SafeString:
     """One AO (`AOGroup`): its bar as the summary, its statements (covered or missing, with the evidence) when
@@ -168,8 +164,8 @@ def ao_group(group: Any) -> SafeString:
     words, colour = percent_words(row.percent), band(row.percent)
     complete = " complete" if row.complete else ""
     hint = f"All {mapped} statements covered" if row.complete else f"{mapped} statements, {len(row.missing)} missing"
-    # One reverse() for every item: the address of each differs only by its public id.
-    detail = reverse("evidence-detail-page", args=[_EVIDENCE_ID])
+    # One address for every item: each differs only by its public id.
+    before, after = url_around("evidence-detail-page")
     parts = [
         format_escaped(
             '\n\n<details class="ao-group{}" id="ao-{}">\n  <summary><div class="ao-bar band-{}{}">\n'
@@ -185,27 +181,42 @@ def ao_group(group: Any) -> SafeString:
             floatformat(row.percent, 0), covered, mapped, colour, words, hint,
         )
     ]  # fmt: skip
+    # Each value escaped as `format_escaped` escapes it, in f-strings: a route has some sixty statements and their
+    # items of evidence a few hundred, and the states' few labels are written lower-cased and escaped once.
+    labels: dict[Any, str] = {}
     for s in group.statements:
         evidence = ""
         if s.evidence:
-            evidence = '<br><span class="muted">Evidence:</span> ' + ", ".join(
-                format_escaped(
-                    '<a href="{}">{}</a> <span class="muted">({}; {})</span>',
-                    detail.replace(_EVIDENCE_ID, public_id), title, str(state).lower(), str(tag_state).lower(),
+            items = []
+            for public_id, title, state, tag_state in s.evidence:
+                for label in (state, tag_state):
+                    if label not in labels:
+                        labels[label] = escaped(str(label).lower())
+                items.append(
+                    f'<a href="{before}{escaped(public_id)}{after}">{escaped(title)}</a>'
+                    f' <span class="muted">({labels[state]}; {labels[tag_state]})</span>'
                 )
-                for public_id, title, state, tag_state in s.evidence
-            )  # fmt: skip
+            evidence = '<br><span class="muted">Evidence:</span> ' + ", ".join(items)
         parts.append(
-            format_escaped(
-                '\n    <li class="{}">\n      <strong>{}</strong> {}{}\n'
-                '      <span class="statement-text">{}</span>\n      {}\n    </li>\n    ',
-                "covered" if s.covered else "uncovered", s.code,
-                COVERED_TAG if s.covered else MISSING_TAG, MANDATORY if s.mandatory else "", s.text,
-                SafeString(evidence),
-            )
-        )  # fmt: skip
+            f'\n    <li class="{"covered" if s.covered else "uncovered"}">\n      <strong>{escaped(s.code)}</strong> '
+            f"{COVERED_TAG if s.covered else MISSING_TAG}{MANDATORY if s.mandatory else ''}\n"
+            f'      <span class="statement-text">{escaped(s.text)}</span>\n      {evidence}\n    </li>\n    '
+        )
     parts.append(SafeString("\n  </ul>\n</details>\n\n"))
     return SafeString("".join(parts))
+
+
+@register.simple_tag
+def missing_items(statements: Iterable[Any]) -> SafeString:
+    """The progress page's statements still to evidence (`StatementRow`), an `<li>` each: a route's dozens
+    through the template engine cost more than the rest of their section."""
+    return SafeString(
+        "".join(
+            f'<li><strong>{escaped(s.code)}</strong> <span class="muted">({escaped(s.outcome_code)}'
+            f"{', mandatory' if s.mandatory else ''})</span> {escaped(s.text)}</li>"
+            for s in statements
+        )
+    )
 
 
 COVERED_TAG = SafeString('<span class="tag tag-green">Covered</span>')

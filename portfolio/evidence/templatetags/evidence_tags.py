@@ -12,43 +12,45 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
-from portfolio.core.html import format_escaped
+from portfolio.core.html import escaped, url_around
 
 register = template.Library()
-
-_ID = "00000000-0000-0000-0000-000000000000"
 
 
 @register.simple_tag
 def evidence_rows(items: Iterable[Any], apprenticeship: Any = None) -> SafeString:
     """One `<tr>` per item (from `evidence_list_rows`), or one saying there is
     none; the apprentice's column only on the list across apprenticeships (no `apprenticeship`)."""
-    detail = reverse("evidence-detail-page", args=[_ID])
-    # Each date written once a page, as `localize` writes it: the items of a portfolio share many days.
+    before, after = url_around("evidence-detail-page")
+    # Each value escaped as `format_escaped` escapes it, in f-strings; what many rows share (a date as `localize`
+    # writes it, the choices' labels, a person's name) written once a page.
+    written: dict[Any, str] = {}
+
+    def once(value: Any) -> str:
+        if value not in written:
+            written[value] = escaped(value)
+        return written[value]
+
     days: dict[datetime.date, str] = {}
     rows = []
     for item in items:
-        apprentice = "" if apprenticeship else format_escaped("<td>{}</td>", item.apprentice_name)
+        apprentice = "" if apprenticeship else f"<td>{once(item.apprentice_name)}</td>"
         codes = item.tag_codes
         day = days.get(item.occurred_on)
         if day is None:
-            day = days[item.occurred_on] = date_format(item.occurred_on)
+            day = days[item.occurred_on] = escaped(date_format(item.occurred_on))
         rows.append(
-            format_escaped(
-                '\n    <tr>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n      {}\n'
-                '      <td>{} <span class="muted">({})</span></td>\n      <td>{}</td>\n      <td>{}</td>\n'
-                "      <td>{}</td>\n    </tr>\n  ",
-                detail.replace(_ID, str(item.public_id)), item.title, item.kind,
-                day, SafeString(apprentice), item.author_name,
-                str(item.author_role).lower(), item.state,
-                item.file_count, ", ".join(codes) if codes else "\u2014",
-            )
-        )  # fmt: skip
+            f'\n    <tr>\n      <td><a href="{before}{escaped(item.public_id)}{after}">{escaped(item.title)}</a></td>'
+            f"\n      <td>{once(item.kind)}</td>\n      <td>{day}</td>\n      {apprentice}\n"
+            f'      <td>{once(item.author_name)} <span class="muted">({once(str(item.author_role).lower())})'
+            f"</span></td>\n      <td>{once(item.state)}</td>\n      <td>{escaped(item.file_count)}</td>\n"
+            f"      <td>{escaped(', '.join(codes)) if codes else NO_TAGS}</td>\n    </tr>\n  "
+        )
     return SafeString("".join(rows) or EMPTY)
 
 
+NO_TAGS = "\u2014"  # an em dash
 EMPTY = SafeString('\n    <tr><td colspan="8">No evidence yet.</td></tr>\n  ')
