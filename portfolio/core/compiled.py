@@ -14,9 +14,8 @@ as a parameter: if one does not, or appears in a form the compiler changed, buil
 running the wrong query. `CompiledIdsQuery` is one for a list of up to so many ids (a page's rows), or of any length
 when it filters with `InArray`; `CompiledPage` a page of one for Django's paginators, `CompiledShapes` one per shape
 of a query built from lists of ids (the organisations a person holds, say). A query no row can match (`none()`, an
-empty list of ids) answers no rows without a statement, as the ORM does. `RowModels` names the columns of a model and
-the relations joined with it, and makes from such a row the instances `select_related` makes; `prefetched` leaves
-such models where `prefetch_related` leaves a reverse foreign key's rows.
+empty list of ids) answers no rows without a statement, as the ORM does. `prefetched` leaves models read so where
+`prefetch_related` leaves a reverse foreign key's rows.
 """
 
 from __future__ import annotations
@@ -176,15 +175,27 @@ class CompiledIdsQuery:
         )
 
     def rows(self, ids: Iterable[Any], using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self._read(ids, using, values, models=False)
+        return rows
+
+    def objects(self, ids: Iterable[Any], using: str = "default", **values: Any) -> list[Model]:
+        """The model instances, for a queryset of models (as `CompiledQuery.objects`)."""
+        models: list[Model] = self._read(ids, using, values, models=True)
+        return models
+
+    def _read(self, ids: Iterable[Any], using: str, values: dict[str, Any], *, models: bool) -> list[Any]:
         ids = list(ids)
         if not ids:
             return []
         if self._array is not None and connections[using].vendor == "postgresql":
-            return self._array.rows(using, ids=ids, **values)
-        if len(ids) > len(self._names):
-            return [tuple(row) for row in self._build(ids, **values).using(using)]
-        padded = ids + [ids[0]] * (len(self._names) - len(ids))
-        return self._query.rows(using, **dict(zip(self._names, padded, strict=True)), **values)
+            query, bound = self._array, {"ids": ids, **values}
+        elif len(ids) > len(self._names):
+            found = self._build(ids, **values).using(using)
+            return list(found) if models else [tuple(row) for row in found]
+        else:
+            padded = ids + [ids[0]] * (len(self._names) - len(ids))
+            query, bound = self._query, {**dict(zip(self._names, padded, strict=True)), **values}
+        return query.objects(using, **bound) if models else query.rows(using, **bound)
 
 
 class CompiledPage:
@@ -203,53 +214,11 @@ class CompiledPage:
         return self._count()
 
 
-class RowModels:
-    """A model and the relations joined with it (`select_related`'s paths), as columns a compiled `values_list` reads
-    and as the instances the ORM would make from them: each `from_db`, each related one cached on its parent, None
-    for a nullable relation that matched no row. So a hot `get` with `select_related` can be compiled once too."""
-
-    def __init__(self, model: type[Model], *related: str) -> None:
-        self._parts: list[tuple[str, type[Model], list[str]]] = [("", model, _attnames(model))]
-        for path in related:
-            parent_model = self._model_at(path.rpartition("__")[0])
-            related_model = parent_model._meta.get_field(path.rpartition("__")[2]).related_model
-            if not isinstance(related_model, type):
-                raise ValueError(f"{path!r} is not a relation to a model")
-            self._parts.append((path, related_model, _attnames(related_model)))
-        self.columns = [f"{path}__{name}" if path else name for path, _, names in self._parts for name in names]
-
-    def _model_at(self, path: str) -> type[Model]:
-        for known, model, _ in self._parts:
-            if known == path:
-                return model
-        raise ValueError(f"{path!r} is joined before its parent: list the paths parents first")
-
-    def make(self, row: tuple[Any, ...], using: str = "default") -> Any:
-        """The model of `row` (in `columns`' order), its related ones cached on it as `select_related` caches them."""
-        made: dict[str, Model | None] = {}
-        start = 0
-        for path, model, names in self._parts:
-            values = row[start : start + len(names)]
-            start += len(names)
-            pk_value = values[names.index(model._meta.pk.attname)]
-            made[path] = None if pk_value is None else model.from_db(using, names, values)
-            if path:
-                parent_path, _, name = path.rpartition("__")
-                parent = made[parent_path]
-                if parent is not None:
-                    parent._meta.get_field(name).set_cached_value(parent, made[path])  # type: ignore[union-attr]
-        return made[""]
-
-
-def _attnames(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 def prefetched(instance: Model, name: str, related: Iterable[Model]) -> None:
     """Leave `related` where `prefetch_related(name)` leaves the rows of a reverse foreign key: `instance.<name>.all()`
-    answers them, in this order, without a query, each with its foreign key to `instance` cached on it. For rows a
-    compiled query read (`RowModels`) in the order the ORM's prefetch would. The queryset kept is the manager's own,
-    so anything chained on it (`.filter()`) still asks the database, as after a prefetch."""
+    answers them, in this order, without a query, each with its foreign key to `instance` cached on it. For models a
+    compiled query made (`CompiledQuery.objects`) in the order the ORM's prefetch would. The queryset kept is the
+    manager's own, so anything chained on it (`.filter()`) still asks the database, as after a prefetch."""
     manager = getattr(instance, name)
     field = manager.field  # the related model's foreign key to `instance`
     rows = list(related)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portfolio.core.compiled import CompiledIdsQuery, RowModels
+from portfolio.core.compiled import CompiledIdsQuery
 from portfolio.evidence.lifecycle import Role, Steps, waits_for
 from portfolio.evidence.models import Evidence
 from portfolio.notify.services.notifications import notify_users
@@ -18,15 +18,14 @@ from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_R
 from portfolio.reviews.selectors.policy import review_policy_for_provider_id
 
 # The two people assigned to one reviewer's part, read by a query compiled once per process (`CompiledIdsQuery`).
-_PERSON = RowModels(User)
-_PEOPLE = CompiledIdsQuery(lambda ids: User.objects.filter(pk__in=ids).order_by().values_list(*_PERSON.columns), size=2)
+_PEOPLE = CompiledIdsQuery(lambda ids: User.objects.filter(pk__in=ids).order_by(), size=2)
 
 
 def _assigned(apprenticeship: Apprenticeship, *parts: str) -> list[User]:
     """The people assigned to these parts (tutor and assessor, say), in that order: read in one query, not one
     each."""
     ids = [getattr(apprenticeship, f"{part}_id") for part in parts]
-    people = (_PERSON.make(row) for row in _PEOPLE.rows(pk for pk in ids if pk is not None))
+    people: list[User] = _PEOPLE.objects(pk for pk in ids if pk is not None)  # type: ignore[assignment]
     found = {person.pk: person for person in people}
     return [found[pk] for pk in ids if pk in found]
 

@@ -19,7 +19,6 @@ from portfolio.core.compiled import (
     CompiledQuery,
     CompiledShapes,
     InArray,
-    RowModels,
     prefetched,
 )
 from portfolio.evidence.models import Evidence
@@ -136,33 +135,28 @@ def test_a_query_by_ids_answers_as_the_orm_for_short_and_long_lists() -> None:
         assert sorted(compiled.rows(asked)) == sorted(build(asked)), asked
 
 
-def test_row_models_make_the_models_select_related_makes(django_assert_num_queries: Any) -> None:
-    """`RowModels`: the columns of a model and its joined relations, and from a row the instances `select_related`
-    makes: each related one cached on its parent, None for a nullable relation with no row."""
+def test_objects_make_the_models_select_related_makes(django_assert_num_queries: Any) -> None:
+    """`objects`: from each row the instances `select_related` makes: each related one cached on its parent, None
+    for a nullable relation with no row; by ids too (`CompiledIdsQuery.objects`)."""
     first, second = build_world()
     Apprenticeship.objects.filter(pk=second.apprenticeship.pk).update(tutor=second.tutor)
-    joined = RowModels(Apprenticeship, "apprentice", "tutor", "standard")
-    compiled = CompiledQuery(
-        lambda pk: Apprenticeship.objects.filter(pk=pk).order_by().values_list(*joined.columns), pk=-9_000_000_002
-    )
+    joined = Apprenticeship.objects.select_related("apprentice", "tutor", "standard")
+    compiled = CompiledQuery(lambda pk: joined.filter(pk=pk).order_by(), pk=-9_000_000_002)
+    by_ids = CompiledIdsQuery(lambda ids: joined.filter(pk__in=ids).order_by(), size=2)
     for world, tutor in ((first, None), (second, second.tutor)):
-        expected = Apprenticeship.objects.select_related("apprentice", "tutor", "standard").get(
-            pk=world.apprenticeship.pk
-        )
-        (row,) = compiled.rows(pk=world.apprenticeship.pk)
-        with django_assert_num_queries(0):
-            made = joined.make(row)
-            related = [made.apprentice, made.tutor, made.standard]
-        assert [made.pk, made.apprentice_id, made.created_at] == [
-            expected.pk,
-            expected.apprentice_id,
-            expected.created_at,
-        ]
-        assert related == [expected.apprentice, expected.tutor, expected.standard]
-        assert made.tutor == tutor
-        assert related[0].email == world.apprentice.email
-    with pytest.raises(ValueError, match="parents first"):
-        RowModels(Apprenticeship, "apprentice__memberships", "apprentice")
+        expected = joined.get(pk=world.apprenticeship.pk)
+        for made in (*compiled.objects(pk=world.apprenticeship.pk), *by_ids.objects([world.apprenticeship.pk])):
+            assert isinstance(made, Apprenticeship)
+            with django_assert_num_queries(0):
+                related = [made.apprentice, made.tutor, made.standard]
+            assert [made.pk, made.apprentice_id, made.created_at] == [
+                expected.pk,
+                expected.apprentice_id,
+                expected.created_at,
+            ]
+            assert related == [expected.apprentice, expected.tutor, expected.standard]
+            assert made.tutor == tutor
+            assert made.apprentice.email == world.apprentice.email
 
 
 def test_prefetched_leaves_rows_where_prefetch_related_does(django_assert_num_queries: Any) -> None:

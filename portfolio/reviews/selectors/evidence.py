@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from portfolio.core.compiled import CompiledQuery, RowModels, prefetched
+from portfolio.core.compiled import CompiledQuery, prefetched
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.people.models import User
 from portfolio.people.selectors import apprenticeship_list_for_user
@@ -25,13 +25,11 @@ def review_evidence_list_for_user(*, user: Any) -> QuerySet[Evidence]:
 # superuser nor inactive): every decision and review page reads it first, so it is built and compiled once per
 # process (`CompiledQuery`); building the scope's subqueries cost more CPU than PostgreSQL spends running them. The
 # stand-ins are a person and an id no row has.
-_JOINED = RowModels(Evidence, "apprenticeship", "apprenticeship__apprentice", "author")
 _VISIBLE = CompiledQuery(
     lambda user_id, public_id: (
         review_evidence_list_for_user(user=User(pk=user_id, is_active=True, is_superuser=False))
         .filter(public_id=public_id)
         .order_by()
-        .values_list(*_JOINED.columns)
     ),
     fields={"public_id": Evidence._meta.get_field("public_id")},
     user_id=-7_000_000_411,
@@ -43,12 +41,12 @@ def review_evidence_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Ev
     try:
         if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
             return review_evidence_list_for_user(user=user).get(public_id=public_id)
-        rows = _VISIBLE.rows(user_id=user.pk, public_id=public_id)
+        found = _VISIBLE.objects(user_id=user.pk, public_id=public_id)
     except (Evidence.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("Not found.") from exc
-    if not rows:
+    if not found:
         raise Http404("Not found.")
-    evidence: Evidence = _JOINED.make(rows[0])
+    evidence: Evidence = found[0]  # type: ignore[assignment]
     return evidence
 
 
@@ -56,18 +54,16 @@ def review_evidence_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Ev
 # made and left as select_related and prefetch_related leave them: the item by its key with its apprentice; its tags
 # with their statements and deciders, in the model's order; the decision's verdicts with their statements, in the
 # order the ORM's prefetch reads them (none given: as they were written).
-_ANSWERED = RowModels(Evidence, "apprenticeship", "apprenticeship__apprentice")
 _BY_KEY = CompiledQuery(
-    lambda pk: Evidence.objects.filter(pk=pk).order_by().values_list(*_ANSWERED.columns), pk=-7_000_000_412
+    lambda pk: Evidence.objects.select_related("apprenticeship__apprentice").filter(pk=pk).order_by(),
+    pk=-7_000_000_412,
 )
-_TAG = RowModels(EvidenceTag, "statement", "decided_by")
 _TAGS = CompiledQuery(
-    lambda evidence_id: EvidenceTag.objects.filter(evidence_id=evidence_id).values_list(*_TAG.columns),
+    lambda evidence_id: EvidenceTag.objects.select_related("statement", "decided_by").filter(evidence_id=evidence_id),
     evidence_id=-7_000_000_413,
 )
-_VERDICT = RowModels(TagDecision, "statement")
 _VERDICTS = CompiledQuery(
-    lambda decision_id: TagDecision.objects.filter(decision_id=decision_id).values_list(*_VERDICT.columns),
+    lambda decision_id: TagDecision.objects.select_related("statement").filter(decision_id=decision_id),
     decision_id=-7_000_000_414,
 )
 
@@ -81,11 +77,10 @@ def review_evidence_after_decision(*, decision: ReviewDecision) -> Evidence:
     acceptance its tags). Read by its key: the person was allowed to see the item before deciding, and a
     decision never moves it to another apprenticeship.
     """
-    prefetched(decision, "tag_decisions", [_VERDICT.make(line) for line in _VERDICTS.rows(decision_id=decision.pk)])
-    (row,) = _BY_KEY.rows(pk=decision.evidence_id)
-    evidence: Evidence = _ANSWERED.make(row)
-    prefetched(evidence, "tags", [_TAG.make(line) for line in _TAGS.rows(evidence_id=evidence.pk)])
-    return evidence
+    prefetched(decision, "tag_decisions", _VERDICTS.objects(decision_id=decision.pk))
+    (evidence,) = _BY_KEY.objects(pk=decision.evidence_id)
+    prefetched(evidence, "tags", _TAGS.objects(evidence_id=evidence.pk))
+    return evidence  # type: ignore[return-value]
 
 
 def decision_list_for_evidence(*, evidence: Evidence) -> QuerySet[ReviewDecision]:

@@ -6,22 +6,22 @@ from typing import Any
 
 from django.utils import timezone
 
-from portfolio.core.compiled import CompiledQuery, RowModels
+from portfolio.core.compiled import CompiledQuery
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.reviews.models import ReviewDecision, TagDecision
 
 # The tags of one item with their statements, in the model's order (the statements' positions): read by a query
 # compiled once per process, the models made as select_related makes them. The stand-in is an id no row has.
-_TAGGED = RowModels(EvidenceTag, "statement")
 _TAGS = CompiledQuery(
-    lambda evidence_id: EvidenceTag.objects.filter(evidence_id=evidence_id).values_list(*_TAGGED.columns),
+    lambda evidence_id: EvidenceTag.objects.select_related("statement").filter(evidence_id=evidence_id),
     evidence_id=-7_000_000_451,
 )
 
 
 def tags_with_statements(*, evidence: Evidence) -> list[EvidenceTag]:
     """The item's tags with their statements, read once for a decision: to check verdicts and to decide them."""
-    return [_TAGGED.make(row) for row in _TAGS.rows(evidence_id=evidence.pk)]
+    tags: list[EvidenceTag] = _TAGS.objects(evidence_id=evidence.pk)  # type: ignore[assignment]
+    return tags
 
 
 def tags_decide(
