@@ -8,14 +8,14 @@ converting the rows exactly as the queryset would (its compiler's converters). T
 what is compiled is what the ORM would send.
 
 A `values_list` queryset answers rows as tuples (`rows`; a page of an unsliced one is asked for with `limit` and
-`offset`, sent as parameters too); a queryset of models answers instances made as the ORM makes them (`objects`).
-A stand-in must be a value no constant of the query can equal (a negative id, a fresh UUID), and must reach the SQL
-as a parameter: if one does not, or appears in a form the compiler changed, building fails loudly rather than
-running the wrong query. `CompiledIdsQuery` is one for a list of up to so many ids (a page's rows), or of any length
-when it filters with `InArray`; `CompiledPage` a page of one for Django's paginators, `CompiledShapes` one per shape
-of a query built from lists of ids (the organisations a person holds, say). A query no row can match (`none()`, an
-empty list of ids) answers no rows without a statement, as the ORM does. `prefetched` leaves models read so where
-`prefetch_related` leaves a reverse foreign key's rows.
+`offset`, sent as parameters too); a queryset of models answers instances made as the ORM makes them (`objects`). A
+stand-in must be a value no constant of the query can equal (a negative id, a fresh UUID), and must reach the SQL as
+a parameter: if one does not, or appears in a form the compiler changed, building fails loudly rather than running
+the wrong query. `CompiledIdsQuery` is one for a list of up to so many ids (a page's rows), or of any length when it
+filters with `InArray`; `CompiledPage` a page of one for Django's paginators (`count` counts any one's rows),
+`CompiledShapes` one per shape of a query built from lists of ids (the organisations a person holds, say). A query
+no row can match (`none()`, an empty list of ids) answers no rows without a statement, as the ORM does. `prefetched`
+leaves models read so where `prefetch_related` leaves a reverse foreign key's rows.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ from django.db import connections
 from django.db.models import Field, Lookup, Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 
+# A compiled statement: the compiler, the SQL (empty when no row can match), its parameters, the stand-in's name at
+# each position (None for a constant), and the positions sent in a type of their own (psycopg's Int4, say).
+_Compiled = tuple[Any, str, list[Any], list[str | None], dict[int, type]]
+
 
 class CompiledQuery:
     """`build(**stand_ins)` -> a values_list queryset; `rows(**values)` runs its SQL with `values` in their place."""
@@ -40,11 +44,11 @@ class CompiledQuery:
         """`fields`: the model field a stand-in is compared with, when the database is sent it in another form
         (a UUID is sent as text to SQLite): its value is prepared as that field prepares it, stand-in and real."""
         self._build, self._stand_ins, self._fields = build, stand_ins, fields or {}
-        self._compiled: dict[tuple[str, str], tuple[Any, str, list[Any], list[str | None]]] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
         self._models = False
 
-    def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[str | None]]:
+    def _compile(self, alias: str) -> _Compiled:
         key = (alias, connections[alias].vendor)  # SQL in that database's dialect
         with self._lock:
             if key in self._compiled:
@@ -59,17 +63,22 @@ class CompiledQuery:
             try:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:  # no row can match (`none()`, an empty list of ids): no statement, as the ORM
-                self._compiled[key] = (compiler, "", [], [])
+                self._compiled[key] = (compiler, "", [], [], {})
                 return self._compiled[key]
             sent = {name: self._prepared(name, value, alias) for name, value in self._stand_ins.items()}
             names: list[str | None] = []
-            for param in params:
+            wrapped: dict[int, type] = {}
+            for position, param in enumerate(params):
                 matched = [name for name, value in sent.items() if _same(param, value)]
                 names.append(matched[0] if matched else None)
+                if matched and type(param) is not type(sent[matched[0]]):
+                    # Sent typed (a number in an expression is sent as psycopg's Int4 with server-side binding):
+                    # the real value is sent so too.
+                    wrapped[position] = type(param)
             missing = set(self._stand_ins) - set(names)
             if missing:
                 raise ValueError(f"stand-ins {sorted(missing)} did not reach the SQL as parameters")
-            entry = (compiler, sql, list(params), names)
+            entry = (compiler, sql, list(params), names, wrapped)
             self._compiled[key] = entry
             return entry
 
@@ -79,6 +88,13 @@ class CompiledQuery:
         """The rows for `values` (one per stand-in); `limit` rows from `offset` on, with a `limit`."""
         compiler, fetched = self._fetch(using, limit, offset, values)
         return [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
+
+    def count(self, using: str = "default", **values: Any) -> int:
+        """How many rows `rows` would answer for `values`, counted by the database over the statement (a grouped
+        one's groups), as `QuerySet.count()` counts. A queryset built to be counted has no order (`order_by()`):
+        the database would sort every row first."""
+        _, fetched = self._fetch(using, None, 0, values, counted=True)
+        return int(fetched[0][0]) if fetched else 0
 
     def objects(self, using: str = "default", **values: Any) -> list[Model]:
         """The model instances for `values`, for a queryset of models: made from each row as iterating the
@@ -101,18 +117,24 @@ class CompiledQuery:
             found.append(instance)
         return found
 
-    def _fetch(self, using: str, limit: int | None, offset: int, values: dict[str, Any]) -> tuple[Any, list[Any]]:
+    def _fetch(
+        self, using: str, limit: int | None, offset: int, values: dict[str, Any], *, counted: bool = False
+    ) -> tuple[Any, list[Any]]:
         if set(values) != set(self._stand_ins):
             raise TypeError(f"values for {sorted(self._stand_ins)} expected, got {sorted(values)}")
-        compiler, sql, params, names = self._compile(using)
+        compiler, sql, params, names, wrapped = self._compile(using)
         if not sql:
             return compiler, []
         sent = {name: self._prepared(name, value, using) for name, value in values.items()}
         bound = [param if name is None else sent[name] for param, name in zip(params, names, strict=True)]
+        for position, wrap in wrapped.items():
+            bound[position] = wrap(bound[position])
         if limit is not None:
             if compiler.query.is_sliced:
                 raise ValueError("the queryset is sliced already: a limit and an offset would be a second slice")
             sql, bound = f"{sql} LIMIT %s OFFSET %s", [*bound, int(limit), int(offset)]
+        if counted:
+            sql = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608 (the statement the ORM compiled)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
             return compiler, cursor.fetchall()
@@ -123,7 +145,9 @@ class CompiledQuery:
 
 
 def _same(param: Any, value: Any) -> bool:
-    return type(param) is type(value) and param == value
+    """The parameter is the value: of its type, or of a subclass of it (psycopg's Int4 of an int), never a bool."""
+    kind = type(value)
+    return (type(param) is kind or (isinstance(param, kind) and not isinstance(param, bool))) and param == value
 
 
 class InArray(Lookup):
@@ -236,10 +260,14 @@ class CompiledShapes:
     """A query built from lists of ids and single ids (`build(key, **values)`), compiled once for each shape: the
     lists' lengths, and `key`, whatever else decides how the query is built (a branch taken, constants written into
     it, such as policies read first). `build` is given stand-ins (ids no row has) and must decide nothing by their
-    values; a list's stand-ins are distinct, so a real list may repeat an id (the same rows for `__in`)."""
+    values; a list's stand-ins are distinct, so a real list may repeat an id (the same rows for `__in`). A single
+    value that is not an id (a time) is given its stand-in here, with its field where the database is sent it in
+    another form (as `CompiledQuery`'s)."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
-        self._build = build
+    def __init__(
+        self, build: Callable[..., QuerySet[Any]], *, fields: dict[str, Field[Any, Any]] | None = None, **stand_ins: Any
+    ) -> None:
+        self._build, self._fields, self._stand_ins = build, fields or {}, stand_ins
         self._compiled: dict[Hashable, CompiledQuery] = {}
 
     def queryset(self, key: Hashable = (), **values: Any) -> QuerySet[Any]:
@@ -247,6 +275,15 @@ class CompiledShapes:
         return self._build(key, **values)
 
     def rows(self, key: Hashable = (), using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        query, flat = self._shape(key, values)
+        return query.rows(using, **flat)
+
+    def count(self, key: Hashable = (), using: str = "default", **values: Any) -> int:
+        """How many rows `rows` would answer (`CompiledQuery.count`)."""
+        query, flat = self._shape(key, values)
+        return query.count(using, **flat)
+
+    def _shape(self, key: Hashable, values: dict[str, Any]) -> tuple[CompiledQuery, dict[str, Any]]:
         shape = (key, tuple(sorted((name, len(v) if isinstance(v, list) else None) for name, v in values.items())))
         query = self._compiled.get(shape)
         if query is None:
@@ -257,7 +294,7 @@ class CompiledShapes:
                 flat |= {f"{name}_{index}": item for index, item in enumerate(value)}
             else:
                 flat[name] = value
-        return query.rows(using, **flat)
+        return query, flat
 
     def _query(self, key: Hashable, values: dict[str, Any]) -> CompiledQuery:
         numbers = itertools.count(-7_200_000_000, -1)
@@ -270,7 +307,7 @@ class CompiledShapes:
                 stand_ins |= {flat: next(numbers) for flat in names}
             else:
                 shapes[name] = None
-                stand_ins[name] = next(numbers)
+                stand_ins[name] = self._stand_ins.get(name, next(numbers))
 
         def build(**flat: Any) -> QuerySet[Any]:
             return self._build(
@@ -278,4 +315,4 @@ class CompiledShapes:
                 **{name: flat[name] if names is None else [flat[n] for n in names] for name, names in shapes.items()},
             )
 
-        return CompiledQuery(build, **stand_ins)
+        return CompiledQuery(build, fields=self._fields, **stand_ins)

@@ -84,11 +84,15 @@ def otj_queue_count_at(*, user: Any, provider_ids: Iterable[int]) -> int:
     ids = sorted(set(provider_ids))
     if not ids or not getattr(user, "is_authenticated", False) or not user.is_active:
         return 0
-    return (
-        OtjActivity.objects.filter(state=OtjActivity.State.PENDING, apprenticeship__provider_id__in=ids)
-        .exclude(logged_by=user)
-        .count()
-    )
+    return otj_queue_at(user_id=user.pk, provider_ids=ids).count()
+
+
+def otj_queue_at(*, user_id: int, provider_ids: list[int]) -> QuerySet[OtjActivity]:
+    """The entries `otj_queue_count_at` counts, for an active user with the id `user_id` who is staff at these
+    providers, with nothing joined: for a caller that compiles it (portfolio/core/start/staff.py)."""
+    return OtjActivity.objects.filter(
+        state=OtjActivity.State.PENDING, apprenticeship__provider_id__in=provider_ids
+    ).exclude(logged_by_id=user_id)
 
 
 # The reads of `otj_figures_for` (the progress page, the OTJ log, the API, the progress review's record), built and

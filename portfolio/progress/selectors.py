@@ -230,15 +230,25 @@ _RUNNING = [status for status in _KNOWN if status not in NONE_DUE_STATUSES and s
 def _overdue_parts(
     apprenticeships: QuerySet[Apprenticeship], *, today: datetime.date
 ) -> tuple[QuerySet[Apprenticeship], list[int]]:
-    """The overdue among the apprenticeships given, in two parts, of those whose month-end rule's date has passed
-    (`_month_end_passed`): no other can be overdue, as breaks only move a due date later.
+    """The overdue among the apprenticeships given, in two parts (`overdue_queries`): those the month-end rule alone
+    decides, as a queryset, unread; the ids of the others the rule finds overdue."""
+    by_month, others = overdue_queries(apprenticeships, month=month_index(today))
+    return by_month, overdue_decided(list(others), today=today)
+
+
+def overdue_queries(
+    apprenticeships: QuerySet[Apprenticeship], *, month: int
+) -> tuple[QuerySet[Apprenticeship], QuerySet[Any]]:
+    """Of the apprenticeships given, those whose month-end rule's date has passed by the month `month`
+    (`schedule.month_index` of today; `_month_end_passed`), in two parts: no other can be overdue, as breaks only
+    move a due date later.
 
     Those with no break recorded in a status where the clock runs: that date is their due date (schedule.month_index),
-    so each of them is overdue, answered as a queryset, unread. The others, neither withdrawn nor completed, with a
-    break or a status that pauses the clock (or one the rule does not name): a few, read with the inputs of their due
-    dates and their breaks in one query (a row per break); the ids of those the rule (schedule.next_due) finds
-    overdue are answered."""
-    passed = _month_end_passed(apprenticeships, today=today)
+    so each of them is overdue, answered as a queryset. The others, neither withdrawn nor completed, with a break or
+    a status that pauses the clock (or one the rule does not name): a few, as the rows `overdue_decided` reads, the
+    inputs of their due dates and their breaks (a row per break). For a caller that compiles them once
+    (portfolio/core/compiled.py): `month` is their one value besides the apprenticeships'."""
+    passed = _month_end_passed(apprenticeships, month=month)
     has_breaks = Exists(BreakInLearning.objects.filter(apprenticeship_id=OuterRef("pk")))
     by_month = passed.filter(~has_breaks, status__in=_RUNNING)
     others = passed.filter(
@@ -246,13 +256,18 @@ def _overdue_parts(
     )
     inputs = ("pk", "status", "start_date", "last_held_on", "agreed_months", "provider_months")
     rows = others.values_list(*inputs, "breaks__started_on", "breaks__ended_on").order_by("pk", "breaks__started_on")
+    return by_month, rows
+
+
+def overdue_decided(rows: Iterable[tuple[Any, ...]], *, today: datetime.date) -> list[int]:
+    """The ids of `overdue_queries`' others (its rows) that the rule (schedule.next_due) finds overdue."""
     read: dict[int, tuple[Any, ...]] = {}
     breaks: dict[int, list[Break]] = defaultdict(list)
     for *row, started_on, ended_on in rows:
         read.setdefault(row[0], tuple(row))
         if started_on is not None:
             breaks[row[0]].append(Break(started_on=started_on, ended_on=ended_on))
-    decided = [
+    return [
         pk
         for pk, status, start_date, last_held_on, agreed_months, provider_months in read.values()
         if _due(
@@ -265,7 +280,6 @@ def _overdue_parts(
             today=today,
         ).overdue(today)
     ]
-    return by_month, decided
 
 
 def _own_columns_only(apprenticeships: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
@@ -279,11 +293,11 @@ def _own_columns_only(apprenticeships: QuerySet[Apprenticeship]) -> QuerySet[App
     return Apprenticeship.objects.filter(pk__in=apprenticeships.order_by().values("pk"))
 
 
-def _month_end_passed(apprenticeships: QuerySet[Apprenticeship], *, today: datetime.date) -> QuerySet[Apprenticeship]:
+def _month_end_passed(apprenticeships: QuerySet[Apprenticeship], *, month: int) -> QuerySet[Apprenticeship]:
     """The apprenticeships given whose month-end rule's date, from their last held review (or their start) and their
-    interval, is before today (schedule.month_index), whatever their status. Each comes with the inputs `_due`
-    reads besides its breaks: `last_held_on`, `agreed_months`, `provider_months`, joined (one-to-one, or the latest
-    review held)."""
+    interval, is in a month before `month` (schedule.month_index), whatever their status. Each comes with the inputs
+    `_due` reads besides its breaks: `last_held_on`, `agreed_months`, `provider_months`, joined (one-to-one, or the
+    latest review held)."""
     last_held_on = Max("progress_reviews__held_on")
     anchor = Coalesce(last_held_on, "start_date")
     interval = Coalesce(
@@ -300,7 +314,7 @@ def _month_end_passed(apprenticeships: QuerySet[Apprenticeship], *, today: datet
             provider_months=F("provider__progress_review_policy__interval_months"),
             due_month=ExtractYear(anchor) * 12 + ExtractMonth(anchor) - 1 + interval,
         )
-        .filter(due_month__lt=month_index(today))
+        .filter(due_month__lt=month)
     )
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.test.utils import CaptureQueriesContext
 
 from portfolio.core.compiled import (
@@ -288,3 +289,46 @@ def test_models_are_made_as_the_orm_makes_them() -> None:
     assert one.get_deferred_fields()  # what `only` left out is read when asked, as the ORM's
     with pytest.raises(TypeError):
         CompiledQuery(lambda user_id: _by_email(user_id), user_id=STAND_IN_USER).objects(user_id=first.tutor.pk)
+
+
+def _started_before(month: int) -> QuerySet[Any]:
+    # A number compared in an expression: with server-side binding psycopg is sent it typed (Int4), not as an int.
+    started = ExtractYear("start_date") * 12 + ExtractMonth("start_date")
+    return Apprenticeship.objects.annotate(month=started).filter(month__lt=month).order_by("pk").values_list("pk")
+
+
+def test_a_value_sent_typed_is_sent_so_with_the_real_value() -> None:
+    _, second = build_world()
+    Apprenticeship.objects.filter(pk=second.apprenticeship.pk).update(start_date=datetime.date(2020, 6, 1))
+    # A stand-in beyond an integer column's range would match no row: the ORM would drop the query.
+    compiled = CompiledShapes(lambda key, month: _started_before(month), month=-1_000_001)
+    for month in (2020 * 12 + 6, 2020 * 12 + 7, 3000 * 12):
+        assert compiled.rows(month=month) == list(_started_before(month))
+    assert compiled.rows(month=2020 * 12 + 7) == [(second.apprenticeship.pk,)]
+
+
+def test_a_count_is_the_orm_count_of_a_plain_and_a_grouped_query() -> None:
+    first, second = build_world()
+    for world in (first, second):
+        EvidenceFactory.create(apprenticeship=world.apprenticeship)
+    EvidenceFactory.create(apprenticeship=first.apprenticeship)
+
+    def plain(key: Any, providers: list[int]) -> QuerySet[Any]:
+        return Evidence.objects.filter(apprenticeship__provider_id__in=providers).order_by().values_list("pk")
+
+    def grouped(key: Any, providers: list[int]) -> QuerySet[Any]:
+        return (
+            Apprenticeship.objects.filter(provider_id__in=providers)
+            .annotate(items=Count("evidence"))
+            .filter(items__gte=1)
+            .order_by()
+            .values_list("pk", "items")
+        )
+
+    for build in (plain, grouped):
+        compiled = CompiledShapes(build)
+        for providers in ([first.provider.pk], [second.provider.pk], [first.provider.pk, second.provider.pk]):
+            assert compiled.count(providers=providers) == build((), providers).count()
+    assert CompiledShapes(plain).count(providers=[first.provider.pk]) == 2
+    assert CompiledShapes(grouped).count(providers=[first.provider.pk, second.provider.pk]) == 2
+    assert CompiledShapes(plain).count(providers=[]) == 0  # no row can match: no statement

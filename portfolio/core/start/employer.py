@@ -15,7 +15,6 @@ several times what PostgreSQL spends running them.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -23,65 +22,49 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from portfolio.core.compiled import CompiledIdsQuery, CompiledShapes
-from portfolio.core.queries import CompiledHeadCounted, head_counted
+from portfolio.core.queries import CompiledHeadCounted
+from portfolio.core.start.lines import (
+    GATEWAY_LINES,
+    OLDEST_SHOWN,
+    REVIEW_LINES,
+    ReviewsToSign,
+    lines_in_order,
+    name_columns,
+    padded,
+)
 from portfolio.coverage.models import CoverageSummary
 from portfolio.coverage.selectors import with_coverage_percent
 from portfolio.gateway.selectors import gateway_to_sign_at
-from portfolio.people.models import Apprenticeship, Membership, User, display_name
-from portfolio.people.selectors import HeldOrganisations, user_held_organisations
-from portfolio.progress.models import ProgressReview
-from portfolio.progress.selectors import reviews_to_sign_at
-from portfolio.reviews.models import ReviewPolicy
+from portfolio.people.models import Apprenticeship, Membership, display_name
+from portfolio.people.selectors import user_held_organisations
 from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES
 from portfolio.reviews.selectors.behaviours import with_behaviour_counts
-from portfolio.reviews.selectors.queues import confirmation_policies_at, confirmation_queue_at
+from portfolio.reviews.selectors.queues import (
+    POLICY_STEP_COLUMNS,
+    PolicyKey,
+    confirmation_policies_at,
+    confirmation_queue_at,
+    policies_of,
+    policy_key,
+)
 
-OLDEST_SHOWN = 5
 APPRENTICES_SHOWN = 50
 
 
-def _name_columns(person: str) -> tuple[str, ...]:
-    """The columns of a person's `display_name`, through the relation `person`."""
-    return tuple(f"{person}__{name}" for name in ("first_name", "last_name", "email"))
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a head list (the oldest items, the gateways and the progress reviews to sign): the item's public
-    id (and title), the apprentice's name and the line's time, read as plain values."""
-
-    public_id: uuid.UUID
-    name: str
-    at: datetime.datetime | datetime.date | None
-    title: str = ""
-
-
-def _padded(ids: list[int], size: int) -> list[int]:
-    """`ids` padded with its first to `size` (the same rows for `__in`): one shape of a query by ids."""
-    return ids + ids[:1] * (size - len(ids))
-
-
-# The policies that may apply to the queue, the policies' columns of the sign-off steps (`ReviewPolicy.steps`).
-_STEP_COLUMNS = tuple(ReviewPolicy.STEP_FIELDS.values())
+# The policies that may apply to the queue.
 _POLICIES = CompiledShapes(
-    lambda key, employers: confirmation_policies_at(employer_ids=employers).values_list("provider_id", *_STEP_COLUMNS)
+    lambda key, employers: confirmation_policies_at(employer_ids=employers).values_list(
+        "provider_id", *POLICY_STEP_COLUMNS
+    )
 )
 
-_Policies = tuple[tuple[int, tuple[bool, ...]], ...]
+
+def _queue(policies: PolicyKey, employers: list[int]) -> QuerySet[Any]:
+    """The confirmation queue of these employers under these policies."""
+    return confirmation_queue_at(employer_ids=employers, policies=policies_of(policies))
 
 
-def _queue(policies: _Policies, employers: list[int]) -> QuerySet[Any]:
-    """The confirmation queue of these employers under these policies (`(provider_id, steps' columns)`)."""
-    return confirmation_queue_at(
-        employer_ids=employers,
-        policies=[
-            ReviewPolicy(provider_id=provider_id, **dict(zip(_STEP_COLUMNS, steps, strict=True)))
-            for provider_id, steps in policies
-        ],
-    )
-
-
-def _waiting_rows(policies: _Policies, employers: list[int], ids: list[int]) -> QuerySet[Any]:
+def _waiting_rows(policies: PolicyKey, employers: list[int], ids: list[int]) -> QuerySet[Any]:
     # What waits for each apprentice shown: their items alone, not the whole queue grouped.
     return (
         _queue(policies, employers)
@@ -95,14 +78,14 @@ def _waiting_rows(policies: _Policies, employers: list[int], ids: list[int]) -> 
     )
 
 
-def _oldest_rows(policies: _Policies, employers: list[int], ids: list[int]) -> QuerySet[Any]:
+def _oldest_rows(policies: PolicyKey, employers: list[int], ids: list[int]) -> QuerySet[Any]:
     return (
         _queue(policies, employers)
         .select_related(None)
         .prefetch_related(None)
         .filter(pk__in=ids)
         .order_by()
-        .values_list("pk", "public_id", "title", "submitted_at", *_name_columns("apprenticeship__apprentice"))
+        .values_list("pk", "public_id", "title", "submitted_at", *name_columns("apprenticeship__apprentice"))
     )
 
 
@@ -123,57 +106,10 @@ _GATEWAY_HEAD = CompiledHeadCounted(
     ),
     OLDEST_SHOWN,
 )
-_GATEWAYS = CompiledIdsQuery(
-    lambda ids: Apprenticeship.objects.filter(pk__in=ids).values_list(
-        "pk", "public_id", "coverage_summary__ready_since", *_name_columns("apprentice")
-    ),
-    size=OLDEST_SHOWN,
+# The progress reviews to sign at the user's employers.
+_REVIEWS = ReviewsToSign(
+    lambda reviews, user_id, held: reviews.filter(apprenticeship__employer_id__in=held.ids(Membership.EMPLOYER_ROLES))
 )
-# The roles whose organisations scope the progress reviews to sign (`reviews_to_sign_at`).
-_REVIEW_ROLES = sorted({*EMPLOYER_REVIEWER_ROLES, *Membership.EMPLOYER_ROLES, *Membership.PROVIDER_ROLES})
-_STAND_IN_USER = -7_000_000_501
-
-
-def _reviews(key: Any, user_id: int, **by_role: list[int]) -> QuerySet[Any]:
-    held = HeldOrganisations(by_role={role: frozenset(by_role[role]) for role in by_role})
-    person = User(pk=user_id, is_active=True, is_superuser=False)
-    return reviews_to_sign_at(user=person, held=held).filter(
-        apprenticeship__employer_id__in=held.ids(Membership.EMPLOYER_ROLES)
-    )
-
-
-_REVIEWS_HEAD = CompiledHeadCounted(_reviews, OLDEST_SHOWN)
-_REVIEWS = CompiledIdsQuery(
-    lambda ids: ProgressReview.objects.filter(pk__in=ids).values_list(
-        "pk", "public_id", "held_on", *_name_columns("apprenticeship__apprentice")
-    ),
-    size=OLDEST_SHOWN,
-)
-
-
-def _lines(rows: list[tuple[Any, ...]], ids: list[int], *, titled: bool = False) -> list[Line]:
-    """The rows (`pk, public_id, [title,] time, first name, last name, email`) as lines, in the order of `ids`
-    (rows no longer there left out)."""
-    by_pk = {row[0]: row for row in rows}
-    lines = []
-    for pk in ids:
-        if pk in by_pk:
-            _, public_id, *values = by_pk[pk]
-            title = values.pop(0) if titled else ""
-            at, first, last, email = values
-            lines.append(Line(public_id=public_id, name=display_name(first, last, email), at=at, title=title))
-    return lines
-
-
-def _reviews_to_sign(user: Any, held: HeldOrganisations, employer_ids: list[int]) -> tuple[list[int], int]:
-    """The ids of the first progress reviews waiting for the user's signature at their employers, and how many."""
-    if user.is_superuser or not user.is_active:  # a superuser's scope is everyone's: not the shape compiled
-        reviews = reviews_to_sign_at(user=user, held=held).filter(apprenticeship__employer_id__in=employer_ids)
-        found, count = head_counted(reviews, OLDEST_SHOWN)
-        return [review.pk for review in found], count
-    by_role = {role: sorted(held.by_role[role]) for role in _REVIEW_ROLES if held.by_role.get(role)}
-    values: dict[str, Any] = {"user_id": user.pk, **by_role}
-    return _REVIEWS_HEAD.ids_and_count(tuple(by_role), **values)
 
 
 def tasks(*, user: Any) -> dict[str, Any]:
@@ -182,25 +118,23 @@ def tasks(*, user: Any) -> dict[str, Any]:
     employer_ids = held.ids(Membership.EMPLOYER_ROLES)
     reviewing = held.ids(EMPLOYER_REVIEWER_ROLES)
     # The queue's shape depends on the policies that may apply to it: read first, they are part of its key.
-    policies: _Policies = tuple(
-        sorted((provider_id, tuple(steps)) for provider_id, *steps in _POLICIES.rows(employers=reviewing))
-    )
+    policies = policy_key(_POLICIES.rows(employers=reviewing))
     ids = [pk for (pk,) in _SHOWN.rows(employers=employer_ids)]
-    waiting = dict(_WAITING.rows(policies, employers=reviewing, ids=_padded(ids, APPRENTICES_SHOWN)))
+    waiting = dict(_WAITING.rows(policies, employers=reviewing, ids=padded(ids, APPRENTICES_SHOWN)))
     oldest_ids, to_confirm = _OLDEST_HEAD.ids_and_count(policies, employers=reviewing)
     oldest = []
     if oldest_ids:  # read only for ids kept
-        rows = _OLDEST.rows(policies, employers=reviewing, ids=_padded(oldest_ids, OLDEST_SHOWN))
-        oldest = _lines(rows, oldest_ids, titled=True)
+        rows = _OLDEST.rows(policies, employers=reviewing, ids=padded(oldest_ids, OLDEST_SHOWN))
+        oldest = lines_in_order(rows, oldest_ids, titled=True)
     apprentices = _glance_rows(ids, waiting)
     gateway_ids, to_sign_count = _GATEWAY_HEAD.ids_and_count(
         providers=held.ids(PROVIDER_REVIEWER_ROLES), employers=reviewing, mine=employer_ids
     )
-    review_ids, reviews_count = _reviews_to_sign(user, held, employer_ids)
+    review_ids, reviews_count = _REVIEWS.ids_and_count(user, held)
     return {
-        "reviews_to_sign": _lines(_REVIEWS.rows(review_ids), review_ids),
+        "reviews_to_sign": lines_in_order(REVIEW_LINES.rows(review_ids), review_ids),
         "reviews_to_sign_count": reviews_count,
-        "to_sign": _lines(_GATEWAYS.rows(gateway_ids), gateway_ids),
+        "to_sign": lines_in_order(GATEWAY_LINES.rows(gateway_ids), gateway_ids),
         "to_sign_count": to_sign_count,
         "to_confirm": to_confirm,
         "oldest": oldest,

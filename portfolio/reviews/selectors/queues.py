@@ -120,13 +120,18 @@ def _awaiting_under(role: lifecycle.Role, policies: Iterable[ReviewPolicy]) -> Q
     return condition
 
 
-def acceptance_queue_at(*, provider_ids: Iterable[int]) -> QuerySet[Evidence]:
+def acceptance_queue_at(
+    *, provider_ids: Iterable[int], policies: Iterable[ReviewPolicy] | None = None
+) -> QuerySet[Evidence]:
     """`acceptance_queue_for_user` for a caller that read the user's reviewer providers already
-    (people.selectors.user_held_organisations): the same items, in a statement scoped by a plain list of ids."""
+    (people.selectors.user_held_organisations): the same items, in a statement scoped by a plain list of ids.
+    `policies`: those of these providers, when the caller read them."""
     ids = sorted(set(provider_ids))
     if not ids:
         return Evidence.objects.none()
-    condition = _awaiting_under(lifecycle.Role.PROVIDER, ReviewPolicy.objects.filter(provider_id__in=ids))
+    if policies is None:
+        policies = ReviewPolicy.objects.filter(provider_id__in=ids)
+    condition = _awaiting_under(lifecycle.Role.PROVIDER, policies)
     return _base().filter(condition, apprenticeship__provider_id__in=ids).order_by(*QUEUE_ORDER.order_by())
 
 
@@ -143,6 +148,27 @@ def confirmation_queue_at(
         policies = confirmation_policies_at(employer_ids=ids)
     condition = _awaiting_under(lifecycle.Role.EMPLOYER, policies)
     return _base().filter(condition, apprenticeship__employer_id__in=ids).order_by(*QUEUE_ORDER.order_by())
+
+
+# The policies' columns of the sign-off steps (`ReviewPolicy.steps`), as `policy_key` reads them.
+POLICY_STEP_COLUMNS = tuple(ReviewPolicy.STEP_FIELDS.values())
+
+# Policies as a sorted, hashable value: `(provider_id, (each step's column, ...))` per policy.
+PolicyKey = tuple[tuple[int, tuple[bool, ...]], ...]
+
+
+def policy_key(rows: Iterable[tuple[Any, ...]]) -> PolicyKey:
+    """Policies read as rows `(provider_id, *POLICY_STEP_COLUMNS)`, as a key: a queue's shape depends on them (a
+    caller compiling a queue per shape keys it so, portfolio/core/compiled.py)."""
+    return tuple(sorted((provider_id, tuple(steps)) for provider_id, *steps in rows))
+
+
+def policies_of(key: PolicyKey) -> list[ReviewPolicy]:
+    """The policies a `policy_key` holds, as the queues take them."""
+    return [
+        ReviewPolicy(provider_id=provider_id, **dict(zip(POLICY_STEP_COLUMNS, steps, strict=True)))
+        for provider_id, steps in key
+    ]
 
 
 def confirmation_policies_at(*, employer_ids: Iterable[int]) -> QuerySet[ReviewPolicy]:
