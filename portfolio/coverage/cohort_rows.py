@@ -31,7 +31,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from portfolio.core.compiled import CompiledIdsQuery, InArray
 from portfolio.core.queries import rows_in_order
 from portfolio.coverage.answers import api_datetime
-from portfolio.coverage.gates import GATE_NAMES, PASSED_COLUMNS, blocking_of, summary_gates
+from portfolio.coverage.gates import GATE_NAMES, PASSED_COLUMNS, blocking_of, gate_reads, summary_gates_of
 from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
 from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.readiness_states import ReadinessState
@@ -284,13 +284,13 @@ def cohort_api_rows(ids: Iterable[int]) -> list[dict[str, Any]]:
     return [cohort_row(v) for v in cohort_values_of(ids)]
 
 
+_GATE_READS = gate_reads("coverage_summary__")
+
+
 def cohort_row(v: dict[str, Any]) -> dict[str, Any]:
     """One row, as `CohortRowOut` writes it (before the first compute: zeros, not ready), from `_VALUES`."""
-    summary = None
-    if v["coverage_summary__id"] is not None:
-        summary = SimpleNamespace(**{column: v[f"coverage_summary__{column}"] for column in _SUMMARY})
     name = f"{v['apprentice__first_name']} {v['apprentice__last_name']}".strip()  # User.display_name
-    return {
+    row = {
         "id": str(v["public_id"]),
         "apprentice": {"id": str(v["apprentice__public_id"]), "email": v["apprentice__email"],
                        "name": name or v["apprentice__email"]},
@@ -300,19 +300,33 @@ def cohort_row(v: dict[str, Any]) -> dict[str, Any]:
         "option": None if v["option__public_id"] is None else {
             "id": str(v["option__public_id"]), "title": v["option__title"], "code": v["option__code"]},
         "status": v["status"],
-        "covered": int(summary.covered) if summary else 0,
-        "mapped": int(summary.mapped) if summary else 0,
+        "covered": 0,
+        "mapped": 0,
         "percent": float(v["coverage_percent"]),
-        "missing": [str(code) for code in summary.missing] if summary else [],
-        "mandatory_missing": [str(code) for code in summary.mandatory_missing] if summary else [],
-        "gates": summary_gates(summary) if summary else None,
-        "blocking": blocking_of(getattr(summary, column) for column in PASSED_COLUMNS) if summary else [],
-        "ready": bool(summary.ready) if summary else False,
-        "state": summary.state if summary else ReadinessState.NOT_READY.value,
-        "ready_since": api_datetime(summary.ready_since) if summary else None,
-        "computed_at": api_datetime(summary.computed_at) if summary else None,
+        "missing": [],
+        "mandatory_missing": [],
+        "gates": None,
+        "blocking": [],
+        "ready": False,
+        "state": ReadinessState.NOT_READY.value,
+        "ready_since": None,
+        "computed_at": None,
         "stale": bool(v["coverage_stale"]),
     }  # fmt: skip
+    if v["coverage_summary__id"] is not None:
+        row.update(
+            covered=int(v["coverage_summary__covered"]),
+            mapped=int(v["coverage_summary__mapped"]),
+            missing=[str(code) for code in v["coverage_summary__missing"]],
+            mandatory_missing=[str(code) for code in v["coverage_summary__mandatory_missing"]],
+            gates=summary_gates_of(v, _GATE_READS),
+            blocking=blocking_of(v[name] for name in _PASSED_VALUES),
+            ready=bool(v["coverage_summary__ready"]),
+            state=v["coverage_summary__state"],
+            ready_since=api_datetime(v["coverage_summary__ready_since"]),
+            computed_at=api_datetime(v["coverage_summary__computed_at"]),
+        )
+    return row
 
 
 def review_subjects(rows: Iterable[dict[str, Any]]) -> list[Any]:

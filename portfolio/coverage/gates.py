@@ -25,6 +25,7 @@ The rules, with the provider's settings (portfolio/gateway/models.py, `GatewayPo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 COVERAGE = "coverage"
@@ -215,6 +216,21 @@ def summary_gates(summary: Any) -> dict[str, dict[str, Any]]:
         }
         for key, (prefix, figures) in GATE_COLUMNS.items()
     }
+
+
+def gate_reads(prefix: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """What `summary_gates_of` reads, for values read with `prefix` before each summary column's name (as
+    `values("coverage_summary__covered")` names them): per gate, its key and its fields with their value's name."""
+    return tuple(
+        (key, (("enabled", f"{prefix}{name}_on"), ("passed", f"{prefix}{name}_passed"),
+               *((field, f"{prefix}{column}") for field, column in figures.items())))
+        for key, (name, figures) in GATE_COLUMNS.items()
+    )  # fmt: skip
+
+
+def summary_gates_of(values: Mapping[str, Any], reads: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> Any:
+    """`summary_gates` of a summary read as values (`reads`: `gate_reads` of their names' prefix)."""
+    return {key: {field: values[name] for field, name in fields} for key, fields in reads}
 
 
 def blocking_of(passed: Any) -> list[str]:
