@@ -84,6 +84,18 @@ def _queue(role: lifecycle.Role, policies: _Policies, user_id: int) -> QuerySet[
     return _base().filter(_awaiting_under(role, rows), **scope).order_by(*QUEUE_ORDER.order_by())
 
 
+def _departing(role: lifecycle.Role, rows: list[tuple[Any, ...]]) -> _Policies:
+    """The policies (`provider_id, steps' columns`) under which other states than the default's wait for `role`:
+    the others change nothing in the queue (`_awaiting_under`), so they are left out of the compiled reads' key."""
+    default = lifecycle.states_awaiting(role, lifecycle.ALL_STEPS)
+    kept = []
+    for provider_id, *steps in rows:
+        policy = ReviewPolicy(provider_id=provider_id, **dict(zip(_STEP_COLUMNS, steps, strict=True)))
+        if lifecycle.states_awaiting(role, policy.steps) != default:
+            kept.append((provider_id, tuple(steps)))
+    return tuple(sorted(kept))
+
+
 def _statement_pairs() -> Func:
     """A tagged statement as `[code, text]`."""
     return Func(
@@ -177,9 +189,7 @@ def queue_page_for_user(*, role: lifecycle.Role, user: Any, after: str | None) -
         mine = acceptance_queue_for_user if role == lifecycle.Role.PROVIDER else confirmation_queue_for_user
         return queue_page(mine(user=user), after=after)
     compiled = _COMPILED[role]
-    policies: _Policies = tuple(
-        sorted((provider_id, tuple(steps)) for provider_id, *steps in compiled.policies.rows(user_id=user.pk))
-    )
+    policies = _departing(role, compiled.policies.rows(user_id=user.pk))
     size = queues.PAGE_SIZE
     window, items = compiled.reads(policies, size)
     rows = window.rows(user_id=user.pk)
