@@ -191,6 +191,12 @@ class Keyset:
             equal &= Q(**{name: value})
         return condition
 
+    def window_rows(self, queryset: QuerySet[Any], size: int) -> QuerySet[Any]:
+        """`window`'s query from the first row: the sort keys of the first `size` rows, each followed by the list's
+        length, for a caller that compiles it once (portfolio/core/compiled.py)."""
+        rows = queryset.select_related(None).prefetch_related(None).order_by(*self.order_by())
+        return rows.annotate(list_total=Window(Count("pk"))).values_list(*self.fields, "list_total")[:size]
+
     def window(
         self, queryset: QuerySet[Any], position: Sequence[Any] | None, size: int
     ) -> tuple[list[tuple[Any, ...]], int, int]:
@@ -198,12 +204,12 @@ class Keyset:
         list's length, and how many rows follow `position`: one pass over the list, where counting it and reading
         the page would read every row twice. Only a page past the end (no row to carry the counts) counts in a
         query of its own."""
-        rows = queryset.select_related(None).prefetch_related(None).order_by(*self.order_by())
-        rows = rows.annotate(list_total=Window(Count("pk")))
         if position is None:
-            keys = list(rows.values_list(*self.fields, "list_total")[:size])
+            keys = list(self.window_rows(queryset, size))
             total = keys[0][-1] if keys else 0
             return [key[:-1] for key in keys], total, total
+        rows = queryset.select_related(None).prefetch_related(None).order_by(*self.order_by())
+        rows = rows.annotate(list_total=Window(Count("pk")))
         after = self.after(position)
         # Counted over the whole list, then kept only after the position: a filter on a window expression applies
         # after the windows are computed (Django wraps the query), where a plain filter would apply before.

@@ -6,11 +6,11 @@ Kept apart from the views so each page's data is one function with one job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
-from portfolio.core.compiled import CompiledIdsQuery, CompiledQuery
+from portfolio.core.compiled import CompiledIdsQuery, CompiledQuery, InArray
 from portfolio.coverage.cohort_compiled import ScopedQuery
 from portfolio.coverage.cohort_rows import with_row_relations
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES
@@ -19,7 +19,7 @@ from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.evidence.models import Evidence, EvidenceTag
 from portfolio.evidence.route import route_filter
-from portfolio.people.models import Apprenticeship, Organisation, display_name
+from portfolio.people.models import Apprenticeship, Organisation, User, display_name
 from portfolio.people.selectors import HeldOrganisations
 from portfolio.standards.models import AssessmentOutcome, Option, OutcomeStatement, Standard
 
@@ -203,33 +203,86 @@ def cohort_filter_choices(*, user: Any, held: HeldOrganisations | None = None) -
     }
 
 
+def _followed(cohort: QuerySet[Apprenticeship]) -> QuerySet[Standard]:
+    return Standard.objects.filter(Exists(cohort.filter(standard_id=OuterRef("pk"))))
+
+
 def cohort_standards(*, cohort: QuerySet[Apprenticeship]) -> list[Standard]:
     """The standards the apprenticeships of `cohort` follow, in the order of the cohort's filter of standards
     (`cohort_filter_choices`: by public id). One test per standard (are there any of its apprenticeships in the
     cohort?), where a DISTINCT over the cohort reads each of its apprenticeships: thousands at a provider."""
-    followed = Standard.objects.filter(Exists(cohort.filter(standard_id=OuterRef("pk"))))
+    return sorted(_followed(cohort), key=lambda standard: str(standard.public_id))
+
+
+# The heat map's reads for a person scoped by their memberships (`cohort_list_for_user`), compiled once per process
+# (portfolio/core/compiled.py): building and compiling the scoped querysets cost more than running them. A
+# superuser's cohort is everyone's, another shape: read through the ORM.
+_STAND_IN_USER = -7_000_000_721
+_STAND_IN_STANDARD = -7_000_000_722
+HEATMAP_ROWS = 300
+
+
+def _compiled_for(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and not user.is_superuser)
+
+
+def _cohort_of(user_id: int) -> QuerySet[Apprenticeship]:
+    return cohort_list_for_user(user=User(pk=user_id, is_active=True, is_superuser=False))
+
+
+def _heatmap_apprenticeships(cohort: QuerySet[Apprenticeship], standard_id: int, limit: int) -> QuerySet[Any]:
+    return (
+        cohort.select_related(None)
+        .filter(standard_id=standard_id)
+        .order_by("apprentice__last_name", "id")
+        .values_list("pk", "public_id", "apprentice__first_name", "apprentice__last_name", "apprentice__email")[:limit]
+    )
+
+
+_STANDARDS_FOLLOWED = CompiledQuery(lambda user_id: _followed(_cohort_of(user_id)), user_id=_STAND_IN_USER)
+_HEATMAP_APPRENTICESHIPS = CompiledQuery(
+    lambda user_id, standard_id: _heatmap_apprenticeships(_cohort_of(user_id), standard_id, HEATMAP_ROWS),
+    user_id=_STAND_IN_USER,
+    standard_id=_STAND_IN_STANDARD,
+)
+
+
+def cohort_standards_for(*, user: Any) -> list[Standard]:
+    """`cohort_standards` of the user's cohort (`cohort_list_for_user`)."""
+    if not _compiled_for(user):
+        return cohort_standards(cohort=cohort_list_for_user(user=user))
+    followed = cast(list[Standard], _STANDARDS_FOLLOWED.objects(user_id=user.pk))
     return sorted(followed, key=lambda standard: str(standard.public_id))
 
 
+# The rows' percents by AO, compiled once per process: on PostgreSQL one parameter for the ids (`InArray`), where
+# 300 ids as as many parameters cost psycopg a parse of the statement on every read.
+_HEATMAP_PERCENTS = CompiledIdsQuery(
+    lambda ids: (
+        AOCoverage.objects.filter(InArray(F("apprenticeship_id"), ids))
+        .order_by()
+        .values_list("apprenticeship_id", "outcome_id", "percent")
+    ),
+    size=50,
+    array=True,
+)
+
+
 def heatmap_for(
-    *, user: Any, standard: Standard, cohort: QuerySet[Apprenticeship] | None = None, limit: int = 300
+    *, user: Any, standard: Standard, cohort: QuerySet[Apprenticeship] | None = None, limit: int = HEATMAP_ROWS
 ) -> tuple[list[AssessmentOutcome], list[Any]]:
     """Apprentices on one standard (rows) by its AOs (columns): percent per cell, None off the route. A row is
     `(public_id, name, cells)`, read as plain values: no model per row (300) or cell (up to 3,600). `cohort`: the
     apprenticeships the user may see, when the caller has them already (`cohort_list_for_user`)."""
     outcomes = list(standard.outcomes.select_related("option").order_by("position"))
-    apprenticeships = list(
-        (cohort_list_for_user(user=user) if cohort is None else cohort)
-        .select_related(None)
-        .filter(standard=standard)
-        .order_by("apprentice__last_name", "id")
-        .values_list("pk", "public_id", "apprentice__first_name", "apprentice__last_name", "apprentice__email")[:limit]
-    )
+    if cohort is None and limit == HEATMAP_ROWS and _compiled_for(user):
+        apprenticeships = _HEATMAP_APPRENTICESHIPS.rows(user_id=user.pk, standard_id=standard.pk)
+    else:
+        scope = cohort_list_for_user(user=user) if cohort is None else cohort
+        apprenticeships = list(_heatmap_apprenticeships(scope, standard.pk, limit))
     # Each apprentice's percent by AO: a row's cells are looked up by the AOs' ids, read once.
     percents: dict[int, dict[int, float]] = {row[0]: {} for row in apprenticeships}
-    for apprenticeship_id, outcome_id, percent in AOCoverage.objects.filter(
-        apprenticeship_id__in=list(percents)
-    ).values_list("apprenticeship_id", "outcome_id", "percent"):
+    for apprenticeship_id, outcome_id, percent in _HEATMAP_PERCENTS.rows(list(percents)):
         percents[apprenticeship_id][outcome_id] = percent
     columns = [outcome.pk for outcome in outcomes]
     rows = []

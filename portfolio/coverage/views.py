@@ -37,7 +37,7 @@ from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.pages import (
     cohort_filter_choices,
     cohort_rows,
-    cohort_standards,
+    cohort_standards_for,
     heatmap_for,
     progress_for,
     standard_label,
@@ -223,9 +223,8 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def heatmap_page(request: HttpRequest) -> HttpResponse:
     _require_cohort_role(request)
-    cohort = cohort_list_for_user(user=request.user)
     # The cohort filter's choice of standards (`cohort_filter_choices`), without its other lists.
-    standards = {str(standard.public_id): standard for standard in cohort_standards(cohort=cohort)}
+    standards = {str(standard.public_id): standard for standard in cohort_standards_for(user=request.user)}
     choices = [(value, standard_label(standard.reference, standard.version)) for value, standard in standards.items()]
     asked = request.GET.get("standard", "").strip()
     try:
@@ -238,7 +237,7 @@ def heatmap_page(request: HttpRequest) -> HttpResponse:
         errors = {
             "h-standard": "Standard: none of the apprentices you can see follows this one. Choose one from the list."
         }
-    outcomes, rows = heatmap_for(user=request.user, standard=standard, cohort=cohort) if standard else ([], [])
+    outcomes, rows = heatmap_for(user=request.user, standard=standard) if standard else ([], [])
     return render(
         request,
         "coverage/heatmap.html",

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portfolio.core.errors import Conflict
 from portfolio.evidence.errors import EvidenceRefused
+from portfolio.evidence.lifecycle import Role
 from portfolio.evidence.models import Evidence
 from portfolio.evidence.previews import evidence_file_preview_link, file_preview_kind
 from portfolio.evidence.roles import submitter_role
@@ -30,12 +31,8 @@ from portfolio.reviews.review_page import EMPLOYER, Outcome, review_decide, revi
 from portfolio.reviews.roles import employer_reviewer_role
 from portfolio.reviews.selectors.behaviours import behaviour_confirmation_get, behaviour_list_for_apprenticeship
 from portfolio.reviews.selectors.evidence import decision_list_for_evidence, review_evidence_get_for_user
-from portfolio.reviews.selectors.queues import (
-    acceptance_queue_for_user,
-    confirmation_queue_for_user,
-    queue_page,
-    returned_list_for_user,
-)
+from portfolio.reviews.selectors.queue_pages import queue_page_for_user
+from portfolio.reviews.selectors.queues import returned_list_for_user
 from portfolio.reviews.services.behaviours import behaviour_confirm, behaviour_confirmation_withdraw
 from portfolio.reviews.services.bulk import evidence_confirm_many
 from portfolio.reviews.services.submit import evidence_submit
@@ -85,7 +82,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
                     messages.error(request, result.message)
         # Back to the same page of the queue: the confirmed items have left it, the next ones move up.
         return redirect(_queue_url("review-confirmation-page", request.GET.get("after")))
-    page = queue_page(confirmation_queue_for_user(user=request.user), after=request.GET.get("after"))
+    page = queue_page_for_user(role=Role.EMPLOYER, user=request.user, after=request.GET.get("after"))
     # "Select all" without JavaScript: the link reloads the page with every box ticked (with JavaScript it
     # ticks them in place); nothing is confirmed until the person presses "Confirm the selected evidence". It
     # selects the items shown on this page only.
@@ -98,7 +95,7 @@ def confirmation_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def acceptance_queue(request: HttpRequest) -> HttpResponse:
     _require_access(request, "reviewer", "Only assessors and tutors accept evidence.")
-    page = queue_page(acceptance_queue_for_user(user=request.user), after=request.GET.get("after"))
+    page = queue_page_for_user(role=Role.PROVIDER, user=request.user, after=request.GET.get("after"))
     return render(request, "reviews/acceptance_queue.html", {"page": page, "queue": page.items})
 
 

@@ -139,12 +139,14 @@ def heatmap_rows(rows: Iterable[tuple[Any, str, list[float | None]]]) -> SafeStr
     most of the page through the template engine (a `{% url %}` per row, a filter per cell)."""
     before, after = url_around("progress-page")
     off_route = '<td class="off-route">\u2013<span class="visually-hidden"> not on route</span></td>'  # en dash
+    # A cell is its figure alone: each figure is written once a page (a few hundred distinct of 3,600 cells).
+    written_cells: dict[float | None, str] = {None: off_route}
     out = []
     for public_id, name, cells in rows:
-        written = "".join(
-            off_route if percent is None else f'<td class="cell band-{band(percent)}">{percent_words(percent)}</td>'
-            for percent in cells
-        )
+        for percent in cells:
+            if percent not in written_cells:
+                written_cells[percent] = f'<td class="cell band-{band(percent)}">{percent_words(percent)}</td>'
+        written = "".join([written_cells[percent] for percent in cells])
         out.append(
             f'\n    <tr><th scope="row"><a href="{before}{public_id}{after}">{_esc(name)}</a></th>'
             f"\n    {written}</tr>\n  "

@@ -305,11 +305,19 @@ def queue_page(queryset: QuerySet[Evidence], *, after: str | None, size: int | N
     size = size or PAGE_SIZE
     position = QUEUE_ORDER.parse(after)
     keys, total, rest = QUEUE_ORDER.window(queryset, position, size + 1)
+    items = _queue_items(queryset, [key[-1] for key in keys[:size]])
+    return _page(items, keys, total, rest, after=None if position is None else after, size=size)
+
+
+def _page(
+    items: list[QueueItem], keys: list[tuple[Any, ...]], total: int, rest: int, *, after: str | None, size: int
+) -> QueuePage:
+    """The page of `items` read for the first `size` of `keys` (`Keyset.window`'s, `size + 1` asked for)."""
     return QueuePage(
-        items=_queue_items(queryset, [key[-1] for key in keys[:size]]),
+        items=items,
         total=total,
         first=total - rest + 1,
-        after=None if position is None else after,
+        after=after,
         next_after=QUEUE_ORDER.key(keys[size - 1]) if len(keys) > size else None,
         size=size,
     )
