@@ -34,6 +34,7 @@ from portfolio.core.start.lines import (
 )
 from portfolio.coverage.models import CoverageSummary
 from portfolio.coverage.selectors import with_coverage_percent
+from portfolio.evidence.lifecycle import Role
 from portfolio.gateway.selectors import gateway_to_sign_at
 from portfolio.people.models import Apprenticeship, Membership, display_name
 from portfolio.people.selectors import user_held_organisations
@@ -118,7 +119,7 @@ def tasks(*, user: Any) -> dict[str, Any]:
     employer_ids = held.ids(Membership.EMPLOYER_ROLES)
     reviewing = held.ids(EMPLOYER_REVIEWER_ROLES)
     # The queue's shape depends on the policies that may apply to it: read first, they are part of its key.
-    policies = policy_key(_POLICIES.rows(employers=reviewing))
+    policies = policy_key(Role.EMPLOYER, _POLICIES.rows(employers=reviewing))
     ids = [pk for (pk,) in _SHOWN.rows(employers=employer_ids)]
     waiting = dict(_WAITING.rows(policies, employers=reviewing, ids=padded(ids, APPRENTICES_SHOWN)))
     oldest_ids, to_confirm = _OLDEST_HEAD.ids_and_count(policies, employers=reviewing)

@@ -36,6 +36,7 @@ from portfolio.core.start.lines import (
     name_columns,
 )
 from portfolio.coverage.models import ReadinessEvent
+from portfolio.evidence.lifecycle import Role
 from portfolio.gateway.roles import STAFF_ROLES as GATEWAY_STAFF_ROLES
 from portfolio.gateway.selectors import gateway_to_refer_at, gateway_to_sign_at
 from portfolio.otj.lifecycle import STAFF_ROLES as OTJ_STAFF_ROLES
@@ -144,7 +145,7 @@ def tasks(*, user: Any) -> dict[str, Any]:
     # The providers where the user is staff: every list below is theirs alone.
     providers = held.ids(Membership.PROVIDER_ROLES)
     reviewing = held.ids(PROVIDER_REVIEWER_ROLES)
-    policies = policy_key(_POLICIES.rows(providers=reviewing)) if reviewing else ()
+    policies = policy_key(Role.PROVIDER, _POLICIES.rows(providers=reviewing)) if reviewing else ()
     oldest_ids, to_accept = _TO_ACCEPT.ids_and_count(policies, providers=reviewing)
     sign_ids, to_sign_count = _TO_SIGN.ids_and_count(
         reviewers=reviewing, employers=held.ids(EMPLOYER_REVIEWER_ROLES), providers=providers

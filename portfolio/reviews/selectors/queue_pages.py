@@ -36,7 +36,9 @@ from portfolio.reviews.selectors.queues import (
     _ITEM_FIELDS,
     _KINDS,
     _STATES,
+    POLICY_STEP_COLUMNS,
     QUEUE_ORDER,
+    PolicyKey,
     QueueItem,
     QueuePage,
     _awaiting_under,
@@ -46,12 +48,11 @@ from portfolio.reviews.selectors.queues import (
     acceptance_queue_for_user,
     confirmation_policies_at,
     confirmation_queue_for_user,
+    policies_of,
+    policy_key,
     queue_page,
 )
 
-# The policies' columns of the sign-off steps (`ReviewPolicy.steps`), and the policies as a compiled read's key.
-_STEP_COLUMNS = tuple(ReviewPolicy.STEP_FIELDS.values())
-_Policies = tuple[tuple[int, tuple[bool, ...]], ...]
 _STAND_IN_USER = -7_000_000_711
 # Where each reviewer's organisations are on the item's apprenticeship.
 _SCOPE = {
@@ -71,29 +72,13 @@ def _policies(role: lifecycle.Role, user_id: int) -> QuerySet[Any]:
         policies = ReviewPolicy.objects.filter(provider_id__in=organisations)
     else:
         policies = confirmation_policies_at(employer_ids=organisations)
-    return policies.order_by().values_list("provider_id", *_STEP_COLUMNS)
+    return policies.order_by().values_list("provider_id", *POLICY_STEP_COLUMNS)
 
 
-def _queue(role: lifecycle.Role, policies: _Policies, user_id: int) -> QuerySet[Evidence]:
+def _queue(role: lifecycle.Role, policies: PolicyKey, user_id: int) -> QuerySet[Evidence]:
     """The user's queue under these policies: the items `awaiting(role)` at their organisations, oldest first."""
-    rows = [
-        ReviewPolicy(provider_id=provider_id, **dict(zip(_STEP_COLUMNS, steps, strict=True)))
-        for provider_id, steps in policies
-    ]
     scope = {_SCOPE[role]: _reviewing(role, user_id)}
-    return _base().filter(_awaiting_under(role, rows), **scope).order_by(*QUEUE_ORDER.order_by())
-
-
-def _departing(role: lifecycle.Role, rows: list[tuple[Any, ...]]) -> _Policies:
-    """The policies (`provider_id, steps' columns`) under which other states than the default's wait for `role`:
-    the others change nothing in the queue (`_awaiting_under`), so they are left out of the compiled reads' key."""
-    default = lifecycle.states_awaiting(role, lifecycle.ALL_STEPS)
-    kept = []
-    for provider_id, *steps in rows:
-        policy = ReviewPolicy(provider_id=provider_id, **dict(zip(_STEP_COLUMNS, steps, strict=True)))
-        if lifecycle.states_awaiting(role, policy.steps) != default:
-            kept.append((provider_id, tuple(steps)))
-    return tuple(sorted(kept))
+    return _base().filter(_awaiting_under(role, policies_of(policies)), **scope).order_by(*QUEUE_ORDER.order_by())
 
 
 def _statement_pairs() -> Func:
@@ -131,10 +116,10 @@ class _Compiled:
     def __init__(self, role: lifecycle.Role) -> None:
         self.role = role
         self.policies = CompiledQuery(lambda user_id: _policies(role, user_id), user_id=_STAND_IN_USER)
-        self._reads: dict[tuple[_Policies, int], tuple[CompiledQuery, CompiledIdsQuery]] = {}
+        self._reads: dict[tuple[PolicyKey, int], tuple[CompiledQuery, CompiledIdsQuery]] = {}
         self._lock = threading.Lock()
 
-    def reads(self, policies: _Policies, size: int) -> tuple[CompiledQuery, CompiledIdsQuery]:
+    def reads(self, policies: PolicyKey, size: int) -> tuple[CompiledQuery, CompiledIdsQuery]:
         """The page's positions (`size + 1` of them, to tell whether more follow) and its items, by `size` ids."""
         with self._lock:
             if (policies, size) not in self._reads:
@@ -189,7 +174,7 @@ def queue_page_for_user(*, role: lifecycle.Role, user: Any, after: str | None) -
         mine = acceptance_queue_for_user if role == lifecycle.Role.PROVIDER else confirmation_queue_for_user
         return queue_page(mine(user=user), after=after)
     compiled = _COMPILED[role]
-    policies = _departing(role, compiled.policies.rows(user_id=user.pk))
+    policies = policy_key(role, compiled.policies.rows(user_id=user.pk))
     size = queues.PAGE_SIZE
     window, items = compiled.reads(policies, size)
     rows = window.rows(user_id=user.pk)

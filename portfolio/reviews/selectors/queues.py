@@ -157,10 +157,18 @@ POLICY_STEP_COLUMNS = tuple(ReviewPolicy.STEP_FIELDS.values())
 PolicyKey = tuple[tuple[int, tuple[bool, ...]], ...]
 
 
-def policy_key(rows: Iterable[tuple[Any, ...]]) -> PolicyKey:
-    """Policies read as rows `(provider_id, *POLICY_STEP_COLUMNS)`, as a key: a queue's shape depends on them (a
-    caller compiling a queue per shape keys it so, portfolio/core/compiled.py)."""
-    return tuple(sorted((provider_id, tuple(steps)) for provider_id, *steps in rows))
+def policy_key(role: lifecycle.Role, rows: Iterable[tuple[Any, ...]]) -> PolicyKey:
+    """Policies read as rows `(provider_id, *POLICY_STEP_COLUMNS)`, as a key of `role`'s queue: those under which
+    other states than the default's wait for `role`, sorted. A queue's statement depends on them alone (the others
+    change nothing in it, `_awaiting_under`): a caller compiling a queue per shape keys it so
+    (portfolio/core/compiled.py)."""
+    default = lifecycle.states_awaiting(role, lifecycle.ALL_STEPS)
+    kept = []
+    for provider_id, *steps in rows:
+        policy = ReviewPolicy(provider_id=provider_id, **dict(zip(POLICY_STEP_COLUMNS, steps, strict=True)))
+        if lifecycle.states_awaiting(role, policy.steps) != default:
+            kept.append((provider_id, tuple(steps)))
+    return tuple(sorted(kept))
 
 
 def policies_of(key: PolicyKey) -> list[ReviewPolicy]:
