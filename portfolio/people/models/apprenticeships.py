@@ -92,8 +92,13 @@ class Apprenticeship(models.Model):
         ]
         indexes = [
             # The columns the staff's lists of a provider's apprenticeships filter and join by (their queues,
-            # gateways and the progress reviews' due dates) come from the index alone, not the table's pages.
-            models.Index(fields=["provider", "status"], include=["id", "start_date"], name="apprenticeship_provider"),
+            # gateways, the progress reviews' due dates, the cohort sorted by its apprentices' names) come from the
+            # index alone, not the table's pages.
+            models.Index(
+                fields=["provider", "status"],
+                include=["id", "start_date", "apprentice"],
+                name="apprenticeship_provider",
+            ),
             models.Index(fields=["employer", "status"]),
         ]
 
