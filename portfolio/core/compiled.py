@@ -16,6 +16,11 @@ filters with `InArray`; `CompiledPage` a page of one for Django's paginators (`c
 `CompiledShapes` one per shape of a query built from lists of ids (the organisations a person holds, say). A query
 no row can match (`none()`, an empty list of ids) answers no rows without a statement, as the ORM does. `prefetched`
 leaves models read so where `prefetch_related` leaves a reverse foreign key's rows.
+
+A stand-in for a number compared with a column must lie within the column's range: Django drops a comparison with
+a value beyond it (the query then matches no row, and would be kept so). A number psycopg is sent typed (an Int4 in
+an expression, with server-side binding) is sent so with the real value; `count` counts what a query answers as
+`QuerySet.count()` does.
 """
 
 from __future__ import annotations
