@@ -132,6 +132,8 @@ def test_bulk_confirm_reports_conflicts_and_confirms_the_rest(worlds: tuple[Worl
     body = response.json()
     assert (response.status_code, body["done"], body["failed"]) == (200, 1, 1)
     assert [r["outcome"] for r in body["results"]] == ["done", "conflict"]
+    # The item confirmed is answered as it now is: the version to send with its next decision.
+    assert (body["results"][0]["state"], body["results"][0]["version"]) == ("confirmed", fresh.version + 1)
     assert body["results"][1]["details"]["current_state"] == "returned"
     returned = _as(own.apprentice).get("/api/reviews/queue/returned/").json()["results"]
     assert [(r["id"], r["return_comment"]) for r in returned] == [(str(stale.public_id), "Add a date.")]

@@ -69,5 +69,10 @@ def test_bulk_confirm_reports_each_item(worlds: tuple[World, World]) -> None:
     }  # fmt: skip
     stale.refresh_from_db()
     assert stale.state == "submitted"
+    # Each item confirmed is reported as the confirmation left it, as the database holds it: what to act on next.
+    for item in (first, second):
+        item.refresh_from_db()
+        done = next(r for r in results if r.evidence == item.public_id)
+        assert (done.state, done.version) == (item.state, item.version) == ("confirmed", 3)
     conflict = next(r for r in results if r.outcome == "conflict")
     assert conflict.details["current_version"] == 2

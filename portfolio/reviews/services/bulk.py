@@ -33,7 +33,10 @@ def evidence_confirm_many(*, actor: Any, items: Iterable[tuple[uuid.UUID, int]],
     for public_id, expected_version in items:
         try:
             evidence = review_evidence_get_for_user(user=actor, public_id=public_id)
-            evidence_confirm(actor=actor, evidence=evidence, expected_version=expected_version, comment=comment)
+            # The item as the confirmation left it (the row it locked and moved on): its new state and version.
+            evidence = evidence_confirm(
+                actor=actor, evidence=evidence, expected_version=expected_version, comment=comment
+            ).evidence
         except Http404:
             results.append(BulkResult(public_id, "not_found", "Not found."))
         except PermissionDenied as exc:
