@@ -40,11 +40,11 @@ class CompiledQuery:
         """`fields`: the model field a stand-in is compared with, when the database is sent it in another form
         (a UUID is sent as text to SQLite): its value is prepared as that field prepares it, stand-in and real."""
         self._build, self._stand_ins, self._fields = build, stand_ins, fields or {}
-        self._compiled: dict[tuple[str, str], tuple[Any, str, list[Any], list[str | None]]] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
         self._models = False
 
-    def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[str | None]]:
+    def _compile(self, alias: str) -> _Compiled:
         key = (alias, connections[alias].vendor)  # SQL in that database's dialect
         with self._lock:
             if key in self._compiled:
@@ -59,7 +59,7 @@ class CompiledQuery:
             try:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:  # no row can match (`none()`, an empty list of ids): no statement, as the ORM
-                self._compiled[key] = (compiler, "", [], [])
+                self._compiled[key] = _Compiled(compiler, "", [], [])
                 return self._compiled[key]
             sent = {name: self._prepared(name, value, alias) for name, value in self._stand_ins.items()}
             names: list[str | None] = []
@@ -69,7 +69,7 @@ class CompiledQuery:
             missing = set(self._stand_ins) - set(names)
             if missing:
                 raise ValueError(f"stand-ins {sorted(missing)} did not reach the SQL as parameters")
-            entry = (compiler, sql, list(params), names)
+            entry = _Compiled(compiler, sql, list(params), names)
             self._compiled[key] = entry
             return entry
 
@@ -77,14 +77,15 @@ class CompiledQuery:
         self, using: str = "default", *, limit: int | None = None, offset: int = 0, **values: Any
     ) -> list[tuple[Any, ...]]:
         """The rows for `values` (one per stand-in); `limit` rows from `offset` on, with a `limit`."""
-        compiler, fetched = self._fetch(using, limit, offset, values)
-        return [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
+        compiled, fetched = self._fetch(using, limit, offset, values)
+        return [tuple(row) for row in compiled.converted(fetched)]
 
     def objects(self, using: str = "default", **values: Any) -> list[Model]:
         """The model instances for `values`, for a queryset of models: made from each row as iterating the
         queryset makes them (`from_db`, its `select_related` relations and annotations set as Django's
         `ModelIterable` sets them)."""
-        compiler, fetched = self._fetch(using, None, 0, values)
+        compiled, fetched = self._fetch(using, None, 0, values)
+        compiler = compiled.compiler
         klass_info, select = compiler.klass_info, compiler.select
         if klass_info is None or not self._models:
             raise TypeError("objects() reads a queryset of models, with no prefetch or related manager's objects")
@@ -92,7 +93,7 @@ class CompiledQuery:
         init_list = [column[0].target.attname for column in select[first:last]]
         populators = get_related_populators(klass_info, select, using)
         found = []
-        for row in compiler.results_iter(results=[fetched]):
+        for row in compiled.converted(fetched):
             instance = klass_info["model"].from_db(using, init_list, row[first:last])
             for populator in populators:
                 populator.populate(row, instance)
@@ -101,12 +102,13 @@ class CompiledQuery:
             found.append(instance)
         return found
 
-    def _fetch(self, using: str, limit: int | None, offset: int, values: dict[str, Any]) -> tuple[Any, list[Any]]:
+    def _fetch(self, using: str, limit: int | None, offset: int, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         if set(values) != set(self._stand_ins):
             raise TypeError(f"values for {sorted(self._stand_ins)} expected, got {sorted(values)}")
-        compiler, sql, params, names = self._compile(using)
+        compiled = self._compile(using)
+        compiler, sql, params, names = compiled.compiler, compiled.sql, compiled.params, compiled.names
         if not sql:
-            return compiler, []
+            return compiled, []
         sent = {name: self._prepared(name, value, using) for name, value in values.items()}
         bound = [param if name is None else sent[name] for param, name in zip(params, names, strict=True)]
         if limit is not None:
@@ -115,11 +117,32 @@ class CompiledQuery:
             sql, bound = f"{sql} LIMIT %s OFFSET %s", [*bound, int(limit), int(offset)]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
-            return compiler, cursor.fetchall()
+            return compiled, cursor.fetchall()
 
     def _prepared(self, name: str, value: Any, alias: str) -> Any:
         field = self._fields.get(name)
         return value if field is None else field.get_db_prep_value(value, connections[alias], prepared=False)
+
+
+class _Compiled:
+    """A compiled query's SQL, where each stand-in went among its parameters (`names`), and how its rows are
+    converted: the compiler's converters, looked up once (`results_iter` looks them up for every read, a call or two
+    per column, which cost more than converting a page's few rows)."""
+
+    def __init__(self, compiler: Any, sql: str, params: list[Any], names: list[str | None]) -> None:
+        self.compiler, self.sql, self.params, self.names = compiler, sql, params, names
+        self._columns = [column[0] for column in compiler.select[: compiler.col_count]] if sql else []
+        self._converters = compiler.get_converters(self._columns)
+        self._composite = compiler.has_composite_fields(self._columns)
+
+    def converted(self, fetched: list[Any]) -> Iterable[Any]:
+        """The fetched rows as `compiler.results_iter(results=[fetched])` answers them."""
+        rows: Iterable[Any] = fetched
+        if self._converters:
+            rows = self.compiler.apply_converters(rows, self._converters)
+        if self._composite:
+            rows = self.compiler.composite_fields_to_tuples(rows, self._columns)
+        return rows
 
 
 def _same(param: Any, value: Any) -> bool:
