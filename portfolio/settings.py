@@ -178,6 +178,8 @@ AUTHENTICATION_BACKENDS = ["portfolio.people.backends.LockoutAwareBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"  # each person's start page: what to do next
 LOGOUT_REDIRECT_URL = "login"
+# Django's database sessions, the read every signed-in request makes compiled once (portfolio/core/sessions.py).
+SESSION_ENGINE = "portfolio.core.sessions"
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
 SIGNIN_MAX_FAILURES_PER_IP = env_int("SIGNIN_MAX_FAILURES_PER_IP", 50)
 SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 15)

@@ -35,10 +35,6 @@ from django.db import connections
 from django.db.models import Field, Lookup, Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 
-# A compiled statement: the compiler, the SQL (empty when no row can match), its parameters, the stand-in's name at
-# each position (None for a constant), and the positions sent in a type of their own (psycopg's Int4, say).
-_Compiled = tuple[Any, str, list[Any], list[str | None], dict[int, type]]
-
 
 class CompiledQuery:
     """`build(**stand_ins)` -> a values_list queryset; `rows(**values)` runs its SQL with `values` in their place."""
@@ -68,7 +64,7 @@ class CompiledQuery:
             try:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:  # no row can match (`none()`, an empty list of ids): no statement, as the ORM
-                self._compiled[key] = (compiler, "", [], [], {})
+                self._compiled[key] = _Compiled(compiler, "", [], [], {})
                 return self._compiled[key]
             sent = {name: self._prepared(name, value, alias) for name, value in self._stand_ins.items()}
             names: list[str | None] = []
@@ -83,7 +79,7 @@ class CompiledQuery:
             missing = set(self._stand_ins) - set(names)
             if missing:
                 raise ValueError(f"stand-ins {sorted(missing)} did not reach the SQL as parameters")
-            entry = (compiler, sql, list(params), names, wrapped)
+            entry = _Compiled(compiler, sql, list(params), names, wrapped)
             self._compiled[key] = entry
             return entry
 
@@ -91,8 +87,8 @@ class CompiledQuery:
         self, using: str = "default", *, limit: int | None = None, offset: int = 0, **values: Any
     ) -> list[tuple[Any, ...]]:
         """The rows for `values` (one per stand-in); `limit` rows from `offset` on, with a `limit`."""
-        compiler, fetched = self._fetch(using, limit, offset, values)
-        return [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
+        compiled, fetched = self._fetch(using, limit, offset, values)
+        return [tuple(row) for row in compiled.converted(fetched)]
 
     def count(self, using: str = "default", **values: Any) -> int:
         """How many rows `rows` would answer for `values`, counted by the database over the statement (a grouped
@@ -105,7 +101,8 @@ class CompiledQuery:
         """The model instances for `values`, for a queryset of models: made from each row as iterating the
         queryset makes them (`from_db`, its `select_related` relations and annotations set as Django's
         `ModelIterable` sets them)."""
-        compiler, fetched = self._fetch(using, None, 0, values)
+        compiled, fetched = self._fetch(using, None, 0, values)
+        compiler = compiled.compiler
         klass_info, select = compiler.klass_info, compiler.select
         if klass_info is None or not self._models:
             raise TypeError("objects() reads a queryset of models, with no prefetch or related manager's objects")
@@ -113,7 +110,7 @@ class CompiledQuery:
         init_list = [column[0].target.attname for column in select[first:last]]
         populators = get_related_populators(klass_info, select, using)
         found = []
-        for row in compiler.results_iter(results=[fetched]):
+        for row in compiled.converted(fetched):
             instance = klass_info["model"].from_db(using, init_list, row[first:last])
             for populator in populators:
                 populator.populate(row, instance)
@@ -124,15 +121,16 @@ class CompiledQuery:
 
     def _fetch(
         self, using: str, limit: int | None, offset: int, values: dict[str, Any], *, counted: bool = False
-    ) -> tuple[Any, list[Any]]:
+    ) -> tuple[_Compiled, list[Any]]:
         if set(values) != set(self._stand_ins):
             raise TypeError(f"values for {sorted(self._stand_ins)} expected, got {sorted(values)}")
-        compiler, sql, params, names, wrapped = self._compile(using)
+        compiled = self._compile(using)
+        compiler, sql, params, names = compiled.compiler, compiled.sql, compiled.params, compiled.names
         if not sql:
-            return compiler, []
+            return compiled, []
         sent = {name: self._prepared(name, value, using) for name, value in values.items()}
         bound = [param if name is None else sent[name] for param, name in zip(params, names, strict=True)]
-        for position, wrap in wrapped.items():
+        for position, wrap in compiled.wrapped.items():
             bound[position] = wrap(bound[position])
         if limit is not None:
             if compiler.query.is_sliced:
@@ -142,11 +140,36 @@ class CompiledQuery:
             sql = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608 (the statement the ORM compiled)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, bound)
-            return compiler, cursor.fetchall()
+            return compiled, cursor.fetchall()
 
     def _prepared(self, name: str, value: Any, alias: str) -> Any:
         field = self._fields.get(name)
         return value if field is None else field.get_db_prep_value(value, connections[alias], prepared=False)
+
+
+class _Compiled:
+    """A compiled query's SQL (empty when no row can match), where each stand-in went among its parameters
+    (`names`, None for a constant), and how its rows are
+    converted: the compiler's converters, looked up once (`results_iter` looks them up for every read, a call or two
+    per column, which cost more than converting a page's few rows)."""
+
+    def __init__(
+        self, compiler: Any, sql: str, params: list[Any], names: list[str | None], wrapped: dict[int, type]
+    ) -> None:
+        self.compiler, self.sql, self.params, self.names = compiler, sql, params, names
+        self.wrapped = wrapped  # the positions of parameters sent in a type of their own (psycopg's Int4, say)
+        self._columns = [column[0] for column in compiler.select[: compiler.col_count]] if sql else []
+        self._converters = compiler.get_converters(self._columns)
+        self._composite = compiler.has_composite_fields(self._columns)
+
+    def converted(self, fetched: list[Any]) -> Iterable[Any]:
+        """The fetched rows as `compiler.results_iter(results=[fetched])` answers them."""
+        rows: Iterable[Any] = fetched
+        if self._converters:
+            rows = self.compiler.apply_converters(rows, self._converters)
+        if self._composite:
+            rows = self.compiler.composite_fields_to_tuples(rows, self._columns)
+        return rows
 
 
 def _same(param: Any, value: Any) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format, get_format
 
 _SENTINEL = "00000000-0000-0000-0000-000000000000"
 
@@ -71,3 +72,12 @@ def day_month_year() -> Callable[[datetime.date], str]:
         return f"{value.day} {months[value.month]} {value.year:04d}"
 
     return day
+
+
+def localized_date() -> Callable[[datetime.date], str]:
+    """A writer of dates as `localize` (and `date_format`) writes them, in the active language's `DATE_FORMAT`:
+    `day_month_year` where that format is "j M Y" (British English, the site's language), else `date_format`
+    itself, which looks the format up again for each date."""
+    if get_format("DATE_FORMAT") == "j M Y":
+        return day_month_year()
+    return date_format

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -56,9 +57,7 @@ ROWS_SHOWN = 500
 @login_required
 def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
     apprenticeship = None
-    if public_id is None:
-        items = evidence_list_for_user(user=request.user)
-    else:
+    if public_id is not None:
         # Only what the page shows of it joined: the full join took longer to plan than the list's own queries. The
         # header reads the person's roles anyway: an apprentice is asked for their own apprenticeship alone.
         apprenticeship = apprenticeship_get_for_user(
@@ -67,14 +66,25 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
             related=("apprentice", "employer", "standard", "option"),
             roles=request_user_roles(request=request),
         )
-        items = evidence_list_of(apprenticeship=apprenticeship)
-    filterset, filtered, errors = filter_for_page(EvidenceFilter, data=request.GET, queryset=items)
     rows = None
-    if filtered is not None and apprenticeship is not None and not any(filterset.form.cleaned_data.values()):
-        # One apprenticeship's whole list (the page opened from its progress page): by queries compiled once.
+    data: Any = request.GET
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if apprenticeship is not None and not data:
+        # One apprenticeship's whole list, nothing asked of the filters (the page opened from its progress page): by
+        # queries compiled once. The filterset (its form's fields copied for each request) would have nothing to check.
         rows = evidence_rows_of(apprenticeship=apprenticeship, limit=ROWS_SHOWN)
-    elif filtered is not None:
-        rows = evidence_list_rows(queryset=filtered, limit=ROWS_SHOWN)
+    else:
+        if apprenticeship is None:
+            items = evidence_list_for_user(user=request.user)
+        else:
+            items = evidence_list_of(apprenticeship=apprenticeship)
+        filterset, filtered, errors = filter_for_page(EvidenceFilter, data=data, queryset=items)
+        data, cleaned = filterset.data, filterset.form.cleaned_data
+        if filtered is not None and apprenticeship is not None and not any(cleaned.values()):
+            rows = evidence_rows_of(apprenticeship=apprenticeship, limit=ROWS_SHOWN)
+        elif filtered is not None:
+            rows = evidence_list_rows(queryset=filtered, limit=ROWS_SHOWN)
     if apprenticeship is not None:
         may_add = [apprenticeship] if author_role_for(user=request.user, apprenticeship=apprenticeship) else []
     else:
@@ -87,10 +97,10 @@ def evidence_list(request: HttpRequest, public_id: uuid.UUID | None = None) -> H
         "may_add": may_add,
         "states": Evidence.State.choices,
         "kinds": Evidence.Kind.choices,
-        "state": filterset.data.get("state", ""),
-        "kind": filterset.data.get("kind", ""),
+        "state": data.get("state", ""),
+        "kind": data.get("kind", ""),
         # The form carries a valid `?apprenticeship=` along (refused, it is named above and not carried on).
-        "apprenticeship_filter": filterset.form.cleaned_data.get("apprenticeship"),
+        "apprenticeship_filter": cleaned.get("apprenticeship"),
         "errors": {f"filter-{name}": message for name, message in errors.items()},
     }
     return render(request, "evidence/list.html", context, status=400 if errors else 200)

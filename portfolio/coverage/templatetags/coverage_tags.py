@@ -209,6 +209,20 @@ def ao_group(group: Any) -> SafeString:
 
 
 @register.simple_tag
+def gate_summary_items(checklist: Iterable[dict[str, Any]]) -> SafeString:
+    """The progress page's gate summary (`gates_checklist`): an `<li>` per gate that is on, met or not, its name
+    and explanation, as the template's loop over them wrote it (a node per field cost more than the whole list)."""
+    return SafeString(
+        "".join(
+            f'<li data-gate="{escaped(gate["key"])}">{MET_TAG if gate["passed"] else NOT_MET_TAG} '
+            f"<strong>{escaped(gate['name'])}:</strong> {escaped(gate['explanation'])}</li>"
+            for gate in checklist
+            if gate["enabled"]
+        )
+    )
+
+
+@register.simple_tag
 def missing_items(statements: Iterable[Any]) -> SafeString:
     """The progress page's statements still to evidence (`StatementRow`), an `<li>` each: a route's dozens
     through the template engine cost more than the rest of their section."""
@@ -221,6 +235,8 @@ def missing_items(statements: Iterable[Any]) -> SafeString:
     )
 
 
+MET_TAG = SafeString('<span class="tag tag-done">Met</span>')
+NOT_MET_TAG = SafeString('<span class="tag tag-todo">Not met</span>')
 COVERED_TAG = SafeString('<span class="tag tag-green">Covered</span>')
 MISSING_TAG = SafeString('<span class="tag tag-red">Missing</span>')
 MANDATORY = SafeString(' <span class="muted">(mandatory)</span>')

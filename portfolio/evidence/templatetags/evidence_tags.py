@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
-from portfolio.core.html import escaped, url_around
+from portfolio.core.html import escaped, localized_date, url_around
 
 register = template.Library()
 
@@ -34,6 +33,7 @@ def evidence_rows(items: Iterable[Any], apprenticeship: Any = None) -> SafeStrin
             written[value] = escaped(value)
         return written[value]
 
+    date = localized_date()
     days: dict[datetime.date, str] = {}
     rows = []
     for item in items:
@@ -41,7 +41,7 @@ def evidence_rows(items: Iterable[Any], apprenticeship: Any = None) -> SafeStrin
         codes = item.tag_codes
         day = days.get(item.occurred_on)
         if day is None:
-            day = days[item.occurred_on] = escaped(date_format(item.occurred_on))
+            day = days[item.occurred_on] = escaped(date(item.occurred_on))
         rows.append(
             f'\n    <tr>\n      <td><a href="{before}{escaped(item.public_id)}{after}">{escaped(item.title)}</a></td>'
             f"\n      <td>{once(item.kind)}</td>\n      <td>{day}</td>\n      {apprentice}\n"
@@ -50,6 +50,18 @@ def evidence_rows(items: Iterable[Any], apprenticeship: Any = None) -> SafeStrin
             f"      <td>{escaped(', '.join(codes)) if codes else NO_TAGS}</td>\n    </tr>\n  "
         )
     return SafeString("".join(rows) or EMPTY)
+
+
+@register.simple_tag
+def filter_options(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:
+    """The filter's `<option>` per choice (value, label), the one equal to `selected` marked: what the template's
+    loop wrote, each value and label escaped as the engine escapes them."""
+    return SafeString(
+        "".join(
+            f'<option value="{escaped(value)}"{" selected" if value == selected else ""}>{escaped(label)}</option>'
+            for value, label in choices
+        )
+    )
 
 
 NO_TAGS = "\u2014"  # an em dash
