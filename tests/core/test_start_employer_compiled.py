@@ -17,9 +17,8 @@ from portfolio.core.queries import head_counted
 from portfolio.core.start import employer
 from portfolio.coverage.models import CoverageSummary
 from portfolio.gateway.selectors import gateway_to_sign_at
-from portfolio.people.models import Apprenticeship, Membership, User
+from portfolio.people.models import Apprenticeship, Membership
 from portfolio.people.selectors import user_held_organisations
-from portfolio.progress.models import ProgressReview
 from portfolio.progress.selectors import reviews_to_sign_at
 from portfolio.reviews.models import ReviewPolicy
 from portfolio.reviews.roles import EMPLOYER_REVIEWER_ROLES, PROVIDER_REVIEWER_ROLES
@@ -32,6 +31,7 @@ from tests.factories import (
     build_world,
     make_world,
 )
+from tests.factories.progress import review_awaiting_signatures
 
 pytestmark = pytest.mark.django_db
 
@@ -94,13 +94,6 @@ def _ready(apprenticeship: Apprenticeship, days_ago: int) -> None:
     )
 
 
-def _awaiting(apprenticeship: Apprenticeship, by: User, days_ago: int) -> None:
-    ProgressReview.objects.create(
-        apprenticeship=apprenticeship, state="awaiting_signatures", reviewer=by, scheduled_by=by,
-        scheduled_for=timezone.now(), held_on=timezone.localdate() - datetime.timedelta(days=days_ago),
-    )  # fmt: skip
-
-
 def test_the_compiled_reads_hold_what_the_selectors_read() -> None:
     first, second = build_world()
     # An apprentice of the first employer at the second provider, whose policy then drops the employer step: the
@@ -122,7 +115,7 @@ def test_the_compiled_reads_hold_what_the_selectors_read() -> None:
         if index % 2:
             _ready(apprenticeship, days_ago=index)
         if index % 3 == 1:
-            _awaiting(apprenticeship, first.tutor, days_ago=index)
+            review_awaiting_signatures(apprenticeship, first.tutor, days_ago=index)
     EvidenceFactory.create(apprenticeship=second.apprenticeship, state="confirmed")
     _ready(second.apprenticeship, days_ago=2)
     _ready(crossed, days_ago=1)

@@ -19,7 +19,7 @@ from portfolio.gateway.roles import STAFF_ROLES as GATEWAY_STAFF_ROLES
 from portfolio.gateway.selectors import gateway_to_refer_at, gateway_to_sign_at
 from portfolio.otj.lifecycle import STAFF_ROLES as OTJ_STAFF_ROLES
 from portfolio.otj.selectors import otj_queue_count_at
-from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, User
+from portfolio.people.models import Apprenticeship, BreakInLearning, Membership
 from portfolio.people.selectors import user_held_organisations
 from portfolio.progress.models import ProgressReview
 from portfolio.progress.selectors import overdue_count, reviews_to_sign_at, staff_apprenticeships
@@ -34,6 +34,7 @@ from tests.factories import (
     UserFactory,
     build_world,
 )
+from tests.factories.progress import review_awaiting_signatures
 
 pytestmark = pytest.mark.django_db
 
@@ -118,13 +119,6 @@ def _event(apprenticeship: Apprenticeship, sequence: int, ready: bool, days_ago:
     )  # fmt: skip
 
 
-def _review(apprenticeship: Apprenticeship, by: User, days_ago: int) -> None:
-    ProgressReview.objects.create(
-        apprenticeship=apprenticeship, state="awaiting_signatures", reviewer=by, scheduled_by=by,
-        scheduled_for=timezone.now(), held_on=timezone.localdate() - datetime.timedelta(days=days_ago),
-    )  # fmt: skip
-
-
 def test_the_compiled_reads_hold_what_the_selectors_read() -> None:
     first, second = build_world()
     long_ago = timezone.localdate() - datetime.timedelta(days=400)  # overdue by the month-end rule
@@ -141,7 +135,7 @@ def test_the_compiled_reads_hold_what_the_selectors_read() -> None:
             _summary(apprenticeship, "ready", days_ago=index)
         elif index % 3 == 1:
             _summary(apprenticeship, "gateway_signed", days_ago=index)
-            _review(apprenticeship, first.tutor if index % 2 else first.assessor, days_ago=index)
+            review_awaiting_signatures(apprenticeship, first.tutor if index % 2 else first.assessor, days_ago=index)
         _event(apprenticeship, 1, True, days_ago=index + 1)
         if index % 2:
             _event(apprenticeship, 2, False, days_ago=index)
