@@ -26,6 +26,7 @@ an expression, with server-side binding) is sent so with the real value; `count`
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
@@ -195,6 +196,31 @@ class InArray(Lookup):
         if not ids:
             raise EmptyResultSet
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
+
+
+class InNamed(Lookup):
+    """`InNamed(F("state"), ["submitted", "confirmed"])`, a filter: the field is one of these values, which the code
+    names (states, kinds; never a person's input), written into the statement, not sent as parameters. A prepared
+    statement's generic plan then knows them: a partial index whose condition names them (the items waiting in a
+    state) can answer it, so PostgreSQL keeps that plan rather than planning the statement again on every run, as it
+    must when the value is a parameter the index's condition may not hold for."""
+
+    lookup_name = "in_named"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        values = [str(value) for value in self.rhs]
+        if not values:
+            raise EmptyResultSet
+        for value in values:
+            if not _NAMED.fullmatch(value):
+                raise ValueError(f"{value!r} is not a value the code names: send it as a parameter")
+        written = ", ".join(f"'{value}'" for value in values)
+        return f"{lhs} IN ({written})", list(params)
+
+
+_NAMED = re.compile(r"[a-z0-9_]+")
 
 
 class CompiledIdsQuery:

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from portfolio.core.compiled import InNamed
 from portfolio.coverage.gates import gates_checklist
 from portfolio.coverage.models import CoverageSummary
 from portfolio.coverage.readiness_states import ReadinessState
@@ -131,8 +132,10 @@ def gateway_to_sign_at(*, provider_ids: Iterable[int], employer_ids: Iterable[in
         condition |= Q(provider_id__in=providers) & Q(_lacking(GatewaySignature.Side.PROVIDER))
     if employers:
         condition |= Q(employer_id__in=employers) & Q(_lacking(GatewaySignature.Side.EMPLOYER))
+    # The state written into the statement (`InNamed`): a prepared read's generic plan reads the summaries' partial
+    # index of the gateway's states.
     return (
-        Apprenticeship.objects.filter(coverage_summary__state=ReadinessState.READY)
+        Apprenticeship.objects.filter(InNamed(F("coverage_summary__state"), [ReadinessState.READY]))
         .filter(condition)
         .order_by("coverage_summary__ready_since", "pk")
     )
@@ -142,7 +145,7 @@ def gateway_to_refer_at(*, provider_ids: Iterable[int]) -> QuerySet[Apprenticesh
     """`gateway_to_refer_for_user` for a caller that read the providers where the user is staff (STAFF_ROLES)
     already, with no rows joined."""
     return Apprenticeship.objects.filter(
-        provider_id__in=sorted(set(provider_ids)), coverage_summary__state=ReadinessState.SIGNED
+        InNamed(F("coverage_summary__state"), [ReadinessState.SIGNED]), provider_id__in=sorted(set(provider_ids))
     ).order_by("coverage_summary__ready_since", "pk")
 
 

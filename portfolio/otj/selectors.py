@@ -15,12 +15,12 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from portfolio.core.compiled import CompiledIdsQuery, CompiledQuery
+from portfolio.core.compiled import CompiledIdsQuery, CompiledQuery, InNamed
 from portfolio.evidence.models import Evidence
 from portfolio.otj.figures import DEFAULT_TOLERANCE, Break, OtjFigures, month_start, otj_figures
 from portfolio.otj.lifecycle import STAFF_ROLES
@@ -90,8 +90,10 @@ def otj_queue_count_at(*, user: Any, provider_ids: Iterable[int]) -> int:
 def otj_queue_at(*, user_id: int, provider_ids: list[int]) -> QuerySet[OtjActivity]:
     """The entries `otj_queue_count_at` counts, for an active user with the id `user_id` who is staff at these
     providers, with nothing joined: for a caller that compiles it (portfolio/core/start/staff.py)."""
+    # The state written into the statement (`InNamed`): a prepared count's generic plan reads the pending entries'
+    # partial index.
     return OtjActivity.objects.filter(
-        state=OtjActivity.State.PENDING, apprenticeship__provider_id__in=provider_ids
+        InNamed(F("state"), [OtjActivity.State.PENDING]), apprenticeship__provider_id__in=provider_ids
     ).exclude(logged_by_id=user_id)
 
 

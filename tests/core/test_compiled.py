@@ -20,6 +20,7 @@ from portfolio.core.compiled import (
     CompiledQuery,
     CompiledShapes,
     InArray,
+    InNamed,
     prefetched,
 )
 from portfolio.evidence.models import Evidence
@@ -332,3 +333,21 @@ def test_a_count_is_the_orm_count_of_a_plain_and_a_grouped_query() -> None:
     assert CompiledShapes(plain).count(providers=[first.provider.pk]) == 2
     assert CompiledShapes(grouped).count(providers=[first.provider.pk, second.provider.pk]) == 2
     assert CompiledShapes(plain).count(providers=[]) == 0  # no row can match: no statement
+
+
+def test_named_values_are_written_into_the_statement_and_nothing_else_is() -> None:
+    first, second = build_world()
+    EvidenceFactory.create(apprenticeship=first.apprenticeship, state="submitted")
+    EvidenceFactory.create(apprenticeship=second.apprenticeship, state="confirmed")
+    EvidenceFactory.create(apprenticeship=second.apprenticeship)
+    named = Evidence.objects.filter(InNamed(F("state"), ["submitted", "confirmed"])).order_by("pk")
+    assert list(named.values_list("pk", flat=True)) == list(
+        Evidence.objects.filter(state__in=["submitted", "confirmed"]).order_by("pk").values_list("pk", flat=True)
+    )
+    sql, params = named.values_list("pk").query.sql_with_params()
+    assert "IN ('submitted', 'confirmed')" in sql
+    assert "submitted" not in params
+    assert list(Evidence.objects.filter(InNamed(F("state"), []))) == []  # none named: no row, no statement
+    for given in ("draft' OR 1=1 --", "Submitted", "a b"):  # anything but a code's plain name is refused
+        with pytest.raises(ValueError, match="not a value the code names"):
+            list(Evidence.objects.filter(InNamed(F("state"), [given])))
