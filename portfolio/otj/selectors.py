@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -78,18 +77,10 @@ def otj_queue_count(*, user: Any) -> int:
     return otj_queue_for_user(user=user).count()
 
 
-def otj_queue_count_at(*, user: Any, provider_ids: Iterable[int]) -> int:
-    """`otj_queue_count` for a caller that read the providers where the user is staff (STAFF_ROLES) already:
-    the same entries, counted with no joins to the people shown on the queue's page."""
-    ids = sorted(set(provider_ids))
-    if not ids or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return 0
-    return otj_queue_at(user_id=user.pk, provider_ids=ids).count()
-
-
 def otj_queue_at(*, user_id: int, provider_ids: list[int]) -> QuerySet[OtjActivity]:
-    """The entries `otj_queue_count_at` counts, for an active user with the id `user_id` who is staff at these
-    providers, with nothing joined: for a caller that compiles it (portfolio/core/start/staff.py)."""
+    """The entries of `otj_queue_for_user` for an active user with the id `user_id` who is staff (STAFF_ROLES) at
+    these providers, read already, with nothing joined and in no order: for a caller that counts them in a query
+    compiled once (portfolio/core/start/staff.py)."""
     # The state written into the statement (`InNamed`): a prepared count's generic plan reads the pending entries'
     # partial index.
     return OtjActivity.objects.filter(

@@ -18,7 +18,7 @@ from portfolio.coverage.models import CoverageSummary, ReadinessEvent
 from portfolio.gateway.roles import STAFF_ROLES as GATEWAY_STAFF_ROLES
 from portfolio.gateway.selectors import gateway_to_refer_at, gateway_to_sign_at
 from portfolio.otj.lifecycle import STAFF_ROLES as OTJ_STAFF_ROLES
-from portfolio.otj.selectors import otj_queue_count_at
+from portfolio.otj.selectors import otj_queue_count
 from portfolio.people.models import Apprenticeship, BreakInLearning, Membership
 from portfolio.people.selectors import user_held_organisations
 from portfolio.progress.models import ProgressReview
@@ -80,7 +80,7 @@ def _expected(person: Any) -> dict[str, Any]:
             state="awaiting_signatures", apprenticeship__provider_id__in=providers
         ).count(),
         "reviews_to_sign": [(r.public_id, _name(r.apprenticeship), r.held_on) for r in reviews],
-        "otj_to_approve": otj_queue_count_at(user=person, provider_ids=otj) if otj else None,
+        "otj_to_approve": otj_queue_count(user=person) if otj else None,
         "newly_ready": [
             (e.apprenticeship.public_id, _name(e.apprenticeship), e.occurred_at) for e in latest.values() if e.ready
         ],
