@@ -34,6 +34,7 @@ class Request:
 @dataclass
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)  # ms, per kind
+    first_parts: dict[str, list[float]] = field(default_factory=dict)  # ms, a streamed body's first part, per kind
     errors: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     late_starts: int = 0  # open loop: requests that could not even be sent within 1 s of their due time
@@ -47,7 +48,8 @@ class Results:
 
     def table(self) -> dict[str, dict[str, float]]:
         rows = {}
-        for kind, values in sorted(self.latencies.items()):
+        streamed = {f"{kind} (first part)": values for kind, values in self.first_parts.items()}
+        for kind, values in sorted([*self.latencies.items(), *streamed.items()]):
             rows[kind] = {
                 "n": len(values),
                 "req_s": round(len(values) / self.seconds, 1) if self.seconds else 0.0,
@@ -78,8 +80,9 @@ class Connection:
             self.writer.close()
         self.reader = self.writer = None
 
-    async def send(self, request: Request) -> tuple[int, int]:
-        """Send `request`, read the whole answer; (status, body bytes). Reopens a connection the server closed."""
+    async def send(self, request: Request) -> tuple[int, int, float | None]:
+        """Send `request`, read the whole answer; (status, body bytes, when a streamed (chunked) body's first part
+        arrived, else None). Reopens a connection the server closed."""
         for attempt in (1, 2):
             if self.writer is None:
                 await self._open()
@@ -98,7 +101,7 @@ class Connection:
                     raise
         raise AssertionError("unreachable")
 
-    async def _read(self) -> tuple[int, int]:
+    async def _read(self) -> tuple[int, int, float | None]:
         assert self.reader is not None
         status_line = await self.reader.readuntil(b"\r\n")
         status = int(status_line.split(b" ", 2)[1])
@@ -115,7 +118,7 @@ class Connection:
                 chunked = True
             elif name == b"connection" and b"close" in value.lower():
                 close = True
-        size = 0
+        size, first = 0, None
         if chunked:
             while True:
                 chunk = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
@@ -123,6 +126,8 @@ class Connection:
                     await self.reader.readuntil(b"\r\n")
                     break
                 size += len(await self.reader.readexactly(chunk + 2)) - 2
+                if first is None:
+                    first = time.perf_counter()
         elif length is not None:
             size = len(await self.reader.readexactly(length))
         else:
@@ -130,12 +135,12 @@ class Connection:
             close = True
         if close:
             self.close()
-        return status, size
+        return status, size, first
 
 
 async def _one(connection: Connection, request: Request, due: float, results: Results) -> None:
     try:
-        status, _ = await connection.send(request)
+        status, _, first = await connection.send(request)
     except Exception as exc:  # any failure is counted and named, never fatal to the run
         results.error(request.kind, f"{exc.__class__.__name__}: {exc}")
         connection.close()
@@ -144,6 +149,8 @@ async def _one(connection: Connection, request: Request, due: float, results: Re
     if status not in request.expect:
         results.error(request.kind, f"HTTP {status}")
     results.add(request.kind, ms)
+    if first is not None:  # a download streamed in parts: also when its first part arrived
+        results.first_parts.setdefault(request.kind, []).append((first - due) * 1000)
 
 
 async def open_loop(
