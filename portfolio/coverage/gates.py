@@ -25,8 +25,7 @@ The rules, with the provider's settings (portfolio/gateway/models.py, `GatewayPo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 COVERAGE = "coverage"
 BEHAVIOURS = "behaviours_confirmed"
@@ -85,6 +84,14 @@ GATE_COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
     MANUAL: ("manual", {"total": "manual_total", "ticked": "manual_ticked", "missing": "manual_missing"}),
 }
 PASSED_COLUMNS = [f"{prefix}_passed" for prefix, _ in GATE_COLUMNS.values()]  # in GATE_KEYS order
+
+# Per gate, its key and its fields with the names of the values they are read from (`gate_reads`).
+GateReads = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+
+class _Values(Protocol):
+    def __getitem__(self, name: str, /) -> Any: ...
+
 
 DEFAULT_MINIMUM_PRACTICAL_MONTHS = 8
 DEFAULT_OTJ_TOLERANCE_PERCENT = 10
@@ -206,19 +213,7 @@ def gates_checklist(gates: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def summary_gates(summary: Any) -> dict[str, dict[str, Any]]:
-    """Every gate of a stored summary as a dict of its verdict and figures (the API's and the events' shape)."""
-    return {
-        key: {
-            "enabled": getattr(summary, f"{prefix}_on"),
-            "passed": getattr(summary, f"{prefix}_passed"),
-            **{name: getattr(summary, column) for name, column in figures.items()},
-        }
-        for key, (prefix, figures) in GATE_COLUMNS.items()
-    }
-
-
-def gate_reads(prefix: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+def gate_reads(prefix: str) -> GateReads:
     """What `summary_gates_of` reads, for values read with `prefix` before each summary column's name (as
     `values("coverage_summary__covered")` names them): per gate, its key and its fields with their value's name."""
     return tuple(
@@ -228,9 +223,28 @@ def gate_reads(prefix: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ..
     )  # fmt: skip
 
 
-def summary_gates_of(values: Mapping[str, Any], reads: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> Any:
-    """`summary_gates` of a summary read as values (`reads`: `gate_reads` of their names' prefix)."""
+def summary_gates_of(values: _Values, reads: GateReads) -> dict[str, dict[str, Any]]:
+    """Every gate of a stored summary as a dict of its verdict and figures (the API's and the events' shape), from
+    its values (`reads`: `gate_reads` of their names' prefix)."""
     return {key: {field: values[name] for field, name in fields} for key, fields in reads}
+
+
+class _Attributes:
+    """A model's fields read by name, as `summary_gates_of` reads values."""
+
+    def __init__(self, instance: Any) -> None:
+        self._instance = instance
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self._instance, name)
+
+
+_OWN_COLUMNS = gate_reads("")
+
+
+def summary_gates(summary: Any) -> dict[str, dict[str, Any]]:
+    """`summary_gates_of` a `CoverageSummary`."""
+    return summary_gates_of(_Attributes(summary), _OWN_COLUMNS)
 
 
 def blocking_of(passed: Any) -> list[str]:

@@ -3,7 +3,7 @@
 Two things cost most of the page. PostgreSQL: `awaiting()` tests each provider's policy in a subquery per item,
 an OR over the states that leaves PostgreSQL probing the index of every waiting state for each apprenticeship and
 filtering; with the policies that may apply read first (one small query), the queue is a plain filter by state
-(`_awaiting_under`), which the partial index of that state answers alone (the acceptance queue of a provider of
+(`awaiting_under`), which the partial index of that state answers alone (the acceptance queue of a provider of
 2,453 apprentices: ~11 -> ~6 ms of PostgreSQL CPU). Python: building and compiling the scoped querysets, several
 times what PostgreSQL spends running them; each read is compiled once for each set of policies that may apply
 (portfolio/core/compiled.py). The items' statements are read with them (grouped by item, an array of
@@ -27,29 +27,27 @@ from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from portfolio.core.compiled import CompiledIdsQuery, CompiledQuery, InArray
 from portfolio.evidence import lifecycle
 from portfolio.evidence.models import Evidence
-from portfolio.people.models import display_name
 from portfolio.people.selectors import user_organisation_ids
 from portfolio.reviews.models import ReviewPolicy
 from portfolio.reviews.roles import REVIEWER_MEMBERSHIPS
 from portfolio.reviews.selectors import queues
 from portfolio.reviews.selectors.queues import (
-    _ITEM_FIELDS,
-    _KINDS,
-    _STATES,
+    ITEM_FIELDS,
     POLICY_STEP_COLUMNS,
     QUEUE_ORDER,
     PolicyKey,
     QueueItem,
     QueuePage,
-    _awaiting_under,
-    _base,
-    _files_count,
-    _page,
     acceptance_queue_for_user,
+    awaiting_under,
     confirmation_policies_at,
     confirmation_queue_for_user,
+    files_count_annotation,
+    page_of_items,
     policies_of,
     policy_key,
+    queue_base,
+    queue_item,
     queue_page,
 )
 
@@ -78,7 +76,7 @@ def _policies(role: lifecycle.Role, user_id: int) -> QuerySet[Any]:
 def _queue(role: lifecycle.Role, policies: PolicyKey, user_id: int) -> QuerySet[Evidence]:
     """The user's queue under these policies: the items `awaiting(role)` at their organisations, oldest first."""
     scope = {_SCOPE[role]: _reviewing(role, user_id)}
-    return _base().filter(_awaiting_under(role, policies_of(policies)), **scope).order_by(*QUEUE_ORDER.order_by())
+    return queue_base().filter(awaiting_under(role, policies_of(policies)), **scope).order_by(*QUEUE_ORDER.order_by())
 
 
 def _statement_pairs() -> Func:
@@ -104,8 +102,8 @@ def _items(queue: QuerySet[Evidence], ids: list[int]) -> QuerySet[Any]:
         .prefetch_related(None)
         .order_by()
         .filter(InArray(F("pk"), ids))
-        .annotate(files_count=_files_count(), statements=statements)
-        .values_list(*_ITEM_FIELDS, "statements")
+        .annotate(files_count=files_count_annotation(), statements=statements)
+        .values_list(*ITEM_FIELDS, "statements")
     )
 
 
@@ -143,23 +141,8 @@ _COMPILED = {role: _Compiled(role) for role in (lifecycle.Role.PROVIDER, lifecyc
 
 def _queue_items(rows: list[tuple[Any, ...]], ids: list[int]) -> list[QueueItem]:
     """The rows as items, in the order of `ids` (an item decided meanwhile is left out), as `queue_page` makes them."""
-    found = {row[0]: row for row in rows}
-    items = []
-    for pk in ids:
-        if pk not in found:
-            continue
-        _, public_id, version, title, kind, state, occurred_on, submitted_at, reflection, *person, files, tags = (
-            found[pk]
-        )  # fmt: skip
-        items.append(
-            QueueItem(
-                pk=pk, public_id=public_id, version=version, title=title, kind=_KINDS.get(kind, kind),
-                state=_STATES.get(state, state), occurred_on=occurred_on, submitted_at=submitted_at,
-                reflection=reflection, apprentice=display_name(*person), files=files,
-                statements=[(code, text) for code, text in tags],
-            )
-        )  # fmt: skip
-    return items
+    found = {row[0]: row for row in rows}  # each row: its ITEM_FIELDS, then its statements' (code, text)
+    return [queue_item(found[pk][:-1], [(code, text) for code, text in found[pk][-1]]) for pk in ids if pk in found]
 
 
 def queue_page_for_user(*, role: lifecycle.Role, user: Any, after: str | None) -> QueuePage:
@@ -182,4 +165,4 @@ def queue_page_for_user(*, role: lifecycle.Role, user: Any, after: str | None) -
     keys = [row[:-1] for row in rows]
     ids = [key[-1] for key in keys[:size]]
     shown = _queue_items(items.rows(ids, user_id=user.pk), ids) if ids else []
-    return _page(shown, keys, total, total, after=None, size=size)
+    return page_of_items(shown, keys, total, total, after=None, size=size)

@@ -71,7 +71,7 @@ def awaiting(role: lifecycle.Role) -> Q:
     return condition
 
 
-def _base() -> QuerySet[Evidence]:
+def queue_base() -> QuerySet[Evidence]:
     return Evidence.objects.select_related(
         "apprenticeship__apprentice", "apprenticeship__employer", "apprenticeship__provider", "author"
     ).prefetch_related("tags__statement")
@@ -88,7 +88,9 @@ def confirmation_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
         return Evidence.objects.none()
     role = lifecycle.Role.EMPLOYER
     employers = user_organisation_ids(user=user, roles=REVIEWER_MEMBERSHIPS[role])
-    return _base().filter(awaiting(role), apprenticeship__employer_id__in=employers).order_by(*QUEUE_ORDER.order_by())
+    return (
+        queue_base().filter(awaiting(role), apprenticeship__employer_id__in=employers).order_by(*QUEUE_ORDER.order_by())
+    )
 
 
 def acceptance_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
@@ -98,10 +100,12 @@ def acceptance_queue_for_user(*, user: Any) -> QuerySet[Evidence]:
         return Evidence.objects.none()
     role = lifecycle.Role.PROVIDER
     providers = user_organisation_ids(user=user, roles=REVIEWER_MEMBERSHIPS[role])
-    return _base().filter(awaiting(role), apprenticeship__provider_id__in=providers).order_by(*QUEUE_ORDER.order_by())
+    return (
+        queue_base().filter(awaiting(role), apprenticeship__provider_id__in=providers).order_by(*QUEUE_ORDER.order_by())
+    )
 
 
-def _awaiting_under(role: lifecycle.Role, policies: Iterable[ReviewPolicy]) -> Q:
+def awaiting_under(role: lifecycle.Role, policies: Iterable[ReviewPolicy]) -> Q:
     """`awaiting(role)` with the policies that may apply read first (one small query): a plain filter by provider
     and state, where `awaiting` tests a policy subquery per item, which PostgreSQL takes longer to plan than to run
     a queue's count. The states are written into the statement (`InNamed`): a prepared queue's generic plan reads
@@ -138,8 +142,8 @@ def acceptance_queue_at(
         return Evidence.objects.none()
     if policies is None:
         policies = ReviewPolicy.objects.filter(provider_id__in=ids)
-    condition = _awaiting_under(lifecycle.Role.PROVIDER, policies)
-    return _base().filter(condition, apprenticeship__provider_id__in=ids).order_by(*QUEUE_ORDER.order_by())
+    condition = awaiting_under(lifecycle.Role.PROVIDER, policies)
+    return queue_base().filter(condition, apprenticeship__provider_id__in=ids).order_by(*QUEUE_ORDER.order_by())
 
 
 def confirmation_queue_at(
@@ -153,8 +157,8 @@ def confirmation_queue_at(
         return Evidence.objects.none()
     if policies is None:
         policies = confirmation_policies_at(employer_ids=ids)
-    condition = _awaiting_under(lifecycle.Role.EMPLOYER, policies)
-    return _base().filter(condition, apprenticeship__employer_id__in=ids).order_by(*QUEUE_ORDER.order_by())
+    condition = awaiting_under(lifecycle.Role.EMPLOYER, policies)
+    return queue_base().filter(condition, apprenticeship__employer_id__in=ids).order_by(*QUEUE_ORDER.order_by())
 
 
 # The policies' columns of the sign-off steps (`ReviewPolicy.steps`), as `policy_key` reads them.
@@ -167,7 +171,7 @@ PolicyKey = tuple[tuple[int, tuple[bool, ...]], ...]
 def policy_key(role: lifecycle.Role, rows: Iterable[tuple[Any, ...]]) -> PolicyKey:
     """Policies read as rows `(provider_id, *POLICY_STEP_COLUMNS)`, as a key of `role`'s queue: those under which
     other states than the default's wait for `role`, sorted. A queue's statement depends on them alone (the others
-    change nothing in it, `_awaiting_under`): a caller compiling a queue per shape keys it so
+    change nothing in it, `awaiting_under`): a caller compiling a queue per shape keys it so
     (portfolio/core/compiled.py)."""
     default = lifecycle.states_awaiting(role, lifecycle.ALL_STEPS)
     kept = []
@@ -213,7 +217,7 @@ def returned_list_for_user(*, user: Any) -> QuerySet[Evidence]:
     """The apprentice's evidence returned for changes, with the comment of the return that sent it back."""
     if not getattr(user, "is_authenticated", False):
         return Evidence.objects.none()
-    returned = _base().filter(state=Evidence.State.RETURNED, apprenticeship__apprentice=user)
+    returned = queue_base().filter(state=Evidence.State.RETURNED, apprenticeship__apprentice=user)
     return with_return(returned).order_by(*RETURNED_ORDER)
 
 
@@ -267,16 +271,16 @@ class QueuePage:
         return max(min(self.size, self.total - self.last), 0) if self.next_after else 0
 
 
-_KINDS = dict(Evidence.Kind.choices)
-_STATES = dict(Evidence.State.choices)
-_ITEM_FIELDS = (
+KIND_LABELS = dict(Evidence.Kind.choices)
+STATE_LABELS = dict(Evidence.State.choices)
+ITEM_FIELDS = (
     "pk", "public_id", "version", "title", "kind", "state", "occurred_on", "submitted_at", "reflection",
     "apprenticeship__apprentice__first_name", "apprenticeship__apprentice__last_name",
     "apprenticeship__apprentice__email", "files_count",
 )  # fmt: skip
 
 
-def _files_count() -> Coalesce:
+def files_count_annotation() -> Coalesce:
     files = EvidenceFile.objects.filter(evidence=OuterRef("pk")).order_by().values("evidence")
     return Coalesce(Subquery(files.annotate(n=Count("pk")).values("n")[:1]), 0)
 
@@ -287,27 +291,22 @@ def _queue_items(queryset: QuerySet[Evidence], ids: list[int]) -> list[QueueItem
     if not ids:
         return []
     rows = queryset.select_related(None).prefetch_related(None).order_by().filter(pk__in=ids)
-    found = {row[0]: row for row in rows.annotate(files_count=_files_count()).values_list(*_ITEM_FIELDS)}
+    found = {row[0]: row for row in rows.annotate(files_count=files_count_annotation()).values_list(*ITEM_FIELDS)}
     statements: dict[int, list[tuple[str, str]]] = {}
     tags = EvidenceTag.objects.filter(evidence_id__in=list(found)).order_by("statement__position", "statement__code")
     for evidence_id, code, text in tags.values_list("evidence_id", "statement__code", "statement__text"):
         statements.setdefault(evidence_id, []).append((code, text))
-    items = []
-    for pk in ids:
-        if pk not in found:
-            continue
-        _, public_id, version, title, kind, state, occurred_on, submitted_at, reflection, first, last, email, files = (
-            found[pk]
-        )
-        items.append(
-            QueueItem(
-                pk=pk, public_id=public_id, version=version, title=title, kind=_KINDS.get(kind, kind),
-                state=_STATES.get(state, state), occurred_on=occurred_on, submitted_at=submitted_at,
-                reflection=reflection, apprentice=display_name(first, last, email), files=files,
-                statements=statements.get(pk, []),
-            )
-        )  # fmt: skip
-    return items
+    return [queue_item(found[pk], statements.get(pk, [])) for pk in ids if pk in found]
+
+
+def queue_item(row: tuple[Any, ...], statements: list[tuple[str, str]]) -> QueueItem:
+    """An item of a queue, from its `ITEM_FIELDS` values and its statements' (code, text)."""
+    pk, public_id, version, title, kind, state, occurred_on, submitted_at, reflection, first, last, email, files = row
+    return QueueItem(
+        pk=pk, public_id=public_id, version=version, title=title, kind=KIND_LABELS.get(kind, kind),
+        state=STATE_LABELS.get(state, state), occurred_on=occurred_on, submitted_at=submitted_at,
+        reflection=reflection, apprentice=display_name(first, last, email), files=files, statements=statements,
+    )  # fmt: skip
 
 
 def queue_page(queryset: QuerySet[Evidence], *, after: str | None, size: int | None = None) -> QueuePage:
@@ -321,10 +320,10 @@ def queue_page(queryset: QuerySet[Evidence], *, after: str | None, size: int | N
     position = QUEUE_ORDER.parse(after)
     keys, total, rest = QUEUE_ORDER.window(queryset, position, size + 1)
     items = _queue_items(queryset, [key[-1] for key in keys[:size]])
-    return _page(items, keys, total, rest, after=None if position is None else after, size=size)
+    return page_of_items(items, keys, total, rest, after=None if position is None else after, size=size)
 
 
-def _page(
+def page_of_items(
     items: list[QueueItem], keys: list[tuple[Any, ...]], total: int, rest: int, *, after: str | None, size: int
 ) -> QueuePage:
     """The page of `items` read for the first `size` of `keys` (`Keyset.window`'s, `size + 1` asked for)."""
