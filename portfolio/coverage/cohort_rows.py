@@ -186,14 +186,16 @@ def with_ao_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def in_chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    """Rows streamed (the CSV) in chunks of `size`, each with its AO figures: memory stays bounded."""
+def in_chunks(rows: Iterable[dict[str, Any]], size: int, *, first: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Rows streamed (the CSV) in chunks of `size` (the first of `first`, when fewer), each with its AO figures:
+    memory stays bounded."""
     chunk: list[dict[str, Any]] = []
+    limit = min(first or size, size)
     for row in rows:
         chunk.append(row)
-        if len(chunk) == size:
+        if len(chunk) == limit:
             yield with_ao_rows(chunk)
-            chunk = []
+            chunk, limit = [], size
     if chunk:
         yield with_ao_rows(chunk)
 

@@ -113,8 +113,10 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
-# Rows the CSV reads (and holds) at a time: its memory stays flat whatever the cohort's size.
+# Rows the CSV reads (and holds) at a time: its memory stays flat whatever the cohort's size. The first part is
+# written from fewer, so the download starts sooner.
 CSV_CHUNK = 500
+CSV_FIRST_CHUNK = 100
 
 CSV_HEADER = ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
               "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
@@ -136,7 +138,7 @@ def _csv_chunks(queryset: Any) -> Iterator[str]:
         for pk, due in due_by_apprenticeship(apprenticeships=queryset, today=today).items()
     }
     rows = cohort_values(queryset, last_activity=True, columns=CSV_VALUES).iterator(chunk_size=CSV_CHUNK)
-    for chunk in in_chunks(rows, CSV_CHUNK):
+    for chunk in in_chunks(rows, CSV_CHUNK, first=CSV_FIRST_CHUNK):
         for values in chunk:
             writer.writerow([*csv_row(values), *reviews.get(values["pk"], _NO_REVIEW)])
         yield _taken(buffer)

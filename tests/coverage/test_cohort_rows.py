@@ -110,12 +110,17 @@ def test_the_cohort_page_and_csv_read_the_same_queries_for_few_and_many(
     assert activity[world.apprentice.email]  # last activity, read per chunk of rows
 
 
-def test_the_csv_streams_a_chunk_of_rows_at_a_time(client: Client, provider: Any, monkeypatch: Any) -> None:
+@pytest.mark.parametrize(("first", "chunks"), [(100, [2, 2, 1]), (1, [1, 2, 2])])
+def test_the_csv_streams_a_chunk_of_rows_at_a_time(
+    client: Client, provider: Any, monkeypatch: Any, first: int, chunks: list[int]
+) -> None:
     """Its memory stays bounded: a part of the response is written from one chunk of rows (read from the
-    server-side cursor, with their AO figures) before the next is read, and no more rows are held at once."""
+    server-side cursor, with their AO figures) before the next is read, and no more rows are held at once. The
+    first part is written from fewer rows when CSV_FIRST_CHUNK is smaller, so the download starts sooner."""
     world, catalogue = provider
     _grow(world, catalogue, 4)  # 5 rows
     monkeypatch.setattr(views, "CSV_CHUNK", 2)
+    monkeypatch.setattr(views, "CSV_FIRST_CHUNK", first)
     read: list[str] = []  # each row taken from the cursor, by email
     held: list[int] = []  # the rows of each chunk, as their AO figures are read
     cohort_values, ao_rows_of = views.cohort_values, cohort_rows.ao_rows_of
@@ -137,13 +142,13 @@ def test_the_csv_streams_a_chunk_of_rows_at_a_time(client: Client, provider: Any
     monkeypatch.setattr(cohort_rows, "ao_rows_of", ao_rows_held)
     client.force_login(world.tutor)
     parts = iter(client.get("/cohort/?format=csv").streaming_content)  # type: ignore[attr-defined]
-    first = next(parts).decode()
-    assert (len(read), held) == (2, [2])  # the first part: the first chunk's rows alone
-    assert first.count("\r\n") == 1 + 2  # the header and those rows
+    first_part = next(parts).decode()
+    assert (len(read), held) == (chunks[0], chunks[:1])  # the first part: the first chunk's rows alone
+    assert first_part.count("\r\n") == 1 + chunks[0]  # the header and those rows
     rest = b"".join(parts).decode()
-    assert held == [2, 2, 1]
+    assert held == chunks
     assert len(set(read)) == 5
-    assert (first + rest).count("\r\n") == 1 + 5
+    assert (first_part + rest).count("\r\n") == 1 + 5
 
 
 def test_the_cohort_page_sorted_by_activity_shows_the_same_dates(client: Client, provider: Any) -> None:
