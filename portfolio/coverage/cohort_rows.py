@@ -15,8 +15,9 @@ A provider has thousands of apprentices, and staff open the cohort all day. The 
   list of strings.
 - Each AO's figures are read as plain values for the rows shown (per chunk of rows for the CSV, by one array of
   ids). Only sorting by last activity reads it for every row: each row's newest change, one index entry.
-- The CSV reads only the columns it writes (`CSV_VALUES`) and keeps little a row outlives: thousands of rows'
-  objects that the garbage collector tracks set off its full collections of the whole process.
+- The CSV reads only the columns it writes (`CSV_VALUES`), as tuples, and of each AO only its code and percent,
+  written as the row's AO column per chunk; it keeps little a row outlives: thousands of rows' objects that the
+  garbage collector tracks set off its full collections of the whole process.
 """
 
 from __future__ import annotations
@@ -186,18 +187,56 @@ def with_ao_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def in_chunks(rows: Iterable[dict[str, Any]], size: int, *, first: int | None = None) -> Iterator[list[dict[str, Any]]]:
-    """Rows streamed (the CSV) in chunks of `size` (the first of `first`, when fewer), each with its AO figures:
-    memory stays bounded."""
-    chunk: list[dict[str, Any]] = []
-    limit = min(first or size, size)
-    for row in rows:
+def _ao_percents(ids: list[int]) -> QuerySet[Any]:
+    return (
+        AOCoverage.objects.filter(InArray(F("apprenticeship_id"), ids))
+        .order_by("outcome__position", "outcome_id")
+        .values_list("apprenticeship_id", "outcome__code", "percent")
+    )
+
+
+# The CSV's chunks (one query for any number of ids on PostgreSQL: `InArray`).
+_COMPILED_AO_PERCENTS = CompiledIdsQuery(_ao_percents, size=PAGE_ROWS, array=True)
+
+
+def ao_column_of(ids: list[int]) -> dict[int, str]:
+    """The CSV's AO column of these apprenticeships, in plan order (`AO1 50%; AO2 100%`), in one query: each AO's
+    code and percent, not its title and counts (read for thousands of rows, they cost more than the rest of the
+    row)."""
+    parts: dict[int, list[str]] = {pk: [] for pk in ids}
+    if ids:
+        for pk, code, percent in _COMPILED_AO_PERCENTS.rows(ids):
+            parts[pk].append(f"{code} {percent:.0f}%")
+    return {pk: "; ".join(codes) for pk, codes in parts.items()}
+
+
+def _csv_rows(queryset: QuerySet[Apprenticeship], size: int) -> Iterator[tuple[Any, ...]]:
+    """Each row of `queryset` as `CSV_VALUES` and its last activity, in its order, through a server-side cursor
+    `size` rows at a time."""
+    values = cohort_values(queryset, last_activity=True, columns=CSV_VALUES)
+    return iter(values.values_list(*CSV_VALUES, "last_activity").iterator(chunk_size=size))
+
+
+def csv_chunks(
+    queryset: QuerySet[Apprenticeship], *, size: int, first: int
+) -> Iterator[list[tuple[tuple[Any, ...], str]]]:
+    """The CSV's rows of `queryset`, a chunk at a time (the first of `first` rows, when fewer than `size`, so the
+    download starts sooner): each row's values (`_csv_rows`) with its AO column (`ao_column_of`, per chunk).
+    Memory stays bounded."""
+    chunk: list[tuple[Any, ...]] = []
+    limit = min(first, size)
+    for row in _csv_rows(queryset, size):
         chunk.append(row)
         if len(chunk) == limit:
-            yield with_ao_rows(chunk)
+            yield _with_ao_column(chunk)
             chunk, limit = [], size
     if chunk:
-        yield with_ao_rows(chunk)
+        yield _with_ao_column(chunk)
+
+
+def _with_ao_column(rows: list[tuple[Any, ...]]) -> list[tuple[tuple[Any, ...], str]]:
+    outcomes = ao_column_of([row[0] for row in rows])
+    return [(row, outcomes[row[0]]) for row in rows]
 
 
 def page_row(v: dict[str, Any]) -> SimpleNamespace:
@@ -232,11 +271,14 @@ def page_row(v: dict[str, Any]) -> SimpleNamespace:
 STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choices}
 _PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
 
-# What the CSV's rows read (`csv_row`): the page's columns less those only the page uses, as each costs a
-# conversion per row (two UUIDs, a date) of a CSV of thousands.
-CSV_VALUES = tuple(
-    column for column in SHOWN_VALUES
-    if column not in ("public_id", "status", "start_date", "provider_id", "coverage_stale", "option__public_id")
+# What the CSV's rows read, in the order `csv_row` takes them: only the columns it writes, as each costs a conversion
+# per row of a CSV of thousands.
+CSV_VALUES = (
+    "pk", "coverage_percent", "apprentice__email", "apprentice__first_name", "apprentice__last_name",
+    "employer__name", "standard__reference", "standard__version", "option__title", "coverage_summary__id",
+    *(f"coverage_summary__{column}" for column in ("ready", "state", "covered", "mapped", "otj_behind",
+                                                   "otj_approved_minutes", "otj_required_minutes")),
+    *_PASSED_VALUES,
 )  # fmt: skip
 
 
@@ -247,36 +289,34 @@ def _held_back_by(passed: tuple[bool, ...]) -> str:
     return "; ".join([GATE_NAMES[key] for key in blocking_of(passed) if key in GATE_NAMES])
 
 
-def csv_row(v: dict[str, Any]) -> list[str]:
-    """The CSV's columns of one row, from `cohort_values` of `CSV_VALUES` with `ao_rows` (the review's two are
-    the view's)."""
-    if v["coverage_summary__id"] is not None:
-        required = v["coverage_summary__otj_required_minutes"]
-        state = v["coverage_summary__state"]
+def csv_row(row: tuple[Any, ...], outcomes: str) -> list[str]:
+    """The CSV's columns of one row, from its `CSV_VALUES` and last activity (`_csv_rows`) and its AO column (the
+    review's two are the view's)."""
+    (_, percent, email, first_name, last_name, employer, reference, version, option_title, summary_id, ready, state,
+     covered, mapped, otj_behind, approved, required, *passed, last_activity) = row  # fmt: skip
+    if summary_id is not None:
         summary_columns = [
-            str(v["coverage_summary__covered"]),
-            str(v["coverage_summary__mapped"]),
-            "yes" if v["coverage_summary__ready"] else "no",
+            str(covered),
+            str(mapped),
+            "yes" if ready else "no",
             STATE_LABELS.get(state, state),
-            _held_back_by(tuple([v[key] for key in _PASSED_VALUES])),
-            f"{v['coverage_summary__otj_approved_minutes'] / 60:.1f}",
+            _held_back_by(tuple(passed)),
+            f"{approved / 60:.1f}",
             f"{required / 60:.1f}" if required is not None else "",
-            "yes" if v["coverage_summary__otj_behind"] else "no",
+            "yes" if otj_behind else "no",
         ]
     else:
         summary_columns = ["0", "0", "no", "", "", "", "", ""]
-    last_activity = v["last_activity"]
-    option_title = v["option__title"]  # None without an option (an option's title is never NULL)
     return [
-        display_name(v["apprentice__first_name"], v["apprentice__last_name"], v["apprentice__email"]),
-        v["apprentice__email"],
-        v["employer__name"],
-        f"{v['standard__reference']} v{v['standard__version']}",
-        option_title if option_title is not None else "",
-        f"{v['coverage_percent']:.1f}",
+        display_name(first_name, last_name, email),
+        email,
+        employer,
+        f"{reference} v{version}",
+        option_title if option_title is not None else "",  # None without an option (a title is never NULL)
+        f"{percent:.1f}",
         *summary_columns,
         last_activity.isoformat() if last_activity else "",
-        "; ".join([f"{code} {percent:.0f}%" for code, _, percent, _, _ in v["ao_rows"]]),
+        outcomes,
     ]
 
 

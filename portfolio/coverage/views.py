@@ -21,12 +21,10 @@ from portfolio.core.filters import filter_for_page
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.cohort_compiled import unfiltered_ids
 from portfolio.coverage.cohort_rows import (
-    CSV_VALUES,
     SHOWN_VALUES,
-    cohort_values,
     cohort_values_of,
+    csv_chunks,
     csv_row,
-    in_chunks,
     page_ids,
     page_row,
     review_subjects,
@@ -124,8 +122,8 @@ CSV_HEADER = ["apprentice", "email", "employer", "standard", "option", "coverage
 
 
 def _csv_chunks(queryset: Any) -> Iterator[str]:
-    """The CSV as text, a chunk of rows at a time: each row read as plain values (`cohort_rows.cohort_values`)
-    through a server-side cursor, its AO figures per chunk, written by the csv module."""
+    """The CSV as text, a chunk of rows at a time: each row read as a tuple of the values it writes through a
+    server-side cursor, its AO column per chunk (`cohort_rows.csv_chunks`), written by the csv module."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
@@ -137,10 +135,8 @@ def _csv_chunks(queryset: Any) -> Iterator[str]:
         pk: (due.due_on.isoformat() if due.due_on else due.explain(today), "yes" if due.overdue(today) else "no")
         for pk, due in due_by_apprenticeship(apprenticeships=queryset, today=today).items()
     }
-    rows = cohort_values(queryset, last_activity=True, columns=CSV_VALUES).iterator(chunk_size=CSV_CHUNK)
-    for chunk in in_chunks(rows, CSV_CHUNK, first=CSV_FIRST_CHUNK):
-        for values in chunk:
-            writer.writerow([*csv_row(values), *reviews.get(values["pk"], _NO_REVIEW)])
+    for chunk in csv_chunks(queryset, size=CSV_CHUNK, first=CSV_FIRST_CHUNK):
+        writer.writerows([*csv_row(row, outcomes), *reviews.get(row[0], _NO_REVIEW)] for row, outcomes in chunk)
         yield _taken(buffer)
     yield _taken(buffer)
 

@@ -19,6 +19,7 @@ from portfolio.coverage.cohort_rows import (
     SHOWN_VALUES,
     _ao_rows,
     _by_ids,
+    ao_column_of,
     ao_rows_of,
     cohort_values_of,
     page_ids,
@@ -201,6 +202,10 @@ def test_a_page_s_rows_by_id_are_the_orm_s(worlds: tuple[Any, Any]) -> None:
         expected_chips[apprenticeship_id].append(tuple(chip))
     assert chips == expected_chips
     assert any(chips.values())
+    # The CSV's AO column: each AO's code and percent, in plan order, as the page's chips have them.
+    column = ao_column_of(ids)
+    assert column == {pk: "; ".join(f"{code} {percent:.0f}%" for code, _, percent, _, _ in chips[pk]) for pk in ids}
+    assert any(column.values())
 
 
 def test_a_page_s_next_reviews_are_those_of_the_orm_path(worlds: tuple[Any, Any]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -122,24 +121,21 @@ def test_the_csv_streams_a_chunk_of_rows_at_a_time(
     monkeypatch.setattr(views, "CSV_CHUNK", 2)
     monkeypatch.setattr(views, "CSV_FIRST_CHUNK", first)
     read: list[str] = []  # each row taken from the cursor, by email
-    held: list[int] = []  # the rows of each chunk, as their AO figures are read
-    cohort_values, ao_rows_of = views.cohort_values, cohort_rows.ao_rows_of
+    held: list[int] = []  # the rows of each chunk, as their AO column is read
+    csv_rows, ao_column_of = cohort_rows._csv_rows, cohort_rows.ao_column_of
+    email = cohort_rows.CSV_VALUES.index("apprentice__email")
 
-    def taken(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        for row in rows:
-            read.append(row["apprentice__email"])
+    def taken(queryset: Any, size: int) -> Iterator[tuple[Any, ...]]:
+        for row in csv_rows(queryset, size):
+            read.append(row[email])
             yield row
 
-    def counted(queryset: Any, **options: Any) -> Any:
-        rows = cohort_values(queryset, **options)
-        return SimpleNamespace(iterator=lambda chunk_size: taken(rows.iterator(chunk_size)))
-
-    def ao_rows_held(ids: list[int]) -> Any:
+    def ao_column_held(ids: list[int]) -> Any:
         held.append(len(ids))
-        return ao_rows_of(ids)
+        return ao_column_of(ids)
 
-    monkeypatch.setattr(views, "cohort_values", counted)
-    monkeypatch.setattr(cohort_rows, "ao_rows_of", ao_rows_held)
+    monkeypatch.setattr(cohort_rows, "_csv_rows", taken)
+    monkeypatch.setattr(cohort_rows, "ao_column_of", ao_column_held)
     client.force_login(world.tutor)
     parts = iter(client.get("/cohort/?format=csv").streaming_content)  # type: ignore[attr-defined]
     first_part = next(parts).decode()
