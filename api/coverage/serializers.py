@@ -223,3 +223,8 @@ class ReadinessEventOut(serializers.ModelSerializer[ReadinessEvent]):
         model = ReadinessEvent
         fields = ["id", "apprenticeship", "type", "sequence", "ready", "state", "previous_state", "causes",
                   "occurred_at", "coverage"]  # fmt: skip
+
+
+class ReadinessFeedEventOut(ReadinessEventOut):
+    """An event of the feed (`GET /api/readiness-events/`): the same fields, named apart so that the schema
+    describes the feed's pages by cursor apart from an apprenticeship's pages by number."""

@@ -130,17 +130,19 @@ class CountingPaginator(Paginator):
 
 
 class Keyset:
-    """Positions in a list sorted ascending by `fields` (the last one unique, such as the id), NULLs last.
+    """Positions in a list sorted ascending by `fields` (the last one unique, such as the id), NULLs last; with
+    `descending`, sorted descending by each (newest first), NULLs still last.
 
     A position is the sort key of a row, written for a URL as its values joined by "~" (an empty value for
     NULL); `after` selects the rows that come after it. The order `order_by` gives is the same on PostgreSQL and
-    SQLite (which would put NULLs first), and on PostgreSQL it is the order of an ascending index on `fields`.
+    SQLite (which would put NULLs first), and on PostgreSQL it is the order of an index on `fields` in that
+    direction.
     """
 
     SEPARATOR = "~"
 
-    def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
-        self.model, self.fields = model, tuple(fields)
+    def __init__(self, model: type[Model], fields: Sequence[str], *, descending: bool = False) -> None:
+        self.model, self.fields, self.descending = model, tuple(fields), descending
         self._model_fields: list[Field[Any, Any]] = []
         for name in self.fields:
             field = model._meta.pk if name == "pk" else model._meta.get_field(name)
@@ -149,7 +151,16 @@ class Keyset:
             self._model_fields.append(field)
 
     def order_by(self) -> list[OrderBy]:
+        if self.descending:  # NULLs last only where there can be one: a plain DESC reads a DESC index
+            return [
+                F(name).desc(nulls_last=True) if field.null else F(name).desc()
+                for name, field in zip(self.fields, self._model_fields, strict=True)
+            ]
         return [F(name).asc(nulls_last=True) for name in self.fields]
+
+    def to_python(self, index: int, text: str) -> Any:
+        """The value of the `index`-th field written as `text`; Django's ValidationError when it cannot be one."""
+        return self._model_fields[index].to_python(text)
 
     def key(self, row: Sequence[Any]) -> str:
         """The position of a row given as its values of `fields`, in order."""
@@ -176,19 +187,26 @@ class Keyset:
         return tuple(values)
 
     def after(self, position: Sequence[Any]) -> Q:
-        """Rows after `position`: greater in the first field that differs (a NULL sorting after every value)."""
+        """Rows after `position`: greater (with `descending`, less) in the first field that differs (a NULL sorting
+        after every value)."""
         condition = Q(pk__in=[])
         equal = Q()
+        beyond = "lt" if self.descending else "gt"
         for name, field, value in zip(self.fields, self._model_fields, position, strict=True):
             if value is None:
                 # Nothing sorts after NULL in this field: only the rows equal to it here may come later.
                 equal &= Q(**{f"{name}__isnull": True})
                 continue
-            greater = Q(**{f"{name}__gt": value})
+            later = Q(**{f"{name}__{beyond}": value})
             if field.null:
-                greater |= Q(**{f"{name}__isnull": True})
-            condition |= equal & greater
+                later |= Q(**{f"{name}__isnull": True})
+            condition |= equal & later
             equal &= Q(**{name: value})
+        first, value = self.fields[0], position[0]
+        if value is not None and not self._model_fields[0].null:
+            # The same rows, with the first field's bound said plainly: an index scan starts at the position
+            # instead of filtering every row before it (PostgreSQL does not take a bound out of the ORs).
+            condition &= Q(**{f"{first}__{beyond}e": value})
         return condition
 
     def window_rows(self, queryset: QuerySet[Any], size: int) -> QuerySet[Any]:

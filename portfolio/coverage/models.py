@@ -178,6 +178,9 @@ class ReadinessEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["apprenticeship", "sequence"], name="readiness_event_sequence")]
+        # The feeds, newest first, a page at a time by position (selectors.READINESS_FEED_ORDER): a page reads its
+        # rows from here, where sorting every event the reader may see cost a provider's feed more with each one.
+        indexes = [models.Index(fields=["-occurred_at", "-id"], name="readiness_event_newest")]
 
     def __str__(self) -> str:
         return f"{self.apprenticeship_id} #{self.sequence} {self.state}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portfolio.core.compiled import CompiledQuery
+from portfolio.core.queries import Keyset
 from portfolio.coverage import sql
 from portfolio.coverage.gates import GATE_COLUMNS
 from portfolio.coverage.gates_sql import Dates
@@ -179,3 +181,34 @@ def readiness_event_list_for_user(*, user: Any) -> QuerySet[ReadinessEvent]:
     return ReadinessEvent.objects.select_related("apprenticeship").filter(
         apprenticeship__in=apprenticeship_list_for_user(user=user).values("pk")
     )
+
+
+# The readiness feeds' order, newest first (the page's positions here, the API's cursor by the same fields): read
+# from the index `readiness_event_newest`, a page costs the same however many events came before it.
+READINESS_FEED_ORDER = Keyset(ReadinessEvent, ("occurred_at", "id"), descending=True)
+FEED_PAGE_SIZE = 50
+
+
+@dataclass
+class FeedPage:
+    """A page of the readiness feed: `events` after the position `after` (None: from the newest), and
+    `next_after`, the position of its last event when older ones follow."""
+
+    events: list[ReadinessEvent]
+    after: str | None
+    next_after: str | None
+
+
+def readiness_events_after(events: QuerySet[ReadinessEvent], *, after: str | None, size: int | None = None) -> FeedPage:
+    """The `size` events of `events` (a reader's, `readiness_event_list_for_user`) that follow the position
+    `after`, newest first: by position, not by page number, so an event recorded meanwhile never shifts the pages
+    (nothing shown twice or skipped) and no page counts the feed. A position that is not one starts at the newest."""
+    size = size or FEED_PAGE_SIZE
+    position = READINESS_FEED_ORDER.parse(after)
+    rows = events.order_by(*READINESS_FEED_ORDER.order_by())
+    if position is not None:
+        rows = rows.filter(READINESS_FEED_ORDER.after(position))
+    found = list(rows[: size + 1])
+    shown = found[:size]
+    next_after = READINESS_FEED_ORDER.key((shown[-1].occurred_at, shown[-1].pk)) if len(found) > size else None
+    return FeedPage(events=shown, after=None if position is None else after, next_after=next_after)

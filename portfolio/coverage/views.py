@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -40,7 +39,12 @@ from portfolio.coverage.pages import (
     progress_for,
     standard_label,
 )
-from portfolio.coverage.selectors import cohort_list_for_user, coverage_summary_for, readiness_event_list_for_user
+from portfolio.coverage.selectors import (
+    cohort_list_for_user,
+    coverage_summary_for,
+    readiness_event_list_for_user,
+    readiness_events_after,
+)
 from portfolio.otj.selectors import otj_figures_for
 from portfolio.people.models import Apprenticeship
 from portfolio.people.selectors import (
@@ -250,5 +254,5 @@ def readiness_feed_page(request: HttpRequest) -> HttpResponse:
     events = readiness_event_list_for_user(user=request.user).select_related(
         "apprenticeship__apprentice", "apprenticeship__standard", "apprenticeship__employer"
     )
-    page = Paginator(events.order_by("-occurred_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = readiness_events_after(events, after=request.GET.get("after"))
     return render(request, "coverage/readiness.html", {"page": page})
