@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from portfolio.notify.selectors import notification_unread_count
+from portfolio.notify.selectors import notification_unread_badge
 from portfolio.people.selectors import request_user_roles
 
 
@@ -16,5 +16,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "nav_roles": SimpleLazyObject(lambda: request_user_roles(request=request)),
-        "unread_notifications": SimpleLazyObject(lambda: notification_unread_count(user=user)),
+        "unread_notifications": SimpleLazyObject(lambda: notification_unread_badge(user=user)),
     }

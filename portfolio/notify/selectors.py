@@ -18,17 +18,24 @@ def notification_list_for_user(*, user: Any, unread_only: bool = False) -> Query
     return queryset
 
 
-# Every page's header shows the count: one statement written out, since building the ORM's count cost several
-# times the CPU of running it (the index on recipient and read_at answers it).
-_UNREAD_SQL = "SELECT COUNT(*) FROM {table} WHERE recipient_id = %s AND read_at IS NULL"
+# Every page's header shows the unread count: one statement written out (building the ORM's count cost several
+# times the CPU of running it; the index on recipient and read_at answers it), counting up to this many and showing
+# more as "99+", as a person who never reads their notifications would otherwise have each page count all of them.
+BADGE_MOST = 99
+_UNREAD_UP_TO_SQL = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) AS unread"
+)
 
 
-def notification_unread_count(*, user: Any) -> int:
+def notification_unread_badge(*, user: Any) -> str:
+    """The header's unread count: "" for none, the number up to 99, "99+" beyond (at most 100 index entries read)."""
     if not getattr(user, "is_authenticated", False):
-        return 0
+        return ""
+    table = connection.ops.quote_name(Notification._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(_UNREAD_SQL.format(table=connection.ops.quote_name(Notification._meta.db_table)), [user.pk])
-        return int(cursor.fetchone()[0])
+        cursor.execute(_UNREAD_UP_TO_SQL.format(table=table), [user.pk, BADGE_MOST + 1])
+        unread = int(cursor.fetchone()[0])
+    return "" if unread == 0 else f"{BADGE_MOST}+" if unread > BADGE_MOST else str(unread)
 
 
 def notification_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Notification:

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from portfolio.notify.models import Notification
-from portfolio.notify.selectors import notification_unread_count
+from portfolio.notify.selectors import notification_unread_badge
 from portfolio.notify.services.notifications import notify_users
 from tests.factories import build_world
 
@@ -32,7 +32,7 @@ def test_opening_a_notification_marks_only_it_read_and_follows_its_link(client: 
     other.refresh_from_db()
     assert opened.read_at is not None
     assert other.read_at is None
-    assert notification_unread_count(user=own.apprentice) == 1
+    assert notification_unread_badge(user=own.apprentice) == "1"
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from portfolio.mail.models import OutgoingMail
 from portfolio.mail.services import mail_owed_ids, mail_send
 from portfolio.notify.models import Notification
-from portfolio.notify.selectors import notification_unread_count
+from portfolio.notify.selectors import notification_unread_badge
 from portfolio.notify.services.notifications import notification_mark_read, notify_users
 from tests.factories import build_world
 
@@ -50,10 +50,10 @@ def test_unsent_emails_are_owed_after_a_while_and_read_marks_are_per_user() -> N
     OutgoingMail.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     assert mine.pk in mail_owed_ids()
 
-    assert notification_unread_count(user=own.apprentice) == 1
+    assert notification_unread_badge(user=own.apprentice) == "1"
     assert notification_mark_read(user=own.apprentice) == 1
-    assert notification_unread_count(user=own.apprentice) == 0
-    assert notification_unread_count(user=other.apprentice) == 1
+    assert notification_unread_badge(user=own.apprentice) == ""
+    assert notification_unread_badge(user=other.apprentice) == "1"
 
 
 @pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_notification_pages_and_api_show_only_your_own(client: Any) -> None:
         format="json",
     )
     assert forged.json() == {"marked": 0}
-    assert notification_unread_count(user=own.apprentice) == 1
+    assert notification_unread_badge(user=own.apprentice) == "1"
 
 
 @pytest.mark.django_db
@@ -100,3 +100,23 @@ def test_the_unread_filter_takes_the_shared_yes_no_spellings_and_refuses_others(
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid"
     assert bad.json()["details"]["unread"][0].startswith("“maybe” is neither yes nor no")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("unread", "badge"), [(0, ""), (1, "1"), (99, "99"), (100, "99+"), (250, "99+")])
+def test_the_header_badge_counts_up_to_99(client: Any, unread: int, badge: str) -> None:
+    """Every page reads the badge: past 99 it says 99+, and counts no further than that."""
+    own, other = build_world()
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(recipient=own.tutor, kind="readiness.changed", title=f"Change {n}", created_at=now)
+        for n in range(unread)
+    )
+    notify_users(recipients=[other.tutor], kind="readiness.changed", title="Someone else's")
+    assert notification_unread_badge(user=own.tutor) == badge
+    client.force_login(own.tutor)
+    page = client.get("/notifications/").content.decode()
+    if badge:
+        assert f'class="badge">{badge}<' in page
+    else:
+        assert 'class="badge"' not in page
