@@ -21,7 +21,7 @@ from portfolio.otj.services.decisions import otj_activity_approve_many
 from portfolio.otj.services.minimums import MinimumImportRefused, otj_minimums_import, otj_minimums_save
 from portfolio.people.admin_forms import service_errors_to_form
 from portfolio.people.admin_selectors import provider_list_administered_by
-from portfolio.people.models import Apprenticeship, Membership, User
+from portfolio.people.models import Apprenticeship, Membership, User, display_name
 from portfolio.people.selectors import apprenticeship_list_for_user, user_holds_role, user_is_provider_admin
 
 QUEUE_LIMIT = 200  # oldest first: the rest show once these are decided
@@ -38,15 +38,21 @@ def _require_staff(request: HttpRequest) -> None:
         raise PermissionDenied("The approval queue is for a training provider's tutors, assessors and admins.")
 
 
-def _queue_filters(request: HttpRequest) -> tuple[User | None, Apprenticeship | None, list[Any], list[Any]]:
-    """The tutor and apprenticeship filters: choices from the user's own providers, unknown values ignored."""
+def _queue_filters(request: HttpRequest) -> tuple[User | None, Apprenticeship | None, list[Any], list[tuple[str, str]]]:
+    """The tutor and apprenticeship filters: choices from the user's own providers, unknown values ignored. The
+    apprentices' choices are (public id, label) read as plain values: a provider has thousands of apprentices,
+    and building each one's models cost most of the page."""
     user: Any = request.user
     providers = Membership.objects.filter(user=user, is_active=True, role__in=STAFF_ROLES).values("organisation_id")
-    apprenticeships = list(
-        apprenticeship_list_for_user(user=request.user)
-        .filter(provider_id__in=providers)
-        .order_by("apprentice__first_name", "apprentice__last_name", "apprentice__email")
-    )
+    mine = apprenticeship_list_for_user(user=request.user).filter(provider_id__in=providers)
+    apprenticeships = [
+        (str(public_id), f"{display_name(first_name, last_name, email)} ({reference})")
+        for public_id, first_name, last_name, email, reference in mine.order_by(
+            "apprentice__first_name", "apprentice__last_name", "apprentice__email"
+        ).values_list(
+            "public_id", "apprentice__first_name", "apprentice__last_name", "apprentice__email", "standard__reference"
+        )
+    ]
     tutors = list(
         User.objects.filter(
             memberships__organisation_id__in=providers,
@@ -57,7 +63,10 @@ def _queue_filters(request: HttpRequest) -> tuple[User | None, Apprenticeship | 
         .order_by("first_name", "last_name", "email")
     )
     tutor = next((t for t in tutors if str(t.public_id) == request.GET.get("tutor")), None)
-    apprenticeship = next((a for a in apprenticeships if str(a.public_id) == request.GET.get("apprenticeship")), None)
+    wanted = request.GET.get("apprenticeship")
+    apprenticeship = (
+        mine.get(public_id=wanted) if wanted and any(value == wanted for value, _ in apprenticeships) else None
+    )
     return tutor, apprenticeship, tutors, apprenticeships
 
 
@@ -99,6 +108,7 @@ def otj_queue(request: HttpRequest) -> HttpResponse:
         "apprenticeship": apprenticeship,
         "tutors": tutors,
         "apprenticeships": apprenticeships,
+        "apprenticeship_value": str(apprenticeship.public_id) if apprenticeship else None,
         "minutes": sum(a.minutes for a in shown),
     }
     return render(request, "otj/queue.html", context)

@@ -18,7 +18,7 @@ LOOP = (
 @pytest.mark.parametrize("choices", [Evidence.State.choices, Evidence.Kind.choices, [("a&b", '<x> & "y"')]])
 def test_the_options_are_the_loops(choices: list[tuple[str, str]]) -> None:
     loop = engines["django"].from_string(LOOP)
-    tag = engines["django"].from_string("{% load evidence_tags %}{% filter_options choices selected %}")
+    tag = engines["django"].from_string("{% load form_tags %}{% filter_options choices selected %}")
     for selected in ["", "nothing-of-the-kind", *(value for value, _ in choices)]:
         context = {"choices": choices, "selected": selected}
         assert tag.render(context) == loop.render(context)

@@ -133,7 +133,21 @@ def test_the_queue_filters_by_tutor_and_apprentice(client: Client, worlds: Any) 
     assert "Nothing is waiting for approval with these filters" in _text(
         client.get(url, {"tutor": own.assessor.public_id})
     )
-    assert "Alex Morgan: taught" in _text(client.get(url, {"apprenticeship": own.apprenticeship.public_id}))
+    chosen = client.get(url, {"apprenticeship": own.apprenticeship.public_id})
+    assert "Alex Morgan: taught" in _text(chosen)
+    assert f'<option value="{own.apprenticeship.public_id}" selected>' in chosen.content.decode()
+
+
+def test_the_queue_s_apprentice_filter_offers_only_your_own_and_ignores_others(client: Client, worlds: Any) -> None:
+    own, other = worlds
+    log(own)
+    client.force_login(own.assessor)
+    url = reverse("otj-queue-page")
+    for value in (other.apprenticeship.public_id, "not-an-id", ""):
+        page = client.get(url, {"apprenticeship": value}).content.decode()
+        assert "Alex Morgan: taught" in page  # the filter ignored: every entry shown
+        assert " selected>" not in page.split('id="filter-apprenticeship"', 1)[1].split("</select>", 1)[0]
+        assert str(other.apprenticeship.public_id) not in page.replace(f"apprenticeship={value}", "")
 
 
 def test_declining_on_the_entry_page_needs_a_comment(client: Client, worlds: Any) -> None:

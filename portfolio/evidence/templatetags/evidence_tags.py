@@ -52,17 +52,5 @@ def evidence_rows(items: Iterable[Any], apprenticeship: Any = None) -> SafeStrin
     return SafeString("".join(rows) or EMPTY)
 
 
-@register.simple_tag
-def filter_options(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:
-    """The filter's `<option>` per choice (value, label), the one equal to `selected` marked: what the template's
-    loop wrote, each value and label escaped as the engine escapes them."""
-    return SafeString(
-        "".join(
-            f'<option value="{escaped(value)}"{" selected" if value == selected else ""}>{escaped(label)}</option>'
-            for value, label in choices
-        )
-    )
-
-
 NO_TAGS = "\u2014"  # an em dash
 EMPTY = SafeString('\n    <tr><td colspan="8">No evidence yet.</td></tr>\n  ')
