@@ -86,8 +86,8 @@ def otj_queue_count(*, user: Any) -> int:
 
 def otj_queue_at(*, user_id: int, provider_ids: list[int]) -> QuerySet[OtjActivity]:
     """The entries of `otj_queue_for_user` for an active user with the id `user_id` who is staff (STAFF_ROLES) at
-    these providers, read already, with nothing joined and in no order: for a caller that counts them in a query
-    compiled once (portfolio/core/start/staff.py)."""
+    these providers, read already, with nothing joined and in no order: what `otj_queue_for_user` joins and orders,
+    and what the start page counts in a query compiled once (portfolio/core/start/staff.py)."""
     # The state written into the statement (`InNamed`): a prepared count's generic plan reads the pending entries'
     # partial index.
     return OtjActivity.objects.filter(
