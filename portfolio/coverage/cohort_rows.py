@@ -158,12 +158,17 @@ def cohort_values_of(
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def _ao_rows(ids: list[int]) -> QuerySet[Any]:
+def _ao_values(ids: list[int], *columns: str) -> QuerySet[Any]:
+    """Each AO's `columns` of these apprenticeships, after the apprenticeship's id, in plan order."""
     return (
         AOCoverage.objects.filter(InArray(F("apprenticeship_id"), ids))
         .order_by("outcome__position", "outcome_id")
-        .values_list("apprenticeship_id", "outcome__code", "outcome__title", "percent", "covered", "mapped")
+        .values_list("apprenticeship_id", *columns)
     )
+
+
+def _ao_rows(ids: list[int]) -> QuerySet[Any]:
+    return _ao_values(ids, "outcome__code", "outcome__title", "percent", "covered", "mapped")
 
 
 # A page's rows or a CSV's chunk of them (on PostgreSQL one query for any number of ids: `InArray`).
@@ -188,11 +193,7 @@ def with_ao_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _ao_percents(ids: list[int]) -> QuerySet[Any]:
-    return (
-        AOCoverage.objects.filter(InArray(F("apprenticeship_id"), ids))
-        .order_by("outcome__position", "outcome_id")
-        .values_list("apprenticeship_id", "outcome__code", "percent")
-    )
+    return _ao_values(ids, "outcome__code", "percent")
 
 
 # The CSV's chunks (one query for any number of ids on PostgreSQL: `InArray`).
@@ -295,8 +296,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(text: str) -> str:
-    """`text` as a CSV cell a spreadsheet shows as text: with an apostrophe before it when it starts like a
-    formula (the usual guard against formula injection; the apostrophe is not shown)."""
+    """`text` as a CSV cell a spreadsheet takes as text: with an apostrophe before it when it starts like a
+    formula (the usual guard against formula injection)."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 

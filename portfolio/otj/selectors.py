@@ -24,8 +24,8 @@ from portfolio.evidence.models import Evidence
 from portfolio.otj.figures import DEFAULT_TOLERANCE, Break, OtjFigures, month_start, otj_figures
 from portfolio.otj.lifecycle import STAFF_ROLES
 from portfolio.otj.models import OtjActivity, OtjMinimum
-from portfolio.people.models import Apprenticeship, BreakInLearning, Membership, Organisation, User
-from portfolio.people.selectors import apprenticeship_list_for_user
+from portfolio.people.models import Apprenticeship, BreakInLearning, Organisation, User
+from portfolio.people.selectors import apprenticeship_list_for_user, user_organisation_ids
 from portfolio.standards.models import Standard
 
 
@@ -62,11 +62,7 @@ def otj_queue_for_user(
     # The providers read first, then a plain filter by them (`otj_queue_at`): staff at a provider see all its
     # apprenticeships, so the reader's scope (`otj_activity_list_for_user`) would add nothing but a subquery whose
     # rows PostgreSQL underestimated a hundredfold, sorting every waiting entry of the provider for each page.
-    providers = list(
-        Membership.objects.filter(user=user, is_active=True, role__in=STAFF_ROLES).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    providers = list(user_organisation_ids(user=user, roles=STAFF_ROLES).values_list("organisation_id", flat=True))
     queryset = (
         otj_queue_at(user_id=user.pk, provider_ids=providers)
         .select_related("apprenticeship__apprentice", "apprenticeship__standard", "logged_by", "decided_by")

@@ -22,7 +22,12 @@ from portfolio.otj.services.minimums import MinimumImportRefused, otj_minimums_i
 from portfolio.people.admin_forms import service_errors_to_form
 from portfolio.people.admin_selectors import provider_list_administered_by
 from portfolio.people.models import Apprenticeship, Membership, User, display_name
-from portfolio.people.selectors import apprenticeship_list_for_user, user_holds_role, user_is_provider_admin
+from portfolio.people.selectors import (
+    apprenticeship_list_for_user,
+    user_holds_role,
+    user_is_provider_admin,
+    user_organisation_ids,
+)
 
 QUEUE_LIMIT = 200  # oldest first: the rest show once these are decided
 MAX_IMPORT_BYTES = 1_000_000
@@ -43,7 +48,7 @@ def _queue_filters(request: HttpRequest) -> tuple[User | None, Apprenticeship | 
     apprentices' choices are (public id, label) read as plain values: a provider has thousands of apprentices,
     and building each one's models cost most of the page."""
     user: Any = request.user
-    providers = Membership.objects.filter(user=user, is_active=True, role__in=STAFF_ROLES).values("organisation_id")
+    providers = user_organisation_ids(user=user, roles=STAFF_ROLES)
     mine = apprenticeship_list_for_user(user=request.user).filter(provider_id__in=providers)
     apprenticeships = [
         (str(public_id), f"{display_name(first_name, last_name, email)} ({reference})")
