@@ -56,3 +56,22 @@ def test_several_files_at_once_each_with_its_own_result(
     expect(files.locator("tr", has_text="rig-notes.pdf")).to_contain_text("Rejected")
     expect(files.get_by_role("link", name=re.compile("Download rig.jpg"))).to_be_visible()
     screenshot(page, "apprentice-upload-results")
+
+
+def test_a_file_chosen_before_the_upload_script_ran_is_still_sent(
+    world: Any, page: Page, celery_worker: Any, tmp_path: Path
+) -> None:
+    """On a slow connection the page shows before its deferred scripts run: a file chosen in that moment is sent
+    when the script arrives, not dropped (its change event fired before anyone listened)."""
+    evidence = EvidenceFactory.create(apprenticeship=world.apprenticeship, tags=("K1",), files=0, title="Rig plan")
+    photo = tmp_path / "rig-plan.jpg"
+    photo.write_bytes(image("jpeg"))
+    sign_in(page, world.apprentice.email, PASSWORD)
+    held: list[Any] = []
+    page.route(re.compile(r".*/js/evidence-upload[^/]*\.js$"), lambda route: held.append(route))
+    page.goto(f"/evidence/{evidence.public_id}/", wait_until="commit")  # deferred scripts hold DOMContentLoaded
+    page.set_input_files("#upload-input", str(photo))  # waits for the input, shown before the script runs
+    expect(page.locator(".upload-list li")).to_have_count(0)  # nothing listened yet
+    assert len(held) == 1
+    held[0].continue_()  # the script arrives
+    expect(page.locator(".upload-list li .upload-status")).to_have_text(re.compile("checked and added"), timeout=30_000)

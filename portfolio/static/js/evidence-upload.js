@@ -100,6 +100,8 @@
   function sendAll(files) { Array.prototype.forEach.call(files, send); }
 
   input.addEventListener("change", function () { sendAll(input.files); input.value = ""; });
+  // Files chosen before this script ran (a slow connection: the page shows before its deferred scripts run).
+  if (input.files && input.files.length) { sendAll(input.files); input.value = ""; }
   dropzone.addEventListener("keydown", function (event) {
     if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
   });

@@ -11,12 +11,14 @@
 // 2. Wide tables scroll inside their own box, never the page: a table a template did not put in a
 // <div class="table-scroll"> gets one here (the CSS keeps a table in bounds without this script, too).
 // When the box does scroll it becomes a named region in the tab order, so keyboard users can scroll it.
+// A template's own box (<div class="table-wrap" tabindex="0" role="region">) is left as it is: a second box
+// inside it was a scroll region of its own, named and focusable only if it scrolled when this ran.
 (function () {
   "use strict";
   function wrap(root) {
     var tables = root.tagName === "TABLE" ? [root] : root.querySelectorAll("table");
     Array.prototype.forEach.call(tables, function (table) {
-      var box = table.closest(".table-scroll");
+      var box = table.closest(".table-scroll, .table-wrap");
       if (!box) {
         box = document.createElement("div");
         box.className = "table-scroll";
