@@ -55,6 +55,8 @@ def _redis() -> redis.Redis:
 
 @functools.cache
 def _coalesce() -> Script:
+    # Run with `client=_redis()` each time, never with the client it was registered on: every call then goes to
+    # the one client `_redis` names (a test that points it at a dead server reaches this script too).
     return _redis().register_script(_COALESCE)
 
 
@@ -77,7 +79,7 @@ def coverage_enqueue(*, apprenticeship_ids: Iterable[int]) -> None:
     for apprenticeship_id in apprenticeship_ids:
         try:
             keys = [burst_key(apprenticeship_id), trail_key(apprenticeship_id)]
-            delay_ms = int(_coalesce()(keys=keys, args=[window_ms, longest_ms]))
+            delay_ms = int(_coalesce()(keys=keys, args=[window_ms, longest_ms], client=_redis()))
             if delay_ms == 0:
                 task_send("coverage.recompute", apprenticeship_id, retry=False, ignore_result=True)
             elif delay_ms > 0:
