@@ -3,20 +3,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.coverage.serializers import CohortRowOut, CoverageOut, ReadinessEventOut, ReadinessFeedEventOut
+from api.pagination import KeysetPagination
 from api.permissions import IsEmployerContact, IsProviderStaff
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.answers import coverage_answer_for_user
@@ -113,24 +112,12 @@ class ApprenticeshipReadinessEventsView(GenericAPIView[ReadinessEvent]):
         return self.get_paginated_response(ReadinessEventOut(page, many=True).data)
 
 
-class ReadinessFeedPagination(CursorPagination):
-    """The feed newest first, a page at a time by an opaque cursor (`next`, `previous`), read from the events'
-    index in the feed's order (`READINESS_FEED_ORDER`): a page costs the same however many came before it, and an
-    event recorded meanwhile never shifts the pages. A cursor that is not one answers 400, naming it."""
+class ReadinessFeedPagination(KeysetPagination):
+    """The feed newest first, a page at a time by position (api/pagination.py), read from the events' index in the
+    feed's order: the events of one recompute share a moment, however many there are."""
 
-    ordering = tuple(f"-{field}" for field in READINESS_FEED_ORDER.fields)
+    order = READINESS_FEED_ORDER
     page_size = FEED_PAGE_SIZE
-
-    def decode_cursor(self, request: Request) -> Cursor | None:
-        try:
-            cursor = super().decode_cursor(request)
-            if cursor is not None and cursor.position is not None:  # a position the feed's first field can hold
-                READINESS_FEED_ORDER.to_python(0, str(cursor.position))
-            return cursor
-        except (NotFound, DjangoValidationError):  # bad input, not a missing row: name it, and say what is good
-            raise ValidationError(
-                {self.cursor_query_param: ["Not a cursor of this feed: follow the `next` and `previous` links."]}
-            ) from None
 
 
 class ReadinessEventListView(GenericAPIView[ReadinessEvent]):

@@ -14,11 +14,19 @@ from rest_framework.response import Response
 from api.evidence.base import CONFLICT, REFUSED, EvidenceAPIView
 from api.evidence.serializers import EvidenceCreateIn, EvidenceOut, EvidenceUpdateIn
 from api.idempotency import idempotent
+from api.pagination import KeysetPagination
 from portfolio.evidence.filters import EvidenceFilter
 from portfolio.evidence.models import Evidence
-from portfolio.evidence.selectors import evidence_get_for_user, evidence_list_for_user
+from portfolio.evidence.selectors import EVIDENCE_LIST_ORDER, evidence_get_for_user, evidence_list_for_user
 from portfolio.evidence.services.evidence import evidence_create, evidence_delete_draft, evidence_update
 from portfolio.people.selectors import apprenticeship_get_for_user
+
+
+class EvidencePagination(KeysetPagination):
+    """The list newest first (by the date it happened), 50 a page by position: a provider's runs to hundreds of
+    thousands of items, and a page far down it costs what the first does."""
+
+    order = EVIDENCE_LIST_ORDER
 
 
 class EvidenceListView(EvidenceAPIView):
@@ -29,6 +37,7 @@ class EvidenceListView(EvidenceAPIView):
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = EvidenceFilter
+    pagination_class = EvidencePagination
 
     def get_queryset(self) -> QuerySet[Evidence]:
         if getattr(self, "swagger_fake_view", False):  # the schema reads the FilterSet's model, no one's rows

@@ -158,6 +158,13 @@ class Keyset:
             ]
         return [F(name).asc(nulls_last=True) for name in self.fields]
 
+    def reversed(self) -> Keyset:
+        """The same fields in the other direction: the list read backwards (rows before a position are the reversed
+        list's rows after it). Only where no field holds NULL, which sorts last either way."""
+        if any(field.null for field in self._model_fields):
+            raise TypeError(f"{self.model.__name__} {self.fields}: a field can be NULL, so the order does not reverse")
+        return Keyset(self.model, self.fields, descending=not self.descending)
+
     def to_python(self, index: int, text: str) -> Any:
         """The value of the `index`-th field written as `text`; Django's ValidationError when it cannot be one."""
         return self._model_fields[index].to_python(text)

@@ -16,9 +16,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from portfolio.core.compiled import CompiledQuery
+from portfolio.core.queries import Keyset
 from portfolio.evidence.models import Evidence, EvidenceFile, EvidenceTag
 from portfolio.people.models import Apprenticeship, display_name
 from portfolio.people.selectors import apprenticeship_list_for_user
+
+# The evidence list's order, newest first (the model's own), read from the index `evidence_newest`: the API pages it
+# by position (api/pagination.py), as a provider's list runs to hundreds of thousands of items.
+EVIDENCE_LIST_ORDER = Keyset(Evidence, ("occurred_on", "id"), descending=True)
 
 
 def evidence_list_for_user(*, user: Any) -> QuerySet[Evidence]:

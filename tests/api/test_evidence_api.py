@@ -60,14 +60,14 @@ def test_the_list_is_scoped_paginated_and_filtered(client: Client) -> None:
     client.force_login(own.tutor)
 
     body = client.get("/api/evidence/").json()
-    assert body["count"] == 2
+    assert (body["next"], body["previous"]) == (None, None)  # one page: no links (paged by position, no count)
     assert {row["title"] for row in body["results"]} == {"Draft", "Sent"}
     by_state = client.get("/api/evidence/", {"state": "submitted"}).json()["results"]
     assert [row["id"] for row in by_state] == [str(submitted.public_id)]
     by_kind = client.get("/api/evidence/", {"kind": "document"}).json()["results"]
     assert [row["id"] for row in by_kind] == [str(draft.public_id)]
     by_apprenticeship = client.get("/api/evidence/", {"apprenticeship": str(other.apprenticeship.public_id)})
-    assert by_apprenticeship.json()["count"] == 0
+    assert by_apprenticeship.json()["results"] == []
     bad = client.get("/api/evidence/", {"state": "lost"})
     assert (bad.status_code, list(bad.json()["details"])) == (400, ["state"])
 

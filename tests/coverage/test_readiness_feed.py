@@ -142,3 +142,28 @@ def test_a_feed_page_reads_as_many_queries_for_a_long_feed_as_a_short_one(
         assert response.status_code == 200
         counts.append(len(response.context["page"].events))
     assert counts == [7, 50]
+
+
+def test_more_events_at_one_moment_than_a_tie_count_could_skip_are_each_read_once(
+    client: Client, monkeypatch: Any
+) -> None:
+    # A recompute pass records its events with one timestamp: thousands at one moment on a full pass. The cursor
+    # carries the whole position (moment and id), not the moment and a count of its ties, which a cursor caps.
+    world, _ = build_world()
+    apprenticeships = ApprenticeshipFactory.create_batch(
+        3, provider=world.provider, employer=world.employer, standard=world.standard
+    )
+    moment = {"ready": True, "state": "ready", "previous_state": "not_ready", "coverage": {}, "occurred_at": NOW}
+    ReadinessEvent.objects.bulk_create(
+        ReadinessEvent(apprenticeship=apprenticeships[index % 3], sequence=index // 3 + 1, **moment)
+        for index in range(1_203)
+    )
+    monkeypatch.setattr(api_views.ReadinessFeedPagination, "page_size", 400)
+    client.force_login(world.tutor)
+    seen: list[str] = []
+    url: str | None = "/api/readiness-events/"
+    while url:
+        body = client.get(url).json()
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert len(seen) == len(set(seen)) == 1_203
