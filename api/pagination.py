@@ -21,7 +21,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 from portfolio.core.queries import Keyset
 
@@ -75,9 +75,8 @@ class KeysetPagination(BasePagination):
         return self._link(_PREVIOUS, self._first)
 
     def _link(self, direction: str, key: str) -> str:
-        url = remove_query_param(self.request.build_absolute_uri(), "page")
         encoded = base64.urlsafe_b64encode(f"{direction}{key}".encode()).decode("ascii")
-        return replace_query_param(url, self.cursor_query_param, encoded)
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
 
     def _key(self, row: Model) -> str:
         values: Sequence[Any] = [row.pk if name == "pk" else getattr(row, name) for name in self.order.fields]
