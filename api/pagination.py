@@ -49,12 +49,17 @@ class KeysetPagination(BasePagination):
         if "page" in request.query_params:
             raise ValidationError({"page": ["This list has no page numbers: follow the `next` and `previous` links."]})
         direction, position = self._cursor(request)
+        before: list[Any] = []
         if direction == _PREVIOUS and position is not None:
             earlier = queryset.filter(self._reversed.after(position)).order_by(*self._reversed.order_by())
             before = list(earlier[: self.page_size + 1])
+        if before:
             rows = before[: self.page_size][::-1]
             self._has_previous, self._has_next = len(before) > self.page_size, True
         else:
+            # Reading forwards; also when nothing is left before a `previous` cursor (the rows it came back to were
+            # removed meanwhile): then the list's first page, with its links, rather than an empty page without.
+            position = None if direction == _PREVIOUS else position
             later = queryset if position is None else queryset.filter(self.order.after(position))
             after = list(later.order_by(*self.order.order_by())[: self.page_size + 1])
             rows = after[: self.page_size]

@@ -127,3 +127,18 @@ def test_a_page_far_down_the_list_reads_as_many_queries_as_the_first(client: Cli
     assert len(later_page.captured_queries) == len(first_page.captured_queries)
     # The later page reads from its position: no OFFSET in any query.
     assert not any("OFFSET" in query["sql"] for query in later_page.captured_queries)
+
+
+def test_back_to_rows_removed_meanwhile_answers_the_first_page(client: Client, monkeypatch: Any) -> None:
+    world, other = build_world()
+    expected = _items(world, other)
+    monkeypatch.setattr(EvidencePagination, "page_size", 3)
+    client.force_login(world.tutor)
+    second = client.get(client.get("/api/evidence/").json()["next"]).json()
+    assert [row["id"] for row in second["results"]] == expected[3:6]
+    Evidence.objects.filter(public_id__in=expected[:3]).delete()  # everything before the second page
+
+    back = client.get(second["previous"]).json()
+    assert [row["id"] for row in back["results"]] == expected[3:6]  # the list's first page now
+    assert back["previous"] is None
+    assert back["next"] is not None
