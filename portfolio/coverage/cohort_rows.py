@@ -15,15 +15,13 @@ A provider has thousands of apprentices, and staff open the cohort all day. The 
   list of strings.
 - Each AO's figures are read as plain values for the rows shown (per chunk of rows for the CSV, by one array of
   ids). Only sorting by last activity reads it for every row: each row's newest change, one index entry.
-- The CSV reads only the columns it writes (`CSV_VALUES`), as tuples, and of each AO only its code and percent,
-  written as the row's AO column per chunk; it keeps little a row outlives: thousands of rows' objects that the
-  garbage collector tracks set off its full collections of the whole process.
+- The CSV is written by PostgreSQL where it runs (`cohort_csv.py`), else from rows read as tuples of the columns
+  it writes; it keeps little a row outlives.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -32,7 +30,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from portfolio.core.compiled import CompiledIdsQuery, InArray
 from portfolio.core.queries import rows_in_order
 from portfolio.coverage.answers import api_datetime
-from portfolio.coverage.gates import GATE_NAMES, PASSED_COLUMNS, blocking_of, gate_reads, summary_gates_of
+from portfolio.coverage.gates import PASSED_COLUMNS, blocking_of, gate_reads, summary_gates_of
 from portfolio.coverage.gates_sql import GATE_COLUMN_NAMES
 from portfolio.coverage.models import AOCoverage
 from portfolio.coverage.readiness_states import ReadinessState
@@ -158,7 +156,7 @@ def cohort_values_of(
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def _ao_values(ids: list[int], *columns: str) -> QuerySet[Any]:
+def ao_values(ids: list[int], *columns: str) -> QuerySet[Any]:
     """Each AO's `columns` of these apprenticeships, after the apprenticeship's id, in plan order."""
     return (
         AOCoverage.objects.filter(InArray(F("apprenticeship_id"), ids))
@@ -168,7 +166,7 @@ def _ao_values(ids: list[int], *columns: str) -> QuerySet[Any]:
 
 
 def _ao_rows(ids: list[int]) -> QuerySet[Any]:
-    return _ao_values(ids, "outcome__code", "outcome__title", "percent", "covered", "mapped")
+    return ao_values(ids, "outcome__code", "outcome__title", "percent", "covered", "mapped")
 
 
 # A page's rows or a CSV's chunk of them (on PostgreSQL one query for any number of ids: `InArray`).
@@ -190,54 +188,6 @@ def with_ao_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row["ao_rows"] = chips[row["pk"]]
     return rows
-
-
-def _ao_percents(ids: list[int]) -> QuerySet[Any]:
-    return _ao_values(ids, "outcome__code", "percent")
-
-
-# The CSV's chunks (one query for any number of ids on PostgreSQL: `InArray`).
-_COMPILED_AO_PERCENTS = CompiledIdsQuery(_ao_percents, size=PAGE_ROWS, array=True)
-
-
-def ao_column_of(ids: list[int]) -> dict[int, str]:
-    """The CSV's AO column of these apprenticeships, in plan order (`AO1 50%; AO2 100%`), in one query: each AO's
-    code and percent, not its title and counts (read for thousands of rows, they cost more than the rest of the
-    row)."""
-    parts: dict[int, list[str]] = {pk: [] for pk in ids}
-    if ids:
-        for pk, code, percent in _COMPILED_AO_PERCENTS.rows(ids):
-            parts[pk].append(f"{code} {percent:.0f}%")
-    return {pk: "; ".join(codes) for pk, codes in parts.items()}
-
-
-def _csv_rows(queryset: QuerySet[Apprenticeship], size: int) -> Iterator[tuple[Any, ...]]:
-    """Each row of `queryset` as `CSV_VALUES` and its last activity, in its order, through a server-side cursor
-    `size` rows at a time."""
-    values = cohort_values(queryset, last_activity=True, columns=CSV_VALUES)
-    return iter(values.values_list(*CSV_VALUES, "last_activity").iterator(chunk_size=size))
-
-
-def csv_chunks(
-    queryset: QuerySet[Apprenticeship], *, size: int, first: int
-) -> Iterator[list[tuple[tuple[Any, ...], str]]]:
-    """The CSV's rows of `queryset`, a chunk at a time (the first of `first` rows, when fewer than `size`, so the
-    download starts sooner): each row's values (`_csv_rows`) with its AO column (`ao_column_of`, per chunk).
-    Memory stays bounded."""
-    chunk: list[tuple[Any, ...]] = []
-    limit = min(first, size)
-    for row in _csv_rows(queryset, size):
-        chunk.append(row)
-        if len(chunk) == limit:
-            yield _with_ao_column(chunk)
-            chunk, limit = [], size
-    if chunk:
-        yield _with_ao_column(chunk)
-
-
-def _with_ao_column(rows: list[tuple[Any, ...]]) -> list[tuple[tuple[Any, ...], str]]:
-    outcomes = ao_column_of([row[0] for row in rows])
-    return [(row, outcomes[row[0]]) for row in rows]
 
 
 def page_row(v: dict[str, Any]) -> SimpleNamespace:
@@ -271,65 +221,6 @@ def page_row(v: dict[str, Any]) -> SimpleNamespace:
 
 STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choices}
 _PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
-
-# What the CSV's rows read, in the order `csv_row` takes them: only the columns it writes, as each costs a conversion
-# per row of a CSV of thousands.
-CSV_VALUES = (
-    "pk", "coverage_percent", "apprentice__email", "apprentice__first_name", "apprentice__last_name",
-    "employer__name", "standard__reference", "standard__version", "option__title", "coverage_summary__id",
-    *(f"coverage_summary__{column}" for column in ("ready", "state", "covered", "mapped", "otj_behind",
-                                                   "otj_approved_minutes", "otj_required_minutes")),
-    *_PASSED_VALUES,
-)  # fmt: skip
-
-
-@functools.lru_cache(maxsize=256)
-def _held_back_by(passed: tuple[bool, ...]) -> str:
-    """The gates that hold a row back (`blocking_of` its `passed` flags), named: a few dozen combinations at
-    most, each written once per process."""
-    return "; ".join([GATE_NAMES[key] for key in blocking_of(passed) if key in GATE_NAMES])
-
-
-# What a spreadsheet takes for the start of a formula (or a cell it splits), written first in a cell: a name an
-# apprentice chose, `=HYPERLINK(...)`, would otherwise run when staff open the CSV.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """`text` as a CSV cell a spreadsheet takes as text: with an apostrophe before it when it starts like a
-    formula (the usual guard against formula injection)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_row(row: tuple[Any, ...], outcomes: str) -> list[str]:
-    """The CSV's columns of one row, from its `CSV_VALUES` and last activity (`_csv_rows`) and its AO column (the
-    review's two are the view's)."""
-    (_, percent, email, first_name, last_name, employer, reference, version, option_title, summary_id, ready, state,
-     covered, mapped, otj_behind, approved, required, *passed, last_activity) = row  # fmt: skip
-    if summary_id is not None:
-        summary_columns = [
-            str(covered),
-            str(mapped),
-            "yes" if ready else "no",
-            STATE_LABELS.get(state, state),
-            _held_back_by(tuple(passed)),
-            f"{approved / 60:.1f}",
-            f"{required / 60:.1f}" if required is not None else "",
-            "yes" if otj_behind else "no",
-        ]
-    else:
-        summary_columns = ["0", "0", "no", "", "", "", "", ""]
-    return [
-        spreadsheet_safe(display_name(first_name, last_name, email)),
-        spreadsheet_safe(email),
-        spreadsheet_safe(employer),
-        spreadsheet_safe(f"{reference} v{version}"),
-        spreadsheet_safe(option_title) if option_title is not None else "",  # None without an option
-        f"{percent:.1f}",
-        *summary_columns,
-        last_activity.isoformat() if last_activity else "",
-        outcomes,
-    ]
 
 
 def cohort_api_rows(ids: Iterable[int]) -> list[dict[str, Any]]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,11 +16,10 @@ from django.views.decorators.http import require_GET
 from portfolio.core.filters import filter_for_page
 from portfolio.core.queries import CountingPaginator, with_total
 from portfolio.coverage.cohort_compiled import unfiltered_ids
+from portfolio.coverage.cohort_csv import csv_parts
 from portfolio.coverage.cohort_rows import (
     SHOWN_VALUES,
     cohort_values_of,
-    csv_chunks,
-    csv_row,
     page_ids,
     page_row,
     review_subjects,
@@ -115,48 +111,6 @@ def progress_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
-# Rows the CSV reads (and holds) at a time: its memory stays flat whatever the cohort's size. The first part is
-# written from fewer, so the download starts sooner.
-CSV_CHUNK = 500
-CSV_FIRST_CHUNK = 100
-
-CSV_HEADER = ["apprentice", "email", "employer", "standard", "option", "coverage %", "covered", "mapped", "ready",
-              "gateway", "held back by", "OTJ approved hours", "OTJ required hours", "behind on OTJ", "last activity",
-              "assessment outcomes", "next progress review due", "progress review overdue"]  # fmt: skip
-
-
-def _csv_chunks(queryset: Any) -> Iterator[str]:
-    """The CSV as text, a chunk of rows at a time: each row read as a tuple of the values it writes through a
-    server-side cursor, its AO column per chunk (`cohort_rows.csv_chunks`), written by the csv module."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    today = timezone.localdate()
-    # Every row's next review at once (portfolio/progress/selectors.py: a few queries, whatever the rows), kept as
-    # its two columns' text: two strings a row outlive the request's first rows, not a `Due` each (objects the
-    # garbage collector tracks: thousands of them set off its full collections of the whole process).
-    reviews = {
-        pk: (due.due_on.isoformat() if due.due_on else due.explain(today), "yes" if due.overdue(today) else "no")
-        for pk, due in due_by_apprenticeship(apprenticeships=queryset, today=today).items()
-    }
-    for chunk in csv_chunks(queryset, size=CSV_CHUNK, first=CSV_FIRST_CHUNK):
-        writer.writerows([*csv_row(row, outcomes), *reviews.get(row[0], _NO_REVIEW)] for row, outcomes in chunk)
-        yield _taken(buffer)
-    yield _taken(buffer)
-
-
-# A row the reviews' read did not see (added since): no due date, not overdue.
-_NO_REVIEW = ("", "no")
-
-
-def _taken(buffer: io.StringIO) -> str:
-    """What the csv writer has written since the last chunk was taken."""
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
 @require_GET
 @login_required
 def cohort_page(request: HttpRequest) -> HttpResponseBase:
@@ -180,9 +134,7 @@ def cohort_page(request: HttpRequest) -> HttpResponseBase:
         CohortPageFilter, data=request.GET, queryset=scope, filtered=sorted_ids is None
     )
     if rows is not None and as_csv:
-        response = StreamingHttpResponse(
-            (text for text in _csv_chunks(rows) if text), content_type="text/csv; charset=utf-8"
-        )
+        response = StreamingHttpResponse(csv_parts(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="cohort.csv"'
         return response
     # A value the filters refuse (a stale link, an edited address) is named on the page, above the form

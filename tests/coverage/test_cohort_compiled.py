@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from portfolio.core.queries import with_total
 from portfolio.coverage.cohort_compiled import unfiltered_ids
+from portfolio.coverage.cohort_csv import ao_column_of
 from portfolio.coverage.cohort_rows import (
     _VALUES,
     SHOWN_VALUES,
     _ao_rows,
     _by_ids,
-    ao_column_of,
     ao_rows_of,
     cohort_values_of,
     page_ids,
