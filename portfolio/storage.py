@@ -19,6 +19,7 @@ import base64
 import contextlib
 import functools
 import hashlib
+import math
 import os
 import re
 import time
@@ -686,7 +687,9 @@ def _disposition(filename: str, content_type: str, inline: bool) -> str:
 
 
 def _expiry_ts(expires_in: int) -> int:
-    return int(time.time()) + expires_in
+    # Whole seconds, rounded up: a link lasts at least `expires_in` seconds (truncated, one of 1 second could
+    # expire at once).
+    return math.ceil(time.time()) + expires_in
 
 
 def _expiry(expires_in: int) -> datetime:
