@@ -5,8 +5,8 @@ process's as much as the database's. Two writers of the same bytes:
 
 - On PostgreSQL the database writes it (`COPY (...) TO STDOUT (FORMAT csv)`): each column's text is made by the
   query (`_COPY_COLUMNS`), and the web process only passes the rows on, a part at a time. Written by Python, the
-  same 2,500 rows cost about 100 ms of CPU in the web process (reading each value, formatting it, the csv module),
-  holding its interpreter lock while the request sharing its process waited; through COPY about 8.
+  same 2,500 rows cost the web process about four times the CPU (reading each value, formatting it, the csv
+  module), holding its interpreter lock while the request sharing its process waited (docs/benchmarks.md).
 - Elsewhere (SQLite: `make run`) the csv module writes it (`csv_row`), from the rows read as tuples of the values it
   writes through a server-side cursor, each chunk's AO column read per chunk.
 
@@ -94,12 +94,23 @@ def _parts(lines: Iterator[bytes]) -> Iterator[bytes]:
         yield b"".join(part)
 
 
+# What a spreadsheet takes for the start of a formula (or a cell it splits), written first in a cell: a name an
+# apprentice chose, `=HYPERLINK(...)`, would otherwise run when staff open the CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet takes as text: with an apostrophe before it when it starts like a
+    formula (the usual guard against formula injection)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 # --- Written by PostgreSQL ---------------------------------------------------------------------------------------
 
 # What Python's str.strip() takes off a name: every whitespace character, not only the space btrim() takes.
 _WHITESPACE = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
 # The first characters a spreadsheet takes for a formula (`FORMULA_STARTS`), as a regular expression's bracket.
-_FORMULA_START = "^([" + "".join("\\" + c if c in "\\^]-" else c for c in "=+-@\t\r") + "])"
+_FORMULA_START = "^([" + "".join("\\" + c if c in "\\^]-" else c for c in FORMULA_STARTS) + "])"
 
 
 def _safe(expression: str) -> str:
@@ -293,17 +304,6 @@ def _held_back_by(passed: tuple[bool, ...]) -> str:
     """The gates that hold a row back (`blocking_of` its `passed` flags), named: a few dozen combinations at
     most, each written once per process."""
     return "; ".join([GATE_NAMES[key] for key in blocking_of(passed) if key in GATE_NAMES])
-
-
-# What a spreadsheet takes for the start of a formula (or a cell it splits), written first in a cell: a name an
-# apprentice chose, `=HYPERLINK(...)`, would otherwise run when staff open the CSV.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """`text` as a CSV cell a spreadsheet takes as text: with an apostrophe before it when it starts like a
-    formula (the usual guard against formula injection)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_row(row: tuple[Any, ...], outcomes: str) -> list[str]:
