@@ -107,8 +107,6 @@ def spreadsheet_safe(text: str) -> str:
 
 # --- Written by PostgreSQL ---------------------------------------------------------------------------------------
 
-# What Python's str.strip() takes off a name: every whitespace character, not only the space btrim() takes.
-_WHITESPACE = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
 # The first characters a spreadsheet takes for a formula (`FORMULA_STARTS`), as a regular expression's bracket.
 _FORMULA_START = "^([" + "".join("\\" + c if c in "\\^]-" else c for c in FORMULA_STARTS) + "])"
 
@@ -191,13 +189,17 @@ COPY (
 """  # noqa: S608
 
 
-# The parameters every COPY takes.
-_FIXED_VALUES = {
-    "whitespace": _WHITESPACE,
-    "formula": _FORMULA_START,
-    "states": json.dumps(STATE_LABELS),
-    **{f"gate_{key}": GATE_NAMES[key] for key in GATE_KEYS},
-}
+@functools.cache
+def fixed_values() -> dict[str, str]:
+    """The parameters every COPY takes, worked out by the first download rather than when the module loads: what
+    Python's str.strip() takes off a name (every whitespace character, not only the space btrim() takes) is found by
+    reading all of Unicode, about 0.1 s that every process would otherwise spend starting."""
+    return {
+        "whitespace": "".join(chr(code) for code in range(0x110000) if chr(code).isspace()),
+        "formula": _FORMULA_START,
+        "states": json.dumps(STATE_LABELS),
+        **{f"gate_{key}": GATE_NAMES[key] for key in GATE_KEYS},
+    }
 
 
 def copy_statement(
@@ -209,7 +211,7 @@ def copy_statement(
     numbers = iter(range(len(ids_params)))
     ids_sql = re.sub("%%|%s", lambda found: found[0] if found[0] == "%%" else f"%(id_{next(numbers)})s", ids_sql)
     values = {
-        **_FIXED_VALUES,
+        **fixed_values(),
         "reviews": json.dumps({str(pk): list(columns) for pk, columns in reviews.items()}),
         **{f"id_{number}": value for number, value in enumerate(ids_params)},
     }

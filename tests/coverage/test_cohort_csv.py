@@ -15,7 +15,7 @@ from django.test import Client
 from psycopg import pq
 
 from portfolio.coverage import cohort_csv
-from portfolio.coverage.cohort_csv import _FIXED_VALUES, _NAME, _decimal, _safe, spreadsheet_safe
+from portfolio.coverage.cohort_csv import _NAME, _decimal, _safe, fixed_values, spreadsheet_safe
 from portfolio.coverage.models import AOCoverage, CoverageSummary
 from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_list_for_user
@@ -123,7 +123,7 @@ def test_a_name_is_named_and_guarded_as_python_does() -> None:
         cursor.execute(
             f"SELECT {_safe(_NAME)} FROM unnest(%(first)s::text[], %(last)s::text[], %(email)s::text[])"  # noqa: S608
             " AS u(first_name, last_name, email)",
-            {**_FIXED_VALUES, "first": [n[0] for n in names], "last": [n[1] for n in names],
+            {**fixed_values(), "first": [n[0] for n in names], "last": [n[1] for n in names],
              "email": ["a@example.org", "+a@example.org"] * (len(names) // 2)},
         )  # fmt: skip
         cells = [row[0] or "" for row in cursor.fetchall()]
