@@ -15,13 +15,13 @@ from django.test import Client
 from psycopg import pq
 
 from portfolio.coverage import cohort_csv
-from portfolio.coverage.cohort_csv import _NAME, _decimal, _safe, fixed_values, spreadsheet_safe
+from portfolio.coverage.cohort_csv import _NAME, _decimal, _safe, _whole, fixed_values, spreadsheet_safe
 from portfolio.coverage.models import AOCoverage, CoverageSummary
 from portfolio.coverage.readiness_states import ReadinessState
 from portfolio.coverage.selectors import cohort_list_for_user
 from portfolio.coverage.services.compute import coverage_recompute
 from portfolio.evidence.models import Evidence
-from portfolio.people.models import Organisation, User, display_name
+from portfolio.people.models import Apprenticeship, Organisation, User, display_name
 from tests.factories import ApprenticeshipFactory, EvidenceFactory, StandardFactory, make_catalogue, make_world
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_a_number_is_rounded_as_python_rounds_it() -> None:
     values += [100 * a / b for b in range(1, 60) for a in range(b + 1)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_decimal('v', 1)}, {_decimal('v', 0)} FROM unnest(%s::float8[]) v",  # noqa: S608
+            f"SELECT {_decimal('v', 1)}, {_whole('v')} FROM unnest(%s::float8[]) v",  # noqa: S608
             [values],
         )
         formatted = cursor.fetchall()
@@ -156,3 +156,48 @@ def test_a_download_stopped_part_way_leaves_the_connection_usable(cohort: Any, m
     assert connection.connection.info.transaction_status != pq.TransactionStatus.ACTIVE
     assert User.objects.filter(pk=world.tutor.pk).exists()
     assert b"".join(cohort_csv.csv_parts(cohort_list_for_user(user=world.tutor))).count(b"\r\n") == 1 + len(made)
+
+
+def test_the_rows_after_the_first_part_have_their_own_reviews_in_the_queryset_s_order(
+    cohort: Any, monkeypatch: Any
+) -> None:
+    """Two COPY statements, each with the review columns of its own rows (the first's from their ids, the rest's
+    from the queryset): every row's are those worked out for the whole queryset at once."""
+    world, made = cohort
+    for index, apprenticeship in enumerate(made):  # each a due date of its own (reviews fall due at a month end)
+        start = datetime.date(2025, 1, 1) + datetime.timedelta(days=31 * index)
+        Apprenticeship.objects.filter(pk=apprenticeship.pk).update(start_date=start)
+    monkeypatch.setattr(cohort_csv, "CSV_FIRST_CHUNK", 3)
+    queryset = cohort_list_for_user(user=world.tutor).order_by("-apprentice__email")
+    expected = cohort_csv._review_columns(queryset)
+    parts = list(cohort_csv.csv_parts(queryset))
+    assert parts[0].count(b"\r\n") == 1 + 3
+    rows = list(csv.reader(io.StringIO(b"".join(parts).decode(), newline="")))[1:]
+    emails = list(queryset.values_list("apprentice__email", "pk"))
+    assert [row[1] for row in rows] == [email for email, _ in emails]
+    assert [tuple(row[16:18]) for row in rows] == [expected[pk] for _, pk in emails]
+    assert len({row[16] for row in rows}) == len(rows)  # each row's own date: a mix-up would show
+
+
+def test_a_row_that_moves_while_the_download_runs_is_written_once(cohort: Any, monkeypatch: Any) -> None:
+    """The order is read once, before the first part: a row re-sorted before the rest are read (here its email
+    changed, between the two COPY statements) is neither written again in the rest nor missed."""
+    world, made = cohort
+    monkeypatch.setattr(cohort_csv, "CSV_FIRST_CHUNK", 2)
+    queryset = cohort_list_for_user(user=world.tutor).order_by("apprentice__email")
+    first_email = queryset.values_list("apprentice__email", flat=True)[0]
+    review_columns = cohort_csv._review_columns
+    calls = []
+
+    def changed_before_the_rest(rows: Any) -> Any:
+        calls.append(rows)
+        if len(calls) == 2:  # the first part written, the rest's reviews read next
+            User.objects.filter(email=first_email).update(email="zz-last@example.org")
+        return review_columns(rows)
+
+    monkeypatch.setattr(cohort_csv, "_review_columns", changed_before_the_rest)
+    rows = list(csv.reader(io.StringIO(b"".join(cohort_csv.csv_parts(queryset)).decode(), newline="")))[1:]
+    assert len(calls) == 2
+    assert len(rows) == len(made)
+    assert [row[1] for row in rows].count(first_email) == 1
+    assert "zz-last@example.org" not in {row[1] for row in rows}
