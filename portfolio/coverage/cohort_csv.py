@@ -125,8 +125,9 @@ def _safe(expression: str) -> str:
 
 
 def _decimal(expression: str, places: int) -> str:
-    """Python's `f"{x:.{places}f}"` of a double: to_char formats it with the C library, rounding it as Python does."""
-    return f"to_char({expression}, 'FM999999999999990{'.' + '0' * places if places else ''}')"
+    """Python's `f"{x:.{places}f}"` of a double, `places` at least 1 (none: `_whole`): to_char formats it with the C
+    library, rounding it as Python does."""
+    return f"to_char({expression}, 'FM999999999999990.{'0' * places}')"
 
 
 def _whole(expression: str) -> str:
@@ -217,15 +218,14 @@ def fixed_values() -> dict[str, str]:
     }
 
 
-def copy_statement(ids: list[int], reviews: dict[int, tuple[str, str]]) -> tuple[str, dict[str, Any]]:
-    """The COPY of these apprenticeships' rows, in the order of `ids`, and its parameters, by name (psycopg binds
-    them in the client: COPY takes none of its own)."""
-    values = {
+def _copy_params(ids: list[int], reviews: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    """`_COPY`'s parameters for these apprenticeships' rows, in the order of `ids`, by name (psycopg binds them in the
+    client: COPY takes none of its own)."""
+    return {
         **fixed_values(),
         "ids": ids,
         "reviews": json.dumps({str(pk): list(columns) for pk, columns in reviews.items()}),
     }
-    return _COPY, values
 
 
 def _copied(queryset: QuerySet[Apprenticeship], reviews: dict[int, tuple[str, str]] | None = None) -> Generator[bytes]:
@@ -247,10 +247,10 @@ def _copied_lines(
     for ids, rows in parts:
         if not ids:
             continue
-        sql, params = copy_statement(ids, reviews if reviews is not None else _review_columns(rows))
+        params = _copy_params(ids, reviews if reviews is not None else _review_columns(rows))
         with connection.cursor() as cursor, connection.wrap_database_errors:
-            logged = cursor.debug_sql(sql, params) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
-            with logged, cursor.cursor.copy(sql, params) as copy:
+            logged = cursor.debug_sql(_COPY, params) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
+            with logged, cursor.cursor.copy(_COPY, params) as copy:
                 # One row a block, ending in LF: the csv module's lines end in CRLF (a line break within a quoted
                 # cell stays as it is in both).
                 for row in copy:
