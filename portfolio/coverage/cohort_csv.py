@@ -28,9 +28,9 @@ import csv
 import functools
 import io
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing, nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper
@@ -38,7 +38,14 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from portfolio.core.compiled import CompiledIdsQuery, InArray
-from portfolio.coverage.cohort_rows import PAGE_ROWS, STATE_LABELS, ao_values, cohort_values, page_ids
+from portfolio.coverage.cohort_rows import (
+    PAGE_ROWS,
+    PASSED_VALUES,
+    STATE_LABELS,
+    ao_values,
+    cohort_values,
+    page_ids,
+)
 from portfolio.coverage.gates import GATE_KEYS, GATE_NAMES, PASSED_COLUMNS, blocking_of
 from portfolio.coverage.models import AOCoverage, CoverageSummary
 from portfolio.evidence.models import Evidence
@@ -89,17 +96,21 @@ def _review_columns(queryset: QuerySet[Apprenticeship]) -> dict[int, tuple[str, 
     }
 
 
-def _parts(lines: Iterator[bytes]) -> Iterator[bytes]:
-    """`lines` joined into parts: the first of `CSV_FIRST_CHUNK` lines, then `CSV_CHUNK` each."""
-    part: list[bytes] = []
+_Item = TypeVar("_Item")
+
+
+def _chunks(items: Iterable[_Item]) -> Iterator[list[_Item]]:
+    """`items` a list at a time: the first of `CSV_FIRST_CHUNK`, then `CSV_CHUNK` each (rows read and held, or
+    lines joined into a part: memory stays bounded)."""
+    chunk: list[_Item] = []
     limit = min(CSV_FIRST_CHUNK, CSV_CHUNK)
-    for line in lines:
-        part.append(line)
-        if len(part) == limit:
-            yield b"".join(part)
-            part, limit = [], CSV_CHUNK
-    if part:
-        yield b"".join(part)
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == limit:
+            yield chunk
+            chunk, limit = [], CSV_CHUNK
+    if chunk:
+        yield chunk
 
 
 # What a spreadsheet takes for the start of a formula (or a cell it splits), written first in a cell: a name an
@@ -238,7 +249,7 @@ def _copied(queryset: QuerySet[Apprenticeship], reviews: dict[int, tuple[str, st
     first, rest = ids[:CSV_FIRST_CHUNK], ids[CSV_FIRST_CHUNK:]
     lines = _copied_lines([(first, Apprenticeship.objects.filter(InArray(F("pk"), first))), (rest, queryset)], reviews)
     with closing(lines):
-        yield from _parts(lines)
+        yield from map(b"".join, _chunks(lines))
 
 
 def _copied_lines(
@@ -259,8 +270,6 @@ def _copied_lines(
 
 # --- Written by Python (SQLite) -----------------------------------------------------------------------------------
 
-_PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
-
 # What the CSV's rows read, in the order `csv_row` takes them: only the columns it writes, as each costs a conversion
 # per row of a CSV of thousands.
 CSV_VALUES = (
@@ -268,14 +277,15 @@ CSV_VALUES = (
     "employer__name", "standard__reference", "standard__version", "option__title", "coverage_summary__id",
     *(f"coverage_summary__{column}" for column in ("ready", "state", "covered", "mapped", "otj_behind",
                                                    "otj_approved_minutes", "otj_required_minutes")),
-    *_PASSED_VALUES,
+    *PASSED_VALUES,
 )  # fmt: skip
 
 
 def _written(queryset: QuerySet[Apprenticeship], reviews: dict[int, tuple[str, str]]) -> Generator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for chunk in csv_chunks(queryset, size=CSV_CHUNK, first=CSV_FIRST_CHUNK):
+    for rows in _chunks(_csv_rows(queryset, CSV_CHUNK)):
+        chunk = _with_ao_column(rows)
         writer.writerows([*csv_row(row, outcomes), *reviews.get(row[0], _NO_REVIEW)] for row, outcomes in chunk)
         yield buffer.getvalue().encode()
         buffer.seek(0)
@@ -308,24 +318,8 @@ def _csv_rows(queryset: QuerySet[Apprenticeship], size: int) -> Iterator[tuple[A
     return iter(values.values_list(*CSV_VALUES, "last_activity").iterator(chunk_size=size))
 
 
-def csv_chunks(
-    queryset: QuerySet[Apprenticeship], *, size: int, first: int
-) -> Iterator[list[tuple[tuple[Any, ...], str]]]:
-    """The CSV's rows of `queryset`, a chunk at a time (the first of `first` rows, when fewer than `size`, so the
-    download starts sooner): each row's values (`_csv_rows`) with its AO column (`ao_column_of`, per chunk).
-    Memory stays bounded."""
-    chunk: list[tuple[Any, ...]] = []
-    limit = min(first, size)
-    for row in _csv_rows(queryset, size):
-        chunk.append(row)
-        if len(chunk) == limit:
-            yield _with_ao_column(chunk)
-            chunk, limit = [], size
-    if chunk:
-        yield _with_ao_column(chunk)
-
-
 def _with_ao_column(rows: list[tuple[Any, ...]]) -> list[tuple[tuple[Any, ...], str]]:
+    """A chunk of rows (`_csv_rows`), each with its AO column, read for the chunk at once (`ao_column_of`)."""
     outcomes = ao_column_of([row[0] for row in rows])
     return [(row, outcomes[row[0]]) for row in rows]
 

@@ -220,7 +220,7 @@ def page_row(v: dict[str, Any]) -> SimpleNamespace:
 
 
 STATE_LABELS = {str(value): str(label) for value, label in ReadinessState.choices}
-_PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
+PASSED_VALUES = tuple(f"coverage_summary__{column}" for column in PASSED_COLUMNS)
 
 
 def cohort_api_rows(ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -265,7 +265,7 @@ def cohort_row(v: dict[str, Any]) -> dict[str, Any]:
             missing=[str(code) for code in v["coverage_summary__missing"]],
             mandatory_missing=[str(code) for code in v["coverage_summary__mandatory_missing"]],
             gates=summary_gates_of(v, _GATE_READS),
-            blocking=blocking_of(v[name] for name in _PASSED_VALUES),
+            blocking=blocking_of(v[name] for name in PASSED_VALUES),
             ready=bool(v["coverage_summary__ready"]),
             state=v["coverage_summary__state"],
             ready_since=api_datetime(v["coverage_summary__ready_since"]),
